@@ -1,0 +1,1 @@
+"""How brewbot reaches people: python-telegram-bot handlers, jobs and the CLI."""

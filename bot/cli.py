@@ -1,0 +1,46 @@
+"""The ``brewbot`` command line: one subcommand per module, put together here."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# subcommand name -> module under bot.commands that provides
+#   register(subparsers) -> None   and   run(args) -> int
+SUBCOMMANDS: dict[str, str] = {
+    "check": "bot.commands.check",
+    "console": "bot.commands.console",
+}
+
+
+def build_parser() -> tuple[
+    argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]
+]:
+    """Build the parser and map each subcommand to its runner."""
+    parser = argparse.ArgumentParser(
+        prog="brewbot",
+        description="brewbot: short, kind reflection conversations for Over a Brew sessions.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    runners: dict[str, Callable[[argparse.Namespace], int]] = {}
+    for name, module_name in SUBCOMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+        runners[name] = module.run
+    return parser, runners
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one brewbot subcommand and return its exit code."""
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    return runners[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
