@@ -1,0 +1,157 @@
+"""Facilitators' groups and the brews (sessions) they open."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+
+import aiosqlite
+
+from storage import rows
+from storage.base import StoreBase, fetch_one, run
+from storage.errors import NotFound, Rejected, StorageError
+from storage.records import Brew, BrewCounts, Group
+
+CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep link
+
+
+def new_code() -> str:
+    """Make an unguessable brew code that fits a Telegram deep link."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def _check_group_chat(chat_id: int) -> None:
+    """Refuse a chat id that is not a group's (Telegram group ids are negative)."""
+    if chat_id >= 0:
+        raise Rejected(f"Chat {chat_id} is not a group chat: group chat ids are negative.")
+
+
+async def _ensure_group(db: aiosqlite.Connection, chat_id: int, now: str) -> int:
+    """Add the group if new and return its row id (inside a write)."""
+    _check_group_chat(chat_id)
+    await run(
+        db,
+        "INSERT INTO groups (chat_id, created_at) VALUES (?, ?) ON CONFLICT (chat_id) DO NOTHING",
+        (chat_id, now),
+    )
+    row = await fetch_one(db, "SELECT id FROM groups WHERE chat_id = ?", (chat_id,))
+    if row is None:
+        raise StorageError(f"Group chat {chat_id} vanished while being added.")
+    return int(row["id"])
+
+
+async def _brew(db: aiosqlite.Connection, brew_id: int) -> Brew | None:
+    row = await fetch_one(
+        db, f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.id = ?", (brew_id,)
+    )
+    return None if row is None else rows.brew(row)
+
+
+class BrewStore(StoreBase):
+    """Groups and brews."""
+
+    async def ensure_group(self, chat_id: int) -> Group:
+        """Return the facilitators' group with this (negative) chat id, adding it if new."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Group:
+            await _ensure_group(db, chat_id, now)
+            row = await fetch_one(
+                db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
+            )
+            if row is None:
+                raise NotFound(f"Group chat {chat_id} is not known.")
+            return rows.group(row)
+
+        return await self._write(work)
+
+    async def set_group_settings(self, chat_id: int, settings: Mapping[str, object]) -> Group:
+        """Replace a group's settings (JSON-serialisable values), adding the group if new."""
+        text = json.dumps(dict(settings), sort_keys=True)
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Group:
+            await _ensure_group(db, chat_id, now)
+            await run(db, "UPDATE groups SET settings = ? WHERE chat_id = ?", (text, chat_id))
+            row = await fetch_one(
+                db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
+            )
+            if row is None:
+                raise NotFound(f"Group chat {chat_id} is not known.")
+            return rows.group(row)
+
+        return await self._write(work)
+
+    async def create_brew(self, *, theme: str, pack_id: str, group_chat_id: int | None) -> Brew:
+        """Open a new brew with a fresh unguessable code."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Brew:
+            group_id = (
+                None if group_chat_id is None else await _ensure_group(db, group_chat_id, now)
+            )
+            while True:  # a clash of 96 random bits will not happen, but never reuse a code
+                async with db.execute(
+                    "INSERT INTO brews (code, theme, pack_id, group_id, opened_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                    (new_code(), theme, pack_id, group_id, now),
+                ) as cursor:
+                    if cursor.rowcount == 1 and cursor.lastrowid is not None:
+                        brew_id = cursor.lastrowid
+                        break
+            brew = await _brew(db, brew_id)
+            if brew is None:
+                raise StorageError(f"Brew {brew_id} vanished while being opened.")
+            return brew
+
+        return await self._write(work)
+
+    async def brew_by_code(self, code: str) -> Brew | None:
+        """Find a brew by its join code."""
+        row = await self._one(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.code = ?", (code,)
+        )
+        return None if row is None else rows.brew(row)
+
+    async def brew(self, brew_id: int) -> Brew | None:
+        """Find a brew by its id."""
+        return await self._read(lambda db: _brew(db, brew_id))
+
+    async def open_brews(self, group_chat_id: int) -> list[Brew]:
+        """List a group's brews that are not closed, oldest first."""
+        found = await self._all(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
+            " WHERE g.chat_id = ? AND b.closed_at IS NULL ORDER BY b.opened_at, b.id",
+            (group_chat_id,),
+        )
+        return [rows.brew(row) for row in found]
+
+    async def close_brew(self, brew_id: int) -> Brew:
+        """Close a brew (closing twice keeps the first time)."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Brew:
+            await run(
+                db,
+                "UPDATE brews SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                (now, brew_id),
+            )
+            brew = await _brew(db, brew_id)
+            if brew is None:
+                raise NotFound(f"There is no brew {brew_id}.")
+            return brew
+
+        return await self._write(work)
+
+    async def brew_counts(self, brew_id: int) -> BrewCounts:
+        """Count the people who began a brew and those who finished it."""
+        row = await self._one(
+            "SELECT COUNT(*) AS took_part,"
+            " COALESCE(SUM(status = 'finished'), 0) AS finished"
+            " FROM progress WHERE brew_id = ?",
+            (brew_id,),
+        )
+        if row is None:
+            return BrewCounts(took_part=0, finished=0)
+        return BrewCounts(took_part=int(row["took_part"]), finished=int(row["finished"]))

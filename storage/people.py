@@ -1,0 +1,94 @@
+"""Participants: a random id, how to reach them, and their choices. Never a name."""
+
+from __future__ import annotations
+
+import secrets
+
+import aiosqlite
+
+from storage import rows
+from storage.base import StoreBase, fetch_one, run
+from storage.errors import NotFound, Rejected
+from storage.records import Participant
+
+ID_BYTES = 16  # 32 hex characters
+
+
+def new_participant_id() -> str:
+    """Make a random participant id that says nothing about the person."""
+    return secrets.token_hex(ID_BYTES)
+
+
+async def _participant(db: aiosqlite.Connection, participant_id: str) -> Participant | None:
+    row = await fetch_one(
+        db,
+        f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.id = ?",
+        (participant_id,),
+    )
+    return None if row is None else rows.participant(row)
+
+
+class PeopleStore(StoreBase):
+    """Participants and their preferences."""
+
+    async def participant_by_chat(self, chat_id: int) -> Participant | None:
+        """Find the participant reached through this private chat."""
+        row = await self._one(
+            f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.chat_id = ?",
+            (chat_id,),
+        )
+        return None if row is None else rows.participant(row)
+
+    async def participant(self, participant_id: str) -> Participant | None:
+        """Find a participant by their random id."""
+        return await self._read(lambda db: _participant(db, participant_id))
+
+    async def join(self, chat_id: int) -> Participant:
+        """Return the participant for this private chat, creating them if new."""
+        if chat_id <= 0:
+            raise Rejected(f"Chat {chat_id} is not a private chat: a person's chat id is positive.")
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Participant:
+            await run(
+                db,
+                "INSERT INTO participants (id, chat_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO NOTHING",
+                (new_participant_id(), chat_id, now),
+            )
+            row = await fetch_one(
+                db,
+                f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.chat_id = ?",
+                (chat_id,),
+            )
+            if row is None:
+                raise NotFound(f"The participant for chat {chat_id} vanished while joining.")
+            return rows.participant(row)
+
+        return await self._write(work)
+
+    async def set_preferences(
+        self,
+        participant_id: str,
+        *,
+        easy: bool | None = None,
+        nudges: bool | None = None,
+        news: bool | None = None,
+        stopped: bool | None = None,
+    ) -> Participant:
+        """Change the given preferences, leave the others, and return the participant."""
+        values = [None if flag is None else int(flag) for flag in (easy, nudges, news, stopped)]
+
+        async def work(db: aiosqlite.Connection) -> Participant:
+            await run(
+                db,
+                "UPDATE participants SET easy = COALESCE(?, easy), nudges = COALESCE(?, nudges),"
+                " news = COALESCE(?, news), stopped = COALESCE(?, stopped) WHERE id = ?",
+                (*values, participant_id),
+            )
+            found = await _participant(db, participant_id)
+            if found is None:
+                raise NotFound(f"There is no participant {participant_id}.")
+            return found
+
+        return await self._write(work)

@@ -1,0 +1,145 @@
+"""What a person may see and wipe, and how long raw words are kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import aiosqlite
+
+from storage import rows
+from storage.base import StoreBase, fetch_all, fetch_one, run
+from storage.errors import NotFound
+from storage.times import iso
+
+ABOUT = (
+    "Everything brewbot keeps about you."
+    " Your answers are kept under a random number, not your name."
+)
+
+
+async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, object]:
+    """Gather everything kept about one person (inside a read)."""
+    row = await fetch_one(
+        db,
+        f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.id = ?",
+        (participant_id,),
+    )
+    if row is None:
+        raise NotFound(f"There is no participant {participant_id}.")
+    person = rows.participant(row)
+    brews = await fetch_all(
+        db,
+        "SELECT pr.brew_id, b.theme, b.opened_at, b.closed_at, pr.state, pr.status,"
+        " pr.updated_at, pr.last_activity_at, pr.nudged_at"
+        " FROM progress AS pr JOIN brews AS b ON b.id = pr.brew_id"
+        " WHERE pr.participant_id = ? ORDER BY pr.brew_id",
+        (participant_id,),
+    )
+    answers = await fetch_all(
+        db,
+        f"SELECT {rows.ANSWER_COLUMNS}, b.theme FROM answers AS a JOIN brews AS b"
+        " ON b.id = a.brew_id WHERE a.participant_id = ? ORDER BY a.id",
+        (participant_id,),
+    )
+    news = await fetch_all(
+        db,
+        "SELECT o.id, w.brew_id, w.text, o.sent_at FROM outbox AS o"
+        " JOIN wesaid AS w ON w.id = o.wesaid_id WHERE o.participant_id = ? ORDER BY o.id",
+        (participant_id,),
+    )
+    return {
+        "about": ABOUT,
+        "participant_id": person.id,
+        "how_we_reach_you": {"telegram_chat_id": person.chat_id},
+        "joined_at": iso(person.created_at),
+        "preferences": {
+            "easy_read": person.easy,
+            "nudges": person.nudges,
+            "news": person.news,
+            "stopped": person.stopped,
+        },
+        "self_description": person.self_description,
+        "brews": [_brew_entry(b) for b in brews],
+        "answers": [_answer_entry(a) for a in answers],
+        "news": [
+            {
+                "outbox_id": int(n["id"]),
+                "brew_id": int(n["brew_id"]),
+                "text": str(n["text"]),
+                "sent_at": rows.optional_str(n["sent_at"]),
+            }
+            for n in news
+        ],
+    }
+
+
+def _brew_entry(row: sqlite3.Row) -> dict[str, object]:
+    return {
+        "brew_id": int(row["brew_id"]),
+        "theme": str(row["theme"]),
+        "opened_at": str(row["opened_at"]),
+        "closed_at": rows.optional_str(row["closed_at"]),
+        "status": str(row["status"]),
+        "progress": rows.progress(str(row["state"])).to_dict(),
+        "updated_at": str(row["updated_at"]),
+        "last_activity_at": str(row["last_activity_at"]),
+        "nudged_at": rows.optional_str(row["nudged_at"]),
+    }
+
+
+def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
+    answer = rows.answer(row)
+    return {
+        "answer_id": answer.id,
+        "brew_id": answer.brew_id,
+        "theme": str(row["theme"]),
+        "prompt_id": answer.prompt_id,
+        "principle": answer.principle.value,
+        "kind": answer.kind.value,
+        "stage": None if answer.stage is None else answer.stage.key,
+        "stage_words": None if answer.stage is None else answer.stage.label,
+        "rag": None if answer.rag is None else answer.rag.value,
+        "option": answer.option,
+        "text": answer.text,
+        "may_quote": answer.quote_consent,
+        "held_for_care": answer.held,
+        "review": answer.review,
+        "imported": answer.imported,
+        "created_at": iso(answer.created_at),
+    }
+
+
+async def _forget(db: aiosqlite.Connection, participant_id: str) -> None:
+    """Delete one person and everything linked to them (inside a write)."""
+    for table in ("outbox", "answers", "progress"):  # fixed names; foreign keys cascade too
+        await run(db, f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
+    await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
+
+
+class PrivacyStore(StoreBase):
+    """Export, forget, retention."""
+
+    async def export(self, participant_id: str) -> dict[str, object]:
+        """Return everything kept about one person, ready for json.dumps."""
+        return await self._snapshot(lambda db: _export(db, participant_id))
+
+    async def forget(self, participant_id: str) -> None:
+        """Delete a person and everything linked to them, leaving no copy in the file."""
+        await self._write(lambda db: _forget(db, participant_id))
+        await self._checkpoint()
+
+    async def apply_retention(self, days: int = 365) -> int:
+        """Clear typed words older than ``days`` (stages and counts stay); return rows cleared."""
+        cutoff = iso(self._now() - timedelta(days=days))
+        cleared = await self._write(
+            lambda db: run(
+                db,
+                "UPDATE answers SET text = NULL"
+                " WHERE kind = 'text' AND text IS NOT NULL AND created_at < ?",
+                (cutoff,),
+            )
+        )
+        if cleared:
+            await self._checkpoint()
+        return cleared

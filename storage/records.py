@@ -1,0 +1,151 @@
+"""Frozen records the store hands back. None of them holds a name; only
+``Participant``, ``NudgeDue`` and ``OutboxItem`` carry a person's chat id, to reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from conversations.model import Kind, Principle, Rag, Stage
+
+
+@dataclass(frozen=True)
+class Group:
+    """A facilitators' group chat (its Telegram id is always negative)."""
+
+    id: int
+    chat_id: int
+    settings: dict[str, object] = field(hash=False)
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Brew:
+    """One session on a theme, joined through its unguessable ``code``."""
+
+    id: int
+    code: str
+    theme: str
+    pack_id: str
+    group_id: int | None
+    group_chat_id: int | None
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class BrewCounts:
+    """How many people began a brew and how many reached its close."""
+
+    took_part: int
+    finished: int
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person, known by a random id; ``chat_id`` is only how we reach them."""
+
+    id: str
+    chat_id: int
+    easy: bool
+    nudges: bool
+    news: bool
+    stopped: bool
+    self_description: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NudgeDue:
+    """Someone who went quiet part way through a brew and may get one gentle nudge."""
+
+    participant_id: str
+    chat_id: int
+    brew_id: int
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """How many (not held) answers put a principle at a stage in one brew."""
+
+    principle: Principle
+    stage: Stage
+    rag: Rag
+    count: int
+
+
+@dataclass(frozen=True)
+class WeeklyStageCount:
+    """How many (not held) answers put a principle at a stage in an ISO week."""
+
+    week: str  # "YYYY-Www"
+    principle: Principle
+    stage: Stage
+    count: int
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    """One free-text answer, without who gave it."""
+
+    answer_id: int
+    prompt_id: str
+    principle: Principle
+    text: str
+    quote_consent: bool
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One answer row as kept (for exports and checks); ``participant_id`` is random."""
+
+    id: int
+    participant_id: str | None
+    brew_id: int
+    prompt_id: str
+    principle: Principle
+    kind: Kind
+    stage: Stage | None
+    rag: Rag | None
+    option: str | None
+    text: str | None
+    quote_consent: bool
+    held: bool
+    review: str | None
+    imported: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """An answer held back for a facilitator to look at before it is summarised."""
+
+    answer_id: int
+    brew_id: int
+    text: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One "we said, we did" message waiting to go to one person."""
+
+    id: int
+    chat_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One action in a brew's plan: who does what, by when."""
+
+    id: int
+    brew_id: int
+    who: str
+    what: str
+    due: str | None
+    created_at: datetime

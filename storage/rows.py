@@ -1,0 +1,104 @@
+"""Turn stored rows into records: the column lists and the converters live together."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conversations.model import Kind, Principle, Progress, Rag, Stage
+from storage.records import Brew, Group, Participant, StoredAnswer
+from storage.times import parse, parse_optional
+
+GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
+BREW_COLUMNS = (
+    "b.id, b.code, b.theme, b.pack_id, b.group_id, g.chat_id AS group_chat_id,"
+    " b.opened_at, b.closed_at"
+)
+BREW_FROM = "brews AS b LEFT JOIN groups AS g ON g.id = b.group_id"
+PARTICIPANT_COLUMNS = (
+    "p.id, p.chat_id, p.easy, p.nudges, p.news, p.stopped, p.self_description, p.created_at"
+)
+ANSWER_COLUMNS = (
+    "a.id, a.participant_id, a.brew_id, a.prompt_id, a.principle, a.kind, a.stage, a.rag,"
+    " a.option, a.text, a.quote_consent, a.held, a.review, a.imported, a.created_at"
+)
+
+
+def optional_str(value: object) -> str | None:
+    """Return a stored text value, or None."""
+    return None if value is None else str(value)
+
+
+def settings(text: str) -> dict[str, object]:
+    """Read a group's settings JSON."""
+    value = json.loads(text)
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def group(row: sqlite3.Row) -> Group:
+    """Build a Group from a row selected with GROUP_COLUMNS."""
+    return Group(
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        settings=settings(str(row["settings"])),
+        created_at=parse(str(row["created_at"])),
+    )
+
+
+def brew(row: sqlite3.Row) -> Brew:
+    """Build a Brew from a row selected with BREW_COLUMNS."""
+    group_id, group_chat_id = row["group_id"], row["group_chat_id"]
+    return Brew(
+        id=int(row["id"]),
+        code=str(row["code"]),
+        theme=str(row["theme"]),
+        pack_id=str(row["pack_id"]),
+        group_id=None if group_id is None else int(group_id),
+        group_chat_id=None if group_chat_id is None else int(group_chat_id),
+        opened_at=parse(str(row["opened_at"])),
+        closed_at=parse_optional(optional_str(row["closed_at"])),
+    )
+
+
+def participant(row: sqlite3.Row) -> Participant:
+    """Build a Participant from a row selected with PARTICIPANT_COLUMNS."""
+    return Participant(
+        id=str(row["id"]),
+        chat_id=int(row["chat_id"]),
+        easy=bool(row["easy"]),
+        nudges=bool(row["nudges"]),
+        news=bool(row["news"]),
+        stopped=bool(row["stopped"]),
+        self_description=optional_str(row["self_description"]),
+        created_at=parse(str(row["created_at"])),
+    )
+
+
+def progress(state: str) -> Progress:
+    """Read a Progress kept as JSON."""
+    data = json.loads(state)
+    if not isinstance(data, dict):
+        raise ValueError("stored progress is not a JSON object")
+    return Progress.from_dict({str(k): v for k, v in data.items()})
+
+
+def answer(row: sqlite3.Row) -> StoredAnswer:
+    """Build a StoredAnswer from a row selected with ANSWER_COLUMNS."""
+    stage, rag = row["stage"], row["rag"]
+    return StoredAnswer(
+        id=int(row["id"]),
+        participant_id=optional_str(row["participant_id"]),
+        brew_id=int(row["brew_id"]),
+        prompt_id=str(row["prompt_id"]),
+        principle=Principle(str(row["principle"])),
+        kind=Kind(str(row["kind"])),
+        stage=None if stage is None else Stage(int(stage)),
+        rag=None if rag is None else Rag(str(rag)),
+        option=optional_str(row["option"]),
+        text=optional_str(row["text"]),
+        quote_consent=bool(row["quote_consent"]),
+        held=bool(row["held"]),
+        review=optional_str(row["review"]),
+        imported=bool(row["imported"]),
+        created_at=parse(str(row["created_at"])),
+    )

@@ -1,0 +1,180 @@
+"""A person's place in a brew, each step kept in one transaction, and the nudges it implies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from conversations.model import Answer, Kind, Outcome
+from conversations.model import Progress as ProgressState
+from storage import rows
+from storage.base import StoreBase, run
+from storage.records import Brew, NudgeDue
+from storage.times import iso
+
+INSERT_ANSWER = (
+    "INSERT INTO answers (participant_id, brew_id, prompt_id, principle, kind, stage, rag,"
+    " option, text, quote_consent, held, review, imported, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+DUE_NUDGES = """
+SELECT pr.participant_id, p.chat_id, pr.brew_id
+FROM progress AS pr
+JOIN participants AS p ON p.id = pr.participant_id
+JOIN brews AS b ON b.id = pr.brew_id
+WHERE pr.status = 'active'
+  AND pr.last_activity_at < ?
+  AND (pr.nudged_at IS NULL OR pr.nudged_at < pr.last_activity_at)
+  AND p.nudges = 1 AND p.stopped = 0
+  AND b.closed_at IS NULL
+ORDER BY pr.last_activity_at, pr.participant_id
+"""
+
+
+def answer_values(
+    answer: Answer,
+    *,
+    participant_id: str | None,
+    brew_id: int,
+    held: bool,
+    imported: bool,
+    created_at: str,
+) -> tuple[object, ...]:
+    """Lay out one answer for INSERT_ANSWER; its red/amber/green comes from its stage."""
+    return (
+        participant_id,
+        brew_id,
+        answer.prompt_id,
+        answer.principle.value,
+        answer.kind.value,
+        None if answer.stage is None else int(answer.stage),
+        None if answer.stage is None else answer.stage.rag.value,
+        answer.option,
+        answer.text,
+        int(answer.quote_consent),
+        int(held),
+        "pending" if held else None,
+        int(imported),
+        created_at,
+    )
+
+
+async def insert_answers(db: aiosqlite.Connection, values: Iterable[tuple[object, ...]]) -> None:
+    """Insert laid-out answers (inside a write)."""
+    await db.executemany(INSERT_ANSWER, values)
+
+
+async def _mark_handled(db: aiosqlite.Connection, update_id: int, now: str) -> bool:
+    """Record an update id; False if it was already there (inside a write)."""
+    changed = await run(
+        db,
+        "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
+        " ON CONFLICT (update_id) DO NOTHING",
+        (update_id, now),
+    )
+    return changed == 1
+
+
+class StepStore(StoreBase):
+    """Progress, the main write, and nudges."""
+
+    async def progress(self, participant_id: str, brew_id: int) -> ProgressState | None:
+        """Return where this person is in this brew, if they began it."""
+        row = await self._one(
+            "SELECT state FROM progress WHERE participant_id = ? AND brew_id = ?",
+            (participant_id, brew_id),
+        )
+        return None if row is None else rows.progress(str(row["state"]))
+
+    async def latest_progress(self, participant_id: str) -> tuple[Brew, ProgressState] | None:
+        """Return the brew this person was most recently active in, with their progress."""
+        row = await self._one(
+            f"SELECT {rows.BREW_COLUMNS}, pr.state FROM progress AS pr"
+            " JOIN brews AS b ON b.id = pr.brew_id LEFT JOIN groups AS g ON g.id = b.group_id"
+            " WHERE pr.participant_id = ?"
+            " ORDER BY pr.last_activity_at DESC, pr.updated_at DESC LIMIT 1",
+            (participant_id,),
+        )
+        return None if row is None else (rows.brew(row), rows.progress(str(row["state"])))
+
+    async def record_step(
+        self, *, participant_id: str, brew_id: int, outcome: Outcome, update_id: int | None
+    ) -> bool:
+        """Keep one step in one transaction; False (and nothing written) for a repeated update."""
+        now = self._stamp()
+        progress = outcome.progress
+        state = json.dumps(progress.to_dict(), sort_keys=True)
+        answers = [
+            answer_values(
+                answer,
+                participant_id=participant_id,
+                brew_id=brew_id,
+                held=outcome.concern and answer.kind is Kind.TEXT,
+                imported=False,
+                created_at=now,
+            )
+            for answer in outcome.answers
+        ]
+
+        async def work(db: aiosqlite.Connection) -> bool:
+            if update_id is not None and not await _mark_handled(db, update_id, now):
+                return False
+            await run(
+                db,
+                "INSERT INTO progress"
+                " (participant_id, brew_id, state, status, updated_at, last_activity_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (participant_id, brew_id) DO UPDATE SET state = excluded.state,"
+                " status = excluded.status, updated_at = excluded.updated_at,"
+                " last_activity_at = excluded.last_activity_at",
+                (participant_id, brew_id, state, progress.status.value, now, now),
+            )
+            await insert_answers(db, answers)
+            if outcome.quote_consent is not None:
+                await run(
+                    db,
+                    "UPDATE answers SET quote_consent = ? WHERE participant_id = ? AND brew_id = ?",
+                    (int(outcome.quote_consent), participant_id, brew_id),
+                )
+            if outcome.self_description is not None:
+                await run(
+                    db,
+                    "UPDATE participants SET self_description = ? WHERE id = ?",
+                    (outcome.self_description, participant_id),
+                )
+            return True
+
+        return await self._write(work)
+
+    async def mark_handled(self, update_id: int) -> bool:
+        """Record a Telegram update as handled; True the first time only."""
+        now = self._stamp()
+        return await self._write(lambda db: _mark_handled(db, update_id, now))
+
+    async def due_nudges(self, *, idle_before: datetime) -> list[NudgeDue]:
+        """List people part way through an open brew, quiet since before ``idle_before``,
+        not yet nudged since, who have nudges on and have not stopped."""
+        found = await self._all(DUE_NUDGES, (iso(idle_before),))
+        return [
+            NudgeDue(
+                participant_id=str(row["participant_id"]),
+                chat_id=int(row["chat_id"]),
+                brew_id=int(row["brew_id"]),
+            )
+            for row in found
+        ]
+
+    async def mark_nudged(self, participant_id: str, brew_id: int) -> None:
+        """Remember that this person was nudged about this brew just now."""
+        now = self._stamp()
+        await self._write(
+            lambda db: run(
+                db,
+                "UPDATE progress SET nudged_at = ? WHERE participant_id = ? AND brew_id = ?",
+                (now, participant_id, brew_id),
+            )
+        )

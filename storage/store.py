@@ -1,0 +1,26 @@
+"""The one object the rest of brewbot keeps records through."""
+
+from __future__ import annotations
+
+from storage.base import fetch_all
+from storage.brews import BrewStore
+from storage.facilitation import FacilitationStore
+from storage.people import PeopleStore
+from storage.privacy import PrivacyStore
+from storage.steps import StepStore
+from storage.summaries import SummaryStore
+
+
+class Store(BrewStore, PeopleStore, StepStore, PrivacyStore, SummaryStore, FacilitationStore):
+    """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
+
+    async def check(self) -> list[str]:
+        """Ask SQLite to check the whole file; return the problems found (none is good)."""
+        found = await self._read(lambda db: fetch_all(db, "PRAGMA integrity_check"))
+        problems = [str(row[0]) for row in found]
+        return [] if problems == ["ok"] else problems
+
+    async def schema_version(self) -> int:
+        """Return the newest migration applied to this file."""
+        found = await self._read(lambda db: fetch_all(db, "SELECT MAX(number) FROM migrations"))
+        return int(found[0][0] or 0) if found else 0

@@ -1,0 +1,117 @@
+"""Counts and texts for summaries, computed by SQLite over indexes, never row by row in Python.
+
+The SQL is kept in named constants so tests can ask SQLite how it runs them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conversations.model import Principle, Rag, Stage
+from storage import rows
+from storage.base import StoreBase
+from storage.records import AnswerText, StageCount, StoredAnswer, WeeklyStageCount
+from storage.times import iso
+
+STAGE_COUNTS = """
+SELECT principle, stage, rag, COUNT(*) AS n
+FROM answers
+WHERE brew_id = ? AND held = 0 AND stage IS NOT NULL
+GROUP BY principle, stage, rag
+ORDER BY principle, stage
+"""
+
+# The ISO week of a day is the week of its Thursday: step back 3 days, then on to a Thursday.
+_ISO_WEEK = """
+SELECT printf('%s-W%02d', strftime('%Y', thursday),
+              (CAST(strftime('%j', thursday) AS INTEGER) - 1) / 7 + 1) AS week,
+       principle, stage, COUNT(*) AS n
+FROM (
+    SELECT date(a.created_at, '-3 days', 'weekday 4') AS thursday, a.principle, a.stage
+    FROM answers AS a
+    {join}
+    WHERE a.created_at >= ? AND a.held = 0 AND a.stage IS NOT NULL {where}
+)
+GROUP BY week, principle, stage
+ORDER BY week, principle, stage
+"""
+WEEKLY_STAGE_COUNTS = _ISO_WEEK.format(join="", where="")
+WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(
+    join="JOIN brews AS b ON b.id = a.brew_id JOIN groups AS g ON g.id = b.group_id",
+    where="AND g.chat_id = ?",
+)
+
+ANSWER_TEXTS = """
+SELECT id, prompt_id, principle, text, quote_consent
+FROM answers
+WHERE brew_id = ? AND kind = 'text' AND text IS NOT NULL AND held <= ?
+ORDER BY id
+"""
+
+SELF_DESCRIPTIONS = """
+SELECT p.self_description, COUNT(*) AS n
+FROM progress AS pr JOIN participants AS p ON p.id = pr.participant_id
+WHERE pr.brew_id = ? AND p.self_description IS NOT NULL
+GROUP BY p.self_description
+ORDER BY p.self_description
+"""
+
+ALL_ANSWERS = f"SELECT {rows.ANSWER_COLUMNS} FROM answers AS a WHERE a.brew_id = ? ORDER BY a.id"
+
+
+class SummaryStore(StoreBase):
+    """Aggregates for summaries and digests."""
+
+    async def stage_counts(self, brew_id: int) -> list[StageCount]:
+        """Count a brew's stage answers by principle and stage, leaving out held ones."""
+        found = await self._all(STAGE_COUNTS, (brew_id,))
+        return [
+            StageCount(
+                principle=Principle(str(row["principle"])),
+                stage=Stage(int(row["stage"])),
+                rag=Rag(str(row["rag"])),
+                count=int(row["n"]),
+            )
+            for row in found
+        ]
+
+    async def weekly_stage_counts(
+        self, *, since: datetime, group_chat_id: int | None = None
+    ) -> list[WeeklyStageCount]:
+        """Count stage answers by ISO week ("2026-W47"), principle and stage since ``since``."""
+        if group_chat_id is None:
+            found = await self._all(WEEKLY_STAGE_COUNTS, (iso(since),))
+        else:
+            found = await self._all(WEEKLY_STAGE_COUNTS_FOR_GROUP, (iso(since), group_chat_id))
+        return [
+            WeeklyStageCount(
+                week=str(row["week"]),
+                principle=Principle(str(row["principle"])),
+                stage=Stage(int(row["stage"])),
+                count=int(row["n"]),
+            )
+            for row in found
+        ]
+
+    async def answer_texts(self, brew_id: int, *, include_held: bool = False) -> list[AnswerText]:
+        """List a brew's typed answers (not held ones unless asked), without who gave them."""
+        found = await self._all(ANSWER_TEXTS, (brew_id, int(include_held)))
+        return [
+            AnswerText(
+                answer_id=int(row["id"]),
+                prompt_id=str(row["prompt_id"]),
+                principle=Principle(str(row["principle"])),
+                text=str(row["text"]),
+                quote_consent=bool(row["quote_consent"]),
+            )
+            for row in found
+        ]
+
+    async def self_descriptions(self, brew_id: int) -> dict[str, int]:
+        """Count a brew's participants by how they describe themselves (unsaid left out)."""
+        found = await self._all(SELF_DESCRIPTIONS, (brew_id,))
+        return {str(row["self_description"]): int(row["n"]) for row in found}
+
+    async def answers(self, brew_id: int) -> list[StoredAnswer]:
+        """Load every answer row of a brew (for exports and checks; summaries use the counts)."""
+        return [rows.answer(row) for row in await self._all(ALL_ANSWERS, (brew_id,))]
