@@ -1,0 +1,187 @@
+"""Shared pieces of summaries and digests: safe text, plain words and chart specs.
+
+Everything a participant typed passes through :func:`clean` and then :func:`esc` (for
+Telegram HTML) or :func:`md` (for the Markdown export) before it is shown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from conversations.model import Principle, Stage
+
+SECTION_SOFT = 1000  # aim: one phone screen per message
+TELEGRAM_LIMIT = 4096  # Bot API limit for one message, counted in UTF-16 code units
+POLL_OPTION_LIMIT = 100  # Bot API limit for one poll option
+QUOTE_LIMIT = 200
+WORD_LIMIT = 30  # one "word" from the theme finder, shown as a hint
+LABEL_LIMIT = 100
+
+PRINCIPLE_NAMES = {
+    Principle.ASSETS: "people as assets",
+    Principle.WORK: "valuing work differently",
+    Principle.RECIPROCITY: "give and get",
+    Principle.NETWORKS: "staying connected",
+    Principle.THEME: "this brew's theme",
+}
+
+
+class SectionTooLong(ValueError):
+    """A block of a summary is longer than Telegram allows in one message."""
+
+
+# ------------------------------------------------------------------ chart specs
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One bar of a stage chart: how many chose each stage for one principle."""
+
+    label: str
+    counts: tuple[tuple[Stage, int], ...]  # every Stage once, in order
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+
+@dataclass(frozen=True)
+class StageChart:
+    """Bars per principle, split by stage. ``alt`` says the same in words."""
+
+    title: str
+    rows: tuple[StageRow, ...]
+    alt: str
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One principle over the weeks: the average stage (1 to 4), None when too few answered."""
+
+    label: str
+    points: tuple[float | None, ...]  # one per week of the chart
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Lines per principle over weeks. ``alt`` says the same in words."""
+
+    title: str
+    weeks: tuple[str, ...]  # 'YYYY-Www'
+    lines: tuple[TrendLine, ...]
+    alt: str
+
+
+ChartSpec = StageChart | TrendChart
+
+
+# ------------------------------------------------------------------ plain words
+
+
+def principle_name(principle: Principle) -> str:
+    """Name a principle in plain words."""
+    return PRINCIPLE_NAMES[principle]
+
+
+def stage_words(stage: Stage) -> str:
+    """Name a stage with its colour as a word, e.g. ‘getting there’ (amber)."""
+    return f"‘{stage.label}’ ({stage.rag.value})"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Say a count with the right noun, e.g. 1 person, 3 people."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def nearest_stage(mean: float) -> Stage:
+    """Round an average stage to the stage it is closest to."""
+    return Stage(min(4, max(1, int(mean + 0.5))))
+
+
+# ------------------------------------------------------------------ safe text
+
+# Characters that change how the rest of a message is laid out or hide text:
+# bidi embeddings, overrides and isolates, zero-width space, word joiner, BOM.
+_DROP = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff"),
+    None,
+)
+_SPACES = re.compile(r"\s+")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
+_FSI, _PDI = "\u2068", "\u2069"  # first-strong isolate: keeps a right-to-left quote in its box
+
+
+def clean(text: str) -> str:
+    """Drop control and layout-changing characters and fold all whitespace to single spaces."""
+    kept = (
+        ch
+        for ch in text.translate(_DROP)
+        if unicodedata.category(ch) not in {"Cc", "Cs", "Co"} or ch in "\n\t"
+    )
+    return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def trim(text: str, limit: int) -> str:
+    """Shorten cleaned text to at most ``limit`` characters, on a word boundary, with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    cut = cut.rstrip(" ,;:.-\u200c\u200d")
+    while cut and unicodedata.combining(cut[-1]):
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Make a short plain-text quote from someone's answer."""
+    return trim(clean(text), limit)
+
+
+def esc(text: str) -> str:
+    """Escape plain text for Telegram HTML (only &amp; &lt; &gt; are produced)."""
+    return html.escape(text, quote=False)
+
+
+def esc_iso(text: str) -> str:
+    """Escape someone's words for Telegram HTML, isolated so right-to-left text stays put."""
+    return f"{_FSI}{esc(text)}{_PDI}"
+
+
+def esc_quote(text: str) -> str:
+    """Escape a quote for Telegram HTML, in quote marks and isolated."""
+    return f"“{esc_iso(text)}”"
+
+
+def md(text: str) -> str:
+    """Escape plain text for Markdown so it shows as typed."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def tg_len(text: str) -> int:
+    """Count length the way Telegram does: in UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def pack(blocks: Sequence[str], soft: int = SECTION_SOFT) -> tuple[str, ...]:
+    """Join blocks into messages of about ``soft`` characters, never splitting a block."""
+    sections: list[str] = []
+    current = ""
+    for block in blocks:
+        if tg_len(block) > TELEGRAM_LIMIT:
+            raise SectionTooLong(f"a summary block is {tg_len(block)} long")
+        joined = f"{current}\n\n{block}" if current else block
+        if current and tg_len(joined) > soft:
+            sections.append(current)
+            current = block
+        else:
+            current = joined
+    if current:
+        sections.append(current)
+    return tuple(sections)
