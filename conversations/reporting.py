@@ -169,14 +169,14 @@ def tg_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def pack(blocks: Sequence[str], soft: int = SECTION_SOFT) -> tuple[str, ...]:
+def pack(blocks: Sequence[str], soft: int = SECTION_SOFT, joiner: str = "\n\n") -> tuple[str, ...]:
     """Join blocks into messages of about ``soft`` characters, never splitting a block."""
     sections: list[str] = []
     current = ""
     for block in blocks:
         if tg_len(block) > TELEGRAM_LIMIT:
             raise SectionTooLong(f"a summary block is {tg_len(block)} long")
-        joined = f"{current}\n\n{block}" if current else block
+        joined = f"{current}{joiner}{block}" if current else block
         if current and tg_len(joined) > soft:
             sections.append(current)
             current = block
