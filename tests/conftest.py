@@ -1,0 +1,43 @@
+"""Shared pytest fixtures: paths, and a running Bot API stand-in checked against the spec."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.standin import StandIn
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return REPO_ROOT
+
+
+@pytest.fixture
+def shared_dir(repo_root: Path) -> Path:
+    """../shared beside the repository (DOMAIN.md, the Bot API spec, feedback data)."""
+    shared = (repo_root.parent / "shared").resolve()
+    if not shared.is_dir():
+        pytest.skip(f"shared/ is absent: expected it at {shared}")
+    return shared
+
+
+@pytest.fixture
+def bot_api_spec(shared_dir: Path) -> Path:
+    """The machine-readable Bot API spec, api.json."""
+    path = shared_dir / "telegram-bot-api-spec" / "api.json"
+    if not path.is_file():
+        pytest.skip(f"the Bot API spec is absent: expected it at {path}")
+    return path
+
+
+@pytest.fixture
+async def standin(bot_api_spec: Path) -> AsyncIterator[StandIn]:
+    """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json."""
+    async with StandIn(spec_path=bot_api_spec) as server:
+        yield server
