@@ -198,13 +198,18 @@ def trends(
     )
 
 
-def trend_chart(found: Sequence[Trend], weeks: Sequence[str]) -> tuple[ChartSpec, ...]:
+def trend_chart(
+    found: Sequence[Trend], weeks: Sequence[str], min_group: int = MIN_GROUP
+) -> tuple[ChartSpec, ...]:
     """Make the trend chart, if any principle has a point to plot."""
     if not any(p is not None for t in found for p in t.line.points):
         return ()
     alt = " ".join(t.sentence for t in found)
     lines = tuple(t.line for t in found)
-    return (TrendChart("How answers have moved, week by week", tuple(weeks), lines, alt),)
+    gaps = any(p is None for line in lines for p in line.points)
+    note = f"A gap means fewer than {min_group} people answered that week." if gaps else ""
+    title = "How answers have moved, week by week"
+    return (TrendChart(title, tuple(weeks), lines, alt, note),)
 
 
 # ------------------------------------------------------------------ text
@@ -286,6 +291,6 @@ def build_digest(
     groups = group_themes(results.answers, find=find, min_group=min_group, limit=3, quotes=1)
     return Digest(
         sections=_html(results, found, groups, min_group),
-        charts=trend_chart(found, shown),
+        charts=trend_chart(found, shown, min_group),
         markdown=_markdown(results, found, groups, min_group),
     )

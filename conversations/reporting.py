@@ -74,6 +74,7 @@ class TrendChart:
     weeks: tuple[str, ...]  # 'YYYY-Www'
     lines: tuple[TrendLine, ...]
     alt: str
+    note: str = ""  # a footnote, e.g. what a gap in a line means
 
 
 ChartSpec = StageChart | TrendChart

@@ -204,6 +204,7 @@ def test_digest_trend_chart_spec() -> None:
         "Staying connected",
     ]
     assert chart.lines[2].points == (None,) * 6
+    assert chart.note == "A gap means fewer than 5 people answered that week."
     assert "moved up" in chart.alt
 
 
