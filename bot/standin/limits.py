@@ -74,6 +74,7 @@ class _Open:
     tag: str
     start: int  # utf-16 offset in the plain text
     attrs: dict[str, str]
+    order: int  # how many tags opened before this one
 
 
 class _HtmlParser:
@@ -85,7 +86,8 @@ class _HtmlParser:
         self.out: list[str] = []
         self.u16 = 0
         self.stack: list[_Open] = []
-        self.entities: list[dict[str, Any]] = []
+        self.entities: list[tuple[int, dict[str, Any]]] = []
+        self.opened = 0
 
     def fail(self, message: str) -> ApiError:
         return bad_request(f"can't parse entities: {message}")
@@ -115,8 +117,8 @@ class _HtmlParser:
             raise self.fail(
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'
             )
-        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
-        return "".join(self.out), self.entities
+        self.entities.sort(key=lambda pair: (pair[1]["offset"], -pair[1]["length"], pair[0]))
+        return "".join(self.out), [entity for _, entity in self.entities]
 
     def entity_ref(self) -> None:
         """Decode one character reference; a lone & stays as it is, like Telegram."""
@@ -138,7 +140,8 @@ class _HtmlParser:
             )
         attrs, i = self.attributes(i, begin)
         self.check_attributes(name, attrs, begin)
-        self.stack.append(_Open(name, self.u16, attrs))
+        self.stack.append(_Open(name, self.u16, attrs, self.opened))
+        self.opened += 1
         self.pos = i
 
     def attributes(self, i: int, begin: int) -> tuple[dict[str, str], int]:
@@ -239,7 +242,7 @@ class _HtmlParser:
             return
         elif top.tag == "pre" and top.attrs.get("language"):
             entity["language"] = top.attrs["language"]
-        self.entities.append(entity)
+        self.entities.append((top.order, entity))
 
 
 def _char_ref(src: str, pos: int) -> tuple[str | None, int]:

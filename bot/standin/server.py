@@ -69,6 +69,7 @@ class StandIn(Injections, Recording):
         self._activity = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
         self._runner: web.AppRunner | None = None
+        self.offline = False  # True: drop every connection, as if the network were down
         self.host = "127.0.0.1"
         self.port = 0
 
@@ -172,7 +173,13 @@ class StandIn(Injections, Recording):
             self._changed()
 
     async def _serve(self, request: web.Request, method: str) -> web.Response:
-        params = await self._read_params(request, method)
+        if self.offline:
+            raise _Dropped
+        try:
+            params = await self._read_params(request, method)
+        except ApiError as error:
+            self.problems.append(f"{method}: {error.code} {error.description}")
+            return web.json_response(error.payload(), status=error.code)
         if self.spec is not None:
             self.problems += self.spec.check_call(method, params.values, set(params.files))
         fault = self.faults.take(method)
@@ -201,7 +208,10 @@ class StandIn(Injections, Recording):
         values: dict[str, Any] = {k: decode(k, v, strings) for k, v in request.query.items()}
         files: dict[str, Upload] = {}
         if request.content_type == "application/json":
-            body = await request.json()
+            try:
+                body = await request.json()
+            except ValueError:
+                raise bad_request("can't parse JSON object") from None
             if not isinstance(body, dict):
                 raise bad_request("parameters must be a JSON object")
             values.update(body)

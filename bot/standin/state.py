@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,7 +154,9 @@ class World:
         """Keep bytes under a new file_id, served later at folder/file_N.ext."""
         n = self.next_id()
         digest = hashlib.sha256(data).hexdigest()[:16]
-        suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+        suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if not (suffix.isalnum() and len(suffix) <= 5 and filename.count("/") == 0):
+            suffix = (mimetypes.guess_extension(mime_type) or ".bin").lstrip(".")
         stored = StoredFile(
             file_id=f"BQACAgQAAxkBAAI{n:06d}{digest}",
             file_unique_id=f"AgAD{digest[:12]}",
