@@ -26,7 +26,6 @@ Everything a participant wrote is cleaned of layout-changing characters and HTML
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -83,9 +82,9 @@ ThemeFinder = Callable[[Sequence[str]], ThemesLike]
 
 def default_finder() -> ThemeFinder:
     """Return ``conversations.themes.find_themes``, loaded (with scikit-learn) only when needed."""
-    module = importlib.import_module("conversations.themes")
-    finder: ThemeFinder = module.find_themes
-    return finder
+    from conversations.themes import find_themes
+
+    return find_themes
 
 
 # ------------------------------------------------------------------ inputs
@@ -296,6 +295,15 @@ def _run_finder(
     return (find or default_finder())([clean(a.text) for a in answers])
 
 
+def _theme_label(theme: ThemeLike, limit: int, words: int = 0) -> str:
+    """Name a theme from its label (and, if asked, a few of its words), capitalised."""
+    label = clean(theme.label)
+    extra = [clean(w) for w in theme.words if clean(w) and clean(w).casefold() != label.casefold()]
+    if words and extra:
+        label = f"{label}: {', '.join(extra[:words])}" if label else ", ".join(extra[:words])
+    return _cap(trim(label, limit)) or _cap(", ".join(extra[:3])) or "Mixed"
+
+
 def group_themes(
     answers: Sequence[FreeText],
     *,
@@ -315,13 +323,14 @@ def group_themes(
         if people < min_group:
             continue
         order = [*theme.examples, *members]
-        words = tuple(trim(clean(w), WORD_LIMIT) for w in theme.words[:5] if clean(w))
-        label = trim(clean(theme.label), LABEL_LIMIT) or ", ".join(words[:3]) or "Mixed"
-        views.append(
-            ThemeView(
-                label, len(members), people, words, _consented_quotes(answers, order, quotes, 200)
-            )
-        )
+        label = _theme_label(theme, LABEL_LIMIT)
+        words = tuple(
+            trim(clean(w), WORD_LIMIT)
+            for w in theme.words[:6]
+            if clean(w) and clean(w).casefold() != label.casefold()
+        )[:5]
+        quoted = _consented_quotes(answers, order, quotes, 200)
+        views.append(ThemeView(label, len(members), people, words, quoted))
     views.sort(key=lambda v: -v.answers)
     shown = tuple(views[:limit])
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown))
@@ -343,9 +352,11 @@ def group_ideas(
         for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
             if len({answers[i].person for i in members}) < min_group:
                 continue
-            label = trim(clean(theme.label), POLL_OPTION_LIMIT) or "Mixed ideas"
             order = [*theme.examples, *members]
-            ideas.append(Idea(label, len(members), _consented_quotes(answers, order, 2, 200)))
+            quoted = _consented_quotes(answers, order, 2, 200)
+            short = [q for q in quoted if len(q) <= POLL_OPTION_LIMIT]
+            label = short[0] if short else _theme_label(theme, POLL_OPTION_LIMIT, words=2)
+            ideas.append(Idea(label, len(members), quoted))
             used.update(members)
     own: dict[str, Idea] = {}
     private = 0
@@ -440,8 +451,9 @@ def _html_ideas(ideas: Sequence[Idea], private: int) -> list[str]:
     for i, idea in enumerate(ideas, start=1):
         head = "<b>Ideas for change</b>\nMost mentioned first.\n\n" if i == 1 else ""
         line = f"{i}. <b>{esc_iso(idea.label)}</b> · {plural(idea.count, 'mention', 'mentions')}"
-        if idea.examples and idea.examples[0] != idea.label:
-            line += f"\n{esc_quote(idea.examples[0])}"
+        other = [e for e in idea.examples if e != idea.label]
+        if other:
+            line += f"\n{esc_quote(other[0])}"
         blocks.append(head + line)
     if private:
         head = "<b>Ideas for change</b>\n\n" if not blocks else ""

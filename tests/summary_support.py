@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.standin.limits import check_text, parse_html
+
 TELEGRAM_LIMIT = 4096
 OUR_TAGS = {"b", "i"}  # the summaries use only these of Telegram's tags
 _TAG = re.compile(r"<(/?)([a-z-]+)>")
@@ -103,3 +105,12 @@ def without_isolates(text: str) -> str:
             assert depth >= 0, f"isolate closed before it opened: {line!r}"
         assert depth == 0, f"isolate left open: {line!r}"
     return text.replace("\u2068", "").replace("\u2069", "")
+
+
+def shown(markup: str) -> str:
+    """Check markup both here and with the stand-in's Telegram parser; return what shows."""
+    plain = visible_text(markup)
+    parsed, _ = parse_html(markup)  # raises ApiError where Telegram would refuse
+    check_text(parsed)
+    assert parsed == plain
+    return without_isolates(plain)

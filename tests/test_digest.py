@@ -23,7 +23,7 @@ from conversations.digest import (
 from conversations.model import Principle, Stage
 from conversations.reporting import TrendChart, tg_len
 from conversations.summary import FreeText
-from tests.summary_support import KeywordFinder, visible_text, without_isolates
+from tests.summary_support import KeywordFinder, shown
 
 FINDER = KeywordFinder(
     (
@@ -84,7 +84,7 @@ def week(**changes: object) -> WeekResults:
 
 
 def seen(sections: tuple[str, ...]) -> str:
-    return "\n".join(without_isolates(visible_text(s)) for s in sections)
+    return "\n".join(shown(s) for s in sections)
 
 
 # ------------------------------------------------------------------ weeks

@@ -16,7 +16,7 @@ from conversations.summary import (
     self_description_mix,
     stage_sentence,
 )
-from tests.summary_support import KeywordFinder, visible_text, without_isolates
+from tests.summary_support import KeywordFinder, shown, visible_text
 
 CONSENT = {"p1", "p2", "p4", "p6", "p7"}  # p3, p5 and p8 said no to quotes
 IDEAS = frozenset({"better"})
@@ -100,7 +100,7 @@ def brew(**changes: object) -> BrewResults:
 
 def everything(summary_sections: tuple[str, ...]) -> str:
     """Join what a reader sees across all sections, checking each is valid Telegram HTML."""
-    return "\n".join(without_isolates(visible_text(section)) for section in summary_sections)
+    return "\n".join(shown(section) for section in summary_sections)
 
 
 # ------------------------------------------------------------------ thresholds
@@ -305,7 +305,7 @@ def test_without_any_consent_no_participant_sentence_appears() -> None:
         assert text[:25] not in seen
     assert "“" not in seen
     assert [(i.label, i.count, i.examples) for i in summary.ideas] == [
-        ("Having one named person", 5, ())
+        ("Having one named person: named, same person", 5, ())
     ]
 
 
@@ -315,7 +315,7 @@ def test_without_any_consent_no_participant_sentence_appears() -> None:
 def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
     summary = build_summary(brew(), find=FINDER)
     assert [(i.label, i.count) for i in summary.ideas] == [
-        ("Having one named person", 5),
+        ("Have one named worker who stays with you the whole way.", 5),
         ("A reminder by text, not a letter.", 1),
         ("Meet in a café, not an office.", 1),
     ]
@@ -325,7 +325,8 @@ def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
     )
     assert all(1 <= len(i.label) <= 100 for i in summary.ideas)
     seen = everything(summary.sections)
-    assert "1. Having one named person · 5 mentions" in seen
+    assert "1. Have one named worker who stays with you the whole way. · 5 mentions" in seen
+    assert "“Let me see the same person each time so I don't repeat my story.”" in seen
     assert "2 more ideas were shared privately." in seen
     assert "think them through" not in seen and "day before" not in seen
 
@@ -386,7 +387,7 @@ def test_hostile_theme_labels_words_and_quotes_are_escaped() -> None:
     assert "<script>all</script> & · 10 answers" in seen
     assert "Words that link them: <i>, &amp;" in seen
     assert "<script>alert('x')</script>" in seen  # shown as typed, never as markup
-    assert summary.ideas[0].label == "<script>all</script> &"
+    assert summary.ideas[0].label == "<b>hi</b><script>alert('x')</script> & <i>"
 
 
 def test_hostile_answers_shown_one_by_one_are_escaped_and_within_limits() -> None:
@@ -451,14 +452,14 @@ def test_markdown_holds_the_same_numbers() -> None:
         "Waiting a long time (6 answers)",
         "Letters and forms (5 answers)",
         "Other things people said: 5 answers.",
-        "**Having one named person** (5 mentions)",
+        "**Have one named worker who stays with you the whole way.** (5 mentions)",
         "2 more ideas were shared privately.",
         "Most people said ‘getting there’ (amber) about people as assets.",
     ]
     for fact in facts:
         assert fact in summary.markdown, fact
     assert "Waiting a long time · 6 answers" in seen
-    assert "Having one named person · 5 mentions" in seen
+    assert "Have one named worker who stays with you the whole way. · 5 mentions" in seen
     html_numbers = sorted(int(n) for n in re.findall(r"\b\d+\b", _strip_quotes(seen)))
     md_numbers = sorted(int(n) for n in re.findall(r"\b\d+\b", _strip_quotes(summary.markdown)))
     assert md_numbers and set(md_numbers) <= set(html_numbers)
