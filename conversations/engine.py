@@ -1,0 +1,509 @@
+"""Walk one person through one pack: a pure step from (progress, event) to an outcome.
+
+``step`` never does I/O and never raises on anything a person can send. It only
+ever records an answer to the prompt that is current, so a stale or forged
+button cannot answer another question. Every question offers Skip and Pause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from conversations.messages import Messages
+from conversations.model import (
+    Answer,
+    AnswerText,
+    Begin,
+    Button,
+    Choose,
+    Event,
+    Keeps,
+    Kind,
+    Outcome,
+    Pack,
+    Pause,
+    Progress,
+    Prompt,
+    Reply,
+    Resume,
+    SetEasy,
+    Skip,
+    Stage,
+    Status,
+    Stop,
+)
+from conversations.safeguarding import suggests_risk
+
+__all__ = ["ENGINE_MESSAGE_KEYS", "EngineError", "step"]
+
+ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
+    "thanks",
+    "quote_yes",
+    "quote_no",
+    "welcome_back",
+    "resumed",
+    "paused",
+    "while_paused",
+    "stopped",
+    "while_stopped",
+    "already_finished",
+    "earlier_question",
+    "use_buttons",
+    "empty_answer",
+    "button_skip",
+    "button_pause",
+    "button_resume",
+    "button_stop",
+    "button_yes",
+    "button_no",
+    *(f"stage_{stage.key}" for stage in Stage),
+)
+
+_CONSENT = (("yes", True), ("no", False))
+_YES_WORDS = ("yes", "y", "yeah", "yep", "ok", "okay", "sure")
+_NO_WORDS = ("no", "n", "nope", "no thanks", "no thank you")
+
+
+class EngineError(Exception):
+    """The shell passed progress that belongs to another pack."""
+
+
+def step(
+    pack: Pack, progress: Progress | None, event: Event, *, theme: str, messages: Messages
+) -> Outcome:
+    """Return what follows ``event`` for a person at ``progress`` in ``pack``."""
+    if progress is not None and progress.pack_id != pack.id:
+        raise EngineError(f"progress is for pack {progress.pack_id!r}, not {pack.id!r}")
+    start = progress if progress is not None else Progress(pack_id=pack.id)
+    turn = _Turn(pack, start, theme, messages)
+    if isinstance(event, AnswerText) and suggests_risk(event.text):
+        turn.concern = True
+    if _unused(start):
+        _start(turn, event)
+    else:
+        _handle(turn, event)
+    return turn.outcome(progress)
+
+
+def _unused(progress: Progress) -> bool:
+    """Say whether this progress has never been used (so Begin shows the opening)."""
+    return (
+        progress.status is Status.ACTIVE
+        and progress.current is None
+        and not progress.done
+        and progress.turns == 0
+    )
+
+
+class _Turn:
+    """What one step has decided so far; turned into an Outcome at the end."""
+
+    def __init__(self, pack: Pack, progress: Progress, theme: str, messages: Messages) -> None:
+        self.pack = pack
+        self.progress = progress
+        self.theme = theme
+        self.messages = messages
+        self.replies: list[Reply] = []
+        self.answers: list[Answer] = []
+        self.notes: list[str] = []
+        self.quote_consent: bool | None = None
+        self.self_description: str | None = None
+        self.concern = False
+
+    def words(self, key: str) -> str:
+        """Return a message's words in this person's wording, varied by turn."""
+        return self.messages.text(key, easy=self.progress.easy, turn=self.progress.turns)
+
+    def say(self, key: str, buttons: Iterable[Button] = ()) -> None:
+        """Send one engine message."""
+        self.replies.append(Reply(self.words(key), tuple(buttons)))
+        self.notes.append(key)
+
+    def fill(self, text: str) -> str:
+        """Put the session theme into a pack text."""
+        return text.format(theme=self.theme)
+
+    def update(self, **changes: object) -> None:
+        """Change this person's progress."""
+        self.progress = replace(self.progress, **changes)  # type: ignore[arg-type]
+
+    def outcome(self, before: Progress | None) -> Outcome:
+        """Build the Outcome; an event that changed nothing leaves progress as it was."""
+        changed = before is None or replace(self.progress, turns=before.turns) != before
+        progress = replace(self.progress, turns=self.progress.turns + 1) if changed else before
+        assert progress is not None
+        return Outcome(
+            progress=progress,
+            replies=tuple(self.replies),
+            answers=tuple(self.answers),
+            quote_consent=self.quote_consent,
+            self_description=self.self_description,
+            concern=self.concern,
+            changed=changed,
+            notes=tuple(self.notes),
+        )
+
+
+# ------------------------------------------------------------------ dispatch
+
+
+def _start(turn: _Turn, event: Event) -> None:
+    """Open a pack nobody has started: any event but Pause or Stop shows the opening."""
+    first = _next_prompt(turn)
+    if isinstance(event, SetEasy):
+        turn.update(easy=event.on)
+    if isinstance(event, Stop | Pause):
+        turn.update(current=first.id if first else None)
+        if isinstance(event, Stop):
+            _stop(turn)
+        else:
+            _pause(turn)
+        return
+    opening = turn.pack.opening_easy if turn.progress.easy else turn.pack.opening
+    turn.replies.append(Reply(turn.fill(opening)))
+    turn.notes.append("opening")
+    _ask_next(turn)
+
+
+def _handle(turn: _Turn, event: Event) -> None:
+    """Route an event by where the person is."""
+    status = turn.progress.status
+    if status is Status.FINISHED:
+        turn.say("already_finished")
+    elif isinstance(event, Begin):
+        _welcome_back(turn)
+    elif isinstance(event, Resume):
+        _resume(turn)
+    elif isinstance(event, Stop):
+        _stop(turn)
+    elif isinstance(event, SetEasy):
+        _set_easy(turn, event.on)
+    elif status is Status.PAUSED:
+        turn.say("while_paused", _hold_buttons(turn, stop=True))
+    elif status is Status.STOPPED:
+        turn.say("while_stopped", _hold_buttons(turn, stop=False))
+    else:
+        _handle_active(turn, event)
+
+
+def _handle_active(turn: _Turn, event: Event) -> None:
+    """Handle an answer, a button or Pause while a question is waiting."""
+    prompt = _current_prompt(turn)
+    if prompt is None:
+        _finish(turn)
+    elif isinstance(event, Pause):
+        _pause(turn)
+    elif isinstance(event, AnswerText):
+        _answer_text(turn, prompt, event.text)
+    elif isinstance(event, Choose):
+        _choose(turn, prompt, event)
+    elif isinstance(event, Skip):
+        _skip(turn, prompt, event)
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def _welcome_back(turn: _Turn) -> None:
+    """Greet someone coming back and show where they were."""
+    turn.update(status=Status.ACTIVE)
+    turn.say("welcome_back")
+    _ask_current(turn, story=True)
+
+
+def _resume(turn: _Turn) -> None:
+    """Carry on after a pause or stop; when already active, show the question again."""
+    if turn.progress.status is not Status.ACTIVE:
+        turn.update(status=Status.ACTIVE)
+        turn.say("resumed")
+    _ask_current(turn, story=True)
+
+
+def _pause(turn: _Turn) -> None:
+    """Take a break, offering Carry on and Stop."""
+    turn.update(status=Status.PAUSED)
+    turn.say("paused", _hold_buttons(turn, stop=True))
+
+
+def _stop(turn: _Turn) -> None:
+    """Stop for now, saying how to come back or delete everything."""
+    turn.update(status=Status.STOPPED)
+    turn.say("stopped", _hold_buttons(turn, stop=False))
+
+
+def _set_easy(turn: _Turn, on: bool) -> None:
+    """Remember the wording; while active, show the question again in it."""
+    turn.update(easy=on)
+    if turn.progress.status is Status.ACTIVE:
+        _ask_current(turn, story=True)
+
+
+def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
+    """Keep typed words as the answer, or read them as a button for button questions."""
+    if prompt.kind is not Kind.TEXT:
+        event = _typed_choice(turn, prompt, text)
+        if isinstance(event, Choose):
+            _choose(turn, prompt, event)
+        elif isinstance(event, Skip):
+            _skip(turn, prompt, event)
+        elif isinstance(event, Pause):
+            _pause(turn)
+        else:
+            turn.say("use_buttons")
+            _ask(turn, prompt, story=False)
+        return
+    words = text.strip()
+    if not words:
+        turn.say("empty_answer")
+        _ask(turn, prompt, story=False)
+        return
+    _keep(turn, prompt, _answer(turn, prompt, text=words))
+
+
+def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
+    """Keep a button answer, but only for the current question and a real option."""
+    answer = _chosen(turn, prompt, event) if event.prompt_id == prompt.id else None
+    if answer is None:
+        turn.say("earlier_question")
+        _ask(turn, prompt, story=False)
+        return
+    if prompt.kind is Kind.CONSENT:
+        agreed = answer.option == "yes"
+        consents = tuple((k, v) for k, v in turn.progress.consents if k != prompt.id)
+        turn.update(consents=(*consents, (prompt.id, agreed)))
+        if prompt.keeps is Keeps.QUOTE_CONSENT:
+            turn.quote_consent = agreed
+            answer = replace(answer, quote_consent=agreed)
+    if prompt.keeps is Keeps.SELF_DESCRIPTION:
+        turn.self_description = answer.option
+    _keep(turn, prompt, answer)
+
+
+def _skip(turn: _Turn, prompt: Prompt, event: Skip) -> None:
+    """Move past the current question without an answer."""
+    if event.prompt_id != prompt.id:
+        turn.say("earlier_question")
+        _ask(turn, prompt, story=False)
+        return
+    turn.update(done=(*turn.progress.done, prompt.id), current=None)
+    _ask_next(turn)
+
+
+def _keep(turn: _Turn, prompt: Prompt, answer: Answer) -> None:
+    """Record an answer, say thank you, and move on."""
+    turn.answers.append(answer)
+    turn.update(done=(*turn.progress.done, prompt.id), current=None)
+    if prompt.keeps is Keeps.QUOTE_CONSENT:
+        turn.say("quote_yes" if answer.option == "yes" else "quote_no")
+    else:
+        turn.say("thanks")
+    _ask_next(turn)
+
+
+def _finish(turn: _Turn) -> None:
+    """Say the pack's warm close."""
+    turn.update(status=Status.FINISHED, current=None)
+    close = turn.pack.close_easy if turn.progress.easy else turn.pack.close
+    turn.replies.append(Reply(turn.fill(close)))
+    turn.notes.append("close")
+
+
+# ------------------------------------------------------------------ prompts
+
+
+def _next_prompt(turn: _Turn) -> Prompt | None:
+    """Return the first prompt not yet answered or skipped."""
+    done = set(turn.progress.done)
+    return next((p for p in turn.pack.prompts if p.id not in done), None)
+
+
+def _current_prompt(turn: _Turn) -> Prompt | None:
+    """Return the question waiting for an answer (repairing a stale pointer)."""
+    current = turn.progress.current
+    prompt = turn.pack.prompt(current) if current is not None else None
+    if prompt is None or prompt.id in turn.progress.done:
+        prompt = _next_prompt(turn)
+    return prompt
+
+
+def _ask_next(turn: _Turn) -> None:
+    """Ask the next question, or close when none are left."""
+    prompt = _next_prompt(turn)
+    if prompt is None:
+        _finish(turn)
+        return
+    turn.update(status=Status.ACTIVE, current=prompt.id)
+    _ask(turn, prompt, story=True)
+
+
+def _ask_current(turn: _Turn, *, story: bool) -> None:
+    """Ask the current question again, or close when none are left."""
+    prompt = _current_prompt(turn)
+    if prompt is None:
+        _finish(turn)
+        return
+    turn.update(current=prompt.id)
+    _ask(turn, prompt, story=story)
+
+
+def _ask(turn: _Turn, prompt: Prompt, *, story: bool) -> None:
+    """Send the story (if wanted) and the question with its buttons, Skip and Pause."""
+    easy = turn.progress.easy
+    told = (prompt.story_easy or prompt.story) if easy else prompt.story
+    if story and told:
+        turn.replies.append(Reply(turn.fill(told)))
+    question = turn.fill(prompt.easy if easy else prompt.text)
+    buttons = (*_answer_buttons(turn, prompt), *_way_out_buttons(turn, prompt))
+    turn.replies.append(Reply(question, buttons, expects_text=prompt.kind is Kind.TEXT))
+    turn.notes.append(f"ask:{prompt.id}")
+
+
+def _answer_buttons(turn: _Turn, prompt: Prompt) -> tuple[Button, ...]:
+    """Return the buttons that answer a prompt, in order."""
+    easy = turn.progress.easy
+    if prompt.kind is Kind.CHOICE:
+        return tuple(
+            Button(o.easy if easy else o.text, Choose(prompt.id, o.id)) for o in prompt.options
+        )
+    if prompt.kind is Kind.STAGE:
+        return tuple(
+            Button(turn.words(f"stage_{stage.key}"), Choose(prompt.id, stage.key))
+            for stage in Stage
+        )
+    if prompt.kind is Kind.CONSENT:
+        return tuple(
+            Button(turn.words(f"button_{key}"), Choose(prompt.id, key)) for key, _ in _CONSENT
+        )
+    return ()
+
+
+def _way_out_buttons(turn: _Turn, prompt: Prompt) -> tuple[Button, ...]:
+    """Return Skip and Pause, offered with every question."""
+    return (
+        Button(turn.words("button_skip"), Skip(prompt.id)),
+        Button(turn.words("button_pause"), Pause()),
+    )
+
+
+def _hold_buttons(turn: _Turn, *, stop: bool) -> tuple[Button, ...]:
+    """Return Carry on (and Stop) for someone taking a break."""
+    resume = Button(turn.words("button_resume"), Resume())
+    return (resume, Button(turn.words("button_stop"), Stop())) if stop else (resume,)
+
+
+# ------------------------------------------------------------------ answers
+
+
+def _answer(
+    turn: _Turn,
+    prompt: Prompt,
+    *,
+    text: str,
+    option: str | None = None,
+    stage: Stage | None = None,
+) -> Answer:
+    """Build an answer carrying the person's remembered quote consent."""
+    return Answer(
+        prompt_id=prompt.id,
+        principle=prompt.principle,
+        kind=prompt.kind,
+        text=text,
+        option=option,
+        stage=stage,
+        quote_consent=_quote_consent(turn),
+    )
+
+
+def _chosen(turn: _Turn, prompt: Prompt, event: Choose) -> Answer | None:
+    """Return the answer a button means for this prompt, or None if it means nothing."""
+    if prompt.kind is Kind.CHOICE:
+        for option in prompt.options:
+            if option.id == event.option:
+                return _answer(turn, prompt, text=option.text, option=option.id)
+    elif prompt.kind is Kind.STAGE:
+        for stage in Stage:
+            if stage.key == event.option:
+                return _answer(turn, prompt, text=stage.label, option=stage.key, stage=stage)
+    elif prompt.kind is Kind.CONSENT and event.option in ("yes", "no"):
+        return _answer(turn, prompt, text=event.option, option=event.option)
+    return None
+
+
+def _quote_consent(turn: _Turn) -> bool:
+    """Return the latest answer to the pack's quote-consent prompt (default: no)."""
+    asking = {p.id for p in turn.pack.prompts if p.keeps is Keeps.QUOTE_CONSENT}
+    agreed = False
+    for prompt_id, value in turn.progress.consents:
+        if prompt_id in asking:
+            agreed = value
+    return agreed
+
+
+# ------------------------------------------------------------------ typed buttons
+
+
+def _typed_choice(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
+    """Read typed words as one of a button question's buttons, if exactly one fits."""
+    said = _plain(text)
+    if not said:
+        return None
+    answer_buttons = _answer_buttons(turn, prompt)
+    if said.isdigit():
+        number = int(said)
+        return answer_buttons[number - 1].event if 1 <= number <= len(answer_buttons) else None
+    meanings: dict[str, set[Event]] = {}
+
+    def mean(words: str, event: Event) -> None:
+        meanings.setdefault(_plain(words), set()).add(event)
+
+    for button in (*answer_buttons, *_way_out_buttons(turn, prompt)):
+        mean(button.label, button.event)
+    for key in ("button_skip", "button_pause"):
+        event = Skip(prompt.id) if key == "button_skip" else Pause()
+        mean(turn.messages.text(key), event)
+        mean(turn.messages.text(key, easy=True), event)
+    for choice, words in _other_words(turn, prompt):
+        mean(words, Choose(prompt.id, choice))
+    found = meanings.get(said, set())
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _other_words(turn: _Turn, prompt: Prompt) -> Iterable[tuple[str, str]]:
+    """Yield (option, words) pairs a person might type instead of pressing a button."""
+    if prompt.kind is Kind.CHOICE:
+        for option in prompt.options:
+            yield from ((option.id, w) for w in (option.id, option.text, option.easy))
+    elif prompt.kind is Kind.STAGE:
+        for stage in Stage:
+            key = f"stage_{stage.key}"
+            for words in (
+                stage.key.replace("_", " "),
+                stage.label,
+                stage.rag.value,
+                turn.messages.text(key),
+                turn.messages.text(key, easy=True),
+                _without_brackets(turn.messages.text(key)),
+                _without_brackets(turn.messages.text(key, easy=True)),
+            ):
+                yield stage.key, words
+    elif prompt.kind is Kind.CONSENT:
+        for key, agreed in _CONSENT:
+            typed = _YES_WORDS if agreed else _NO_WORDS
+            labels = (turn.messages.text(f"button_{key}", easy=e) for e in (False, True))
+            yield from ((key, w) for w in (*typed, *labels))
+
+
+_NOT_WORDS = re.compile(r"[^\w' ]+")
+
+
+def _plain(text: str) -> str:
+    """Lower-case words only, so typed answers compare with button labels."""
+    text = text.replace("’", "'").lower()
+    return " ".join(_NOT_WORDS.sub(" ", text).replace("_", " ").split())
+
+
+def _without_brackets(text: str) -> str:
+    """Drop a trailing "(colour)" from a stage label."""
+    return re.sub(r"\([^)]*\)\s*$", "", text)
