@@ -5,50 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 import aiosqlite
 
 from storage.errors import CannotOpen, StorageError, translate
 from storage.migrations import migrate
+from storage.sql import Params, fetch_all, fetch_one, rollback, run
 from storage.times import iso, utc_now
 
 T = TypeVar("T")
-Params = Iterable[Any]
 Work = Callable[[aiosqlite.Connection], Awaitable[T]]
 
 MEMORY = ":memory:"
 HANDLED_UPDATES_KEPT = timedelta(days=7)
-
-
-async def fetch_one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
-    """Run a query and return its first row, if any."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return await cursor.fetchone()
-
-
-async def fetch_all(db: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-    """Run a query and return all its rows."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def run(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
-    """Run one statement inside a write and return how many rows it changed."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return cursor.rowcount
-
-
-async def insert(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
-    """Run one INSERT inside a write and return the new row id."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        if cursor.lastrowid is None:
-            raise StorageError("The database did not say which row it added.")
-        return cursor.lastrowid
 
 
 def _check_path(path: Path) -> None:
@@ -139,12 +113,12 @@ class StoreBase:
         async with self._lock:
             db = self._connection()
             try:
-                await db.execute("BEGIN IMMEDIATE")
                 try:
+                    await db.execute("BEGIN IMMEDIATE")  # inside: a cancelled BEGIN still runs
                     result = await work(db)
                     await db.execute("COMMIT")
                 except BaseException:
-                    await _rollback(db)
+                    await rollback(db)
                     raise
             except sqlite3.Error as error:
                 raise translate(error, self._where) from error
@@ -164,11 +138,11 @@ class StoreBase:
         async with self._lock:
             db = self._connection()
             try:
-                await db.execute("BEGIN")
                 try:
+                    await db.execute("BEGIN")
                     return await work(db)
                 finally:
-                    await _rollback(db)
+                    await rollback(db)
             except sqlite3.Error as error:
                 raise translate(error, self._where) from error
 
@@ -207,14 +181,6 @@ async def _configure(db: aiosqlite.Connection, busy_timeout: float) -> None:
     row = await fetch_one(db, "PRAGMA foreign_keys")
     if row is None or int(row[0]) != 1:
         raise StorageError("This SQLite cannot enforce foreign keys, so brewbot cannot use it.")
-
-
-async def _rollback(db: aiosqlite.Connection) -> None:
-    """Undo an unfinished transaction; SQLite may already have undone it itself."""
-    if db.in_transaction:
-        # "no transaction is active" means SQLite already rolled back (e.g. on a full disk).
-        with contextlib.suppress(sqlite3.OperationalError):
-            await db.execute("ROLLBACK")
 
 
 async def _close_quietly(db: aiosqlite.Connection) -> None:

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 import aiosqlite
 
 from storage import rows
-from storage.base import StoreBase, fetch_one, run
+from storage.base import StoreBase
 from storage.errors import NotFound, Rejected, StorageError
 from storage.records import Brew, BrewCounts, Group
+from storage.sql import fetch_one, run
 
 CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep link
 

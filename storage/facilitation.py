@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import aiosqlite
 
 from conversations.model import Answer
-from storage.base import StoreBase, insert, run
+from storage.base import StoreBase
 from storage.records import HeldAnswer, OutboxItem, PlanItem
+from storage.sql import insert, run
 from storage.steps import answer_values, insert_answers
 from storage.times import parse
 

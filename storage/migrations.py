@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import aiosqlite
 
 from storage.errors import CannotOpen, TooNew
+from storage.sql import rollback
 from storage.times import iso, utc_now
 
 Migration = tuple[int, str, str]
@@ -205,8 +206,8 @@ async def migrate(
     known = max((number for number, _, _ in migrations), default=0)
     done: list[int] = []
     for number, description, sql in migrations:
-        await db.execute("BEGIN IMMEDIATE")
         try:
+            await db.execute("BEGIN IMMEDIATE")
             have = await applied(db)
             newest = max(have, default=0)
             if newest > known:
@@ -225,8 +226,7 @@ async def migrate(
                 done.append(number)
             await db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
-                await db.execute("ROLLBACK")
+            await rollback(db)
             raise
     return done
 

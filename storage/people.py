@@ -7,9 +7,10 @@ import secrets
 import aiosqlite
 
 from storage import rows
-from storage.base import StoreBase, fetch_one, run
+from storage.base import StoreBase
 from storage.errors import NotFound, Rejected
 from storage.records import Participant
+from storage.sql import fetch_one, run
 
 ID_BYTES = 16  # 32 hex characters
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import aiosqlite
 
 from storage import rows
-from storage.base import StoreBase, fetch_all, fetch_one, run
+from storage.base import StoreBase
 from storage.errors import NotFound
+from storage.sql import fetch_all, fetch_one, run
 from storage.times import iso
 
 ABOUT = (

@@ -11,8 +11,9 @@ import aiosqlite
 from conversations.model import Answer, Kind, Outcome
 from conversations.model import Progress as ProgressState
 from storage import rows
-from storage.base import StoreBase, run
+from storage.base import StoreBase
 from storage.records import Brew, NudgeDue
+from storage.sql import run
 from storage.times import iso
 
 INSERT_ANSWER = (
@@ -149,6 +150,11 @@ class StepStore(StoreBase):
             return True
 
         return await self._write(work)
+
+    async def was_handled(self, update_id: int) -> bool:
+        """Say whether a Telegram update was already handled (a redelivery)."""
+        row = await self._one("SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,))
+        return row is not None
 
     async def mark_handled(self, update_id: int) -> bool:
         """Record a Telegram update as handled; True the first time only."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from storage.base import fetch_all
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
+from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
 

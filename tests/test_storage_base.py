@@ -1,0 +1,77 @@
+"""The one write path: concurrent and cancelled writes stay whole; old update ids are pruned."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conversations.model import Principle
+from storage import Store
+from tests.storage_support import Clock, step, text
+
+
+async def test_concurrent_steps_never_interleave(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "brewbot.db") as store:
+        brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=None)
+        people = [await store.join(chat) for chat in range(1, 41)]
+
+        async def keep(index: int) -> bool:
+            person = people[index % len(people)]
+            return await store.record_step(
+                participant_id=person.id,
+                brew_id=brew.id,
+                outcome=step(text("t", Principle.WORK, f"words {index % 40}")),
+                update_id=index % 40,  # every update arrives twice, at the same time
+            )
+
+        results = await asyncio.gather(*(keep(i) for i in range(80)))
+        assert sum(results) == 40
+        texts = sorted(a.text for a in await store.answer_texts(brew.id))
+        assert texts == sorted(f"words {i}" for i in range(40))
+
+
+@pytest.mark.parametrize("ticks", range(0, 30, 2))
+async def test_a_cancelled_step_is_kept_whole_or_not_at_all(tmp_path: Path, ticks: int) -> None:
+    async with await Store.open(tmp_path / "brewbot.db") as store:
+        brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=None)
+        person = await store.join(1)
+        task = asyncio.create_task(
+            store.record_step(
+                participant_id=person.id,
+                brew_id=brew.id,
+                outcome=step(text("a", Principle.WORK, "one"), text("b", Principle.WORK, "two")),
+                update_id=77,
+            )
+        )
+        for _ in range(ticks):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        kept = len(await store.answers(brew.id))
+        handled_before = not await store.mark_handled(77)
+        assert (kept, handled_before) in {(0, False), (2, True)}
+        assert (await store.join(2)).chat_id == 2  # the next write starts cleanly
+
+
+async def test_handled_updates_older_than_a_week_are_pruned_on_open(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "brewbot.db"
+    async with await Store.open(path, now=clock) as store:
+        assert await store.mark_handled(1)
+        clock.advance(days=5)
+        assert await store.mark_handled(2)
+    clock.advance(days=3)  # update 1 is 8 days old, update 2 is 3
+    async with await Store.open(path, now=clock) as store:
+        assert await store.mark_handled(1)
+        assert not await store.mark_handled(2)
+
+
+async def test_naive_times_are_refused(tmp_path: Path) -> None:
+    async with await Store.open(":memory:") as store:
+        with pytest.raises(ValueError, match="timezone-aware"):
+            await store.due_nudges(idle_before=datetime(2026, 1, 1))
