@@ -450,7 +450,7 @@ def _typed_choice(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
     if not said:
         return None
     answer_buttons = _answer_buttons(turn, prompt)
-    if said.isdigit():
+    if said.isascii() and said.isdigit():
         number = int(said)
         return answer_buttons[number - 1].event if 1 <= number <= len(answer_buttons) else None
     meanings: dict[str, set[Event]] = {}
