@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.standin import StandIn, StandInError, tiny_png
+from bot.standin import StandIn, StandInError, StandInTimeout, tiny_png
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
@@ -394,3 +394,44 @@ async def test_max_rate_counts_sends_per_chat(standin: StandIn) -> None:
             await bot.send_message(1, f"message {n}")
     assert standin.max_rate(1, window_s=3600.0) == 3
     assert standin.max_rate(2, window_s=3600.0) == 0
+
+
+async def test_two_live_pollers_conflict_like_telegram(standin: StandIn) -> None:
+    async with make_bot(standin) as first, make_bot(standin) as second:
+        waiting = asyncio.create_task(first.get_updates(timeout=30))
+        await standin.wait_for(lambda: standin.updates.polls_waiting == 1)
+        await second.get_updates(timeout=0)
+        with pytest.raises(Conflict):
+            await waiting
+    assert any("409 Conflict" in p for p in standin.problems)
+
+
+async def test_delete_webhook_can_drop_pending_updates(standin: StandIn) -> None:
+    standin.private_message(1, "old news")
+    async with make_bot(standin) as bot:
+        await bot.delete_webhook(drop_pending_updates=True)
+        assert await bot.get_updates(timeout=0) == ()
+    await standin.wait_idle()
+
+
+async def test_wait_idle_says_why_when_nobody_polls(standin: StandIn) -> None:
+    standin.private_message(1, "anyone there?")
+    with pytest.raises(StandInTimeout, match="1 update"):
+        await standin.wait_idle(timeout=0.3)
+
+
+async def test_offline_drops_every_connection(standin: StandIn) -> None:
+    standin.offline = True
+    bot = make_bot(standin)
+    with pytest.raises(NetworkError):
+        await bot.get_me()
+    standin.offline = False
+    async with bot:
+        assert (await bot.get_me()).username == "brewbot_test_bot"
+
+
+async def test_a_photo_that_is_not_an_image_is_refused(standin: StandIn) -> None:
+    standin.private_message(1, "hi")
+    async with make_bot(standin) as bot:
+        with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+            await bot.send_photo(1, b"plain words, not a picture")

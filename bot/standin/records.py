@@ -169,7 +169,8 @@ class Recording:
             if remaining <= 0:
                 raise StandInTimeout(f"not idle within {timeout}s; {self._summary()}")
             try:
-                await asyncio.wait_for(wake.wait(), remaining if busy else min(quiet, remaining))
+                # While busy, recheck often too: a long poll confirms updates without a reply.
+                await asyncio.wait_for(wake.wait(), min(0.05 if busy else quiet, remaining))
             except TimeoutError:
                 if not busy:
                     return

@@ -61,7 +61,7 @@ class StandIn(Injections, Recording):
             "supports_inline_queries": False,
         }
         self.world = World(self.bot_user)
-        self.updates = UpdateQueue()
+        self.updates = UpdateQueue(on_confirm=self._changed)
         self.faults = FaultPlan()
         self.calls: list[Call] = []
         self.problems: list[str] = []
@@ -231,7 +231,6 @@ class StandIn(Injections, Recording):
         if method == "deleteWebhook":
             if params.get("drop_pending_updates"):
                 self.updates.drop_all()
-                self._changed()
             return True
         handler = _HANDLERS.get(method)
         if handler is None:
@@ -243,13 +242,9 @@ class StandIn(Injections, Recording):
         return result
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
-        before = self.updates.confirmed_up_to
         offset, limit, timeout = (params.get(k) for k in ("offset", "limit", "timeout"))
         allowed = params.get("allowed_updates")
-        waiting = self.updates.get_updates(offset, limit, wait_s=timeout, allowed=allowed)
-        if self.updates.confirmed_up_to != before:
-            self._changed()
-        return await waiting
+        return await self.updates.get_updates(offset, limit, wait_s=timeout, allowed=allowed)
 
     def _record(self, method: str, params: Params, outcome: Any) -> None:
         now = asyncio.get_running_loop().time()

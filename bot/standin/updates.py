@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from bot.standin.limits import ApiError
@@ -14,7 +15,10 @@ _OPT_IN = {"chat_member", "message_reaction", "message_reaction_count"}
 class UpdateQueue:
     """Keep updates until a getUpdates offset confirms them; wake long polls on new ones."""
 
-    def __init__(self, first_update_id: int = 500_000_001) -> None:
+    def __init__(
+        self, first_update_id: int = 500_000_001, on_confirm: Callable[[], None] | None = None
+    ) -> None:
+        self._on_confirm = on_confirm
         self._next_id = first_update_id
         self._pending: list[dict[str, Any]] = []
         self._allowed: set[str] | None = None  # None: Telegram's default set
@@ -23,6 +27,7 @@ class UpdateQueue:
         self._closing = False
         self.injected = 0
         self.confirmed_up_to = first_update_id - 1
+        self.polls_waiting = 0
 
     @property
     def pending(self) -> list[dict[str, Any]]:
@@ -44,12 +49,17 @@ class UpdateQueue:
         if self._pending:
             self.confirmed_up_to = self._pending[-1]["update_id"]
         self._pending.clear()
+        self._confirmed()
         return dropped
 
     def close(self) -> None:
         """Release every waiting long poll with an empty answer."""
         self._closing = True
         self._notify()
+
+    def _confirmed(self) -> None:
+        if self._on_confirm is not None:
+            self._on_confirm()
 
     def _notify(self) -> None:
         wake, self._wake = self._wake, asyncio.Event()
@@ -66,6 +76,8 @@ class UpdateQueue:
         if forgotten:
             self.confirmed_up_to = max(self.confirmed_up_to, forgotten[-1]["update_id"])
         self._pending = keep
+        if forgotten:
+            self._confirmed()
 
     def _deliverable(self, limit: int) -> list[dict[str, Any]]:
         """Return up to limit pending updates, silently confirming kinds the bot did not ask for."""
@@ -74,6 +86,7 @@ class UpdateQueue:
         if unwanted:
             self._pending = [u for u in self._pending if u["update_id"] not in unwanted]
             self.confirmed_up_to = max(self.confirmed_up_to, max(unwanted))
+            self._confirmed()
         return wanted[:limit]
 
     def _is_allowed(self, update: dict[str, Any]) -> bool:
@@ -109,10 +122,13 @@ class UpdateQueue:
             if remaining <= 0:
                 return []
             wake = self._wake
+            self.polls_waiting += 1
             try:
                 await asyncio.wait_for(wake.wait(), remaining)
             except TimeoutError:
                 return []
+            finally:
+                self.polls_waiting -= 1
             if generation != self._poll_generation:
                 raise ApiError(
                     409,
