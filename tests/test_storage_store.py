@@ -189,7 +189,9 @@ async def test_steps_without_an_update_id_are_all_kept(store: Store) -> None:
 
 
 async def test_mark_handled_is_true_only_the_first_time(store: Store) -> None:
+    assert not await store.was_handled(9)
     assert await store.mark_handled(9)
+    assert await store.was_handled(9)
     assert not await store.mark_handled(9)
     brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
     person = await store.join(23)
