@@ -543,6 +543,8 @@ def event_for(draw: st.DrawFn, pack: Pack) -> Event:
                 "1",
                 "2",
                 "4",
+                "¹",
+                "٣",
                 "9",
                 "yes",
                 "no",
