@@ -277,6 +277,28 @@ def _consented_quotes(
     return tuple(picked)
 
 
+def _quote_order(theme: ThemeLike, members: Sequence[int], texts: Sequence[str]) -> list[int]:
+    """Order a theme's answers for quoting: its own examples, then those using most of its words."""
+    words = [w.casefold() for w in (theme.label, *theme.words) if w]
+
+    def fit(i: int) -> int:
+        text = texts[i].casefold()
+        return sum(word in text for word in words)
+
+    rest = sorted((i for i in members if i not in theme.examples), key=lambda i: -fit(i))
+    return [*theme.examples, *rest]
+
+
+def _typical_short_answer(answers: Sequence[FreeText], examples: Sequence[int]) -> str:
+    """Return the first of a theme's examples its author lets us quote that fits a poll, or ''."""
+    for i in examples:
+        if 0 <= i < len(answers) and answers[i].quote_consent:
+            text = clean(answers[i].text)
+            if 0 < len(text) <= POLL_OPTION_LIMIT:
+                return text
+    return ""
+
+
 def _members(themes: ThemesLike, count: int) -> list[list[int]]:
     """List the answer indices in each theme."""
     members: list[list[int]] = [[] for _ in themes.themes]
@@ -300,7 +322,7 @@ def _theme_label(theme: ThemeLike, limit: int, words: int = 0) -> str:
     label = clean(theme.label)
     extra = [clean(w) for w in theme.words if clean(w) and clean(w).casefold() != label.casefold()]
     if words and extra:
-        label = f"{label}: {', '.join(extra[:words])}" if label else ", ".join(extra[:words])
+        label = ", ".join([label, *extra[:words]] if label else extra[:words])
     return _cap(trim(label, limit)) or _cap(", ".join(extra[:3])) or "Mixed"
 
 
@@ -322,7 +344,7 @@ def group_themes(
         people = len({answers[i].person for i in members})
         if people < min_group:
             continue
-        order = [*theme.examples, *members]
+        order = _quote_order(theme, members, [a.text for a in answers])
         label = _theme_label(theme, LABEL_LIMIT)
         words = tuple(
             trim(clean(w), WORD_LIMIT)
@@ -352,10 +374,11 @@ def group_ideas(
         for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
             if len({answers[i].person for i in members}) < min_group:
                 continue
-            order = [*theme.examples, *members]
+            order = _quote_order(theme, members, [a.text for a in answers])
             quoted = _consented_quotes(answers, order, 2, 200)
-            short = [q for q in quoted if len(q) <= POLL_OPTION_LIMIT]
-            label = short[0] if short else _theme_label(theme, POLL_OPTION_LIMIT, words=2)
+            label = _typical_short_answer(answers, theme.examples) or _theme_label(
+                theme, POLL_OPTION_LIMIT, words=2
+            )
             ideas.append(Idea(label, len(members), quoted))
             used.update(members)
     own: dict[str, Idea] = {}

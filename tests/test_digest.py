@@ -254,3 +254,12 @@ def test_digest_sections_fit_a_phone_screen() -> None:
     digest = build_digest(week(), find=FINDER)
     assert len(digest.sections) >= 2
     assert all(tg_len(s) <= 1000 for s in digest.sections)
+
+
+def test_digest_with_the_real_theme_finder() -> None:
+    themes = pytest.importorskip("conversations.themes")
+    digest = build_digest(week(), find=themes.find_themes)
+    text = seen(digest.sections)
+    for private in ("nobody told me why", "no news at all", "carer's assessment", "felt heard"):
+        assert private not in text
+    assert "We said, we did" in text

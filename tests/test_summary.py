@@ -6,6 +6,8 @@ import dataclasses
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conversations.model import Principle, Stage
 from conversations.reporting import StageChart, clean, quote, tg_len, trim
@@ -305,8 +307,37 @@ def test_without_any_consent_no_participant_sentence_appears() -> None:
         assert text[:25] not in seen
     assert "“" not in seen
     assert [(i.label, i.count, i.examples) for i in summary.ideas] == [
-        ("Having one named person: named, same person", 5, ())
+        ("Having one named person, named, same person", 5, ())
     ]
+
+
+def test_quotes_prefer_answers_that_use_the_theme_words() -> None:
+    texts = [
+        ("p3", False, "I waited and waited."),
+        ("p5", False, "Months of waiting."),
+        ("p1", True, "Wait."),
+        ("p2", True, "Weeks and months of waiting for a call."),
+        ("p4", True, "The wait was long."),
+    ]
+    answers = tuple(FreeText(p, "moments", Principle.THEME, t, c) for p, c, t in texts)
+    seen = everything(build_summary(brew(answers=answers), find=FINDER).sections)
+    assert "“Weeks and months of waiting for a call.”" in seen
+    assert "I waited" not in seen and "Months of waiting." not in seen
+    assert "“Wait.”" in seen or "“The wait was long.”" in seen
+
+
+def test_idea_label_is_never_an_untypical_answer() -> None:
+    wished = [
+        ("p3", False, "One named worker please."),
+        ("p5", False, "The same person every time."),
+        ("p1", True, "A named contact."),
+        ("p2", True, "Same person."),
+        ("p4", True, "Named worker."),
+    ]
+    answers = tuple(FreeText(p, "better", Principle.THEME, t, c) for p, c, t in wished)
+    (idea,) = build_summary(brew(answers=answers), find=FINDER).ideas
+    assert idea.label == "Having one named person, named, same person"
+    assert idea.count == 5
 
 
 # ------------------------------------------------------------------ ideas
@@ -480,3 +511,27 @@ def test_summary_with_the_real_theme_finder() -> None:
         if person not in CONSENT:
             assert text not in seen
     assert summary.ideas and all(len(i.label) <= 100 for i in summary.ideas)
+
+
+# ------------------------------------------------------------------ any text at all
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.text(min_size=0, max_size=600), min_size=1, max_size=14),
+    theme=st.text(max_size=300),
+    grouped=st.booleans(),
+)
+def test_any_text_gives_valid_sections_within_limits(
+    texts: list[str], theme: str, grouped: bool
+) -> None:
+    answers = tuple(
+        FreeText(f"p{n % 7}", ("moments", "better")[n % 2], Principle.THEME, text, n % 3 != 0)
+        for n, text in enumerate(texts)
+    )
+    results = brew(theme=theme, answers=answers)
+    summary = build_summary(results, find=ONE_BIG_THEME if grouped else NO_THEMES)
+    everything(summary.sections)
+    assert all(tg_len(s) <= 4096 for s in summary.sections)
+    assert all(1 <= len(i.label) <= 100 for i in summary.ideas)
+    assert len(summary.ideas) <= 10
