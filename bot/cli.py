@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 SUBCOMMANDS: dict[str, str] = {
     "check": "bot.commands.check",
     "console": "bot.commands.console",
+    "run": "bot.commands.run",
 }
 
 

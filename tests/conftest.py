@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin import StandIn
+from tests.running import Running
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +42,14 @@ async def standin(bot_api_spec: Path) -> AsyncIterator[StandIn]:
     """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json."""
     async with StandIn(spec_path=bot_api_spec) as server:
         yield server
+
+
+@pytest.fixture
+async def brewbot(standin: StandIn, tmp_path: Path) -> AsyncIterator[Running]:
+    """brewbot itself, running against the stand-in with a fresh SQLite file."""
+    running = Running(standin, tmp_path / "brewbot.db")
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()

@@ -1,0 +1,98 @@
+"""Put brewbot together: the Application, its services, its handlers and jobs, and polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.callbacks import ButtonCodec
+from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.jobs import nudges
+from bot.poller import Poller
+from bot.ratelimit import PacedRateLimiter
+from bot.services import Services, attach, utc_now
+from bot.settings import Settings
+from conversations.loader import load_packs
+from conversations.messages import load_messages
+from storage.store import Store
+
+log = logging.getLogger("brewbot")
+App = Application[Any, Any, Any, Any, Any, Any]
+
+# Order matters inside a group: the first matching handler wins, catch-alls go last.
+FEATURES = (errors, start, controls, mydata, answers, oddities)
+
+PARTICIPANT_COMMANDS = (
+    BotCommand("help", "What I can do"),
+    BotCommand("pause", "Take a break"),
+    BotCommand("resume", "Carry on where you left off"),
+    BotCommand("stop", "No more messages"),
+    BotCommand("easy", "Easy words on or off"),
+    BotCommand("mydata", "See everything I keep about you"),
+    BotCommand("forget", "Delete everything you gave"),
+)
+
+
+def build_application(settings: Settings) -> App:
+    """Build the python-telegram-bot Application; polling is brewbot's own (bot/poller.py)."""
+    return (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .rate_limiter(PacedRateLimiter(person_rate=settings.person_rate))
+        .updater(None)
+        .build()
+    )
+
+
+async def open_services(
+    settings: Settings, app: App, *, clock: Callable[[], Any] = utc_now
+) -> Services:
+    """Open the store, load packs and texts, and register every feature."""
+    store = await Store.open(settings.db)
+    found = Services(
+        settings=settings,
+        store=store,
+        packs=load_packs(),
+        messages=load_messages(),
+        buttons=ButtonCodec(settings.require_token().encode()),
+        clock=clock,
+    )
+    attach(app, found)
+    for feature in FEATURES:
+        feature.register(app, found)
+    return found
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Callable[[], Any] = utc_now,
+    ready: Callable[[Services], Awaitable[None]] | None = None,
+) -> None:
+    """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly."""
+    app = build_application(settings)
+    async with app:
+        found = await open_services(settings, app, clock=clock)
+        try:
+            await app.bot.set_my_commands(
+                PARTICIPANT_COMMANDS, scope=BotCommandScopeAllPrivateChats()
+            )
+            nudges.schedule(app)
+            await app.start()
+            try:
+                log.info("brewbot is running as @%s", app.bot.username)
+                if ready is not None:
+                    await ready(found)
+                await Poller(app).run(stop)
+            finally:
+                await app.stop()
+        finally:
+            await found.store.close()

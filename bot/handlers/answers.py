@@ -1,0 +1,94 @@
+"""Answers: typed text and button presses, passed to the engine for the person's brew."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.callbacks import PromptAction
+from bot.handlers.common import Context, known_participant, say
+from bot.journey import advance, forget_buttons, send_help
+from bot.services import Services, services
+from conversations.model import AnswerText, Choose, Resume, Skip
+from conversations.safeguarding import suggests_risk
+
+# Telegram caps a message at 4,096 characters; keep a little more in case of entities.
+MAX_ANSWER_CHARS = 4096
+
+
+async def typed_answer(update: Update, context: Context) -> None:
+    """Treat typed text as the answer to the person's current question."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text = message.text[:MAX_ANSWER_CHARS]
+    participant = await known_participant(update, context)
+    latest = await services(context).store.latest_progress(participant.id) if participant else None
+    if participant is None or latest is None or participant.stopped:
+        await say(update, context, "not_in_a_brew")
+        if suggests_risk(text):
+            await send_help(context, message.chat_id, easy=False, kept=False)
+        return
+    brew, _ = latest
+    await advance(update, context, participant, brew, AnswerText(text))
+
+
+async def pressed(update: Update, context: Context) -> None:
+    """Pass a question's button to the engine, for the brew the button belongs to."""
+    query = update.callback_query
+    if query is None:
+        return
+    found = services(context)
+    action = found.buttons.unpack(query.data)
+    assert isinstance(action, PromptAction)  # the handler's pattern admits nothing else
+    participant = await known_participant(update, context)
+    brew = await found.store.brew(action.brew_id)
+    progress = await found.store.progress(participant.id, brew.id) if participant and brew else None
+    if participant is None or brew is None or progress is None:
+        await query.answer(found.text("stale_button"))
+        await _drop_keyboard(query, None)
+        return
+    await query.answer()
+    if isinstance(action.event, Resume) and participant.stopped:
+        participant = await found.store.set_preferences(participant.id, stopped=False)
+    forget_buttons(context, query)
+    outcome = await advance(update, context, participant, brew, action.event)
+    answered = outcome.changed and isinstance(action.event, Choose | Skip)
+    await _drop_keyboard(query, f"✓ {_label(query)}" if answered else None)
+
+
+def _label(query: CallbackQuery) -> str:
+    """Return the words of the button that was pressed."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return str(button.text)
+    return ""
+
+
+async def _drop_keyboard(query: CallbackQuery, note: str | None) -> None:
+    """Remove the pressed message's buttons; add what was chosen under its text."""
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    with contextlib.suppress(BadRequest):
+        if note and message.text:
+            await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add the typed-answer and question-button handlers."""
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+            typed_answer,
+        )
+    )
+    app.add_handler(CallbackQueryHandler(pressed, pattern=found.buttons.accepts(PromptAction)))

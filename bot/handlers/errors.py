@@ -1,0 +1,52 @@
+"""One error handler: log the whole story, tell the person something short and human."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.handlers.common import Context
+from bot.services import Services, services
+from storage.errors import Locked
+
+log = logging.getLogger("brewbot")
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error with its traceback and say sorry, kindly, where someone is waiting."""
+    error = context.error
+    log.error("Could not handle an update: %s", type(error).__name__, exc_info=error)
+    if not isinstance(update, Update) or isinstance(error, Forbidden):
+        return
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    key = "too_busy" if isinstance(error, Locked) else "went_wrong"
+    try:
+        await context.bot.send_message(chat.id, services(context).text(key))
+    except TelegramError:
+        log.warning("Could not tell the person about the error either")
+
+
+async def skip_if_handled(update: Update, context: Context) -> None:
+    """Drop an update Telegram sent again after brewbot had already handled it."""
+    if await services(context).store.was_handled(update.update_id):
+        log.info("Update %s was handled before; skipping it", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def mark_handled(update: Update, context: Context) -> None:
+    """Note the update as handled, so a redelivery is skipped."""
+    await services(context).store.mark_handled(update.update_id)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add the duplicate guard first, the handled mark last, and the error handler."""
+    app.add_handler(TypeHandler(Update, skip_if_handled), group=-1)
+    app.add_handler(TypeHandler(Update, mark_handled), group=99)
+    app.add_error_handler(on_error)

@@ -1,0 +1,152 @@
+"""/mydata shows everything kept about a person; /forget deletes it all, after a confirm."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import ForgetAction
+from bot.handlers.common import Context, known_participant, say
+from bot.replies import action_keyboard
+from bot.services import Services, services
+
+CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
+
+
+async def mydata(update: Update, context: Context) -> None:
+    """Send a readable copy of everything kept about this person, and the same as a file."""
+    found = services(context)
+    participant = await known_participant(update, context)
+    chat = update.effective_chat
+    if participant is None or chat is None:
+        await say(update, context, "mydata_empty")
+        return
+    kept = await found.store.export(participant.id)
+    lines = await _readable(found, kept, easy=participant.easy)
+    for chunk in _chunks(lines):
+        await context.bot.send_message(chat.id, chunk)
+    document = InputFile(
+        json.dumps(kept, indent=2, ensure_ascii=False).encode(), filename="brewbot-my-data.json"
+    )
+    await context.bot.send_document(
+        chat.id, document, caption=found.text("mydata_file", easy=participant.easy)
+    )
+
+
+async def forget(update: Update, context: Context) -> None:
+    """Ask, with two buttons, before deleting everything."""
+    found = services(context)
+    participant = await known_participant(update, context)
+    chat = update.effective_chat
+    if participant is None or chat is None:
+        await say(update, context, "forget_nothing")
+        return
+    easy = participant.easy
+    markup = action_keyboard(
+        [
+            [(found.text("forget_yes", easy=easy), ForgetAction(True))],
+            [(found.text("forget_no", easy=easy), ForgetAction(False))],
+        ],
+        found.buttons,
+    )
+    await context.bot.send_message(
+        chat.id, found.text("forget_ask", easy=easy), reply_markup=markup
+    )
+
+
+async def forget_confirmed(update: Update, context: Context) -> None:
+    """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
+    query = update.callback_query
+    if query is None:
+        return
+    found = services(context)
+    action = found.buttons.unpack(query.data)
+    assert isinstance(action, ForgetAction)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    participant = await known_participant(update, context)
+    if participant is None:
+        await say(update, context, "forget_nothing")
+    elif action.confirm:
+        await found.store.forget(participant.id)
+        await say(update, context, "forget_done", easy=participant.easy)
+    else:
+        await say(update, context, "forget_kept", easy=participant.easy)
+
+
+async def _readable(found: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
+    """Turn the export into short lines a person can read on a phone."""
+    prefs = kept.get("preferences", {})
+    on_off = {True: "on", False: "off"}
+    lines = [
+        found.text("mydata_intro", easy=easy),
+        found.text(
+            "mydata_settings",
+            easy=easy,
+            easy_words=on_off[bool(prefs.get("easy_read"))],
+            nudges=on_off[bool(prefs.get("nudges"))],
+            news=on_off[bool(prefs.get("news"))],
+            messages="stopped" if prefs.get("stopped") else "on",
+            described=_described(found, kept.get("self_description")),
+        ),
+    ]
+    answers = kept.get("answers", [])
+    for entry in kept.get("brews", []):
+        brew = await found.store.brew(int(entry["brew_id"]))
+        pack = found.packs.get(brew.pack_id) if brew else None
+        date = str(entry.get("opened_at", ""))[:10]
+        lines.append("")
+        lines.append(found.text("mydata_brew", easy=easy, theme=entry["theme"], date=date))
+        mine = [a for a in answers if a["brew_id"] == entry["brew_id"]]
+        for answer in mine:
+            prompt = pack.prompt(str(answer["prompt_id"])) if pack else None
+            question = (
+                prompt.text.replace("{theme}", str(entry["theme"]))
+                if prompt
+                else answer["prompt_id"]
+            )
+            given = (
+                answer.get("stage_words") or answer.get("text") or "(words cleared after a year)"
+            )
+            lines.append(found.text("mydata_answer", question=question, answer=given))
+        if not mine:
+            lines.append(found.text("mydata_no_answers", easy=easy))
+    return lines
+
+
+def _described(found: Services, option_id: object) -> str:
+    if not option_id:
+        return "not given"
+    for pack in found.packs.values():
+        for prompt in pack.prompts:
+            for option in prompt.options:
+                if option.id == option_id:
+                    return option.text
+    return str(option_id)
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[:CHUNK]
+        if len(current) + len(line) + 1 > CHUNK:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add /mydata, /forget and the forget confirmation buttons."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("mydata", mydata, filters=private))
+    app.add_handler(CommandHandler("forget", forget, filters=private))
+    app.add_handler(
+        CallbackQueryHandler(forget_confirmed, pattern=found.buttons.accepts(ForgetAction))
+    )

@@ -1,0 +1,82 @@
+"""Everything else a person might send: a kind, honest reply that changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.handlers.common import Context, known_participant, say
+from bot.services import Services, services
+
+# What a non-text message is called in the reply ("I haven't kept your photo").
+_MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
+    (filters.PHOTO, "photo"),
+    (filters.VOICE, "voice note"),
+    (filters.AUDIO, "recording"),
+    (filters.VIDEO | filters.VIDEO_NOTE, "video"),
+    (filters.ANIMATION, "GIF"),
+    (filters.Document.ALL, "file"),
+    (filters.LOCATION | filters.VENUE, "location"),
+    (filters.POLL, "poll"),
+)
+
+
+async def sticker(update: Update, context: Context) -> None:
+    """Thank them for a sticker and say only typed words are kept."""
+    participant = await known_participant(update, context)
+    await say(update, context, "sticker", easy=bool(participant and participant.easy))
+
+
+async def media(update: Update, context: Context) -> None:
+    """Say honestly that photos, voice notes and files are not kept."""
+    message = update.effective_message
+    what = "message"
+    for media_filter, name in _MEDIA:
+        if message is not None and media_filter.check_update(update):
+            what = name
+            break
+    participant = await known_participant(update, context)
+    await say(update, context, "media", easy=bool(participant and participant.easy), what=what)
+
+
+async def contact(update: Update, context: Context) -> None:
+    """Say that phone numbers and contacts are never kept."""
+    await say(update, context, "contact")
+
+
+async def edited(update: Update, context: Context) -> None:
+    """Explain that answers are kept as first sent."""
+    participant = await known_participant(update, context)
+    await say(update, context, "edited", easy=bool(participant and participant.easy))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Point to /help for a command brewbot doesn't know."""
+    participant = await known_participant(update, context)
+    await say(update, context, "unknown_command", easy=bool(participant and participant.easy))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button brewbot did not make (or no longer knows) and take it away."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(services(context).text("stale_button"))
+    if query.message is not None:
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add the catch-alls. Register last: in one group, the first matching handler wins."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, edited))
+    app.add_handler(MessageHandler(private & filters.Sticker.ALL, sticker))
+    app.add_handler(MessageHandler(private & filters.CONTACT, contact))
+    media_filter: filters.BaseFilter = filters.PHOTO
+    for extra, _ in _MEDIA[1:]:
+        media_filter = media_filter | extra
+    app.add_handler(MessageHandler(private & media_filter, media))
+    app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(stale_button))

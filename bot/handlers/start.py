@@ -1,0 +1,43 @@
+"""/start: join a brew from an invite link, or learn how to join."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.handlers.common import Context, say
+from bot.journey import advance
+from bot.services import Services, services
+from conversations.model import Begin
+
+
+async def start(update: Update, context: Context) -> None:
+    """Join the brew named by the invite code, or explain how to join."""
+    found = services(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    code = context.args[0] if context.args else ""
+    if not code:
+        await say(update, context, "start_no_code")
+        return
+    brew = await found.store.brew_by_code(code[:64])
+    if brew is None:
+        await say(update, context, "start_unknown_code")
+        return
+    if brew.closed_at is not None:
+        await say(update, context, "start_closed_brew", theme=brew.theme)
+        return
+    participant = await found.store.join(chat.id)
+    if participant.stopped:
+        participant = await found.store.set_preferences(participant.id, stopped=False)
+    if await found.store.progress(participant.id, brew.id) is None:
+        await say(update, context, "welcome", easy=participant.easy, theme=brew.theme)
+    await advance(update, context, participant, brew, Begin())
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add the /start handler for private chats."""
+    app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))

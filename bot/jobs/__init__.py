@@ -1,0 +1,1 @@
+"""Scheduled work. Each job reads what is due from the database, so a restart loses nothing."""

@@ -1,0 +1,84 @@
+"""At most one gentle reminder for someone who stopped part-way, never in quiet hours."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CallbackContext
+
+from bot.callbacks import PromptAction
+from bot.replies import action_keyboard
+from bot.services import Services, services
+from conversations.model import Pause, Resume
+
+log = logging.getLogger(__name__)
+CHECK_EVERY = timedelta(minutes=10)
+
+
+async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
+    """Send each due reminder once, outside quiet hours; return how many were sent."""
+    found = services(context)
+    now = found.clock()
+    if found.settings.is_quiet(now.astimezone(found.settings.timezone).time()):
+        return 0
+    sent = 0
+    for due in await found.store.due_nudges(idle_before=now - found.settings.nudge_after):
+        # Marked first: a reminder that fails to send is not tried again (at most one).
+        await found.store.mark_nudged(due.participant_id, due.brew_id)
+        brew = await found.store.brew(due.brew_id)
+        participant = await found.store.participant(due.participant_id)
+        if brew is None or brew.closed_at is not None or participant is None:
+            continue
+        if await _nudge(context, found, due.chat_id, brew.id, brew.theme, participant.easy):
+            sent += 1
+    return sent
+
+
+async def _nudge(
+    context: CallbackContext[Any, Any, Any, Any],
+    found: Services,
+    chat_id: int,
+    brew_id: int,
+    theme: str,
+    easy: bool,
+) -> bool:
+    markup = action_keyboard(
+        [
+            [
+                (found.text("nudge_carry_on", easy=easy), PromptAction(brew_id, Resume())),
+                (found.text("nudge_not_now", easy=easy), PromptAction(brew_id, Pause())),
+            ]
+        ],
+        found.buttons,
+    )
+    try:
+        await context.bot.send_message(
+            chat_id, found.text("nudge", easy=easy, theme=theme), reply_markup=markup
+        )
+    except Forbidden:
+        log.info("A reminder could not be delivered: the person has blocked the bot")
+        return False
+    except TelegramError as exc:
+        log.warning("A reminder could not be sent: %s", exc)
+        return False
+    return True
+
+
+async def apply_retention(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Clear raw answer text older than the retention setting; counts stay."""
+    found = services(context)
+    cleared = await found.store.apply_retention(found.settings.retention_days)
+    if cleared:
+        log.info("Retention: cleared the text of %d old answers", cleared)
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start the repeating checks; they find their work in the database."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue.run_repeating(send_due_nudges, interval=CHECK_EVERY, first=5, name="nudges")
+    queue.run_repeating(apply_retention, interval=timedelta(hours=24), first=60, name="retention")

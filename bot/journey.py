@@ -1,0 +1,110 @@
+"""The shell around the engine: load a person's place, ask the engine, keep, then send."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext
+
+from bot.callbacks import NewsAction
+from bot.replies import action_keyboard, send_replies
+from bot.services import Services, services
+from conversations.engine import step
+from conversations.model import Begin, Event, Outcome, Progress, Status
+from storage.records import Brew, Participant
+
+Context = CallbackContext[Any, Any, Any, Any]
+_LAST_BUTTONS = "brewbot.last_buttons"
+
+
+class PackMissing(Exception):
+    """A brew names a pack that this brewbot does not have."""
+
+
+async def advance(
+    update: Update | None, context: Context, participant: Participant, brew: Brew, event: Event
+) -> Outcome:
+    """Ask the engine what follows an event, keep it, then send what it says."""
+    found = services(context)
+    pack = found.packs.get(brew.pack_id)
+    if pack is None:
+        raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
+    before = await found.store.progress(participant.id, brew.id)
+    if before is None and isinstance(event, Begin):
+        before = Progress(pack_id=pack.id, easy=participant.easy)
+    outcome = step(pack, before, event, theme=brew.theme, messages=found.messages)
+    if outcome.changed:
+        await found.store.record_step(
+            participant_id=participant.id,
+            brew_id=brew.id,
+            outcome=outcome,
+            update_id=update.update_id if update else None,
+        )
+    await clear_buttons(context, participant.chat_id)
+    last = await send_replies(
+        context.bot, participant.chat_id, outcome.replies, brew.id, found.buttons
+    )
+    _remember_buttons(context, participant.chat_id, last)
+    if outcome.concern:
+        await send_help(context, participant.chat_id, easy=outcome.progress.easy, kept=True)
+    if _just_finished(before, outcome) and not participant.news:
+        await _ask_for_news(context, found, participant, brew, easy=outcome.progress.easy)
+    return outcome
+
+
+async def send_help(context: Context, chat_id: int, *, easy: bool, kept: bool) -> None:
+    """Point someone who may be at risk to help now; brewbot is not a crisis service."""
+    found = services(context)
+    contacts = "\n".join(f"• {c.name}: {c.how}" for c in found.settings.help_contacts)
+    key = "concern_help" if kept else "concern_help_unkept"
+    await context.bot.send_message(chat_id, found.text(key, easy=easy, contacts=contacts))
+
+
+async def clear_buttons(context: Context, chat_id: int) -> None:
+    """Take the buttons off the last question sent, so they can't be pressed twice."""
+    store = context.application.chat_data.get(chat_id)
+    message_id = store.pop(_LAST_BUTTONS, None) if store is not None else None
+    if message_id is None:
+        return
+    with contextlib.suppress(BadRequest):
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+
+
+def forget_buttons(context: Context, query: CallbackQuery) -> None:
+    """Stop tracking the pressed message: the press handler tidies it itself."""
+    message = query.message
+    if message is None:
+        return
+    kept = context.application.chat_data.get(message.chat.id)
+    if kept is not None and kept.get(_LAST_BUTTONS) == message.message_id:
+        kept.pop(_LAST_BUTTONS)
+
+
+def _remember_buttons(context: Context, chat_id: int, message: Message | None) -> None:
+    if message is not None:
+        context.application.chat_data[chat_id][_LAST_BUTTONS] = message.message_id
+
+
+def _just_finished(before: Progress | None, outcome: Outcome) -> bool:
+    was_finished = before is not None and before.status is Status.FINISHED
+    return outcome.progress.status is Status.FINISHED and not was_finished
+
+
+async def _ask_for_news(
+    context: Context, found: Services, participant: Participant, brew: Brew, *, easy: bool
+) -> None:
+    markup = action_keyboard(
+        [
+            [
+                (found.text("news_yes", easy=easy), NewsAction(brew.id, True)),
+                (found.text("news_no", easy=easy), NewsAction(brew.id, False)),
+            ]
+        ],
+        found.buttons,
+    )
+    await context.bot.send_message(
+        participant.chat_id, found.text("news_ask", easy=easy), reply_markup=markup
+    )

@@ -1,0 +1,274 @@
+"""brewbot's configuration: one Settings object read from the environment and brewbot.yaml.
+
+Every key can be set as an environment variable (``BREWBOT_TOKEN``) or in an optional
+YAML file (``token:``); the environment wins. A missing or malformed value stops
+start-up with one line that names it. The token is a :class:`Secret`: it never shows
+in ``repr``, ``str`` or a log line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_CONFIG_FILE = "brewbot.yaml"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed. The message names it, in one line."""
+
+
+class Secret:
+    """A value that must never be printed: ``repr`` and ``str`` show stars."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the real value, for the one place that needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class HelpContact:
+    """Where to find help now, shown when an answer suggests someone may be at risk."""
+
+    name: str
+    how: str
+
+
+DEFAULT_HELP_CONTACTS = (
+    HelpContact("If someone is in danger right now", "call 999"),
+    HelpContact("Samaritans, any time, free", "call 116 123"),
+    HelpContact(
+        "Your local council's adult social care team", "ask them about a safeguarding concern"
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything brewbot can be told, with its defaults."""
+
+    token: Secret = field(default_factory=lambda: Secret(""))
+    api_url: str = TELEGRAM_API_URL
+    db: Path = Path("brewbot.db")
+    facilitator_chats: tuple[int, ...] = ()
+    digest_chat: int | None = None
+    min_group: int = 5
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    nudge_after: timedelta = timedelta(days=2)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(9, 0)
+    retention_days: int = 365
+    digest_day: int = 0  # Monday
+    digest_time: time = time(9, 0)
+    help_contacts: tuple[HelpContact, ...] = DEFAULT_HELP_CONTACTS
+    person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
+
+    @property
+    def file_url(self) -> str:
+        """The Bot API file URL that goes with ``api_url`` (``.../bot`` -> ``.../file/bot``)."""
+        base = self.api_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file/bot"
+
+    def require_token(self) -> str:
+        """Return the token, or stop with a line that says how to set it."""
+        if not self.token:
+            raise SettingsError(
+                "BREWBOT_TOKEN is not set: put your bot's token from @BotFather in the "
+                "environment or in brewbot.yaml as 'token:'"
+            )
+        return self.token.reveal()
+
+    def is_quiet(self, local: time) -> bool:
+        """Say whether a local wall-clock time falls in quiet hours."""
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= local < self.quiet_end
+        return local >= self.quiet_start or local < self.quiet_end
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, config_file: str | Path | None = None
+) -> Settings:
+    """Read settings from the environment and an optional YAML file (environment wins)."""
+    env = dict(os.environ if environ is None else environ)
+    path = Path(config_file or env.get("BREWBOT_CONFIG", DEFAULT_CONFIG_FILE))
+    file_values = _read_yaml(path) if path.exists() else {}
+    raw = _Raw(env, file_values, path)
+    return Settings(
+        token=Secret(raw.get("token", "")),
+        api_url=_url(raw, "api_url", TELEGRAM_API_URL),
+        db=Path(raw.get("db", "brewbot.db")),
+        facilitator_chats=_chat_ids(raw, "facilitator_chats"),
+        digest_chat=_optional_chat_id(raw, "digest_chat"),
+        min_group=_int(raw, "min_group", 5, lowest=2),
+        timezone=_zone(raw, "timezone", "Europe/London"),
+        nudge_after=timedelta(hours=_int(raw, "nudge_after_hours", 48, lowest=1)),
+        quiet_start=_clock(raw, "quiet_start", time(21, 0)),
+        quiet_end=_clock(raw, "quiet_end", time(9, 0)),
+        retention_days=_int(raw, "retention_days", 365, lowest=1),
+        digest_day=_weekday(raw, "digest_day", 0),
+        digest_time=_clock(raw, "digest_time", time(9, 0)),
+        help_contacts=_contacts(file_values, path),
+        person_rate=_number(raw, "person_rate", 1.0),
+    )
+
+
+class _Raw:
+    """Look a key up in the environment (BREWBOT_KEY) and then the YAML file (key)."""
+
+    def __init__(self, env: dict[str, str], file_values: dict[str, Any], path: Path) -> None:
+        self.env = env
+        self.file_values = file_values
+        self.path = path
+
+    def get(self, key: str, default: str = "") -> str:
+        env_key = "BREWBOT_" + key.upper()
+        if env_key in self.env:
+            return self.env[env_key].strip()
+        if key in self.file_values and self.file_values[key] is not None:
+            value = self.file_values[key]
+            if isinstance(value, list):
+                return ",".join(str(v) for v in value)
+            return str(value).strip()
+        return default
+
+    def name(self, key: str) -> str:
+        env_key = "BREWBOT_" + key.upper()
+        if env_key in self.env:
+            return env_key
+        return f"'{key}' in {self.path}"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise SettingsError(f"{where}: {problem}; check the indentation and quotes") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: should hold 'key: value' lines, like 'db: brewbot.db'")
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def _int(raw: _Raw, key: str, default: int, *, lowest: int) -> int:
+    text = raw.get(key, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"{raw.name(key)} should be a whole number, not {text!r}") from None
+    if value < lowest:
+        raise SettingsError(f"{raw.name(key)} should be at least {lowest}, not {value}")
+    return value
+
+
+def _number(raw: _Raw, key: str, default: float) -> float:
+    text = raw.get(key, str(default))
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{raw.name(key)} should be a number, not {text!r}") from None
+    if not 0 < value <= 30:
+        raise SettingsError(f"{raw.name(key)} should be above 0 and at most 30, not {value}")
+    return value
+
+
+def _chat_id(raw: _Raw, key: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(
+            f"{raw.name(key)} should hold Telegram chat ids like -1001234567890, not {text!r}"
+        ) from None
+
+
+def _chat_ids(raw: _Raw, key: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in raw.get(key).split(",") if p.strip()]
+    return tuple(_chat_id(raw, key, p) for p in parts)
+
+
+def _optional_chat_id(raw: _Raw, key: str) -> int | None:
+    text = raw.get(key)
+    return _chat_id(raw, key, text) if text else None
+
+
+def _zone(raw: _Raw, key: str, default: str) -> ZoneInfo:
+    text = raw.get(key, default)
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{raw.name(key)} should be a time zone like Europe/London, not {text!r}"
+        ) from None
+
+
+def _clock(raw: _Raw, key: str, default: time) -> time:
+    text = raw.get(key, default.strftime("%H:%M"))
+    try:
+        hours, minutes = (int(p) for p in text.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise SettingsError(f"{raw.name(key)} should be a time like 09:00, not {text!r}") from None
+
+
+def _weekday(raw: _Raw, key: str, default: int) -> int:
+    text = raw.get(key, WEEKDAYS[default]).lower()[:3]
+    if text not in WEEKDAYS:
+        raise SettingsError(f"{raw.name(key)} should be a day like Monday, not {text!r}")
+    return WEEKDAYS.index(text)
+
+
+def _url(raw: _Raw, key: str, default: str) -> str:
+    text = raw.get(key, default)
+    if not text.startswith(("http://", "https://")):
+        raise SettingsError(f"{raw.name(key)} should start with http:// or https://, not {text!r}")
+    return text
+
+
+def _contacts(file_values: dict[str, Any], path: Path) -> tuple[HelpContact, ...]:
+    value = file_values.get("help_contacts")
+    if value is None:
+        return DEFAULT_HELP_CONTACTS
+    if not isinstance(value, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("name"), str) and isinstance(v.get("how"), str)
+        for v in value
+    ):
+        raise SettingsError(
+            f"'help_contacts' in {path} should be a list of entries with 'name:' and 'how:'"
+        )
+    return tuple(HelpContact(v["name"], v["how"]) for v in value)

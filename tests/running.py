@@ -1,0 +1,141 @@
+"""brewbot running for real against the Bot API stand-in: the end-to-end harness."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import serve
+from bot.services import Services
+from bot.settings import Secret, Settings
+from bot.standin import StandIn
+from storage.records import Brew
+
+FACILITATORS = -1001234567890
+
+
+@dataclass
+class Clock:
+    """A clock the tests move by hand (brewbot's jobs read it through Services.clock)."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+class Running:
+    """brewbot's real Application, polling the stand-in, with a real SQLite file."""
+
+    def __init__(self, standin: StandIn, db: Path, **overrides: Any) -> None:
+        self.standin = standin
+        self.clock = Clock()
+        self.settings = replace(
+            Settings(
+                token=Secret(standin.token),
+                api_url=standin.base_url,
+                db=db,
+                facilitator_chats=(FACILITATORS,),
+                # Pacing has its own test; elsewhere it would only make the suite slow.
+                person_rate=30.0,
+            ),
+            **overrides,
+        )
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        assert self._services is not None, "brewbot is not running"
+        return self._services
+
+    async def start(self) -> Running:
+        """Start brewbot and wait until it is polling."""
+        ready = asyncio.Event()
+
+        async def on_ready(found: Services) -> None:
+            self._services = found
+            ready.set()
+
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(
+            serve(self.settings, self._stop, clock=self.clock, ready=on_ready)
+        )
+        waiter = asyncio.create_task(ready.wait())
+        done, _ = await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            waiter.cancel()
+            self._task.result()  # raises what stopped it
+            raise AssertionError("brewbot stopped before it was ready")
+        return self
+
+    async def stop(self) -> None:
+        """Ask brewbot to stop, as SIGTERM would, and wait until it has."""
+        self._stop.set()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, 15)
+            self._task = None
+        self._services = None
+
+    async def kill(self) -> None:
+        """Stop brewbot abruptly, mid-whatever, as a crash would."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        self._services = None
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database file."""
+        await self.stop()
+        await self.start()
+
+    # -- people ---------------------------------------------------------------------------
+
+    async def new_brew(
+        self, theme: str = "getting help at home", pack: str = "over-a-brew"
+    ) -> Brew:
+        """Open a brew in the facilitators' group, straight through the store."""
+        return await self.services.store.create_brew(
+            theme=theme, pack_id=pack, group_chat_id=FACILITATORS
+        )
+
+    async def send(self, user: int, text: str) -> None:
+        """A person types a message (or a command) in their private chat; wait until handled."""
+        if text.startswith("/"):
+            self.standin.command(user, text)
+        else:
+            self.standin.private_message(user, text)
+        await self.standin.wait_idle()
+
+    async def tap(self, user: int, label: str) -> None:
+        """A person taps the button with these words on the newest message that shows it."""
+        message_id = self.message_with_button(user, label)
+        self.standin.press_label(user, message_id, label)
+        await self.standin.wait_idle()
+
+    def message_with_button(self, user: int, label: str) -> int:
+        """Return the id of the newest message in this chat with a button of these words."""
+        mine = [m for (chat, _), m in self.standin.world.messages.items() if chat == user]
+        for message in sorted(mine, key=lambda m: -int(m["message_id"])):
+            markup = message.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                if any(b.get("text") == label for b in row):
+                    return int(message["message_id"])
+        raise AssertionError(f"no message to {user} shows a {label!r} button")
+
+    def texts(self, user: int) -> list[str]:
+        """Everything brewbot has sent this person, in order."""
+        return self.standin.texts(user)
+
+    def last(self, user: int) -> str:
+        return self.texts(user)[-1]
