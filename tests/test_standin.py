@@ -435,3 +435,17 @@ async def test_a_photo_that_is_not_an_image_is_refused(standin: StandIn) -> None
     async with make_bot(standin) as bot:
         with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
             await bot.send_photo(1, b"plain words, not a picture")
+
+
+async def test_tap_presses_the_newest_message_showing_a_label(standin: StandIn) -> None:
+    standin.private_message(6, "hi")
+    async with make_bot(standin) as bot:
+        await bot.send_message(6, "Old", reply_markup=keyboard(("Skip", "skip-1")))
+        newer = await bot.send_message(6, "New", reply_markup=keyboard(("Skip", "skip-2")))
+    assert standin.newest_with_button(6, "Skip") == newer.message_id
+    assert standin.newest_with_button(6, "Stop") is None
+    update = standin.tap(6, "Skip")
+    assert update["callback_query"]["data"] == "skip-2"
+    assert [m["message_id"] for m in standin.messages_in(6)] == [1, 2, 3]
+    with pytest.raises(StandInError):
+        standin.tap(6, "Stop")

@@ -145,6 +145,19 @@ class Injections:
                 return self.press(user_id, message_id, data, chat_id=chat_id)
         raise StandInError(f"message {message_id} has no button {label!r}: {_buttons(message)}")
 
+    def tap(self, user_id: int, label: str, *, chat_id: int | None = None) -> dict[str, Any]:
+        """A person taps the button with this text on the newest message that shows it."""
+        state = self._chat(chat_id, user_id)
+        found = [
+            m
+            for (chat, _), m in self.world.messages.items()
+            if chat == state.chat["id"] and any(t == label for t, _ in _buttons(m))
+        ]
+        if not found:
+            raise StandInError(f"no message in chat {state.chat['id']} shows a {label!r} button")
+        newest = max(found, key=lambda m: int(m["message_id"]))
+        return self.press_label(user_id, newest["message_id"], label, chat_id=chat_id)
+
     def edited_message(
         self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
     ) -> dict[str, Any]:

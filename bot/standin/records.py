@@ -119,6 +119,18 @@ class Recording:
         found = self.world.message(chat_id, message_id)
         return None if found is None else dict(found)
 
+    def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
+        """Every message the chat shows now (people's and the bot's), oldest first."""
+        found = [m for (chat, _), m in self.world.messages.items() if chat == chat_id]
+        return [dict(m) for m in sorted(found, key=lambda m: int(m["message_id"]))]
+
+    def newest_with_button(self, chat_id: int, label: str) -> int | None:
+        """The id of the newest message in a chat that shows a button with this text, or None."""
+        for message in reversed(self.messages_in(chat_id)):
+            if any(text == label for text, _ in buttons(message)):
+                return int(message["message_id"])
+        return None
+
     def send_times(self, chat_id: int) -> list[float]:
         """Event-loop times of each successful send to a chat."""
         return list(self._send_times.get(chat_id, []))
