@@ -12,7 +12,7 @@ Variants (lists) take turns: ``turn % len(variants)`` picks one, so thank-yous v
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -79,6 +79,12 @@ class Messages:
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 def load_messages(directory: str | Path | None = None) -> Messages:

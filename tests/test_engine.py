@@ -560,7 +560,7 @@ def event_for(draw: st.DrawFn, pack: Pack) -> Event:
         ),
         st.text(max_size=40),
     )
-    return draw(
+    event: Event = draw(
         st.one_of(
             st.just(Begin()),
             st.just(Pause()),
@@ -572,6 +572,7 @@ def event_for(draw: st.DrawFn, pack: Pack) -> Event:
             st.builds(Choose, st.sampled_from(prompt_ids), st.sampled_from(options)),
         )
     )
+    return event
 
 
 def offers_way_out(reply: Reply) -> bool:
