@@ -10,7 +10,6 @@ import time
 import zlib
 from typing import Any
 
-from bot.standin.api_chats import member
 from bot.standin.api_messages import photo_sizes
 from bot.standin.limits import utf16_len
 from bot.standin.state import ChatState, World
@@ -239,106 +238,6 @@ class Injections:
         }
         extra = {"caption": caption} if caption else {}
         return self._media(self._chat(chat_id, user_id), user_id, document=document, **extra)
-
-    def _my_member_update(
-        self, state: ChatState, user_id: int, old: dict[str, Any]
-    ) -> dict[str, Any]:
-        update = {
-            "chat": dict(state.chat),
-            "from": self.world.user(user_id),
-            "date": int(time.time()),
-            "old_chat_member": old,
-            "new_chat_member": member(self.world, state, self.world.bot_user["id"]),
-        }
-        return self._push("my_chat_member", update)
-
-    def bot_added_to_group(
-        self,
-        chat_id: int,
-        by_user_id: int,
-        *,
-        title: str | None = None,
-        as_admin: bool = False,
-        service_message: bool = True,
-    ) -> dict[str, Any]:
-        """A person adds the bot to a group: my_chat_member, then the 'joined' service message."""
-        state = self.world.group_chat(chat_id, title)
-        state.members.add(by_user_id)
-        state.bot_status = "administrator" if as_admin else "member"
-        left = {"status": "left", "user": self.world.bot_user}
-        update = self._my_member_update(state, by_user_id, left)
-        if service_message:
-            joined = {"new_chat_members": [self.world.bot_user]}
-            self._push(
-                "message", self.world.new_message(state, self.world.user(by_user_id), **joined)
-            )
-        return update
-
-    def bot_removed_from_group(self, chat_id: int, by_user_id: int) -> dict[str, Any]:
-        """A person removes the bot from a group."""
-        state = self.world.group_chat(chat_id)
-        old = member(self.world, state, self.world.bot_user["id"])
-        state.bot_status = "left"
-        return self._my_member_update(state, by_user_id, old)
-
-    def set_admins(
-        self, chat_id: int, user_ids: list[int], *, bot_is_admin: bool | None = None
-    ) -> None:
-        """Make these people the group's admins (the first is its creator)."""
-        state = self.world.group_chat(chat_id)
-        state.admins = list(user_ids)
-        state.members.update(user_ids)
-        if bot_is_admin is not None:
-            state.bot_status = "administrator" if bot_is_admin else "member"
-
-    def blocked_by(self, user_id: int) -> dict[str, Any]:
-        """A person blocks the bot: later sends to them fail with 403."""
-        state = self.world.private_chat(user_id)
-        self.world.blocked.add(user_id)
-        bot = self.world.bot_user
-        update = {
-            "chat": dict(state.chat),
-            "from": self.world.user(user_id),
-            "date": int(time.time()),
-            "old_chat_member": {"status": "member", "user": bot},
-            "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0},
-        }
-        return self._push("my_chat_member", update)
-
-    def unblocked_by(self, user_id: int) -> dict[str, Any]:
-        """A person unblocks the bot."""
-        state = self.world.private_chat(user_id)
-        self.world.blocked.discard(user_id)
-        bot = self.world.bot_user
-        update = {
-            "chat": dict(state.chat),
-            "from": self.world.user(user_id),
-            "date": int(time.time()),
-            "old_chat_member": {"status": "kicked", "user": bot, "until_date": 0},
-            "new_chat_member": {"status": "member", "user": bot},
-        }
-        return self._push("my_chat_member", update)
-
-    def poll_answer(
-        self, user_id: int, message_id: int, option_ids: list[int], *, chat_id: int | None = None
-    ) -> dict[str, Any]:
-        """A person votes in a poll the bot sent (poll_answer, or poll for anonymous polls)."""
-        state = self._chat(chat_id, user_id)
-        poll = self._bot_message(state.chat["id"], message_id).get("poll")
-        if poll is None or poll["is_closed"]:
-            raise StandInError(f"message {message_id} has no open poll")
-        for index in option_ids:
-            poll["options"][index]["voter_count"] += 1
-        poll["total_voter_count"] += 1
-        if poll["is_anonymous"]:
-            return self._push("poll", poll)
-        answer = {
-            "poll_id": poll["id"],
-            "user": self.world.user(user_id),
-            "option_ids": list(option_ids),
-            "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids],
-        }
-        return self._push("poll_answer", answer)
 
 
 def _buttons(message: dict[str, Any]) -> list[tuple[str, str | None]]:

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.standin import api_chats, api_messages
 from bot.standin.faults import Fault, FaultPlan, error_for
 from bot.standin.inject import Injections
+from bot.standin.inject_groups import GroupInjections
 from bot.standin.limits import ApiError, bad_request
 from bot.standin.params import STRING_PARAMS, Params, Upload, decode
 from bot.standin.records import SEND_METHODS, Call, Recording
@@ -37,7 +38,7 @@ def _client_gone(request: web.Request) -> bool:
     return request.transport is None or request.transport.is_closing()
 
 
-class StandIn(Injections, Recording):
+class StandIn(Injections, GroupInjections, Recording):
     """Serve the Bot API over HTTP, record every call, and let tests act as people."""
 
     def __init__(
