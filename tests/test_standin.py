@@ -449,3 +449,17 @@ async def test_tap_presses_the_newest_message_showing_a_label(standin: StandIn) 
     assert [m["message_id"] for m in standin.messages_in(6)] == [1, 2, 3]
     with pytest.raises(StandInError):
         standin.tap(6, "Stop")
+
+
+async def test_the_bot_cannot_start_a_private_chat_with_someone_seen_only_in_a_group(
+    standin: StandIn,
+) -> None:
+    standin.group_message(-200, 21, "hello")
+    async with make_bot(standin) as bot:
+        with pytest.raises(Forbidden, match="initiate conversation"):
+            await bot.send_message(21, "psst")
+        await bot.send_message(-200, "hello group")
+    standin.private_message(21, "hi bot")
+    async with make_bot(standin) as bot:
+        await bot.send_message(21, "hi you")
+    assert standin.texts(21) == ["hi you"]

@@ -122,6 +122,8 @@ class World:
 
     def chat_to_send(self, chat_id: Any) -> ChatState:
         """Return a chat the bot may post in, or raise 403 as Telegram does."""
+        if isinstance(chat_id, int) and chat_id in self.users and chat_id not in self.chats:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         state = self.chat_for_bot(chat_id)
         if state.chat["type"] == "private" and state.chat["id"] in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
