@@ -13,6 +13,7 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "bot.commands.check",
     "console": "bot.commands.console",
     "run": "bot.commands.run",
+    "themes": "bot.commands.themes",
 }
 
 
