@@ -75,7 +75,7 @@ async def serve(
     stop: asyncio.Event,
     *,
     clock: Callable[[], Any] = utc_now,
-    ready: Callable[[Services], Awaitable[None]] | None = None,
+    ready: Callable[[App], Awaitable[None]] | None = None,
 ) -> None:
     """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly."""
     app = build_application(settings)
@@ -90,7 +90,7 @@ async def serve(
             try:
                 log.info("brewbot is running as @%s", app.bot.username)
                 if ready is not None:
-                    await ready(found)
+                    await ready(app)
                 await Poller(app).run(stop)
             finally:
                 await app.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -36,6 +37,8 @@ def build_parser() -> tuple[
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one brewbot subcommand and return its exit code."""
+    # Opt in to python-telegram-bot's coming timedelta retry_after (brewbot handles both).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser, runners = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from bot.standin import StandIn
 from tests.running import Running
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# python-telegram-bot's opt-in to timedelta retry_after, as brewbot's CLI sets it too.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture

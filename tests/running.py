@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import serve
-from bot.services import Services
+from bot.app import App, serve
+from bot.services import KEY, Services
 from bot.settings import Secret, Settings
 from bot.standin import StandIn
 from storage.records import Brew
@@ -61,8 +61,9 @@ class Running:
         """Start brewbot and wait until it is polling."""
         ready = asyncio.Event()
 
-        async def on_ready(found: Services) -> None:
-            self._services = found
+        async def on_ready(app: App) -> None:
+            self.app = app
+            self._services = app.bot_data[KEY]
             ready.set()
 
         self._stop = asyncio.Event()
@@ -93,6 +94,22 @@ class Running:
                 await self._task
             self._task = None
         self._services = None
+
+    async def run_job(self, callback: Any) -> None:
+        """Run one of brewbot's scheduled jobs now, through the real job queue."""
+        queue = self.app.job_queue
+        assert queue is not None
+        done = asyncio.Event()
+
+        async def job(context: Any) -> None:
+            try:
+                await callback(context)
+            finally:
+                done.set()
+
+        queue.run_once(job, when=0)
+        await asyncio.wait_for(done.wait(), 10)
+        await self.standin.wait_idle()
 
     async def restart(self) -> None:
         """Stop and start again on the same database file."""

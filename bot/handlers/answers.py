@@ -74,9 +74,9 @@ def _label(query: CallbackQuery) -> str:
 async def _drop_keyboard(query: CallbackQuery, note: str | None) -> None:
     """Remove the pressed message's buttons; add what was chosen under its text."""
     message = query.message
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.reply_markup:
         return
-    with contextlib.suppress(BadRequest):
+    with contextlib.suppress(BadRequest):  # gone already, or too old to edit
         if note and message.text:
             await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=None)
         else:

@@ -11,7 +11,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.handlers.common import Context
+from bot.journey import advance
 from bot.services import Services, services
+from conversations.model import Resume, Status
 from storage.errors import Locked
 
 log = logging.getLogger("brewbot")
@@ -34,10 +36,23 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def skip_if_handled(update: Update, context: Context) -> None:
-    """Drop an update Telegram sent again after brewbot had already handled it."""
-    if await services(context).store.was_handled(update.update_id):
-        log.info("Update %s was handled before; skipping it", update.update_id)
-        raise ApplicationHandlerStop
+    """Drop an update Telegram sent again after brewbot had handled it; re-ask the question."""
+    found = services(context)
+    if not await found.store.was_handled(update.update_id):
+        return
+    log.info("Update %s was handled before; not handling it twice", update.update_id)
+    # The reply to it may have been lost with a crash: show where the person is again.
+    chat = update.effective_chat
+    if (
+        chat is not None
+        and chat.type == ChatType.PRIVATE
+        and (update.message or update.callback_query)
+    ):
+        participant = await found.store.participant_by_chat(chat.id)
+        latest = await found.store.latest_progress(participant.id) if participant else None
+        if participant and latest and latest[1].status is Status.ACTIVE and not participant.stopped:
+            await advance(None, context, participant, latest[0], Resume())
+    raise ApplicationHandlerStop
 
 
 async def mark_handled(update: Update, context: Context) -> None:

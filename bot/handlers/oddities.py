@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.common import Context, known_participant, say
@@ -64,8 +66,9 @@ async def stale_button(update: Update, context: Context) -> None:
     if query is None:
         return
     await query.answer(services(context).text("stale_button"))
-    if query.message is not None:
-        await query.edit_message_reply_markup(reply_markup=None)
+    if isinstance(query.message, Message) and query.message.reply_markup:
+        with contextlib.suppress(BadRequest):  # gone already, or too old to edit
+            await query.edit_message_reply_markup(reply_markup=None)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:

@@ -1,0 +1,126 @@
+"""Every participant command, end to end through the stand-in."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conversations.model import Status
+from tests.running import Running
+
+ANNE = 2001
+
+
+async def _joined(brewbot: Running, user: int = ANNE) -> int:
+    brew = await brewbot.new_brew("staying connected")
+    await brewbot.send(user, f"/start {brew.code}")
+    return brew.id
+
+
+async def _status(brewbot: Running, brew_id: int, user: int = ANNE) -> Status:
+    participant = await brewbot.services.store.participant_by_chat(user)
+    assert participant is not None
+    progress = await brewbot.services.store.progress(participant.id, brew_id)
+    assert progress is not None
+    return progress.status
+
+
+async def test_help_lists_every_way_out(brewbot: Running) -> None:
+    await brewbot.send(ANNE, "/help")
+    for command in ("/pause", "/resume", "/stop", "/easy", "/mydata", "/forget"):
+        assert command in brewbot.last(ANNE)
+
+
+async def test_pause_then_resume_carries_on(brewbot: Running) -> None:
+    brew_id = await _joined(brewbot)
+    await brewbot.send(ANNE, "/pause")
+    assert await _status(brewbot, brew_id) is Status.PAUSED
+    assert "break" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "/resume")
+    assert await _status(brewbot, brew_id) is Status.ACTIVE
+    assert "fits you best" in brewbot.last(ANNE)
+
+
+async def test_pause_button_then_carry_on_button(brewbot: Running) -> None:
+    brew_id = await _joined(brewbot)
+    await brewbot.tap(ANNE, "Pause")
+    assert await _status(brewbot, brew_id) is Status.PAUSED
+    await brewbot.tap(ANNE, "Carry on")
+    assert await _status(brewbot, brew_id) is Status.ACTIVE
+
+
+async def test_stop_silences_everything_until_they_come_back(brewbot: Running) -> None:
+    brew_id = await _joined(brewbot)
+    await brewbot.send(ANNE, "/stop")
+    assert await _status(brewbot, brew_id) is Status.STOPPED
+    participant = await brewbot.services.store.participant_by_chat(ANNE)
+    assert participant is not None and participant.stopped
+    assert "/resume" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "/resume")
+    assert await _status(brewbot, brew_id) is Status.ACTIVE
+    participant = await brewbot.services.store.participant_by_chat(ANNE)
+    assert participant is not None and not participant.stopped
+
+
+async def test_text_while_stopped_is_not_kept(brewbot: Running) -> None:
+    await _joined(brewbot)
+    await brewbot.send(ANNE, "/stop")
+    await brewbot.send(ANNE, "something private")
+    with sqlite3.connect(brewbot.settings.db) as con:
+        assert con.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+    assert "haven't kept it" in brewbot.last(ANNE)
+
+
+async def test_easy_switches_wording_and_shows_the_question_again(brewbot: Running) -> None:
+    await _joined(brewbot)
+    await brewbot.send(ANNE, "/easy")
+    assert "Which one is most like you?" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "/easy")
+    assert "fits you best" in brewbot.last(ANNE)
+
+
+async def test_mydata_shows_everything_kept_readably_and_as_a_file(brewbot: Running) -> None:
+    await _joined(brewbot)
+    await brewbot.tap(ANNE, "I draw on care and support")
+    await brewbot.tap(ANNE, "No")
+    await brewbot.send(ANNE, "Seeing my friends at the lunch club.")
+    await brewbot.send(ANNE, "/mydata")
+    shown = "\n".join(brewbot.texts(ANNE)[-3:])
+    assert "Seeing my friends at the lunch club." in shown
+    assert "I draw on care and support" in shown
+    document = brewbot.standin.calls_to("sendDocument")[-1]
+    data = json.loads(next(iter(document.files.values())).data)
+    assert any(a["text"] == "Seeing my friends at the lunch club." for a in data["answers"])
+    brewbot.standin.assert_no_problems()
+
+
+async def test_forget_asks_first_and_then_deletes_everything(brewbot: Running) -> None:
+    await _joined(brewbot)
+    await brewbot.tap(ANNE, "Skip")
+    await brewbot.tap(ANNE, "Yes")
+    await brewbot.send(ANNE, "My neighbour checks on me.")
+    await brewbot.send(ANNE, "/forget")
+    await brewbot.tap(ANNE, "No, keep it")
+    assert await brewbot.services.store.participant_by_chat(ANNE) is not None
+    await brewbot.send(ANNE, "/forget")
+    await brewbot.tap(ANNE, "Yes, delete it all")
+    assert "deleted" in brewbot.last(ANNE)
+    assert await brewbot.services.store.participant_by_chat(ANNE) is None
+    with sqlite3.connect(brewbot.settings.db) as con:
+        for table in ("answers", "progress", "participants"):
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+async def test_commands_without_a_brew_are_answered_kindly(brewbot: Running) -> None:
+    for command in ("/pause", "/resume", "/stop", "/mydata", "/forget"):
+        await brewbot.send(ANNE, command)
+        assert brewbot.last(ANNE)
+    assert await brewbot.services.store.participant_by_chat(ANNE) is None
+
+
+async def test_menus_are_set_for_private_chats(brewbot: Running) -> None:
+    calls = brewbot.standin.calls_to("setMyCommands")
+    private = [c for c in calls if c.params.get("scope", {}).get("type") == "all_private_chats"]
+    assert private and {"help", "stop", "forget"} <= {
+        c["command"] for c in private[-1].params["commands"]
+    }
