@@ -176,12 +176,12 @@ def _cut(text: str) -> _Doc:
     for clause in _CLAUSE.split(_normalise(text)):
         kept = []
         for raw in _WORD.findall(clause):
-            word = raw.replace("'", "")
+            word = (raw[:-2] if raw.endswith("'s") else raw).replace("'", "")
             if len(word) < 2 or word in _STOP:
                 continue
             key = _stem(word)
-            surface.setdefault(key, word)
-            kept.append((key, word))
+            surface.setdefault(key, raw)
+            kept.append((key, raw))
         unigrams.extend(key for key, _ in kept)
         for (k1, w1), (k2, w2) in itertools.pairwise(kept):
             if k1 != k2:

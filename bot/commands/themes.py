@@ -7,9 +7,10 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conversations.themes import Themes, find_themes
+if TYPE_CHECKING:
+    from conversations.themes import Themes
 
 PROGRESS_FROM = 1000  # show progress on stderr from this many answers
 EXAMPLES_SHOWN = 2
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     except AnswersError as exc:
         print(f"brewbot themes: {exc}", file=sys.stderr)
         return 2
+    from conversations.themes import find_themes  # scikit-learn loads only when needed
+
     progress = _stderr if len(texts) >= PROGRESS_FROM else None
     themes = find_themes(texts, k=args.k, seed=args.seed, progress=progress)
     if args.json:
