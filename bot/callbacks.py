@@ -86,7 +86,7 @@ class ButtonCodec:
         if not data or "." not in data or len(data.encode()) > MAX_BYTES:
             raise ForgedButton("button data is missing or malformed")
         body, _, tag = data.rpartition(".")
-        if not hmac.compare_digest(tag, self._tag(body)):
+        if not hmac.compare_digest(tag.encode(), self._tag(body).encode()):
             raise ForgedButton("button data is not signed by this bot")
         try:
             return _action(body.split(":"))

@@ -44,12 +44,12 @@ async def advance(
             update_id=update.update_id if update else None,
         )
     await clear_buttons(context, participant.chat_id)
+    if outcome.concern:
+        await send_help(context, participant.chat_id, easy=outcome.progress.easy, kept=True)
     last = await send_replies(
         context.bot, participant.chat_id, outcome.replies, brew.id, found.buttons
     )
     _remember_buttons(context, participant.chat_id, last)
-    if outcome.concern:
-        await send_help(context, participant.chat_id, easy=outcome.progress.easy, kept=True)
     if _just_finished(before, outcome) and not participant.news:
         await _ask_for_news(context, found, participant, brew, easy=outcome.progress.easy)
     return outcome

@@ -13,6 +13,7 @@ from bot.app import App, serve
 from bot.services import KEY, Services
 from bot.settings import Secret, Settings
 from bot.standin import StandIn
+from bot.standin.records import SEND_METHODS
 from storage.records import Brew
 
 FACILITATORS = -1001234567890
@@ -151,8 +152,12 @@ class Running:
         raise AssertionError(f"no message to {user} shows a {label!r} button")
 
     def texts(self, user: int) -> list[str]:
-        """Everything brewbot has sent this person, in order."""
-        return self.standin.texts(user)
+        """Every new message brewbot has sent this person, in order (edits left out)."""
+        return [
+            c.text
+            for c in self.standin.sent_to(user)
+            if c.method in SEND_METHODS and c.text is not None
+        ]
 
     def last(self, user: int) -> str:
         return self.texts(user)[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from typing import Any
@@ -24,6 +25,7 @@ def register(subparsers: Any) -> None:
         "and an optional brewbot.yaml.",
     )
     parser.add_argument("--config", help="a YAML settings file (default: ./brewbot.yaml)")
+    parser.add_argument("--verbose", action="store_true", help="log debugging detail too")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"brewbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(token=token)
+    setup_logging(token=token, level=logging.DEBUG if args.verbose else logging.INFO)
     try:
         asyncio.run(_serve_until_signalled(settings))
     except StorageError as exc:

@@ -1,0 +1,83 @@
+"""Settings: environment and brewbot.yaml, defaults, one-line errors, a secret token."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Secret, SettingsError, load_settings
+
+TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijklmno"
+
+
+def test_defaults_need_nothing(tmp_path: Path) -> None:
+    settings = load_settings({}, tmp_path / "absent.yaml")
+    assert settings.min_group == 5
+    assert str(settings.timezone) == "Europe/London"
+    assert settings.nudge_after == timedelta(days=2)
+    assert settings.quiet_start == time(21) and settings.quiet_end == time(9)
+    assert settings.api_url == "https://api.telegram.org/bot"
+    with pytest.raises(SettingsError, match="BREWBOT_TOKEN"):
+        settings.require_token()
+
+
+def test_environment_wins_over_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("min_group: 7\nfacilitator_chats: [-1001, -1002]\ntoken: from-file\n")
+    settings = load_settings({"BREWBOT_MIN_GROUP": "6", "BREWBOT_TOKEN": TOKEN}, config)
+    assert settings.min_group == 6
+    assert settings.facilitator_chats == (-1001, -1002)
+    assert settings.require_token() == TOKEN
+
+
+def test_a_self_hosted_api_url_gets_its_file_url() -> None:
+    settings = load_settings({"BREWBOT_API_URL": "http://127.0.0.1:8081/bot"}, "/nonexistent")
+    assert settings.file_url == "http://127.0.0.1:8081/file/bot"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("BREWBOT_MIN_GROUP", "five", "BREWBOT_MIN_GROUP"),
+        ("BREWBOT_MIN_GROUP", "1", "at least 2"),
+        ("BREWBOT_FACILITATOR_CHATS", "-100,abc", "BREWBOT_FACILITATOR_CHATS"),
+        ("BREWBOT_TIMEZONE", "Mars/Olympus", "BREWBOT_TIMEZONE"),
+        ("BREWBOT_DIGEST_TIME", "nine", "BREWBOT_DIGEST_TIME"),
+        ("BREWBOT_DIGEST_DAY", "someday", "BREWBOT_DIGEST_DAY"),
+        ("BREWBOT_API_URL", "ftp://x", "BREWBOT_API_URL"),
+    ],
+)
+def test_a_malformed_value_is_named_in_one_line(key: str, value: str, named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({key: value}, "/nonexistent")
+    assert named in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("min_group: 5\nhelp_contacts:\n  - name: [unclosed\n")
+    with pytest.raises(SettingsError, match=r"brewbot\.yaml:\d+"):
+        load_settings({}, config)
+
+
+def test_help_contacts_from_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("help_contacts:\n  - name: Duty team\n    how: call 0123\n")
+    assert load_settings({}, config).help_contacts[0].how == "call 0123"
+    config.write_text("help_contacts: just call someone\n")
+    with pytest.raises(SettingsError, match="help_contacts"):
+        load_settings({}, config)
+
+
+def test_the_token_never_shows_in_repr_or_str() -> None:
+    settings = load_settings({"BREWBOT_TOKEN": TOKEN}, "/nonexistent")
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings)
+    assert str(Secret(TOKEN)) == "**********"
+
+
+def test_quiet_hours_wrap_midnight() -> None:
+    settings = load_settings({}, "/nonexistent")
+    assert settings.is_quiet(time(22)) and settings.is_quiet(time(3))
+    assert not settings.is_quiet(time(9)) and not settings.is_quiet(time(20, 59))
