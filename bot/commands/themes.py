@@ -42,19 +42,28 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the answers, find themes, print them; exit 2 if the file cannot be read."""
     try:
-        texts, first_row = load_answers(Path(args.file), args.text_column)
+        texts, first_row, themes = analyse(
+            Path(args.file), args.text_column, k=args.k, seed=args.seed, quiet=False
+        )
     except AnswersError as exc:
         print(f"brewbot themes: {exc}", file=sys.stderr)
         return 2
-    from conversations.themes import find_themes  # scikit-learn loads only when needed
-
-    progress = _stderr if len(texts) >= PROGRESS_FROM else None
-    themes = find_themes(texts, k=args.k, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(as_json(texts, themes, first_row), ensure_ascii=False, indent=2))
     else:
         print(as_text(texts, themes, first_row))
     return 0
+
+
+def analyse(
+    path: Path, column: str | None, *, k: int | None, seed: int, quiet: bool
+) -> tuple[list[str], int, Themes]:
+    """Load the answers and find their themes: the CLI's whole path, for benchmarks too."""
+    from conversations.themes import find_themes  # scikit-learn loads only when needed
+
+    texts, first_row = load_answers(path, column)
+    progress = _stderr if len(texts) >= PROGRESS_FROM and not quiet else None
+    return texts, first_row, find_themes(texts, k=k, seed=seed, progress=progress)
 
 
 def load_answers(path: Path, column: str | None) -> tuple[list[str], int]:
