@@ -110,6 +110,7 @@ class Prompt:
     story_easy: str | None = None
     options: tuple[Option, ...] = ()  # only for CHOICE
     keeps: Keeps | None = None
+    idea: bool = False  # asks for ideas for change: summaries rank these for /prioritise
     line: int = 0  # where it starts in its pack file, for error messages
 
 

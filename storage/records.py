@@ -90,9 +90,10 @@ class WeeklyStageCount:
 
 @dataclass(frozen=True)
 class AnswerText:
-    """One free-text answer, without who gave it."""
+    """One free-text answer. ``person`` is an opaque key, only to count people, not answers."""
 
     answer_id: int
+    person: str
     prompt_id: str
     principle: Principle
     text: str

@@ -5,6 +5,7 @@ The SQL is kept in named constants so tests can ask SQLite how it runs them.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from conversations.model import Principle, Rag, Stage
@@ -42,7 +43,7 @@ WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(
 )
 
 ANSWER_TEXTS = """
-SELECT id, prompt_id, principle, text, quote_consent
+SELECT id, participant_id, prompt_id, principle, text, quote_consent
 FROM answers
 WHERE brew_id = ? AND kind = 'text' AND text IS NOT NULL AND held <= ?
 ORDER BY id
@@ -99,6 +100,7 @@ class SummaryStore(StoreBase):
         return [
             AnswerText(
                 answer_id=int(row["id"]),
+                person=_person(row),
                 prompt_id=str(row["prompt_id"]),
                 principle=Principle(str(row["principle"])),
                 text=str(row["text"]),
@@ -115,3 +117,9 @@ class SummaryStore(StoreBase):
     async def answers(self, brew_id: int) -> list[StoredAnswer]:
         """Load every answer row of a brew (for exports and checks; summaries use the counts)."""
         return [rows.answer(row) for row in await self._all(ALL_ANSWERS, (brew_id,))]
+
+
+def _person(row: sqlite3.Row) -> str:
+    """An opaque key per person, to count people not answers (each import row is its own)."""
+    participant = row["participant_id"]
+    return f"p:{participant}" if participant is not None else f"a:{int(row['id'])}"

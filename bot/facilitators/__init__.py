@@ -1,0 +1,1 @@
+"""brewbot in facilitators' groups: the gate, the commands, the summaries and digests."""

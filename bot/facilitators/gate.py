@@ -1,0 +1,118 @@
+"""Who may use facilitator commands: administrators of a registered facilitator group."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram import Chat, ChatMember, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
+
+from bot.handlers.common import Context
+from bot.services import Services, services
+
+log = logging.getLogger(__name__)
+
+ADMIN_CACHE_FOR = timedelta(minutes=5)
+# Telegram's stand-in sender for an admin posting anonymously as the group.
+GROUP_ANONYMOUS_BOT = 1087968824
+_ADMIN = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def is_registered(found: Services, chat: Chat) -> bool:
+    """Say whether a chat is one of the configured facilitator groups."""
+    return chat.id in found.settings.facilitator_chats
+
+
+async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Ask Telegram whether someone administers a group; remember the answer briefly."""
+    found = services(context)
+    now = found.clock()
+    cached = found.admin_cache.get((chat_id, user_id))
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+        admin = member.status in _ADMIN
+    except TelegramError as exc:
+        log.warning("Could not check a group member's role: %s", exc)
+        return False
+    found.admin_cache[(chat_id, user_id)] = (admin, now + ADMIN_CACHE_FOR)
+    return admin
+
+
+async def may_facilitate(update: Update, context: Context) -> bool:
+    """Let an admin of a registered group through; otherwise answer kindly and say no."""
+    found = services(context)
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or message is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_text(found.text("facilitator_private"))
+        return False
+    if not is_registered(found, chat):
+        await leave_unregistered(context, chat)
+        return False
+    anonymous_admin = message.sender_chat is not None and message.sender_chat.id == chat.id
+    if anonymous_admin or (user is not None and await is_admin(context, chat.id, user.id)):
+        return True
+    await message.reply_text(found.text("facilitator_refused"))
+    return False
+
+
+def for_facilitators(handler: Handler) -> Handler:
+    """Wrap a facilitator command so only a registered group's admins reach it."""
+
+    @functools.wraps(handler)
+    async def gated(update: Update, context: Context) -> None:
+        if await may_facilitate(update, context):
+            await handler(update, context)
+
+    return gated
+
+
+async def leave_unregistered(context: Context, chat: Chat) -> None:
+    """Say once, kindly, that brewbot works only in registered groups, then leave."""
+    try:
+        await context.bot.send_message(chat.id, services(context).text("group_not_registered"))
+        await context.bot.leave_chat(chat.id)
+    except TelegramError as exc:
+        log.info("Could not say goodbye to an unregistered group: %s", exc)
+
+
+async def added_to_group(update: Update, context: Context) -> None:
+    """When added to a group: greet a registered one, leave any other."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == ChatType.PRIVATE:
+        return
+    joined = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+    was_out = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
+    if not (joined and was_out):
+        return
+    found = services(context)
+    if is_registered(found, change.chat):
+        await found.store.ensure_group(change.chat.id)
+        await context.bot.send_message(change.chat.id, found.text("group_hello"))
+    else:
+        await leave_unregistered(context, change.chat)
+
+
+async def message_in_unknown_group(update: Update, context: Context) -> None:
+    """Leave a group brewbot finds itself in without being registered there."""
+    chat = update.effective_chat
+    if chat is not None and not is_registered(services(context), chat):
+        await leave_unregistered(context, chat)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Watch brewbot's own membership, and leave groups it was not registered for."""
+    app.add_handler(ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
+    registered = filters.Chat(chat_id=list(found.settings.facilitator_chats))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~registered, message_in_unknown_group))

@@ -1,0 +1,69 @@
+"""Gather a brew's results from storage, build its summary off the event loop, and post it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from telegram import Bot, InputFile
+from telegram.constants import ParseMode
+
+from bot.charts import render
+from bot.services import Services
+from conversations.model import Pack, Principle, Stage
+from conversations.summary import BrewResults, FreeText, Summary, build_summary
+from storage.records import Brew
+
+
+def idea_prompts(pack: Pack | None) -> frozenset[str]:
+    """Return the ids of a pack's prompts that ask for ideas for change."""
+    return frozenset(p.id for p in pack.prompts if p.idea) if pack else frozenset()
+
+
+def option_words(pack: Pack | None) -> dict[str, str]:
+    """Map each option id of a pack to its words, for showing self-descriptions."""
+    return {o.id: o.text for p in pack.prompts for o in p.options} if pack else {}
+
+
+async def brew_results(found: Services, brew: Brew) -> BrewResults:
+    """Read what a summary needs from storage: counts in SQL, texts without who wrote them."""
+    pack = found.packs.get(brew.pack_id)
+    counts = await found.store.brew_counts(brew.id)
+    stages: dict[Principle, dict[Stage, int]] = defaultdict(dict)
+    for row in await found.store.stage_counts(brew.id):
+        stages[row.principle][row.stage] = row.count
+    words = option_words(pack)
+    described = {
+        words.get(key, key): n for key, n in (await found.store.self_descriptions(brew.id)).items()
+    }
+    texts = tuple(
+        FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent)
+        for a in await found.store.answer_texts(brew.id)
+    )
+    return BrewResults(
+        theme=brew.theme,
+        pack_title=pack.title if pack else brew.pack_id,
+        took_part=counts.took_part,
+        finished=counts.finished,
+        self_description=described,
+        stages=stages,
+        answers=texts,
+        idea_prompts=idea_prompts(pack),
+    )
+
+
+async def brew_summary(found: Services, brew: Brew) -> Summary:
+    """Build a brew's summary in a worker thread (finding themes can take a few seconds)."""
+    results = await brew_results(found, brew)
+    return await asyncio.to_thread(build_summary, results, min_group=found.settings.min_group)
+
+
+async def post_summary(bot: Bot, chat_id: int, summary: Summary) -> None:
+    """Post a summary: its messages in Telegram HTML, then its charts as pictures."""
+    for section in summary.sections:
+        await bot.send_message(chat_id, section, parse_mode=ParseMode.HTML)
+    pictures = await asyncio.to_thread(lambda: [render(spec) for spec in summary.charts])
+    for spec, picture in zip(summary.charts, pictures, strict=True):
+        await bot.send_photo(
+            chat_id, InputFile(picture, filename="chart.png"), caption=spec.alt[:1024]
+        )
