@@ -465,3 +465,24 @@ async def test_the_bot_cannot_start_a_private_chat_with_someone_seen_only_in_a_g
     async with make_bot(standin) as bot:
         await bot.send_message(21, "hi you")
     assert standin.texts(21) == ["hi you"]
+
+
+async def test_wait_idle_waits_out_a_retry_after_it_promised(standin: StandIn) -> None:
+    update = standin.private_message(1, "hi")
+    standin.fail_next("sendMessage", status=429, retry_after=1)
+
+    async def send_until_accepted() -> None:
+        async with make_bot(standin) as bot:
+            try:
+                await bot.send_message(1, "hello")
+            except RetryAfter:
+                await asyncio.sleep(1)  # what a polite bot does
+                await bot.send_message(1, "hello")
+
+    async with make_bot(standin) as bot:
+        await bot.get_updates(offset=update["update_id"] + 1, timeout=0)
+    sender = asyncio.create_task(send_until_accepted())
+    await standin.wait_for(lambda: standin.calls_to("sendMessage"))
+    await standin.wait_idle(quiet=0.05)
+    assert standin.texts(1) == ["hello"]
+    await sender

@@ -79,6 +79,7 @@ class Recording:
     _in_flight: int
     _activity: asyncio.Event
     _send_times: dict[int, list[float]]
+    _retry_due: float  # loop time until which a 429's retry_after still holds
 
     def _changed(self) -> None:
         wake, self._activity = self._activity, asyncio.Event()
@@ -171,12 +172,13 @@ class Recording:
                 await asyncio.wait_for(wake.wait(), min(remaining, 0.05))
 
     async def wait_idle(self, quiet: float = 0.2, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until every update is confirmed and no call has run for `quiet` seconds."""
+        """Wait until updates are confirmed, no 429 awaits its retry, and `quiet` s pass calmly."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             wake = self._activity
-            busy = self._in_flight > 0 or not self.updates.all_confirmed
+            retrying = loop.time() < self._retry_due
+            busy = self._in_flight > 0 or not self.updates.all_confirmed or retrying
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise StandInTimeout(f"not idle within {timeout}s; {self._summary()}")

@@ -69,6 +69,7 @@ class StandIn(Injections, GroupInjections, Recording):
         self._in_flight = 0
         self._activity = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
+        self._retry_due = 0.0
         self._runner: web.AppRunner | None = None
         self.offline = False  # True: drop every connection, as if the network were down
         self.host = "127.0.0.1"
@@ -251,6 +252,9 @@ class StandIn(Injections, GroupInjections, Recording):
         now = asyncio.get_running_loop().time()
         if isinstance(outcome, ApiError):
             status, result, error = outcome.code, None, outcome.description
+            retry_after = (outcome.parameters or {}).get("retry_after")
+            if isinstance(retry_after, int | float):
+                self._retry_due = max(self._retry_due, now + retry_after)
         else:
             status, result, error = 200, outcome, None
             if method in SEND_METHODS and isinstance(outcome, dict):
