@@ -32,6 +32,7 @@ from yaml.nodes import Node
 from conversations.model import Keeps, Kind, Option, Pack, Principle, Prompt
 from conversations.yamlfile import (
     ID_PATTERN,
+    PACK_ID_LONGEST,
     PackError,
     compose,
     identifier,
@@ -81,7 +82,11 @@ def load_pack(path: str | Path) -> Pack:
         _check_placeholders(path, fields[key][0], value, key)
         return value
 
-    pack_id = identifier(path, fields["id"][1], "id") if "id" in fields else _stem_id(path)
+    pack_id = (
+        identifier(path, fields["id"][1], "id", longest=PACK_ID_LONGEST)
+        if "id" in fields
+        else _stem_id(path)
+    )
     title = required("title", "a short title")
     opening = required("opening", "a warm first message")
     opening_easy = required("opening_easy", "the first message in easy-read words")
@@ -121,12 +126,12 @@ def load_packs(directory: str | Path | None = None) -> dict[str, Pack]:
 def _stem_id(path: Path) -> str:
     """Use the file name (without .yaml) as the pack id."""
     stem = path.stem
-    if not ID_PATTERN.match(stem):
+    if not ID_PATTERN.match(stem) or len(stem) > PACK_ID_LONGEST:
         raise PackError(
             path,
             1,
-            f"the file name `{stem}` cannot be the pack id; add `id:` with lower-case letters, "
-            "digits, `_` or `-`",
+            f"the file name `{stem}` cannot be the pack id; add `id:` with up to "
+            f"{PACK_ID_LONGEST} lower-case letters, digits, `_` or `-`",
         )
     return stem
 

@@ -15,7 +15,12 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PACK_ID_LONGEST = 40
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq")
+)
 
 
 class PackError(Exception):
@@ -59,8 +64,15 @@ def compose(path: Path) -> Node:
     return root
 
 
+def refuse_tags(path: Path, node: Node) -> None:
+    """Refuse YAML tags such as ``!!python/object``: packs are plain words and lists."""
+    if node.tag not in _PLAIN_TAGS:
+        raise PackError(path, line_of(node), f"the tag `{node.tag}` is not allowed here; remove it")
+
+
 def mapping(path: Path, node: Node, what: str) -> list[tuple[str, int, Node]]:
     """Return ``(key, line, value)`` for each entry of a mapping node, refusing repeats."""
+    refuse_tags(path, node)
     if not isinstance(node, MappingNode):
         raise PackError(path, line_of(node), f"{what} should be a set of `key: value` lines")
     seen: dict[str, int] = {}
@@ -98,6 +110,7 @@ def suggest(word: str, known: Sequence[str]) -> str:
 
 def text(path: Path, node: Node, field: str) -> str:
     """Return a scalar's words as written (so `yes` stays "yes"), refusing empty ones."""
+    refuse_tags(path, node)
     if not isinstance(node, ScalarNode):
         raise PackError(path, line_of(node), f"`{field}` should be words, not a list or a mapping")
     value = str(node.value).strip()
@@ -117,19 +130,24 @@ def texts(path: Path, node: Node, field: str) -> tuple[str, ...]:
 
 def sequence(path: Path, node: Node, field: str) -> list[Node]:
     """Return the items of a list node."""
+    refuse_tags(path, node)
     if not isinstance(node, SequenceNode):
         raise PackError(path, line_of(node), f"`{field}` should be a list of `- ` items")
     return list(node.value)
 
 
-def identifier(path: Path, node: Node, field: str) -> str:
-    """Return an id: lower-case letters, digits, `_` or `-`, at most 32 characters."""
+def identifier(path: Path, node: Node, field: str, *, longest: int = 20) -> str:
+    """Return an id: lower-case letters, digits, `_` or `-`, at most ``longest`` characters.
+
+    Prompt and option ids ride in button data, which Telegram caps at 64 bytes,
+    so they stay at 20 characters each.
+    """
     value = text(path, node, field)
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.match(value) or len(value) > longest:
         raise PackError(
             path,
             line_of(node),
-            f"`{field}: {value}` is not a usable id; use up to 32 lower-case letters, "
+            f"`{field}: {value}` is not a usable id; use up to {longest} lower-case letters, "
             "digits, `_` or `-`",
         )
     return value

@@ -124,7 +124,8 @@ def test_check_passes_the_shipped_packs_and_messages() -> None:
     done = brewbot("check")
     assert done.returncode == 0, done.stdout
     assert done.stdout.strip().splitlines()[-1].startswith("All 2 packs look good")
-    assert "warning" not in done.stdout
+    assert "error" not in done.stdout
+    assert "engine.yaml" not in done.stdout and "packs/" not in done.stdout
 
 
 def test_check_fails_on_the_broken_pack_with_file_and_line() -> None:

@@ -310,3 +310,15 @@ def test_two_files_with_one_pack_id(tmp_path: Path) -> None:
     with pytest.raises(PackError) as caught:
         load_packs(tmp_path)
     assert caught.value.path == str(second) and "pack id `same`" in caught.value.message
+
+
+def test_yaml_tags_are_refused(tmp_path: Path) -> None:
+    body = HEAD + "  - id: a\n    kind: text\n    text: !!python/name:os.system\n    easy: Hi\n"
+    error = mistake(tmp_path, body)
+    assert error.line == 10 and "tag" in error.message
+
+
+def test_ids_stay_short_enough_for_button_data(tmp_path: Path) -> None:
+    body = HEAD + "  - {id: a_very_long_prompt_id_here, kind: text, text: Hi, easy: Hi}\n"
+    error = mistake(tmp_path, body)
+    assert error.line == 8 and "up to 20" in error.message
