@@ -131,9 +131,10 @@ class _Turn:
 
     def outcome(self, before: Progress | None) -> Outcome:
         """Build the Outcome; an event that changed nothing leaves progress as it was."""
-        changed = before is None or replace(self.progress, turns=before.turns) != before
-        progress = replace(self.progress, turns=self.progress.turns + 1) if changed else before
-        assert progress is not None
+        if before is not None and replace(self.progress, turns=before.turns) == before:
+            progress, changed = before, False
+        else:
+            progress, changed = replace(self.progress, turns=self.progress.turns + 1), True
         return Outcome(
             progress=progress,
             replies=tuple(self.replies),
@@ -241,25 +242,22 @@ def _set_easy(turn: _Turn, on: bool) -> None:
 
 
 def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
-    """Keep typed words as the answer, or read them as a button for button questions."""
-    if prompt.kind is not Kind.TEXT:
-        event = _typed_choice(turn, prompt, text)
-        if isinstance(event, Choose):
-            _choose(turn, prompt, event)
-        elif isinstance(event, Skip):
-            _skip(turn, prompt, event)
-        elif isinstance(event, Pause):
-            _pause(turn)
-        else:
-            turn.say("use_buttons")
-            _ask(turn, prompt, story=False)
-        return
-    words = text.strip()
-    if not words:
+    """Keep typed words as the answer; words that name a button act as that button."""
+    event = _typed_button(turn, prompt, text)
+    if isinstance(event, Choose):
+        _choose(turn, prompt, event)
+    elif isinstance(event, Skip):
+        _skip(turn, prompt, event)
+    elif isinstance(event, Pause):
+        _pause(turn)
+    elif prompt.kind is not Kind.TEXT:
+        turn.say("use_buttons")
+        _ask(turn, prompt, story=False)
+    elif not text.strip():
         turn.say("empty_answer")
         _ask(turn, prompt, story=False)
-        return
-    _keep(turn, prompt, _answer(turn, prompt, text=words))
+    else:
+        _keep(turn, prompt, _answer(turn, prompt, text=text.strip()))
 
 
 def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
@@ -444,8 +442,12 @@ def _quote_consent(turn: _Turn) -> bool:
 # ------------------------------------------------------------------ typed buttons
 
 
-def _typed_choice(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
-    """Read typed words as one of a button question's buttons, if exactly one fits."""
+def _typed_button(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
+    """Read typed words as one of the question's buttons, if exactly one fits.
+
+    On a text question only the bare words "skip" or "pause" count; anything
+    else is an answer.
+    """
     said = _plain(text)
     if not said:
         return None

@@ -323,6 +323,22 @@ def test_typing_skip_or_pause_on_a_button_question_does_that() -> None:
     assert paused.progress.status is Status.PAUSED
 
 
+@pytest.mark.parametrize("typed", ["skip", "Skip.", " SKIP "])
+def test_typing_just_skip_on_a_text_question_skips_it(typed: str) -> None:
+    pack = PACKS["over-a-brew"]
+    progress, prompt = at(pack, Kind.TEXT)
+    outcome = go(pack, progress, AnswerText(typed))
+    assert not outcome.answers and prompt.id in outcome.progress.done
+
+
+@pytest.mark.parametrize("typed", ["1", "no", "Skip the forms, just talk to me"])
+def test_other_words_on_a_text_question_are_the_answer(typed: str) -> None:
+    pack = PACKS["over-a-brew"]
+    progress, _ = at(pack, Kind.TEXT)
+    outcome = go(pack, progress, AnswerText(typed))
+    assert [a.text for a in outcome.answers] == [typed]
+
+
 # ------------------------------------------------------------------ buttons
 
 
