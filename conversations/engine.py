@@ -363,7 +363,8 @@ def _answer_buttons(turn: _Turn, prompt: Prompt) -> tuple[Button, ...]:
     easy = turn.progress.easy
     if prompt.kind is Kind.CHOICE:
         return tuple(
-            Button(o.easy if easy else o.text, Choose(prompt.id, o.id)) for o in prompt.options
+            Button(turn.fill(o.easy if easy else o.text), Choose(prompt.id, o.id))
+            for o in prompt.options
         )
     if prompt.kind is Kind.STAGE:
         return tuple(
@@ -419,7 +420,7 @@ def _chosen(turn: _Turn, prompt: Prompt, event: Choose) -> Answer | None:
     if prompt.kind is Kind.CHOICE:
         for option in prompt.options:
             if option.id == event.option:
-                return _answer(turn, prompt, text=option.text, option=option.id)
+                return _answer(turn, prompt, text=turn.fill(option.text), option=option.id)
     elif prompt.kind is Kind.STAGE:
         for stage in Stage:
             if stage.key == event.option:
@@ -476,7 +477,8 @@ def _other_words(turn: _Turn, prompt: Prompt) -> Iterable[tuple[str, str]]:
     """Yield (option, words) pairs a person might type instead of pressing a button."""
     if prompt.kind is Kind.CHOICE:
         for option in prompt.options:
-            yield from ((option.id, w) for w in (option.id, option.text, option.easy))
+            names = (option.id, turn.fill(option.text), turn.fill(option.easy))
+            yield from ((option.id, name) for name in names)
     elif prompt.kind is Kind.STAGE:
         for stage in Stage:
             key = f"stage_{stage.key}"

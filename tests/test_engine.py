@@ -21,9 +21,11 @@ from conversations.model import (
     Choose,
     Event,
     Kind,
+    Option,
     Outcome,
     Pack,
     Pause,
+    Principle,
     Progress,
     Prompt,
     Reply,
@@ -684,3 +686,22 @@ def test_stale_buttons_never_produce_an_answer(data: st.DataObject) -> None:
     )
     outcome = go(pack, progress, Choose(stale_id, option))
     assert not outcome.answers and not outcome.changed
+
+
+def test_the_theme_is_filled_into_options_too() -> None:
+    themed = Prompt(
+        id="q",
+        principle=Principle.THEME,
+        kind=Kind.CHOICE,
+        text="How was {theme}?",
+        easy="How was {theme}?",
+        options=(
+            Option("good", "{theme} went well", "Good"),
+            Option("bad", "{theme} was hard", "Hard"),
+        ),
+    )
+    pack = replace(TINY, prompts=(themed,))
+    outcome = go(pack, None, Begin())
+    assert labels(question(outcome))[:2] == [f"{THEME} went well", f"{THEME} was hard"]
+    chosen = go(pack, outcome.progress, AnswerText(f"{THEME} was hard"))
+    assert [a.text for a in chosen.answers] == [f"{THEME} was hard"]
