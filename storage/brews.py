@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 
 import aiosqlite
 
@@ -13,6 +14,7 @@ from storage.base import StoreBase
 from storage.errors import NotFound, Rejected, StorageError
 from storage.records import Brew, BrewCounts, Group
 from storage.sql import fetch_one, run
+from storage.times import iso
 
 CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep link
 
@@ -125,6 +127,17 @@ class BrewStore(StoreBase):
             f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
             " WHERE g.chat_id = ? AND b.closed_at IS NULL ORDER BY b.opened_at, b.id",
             (group_chat_id,),
+        )
+        return [rows.brew(row) for row in found]
+
+    async def closed_brews(self, group_chat_id: int, *, within: timedelta) -> list[Brew]:
+        """List a group's brews closed within ``within`` of now, most recently closed first."""
+        since = iso(self._now() - within)
+        found = await self._all(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
+            " WHERE g.chat_id = ? AND b.closed_at IS NOT NULL AND b.closed_at >= ?"
+            " ORDER BY b.closed_at DESC, b.id DESC",
+            (group_chat_id, since),
         )
         return [rows.brew(row) for row in found]
 

@@ -1,0 +1,62 @@
+"""A group's recently closed brews, against a real SQLite file and a clock moved by hand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from storage import Store
+from tests.storage_support import Clock
+
+GROUP = -1001234
+MONTH = timedelta(days=30)
+
+
+@pytest.fixture
+async def clocked(tmp_path: Path) -> AsyncIterator[tuple[Store, Clock]]:
+    clock = Clock()
+    async with await Store.open(tmp_path / "brewbot.db", now=clock) as opened:
+        yield opened, clock
+
+
+async def test_closed_brews_are_the_groups_recent_ones_newest_first(
+    clocked: tuple[Store, Clock],
+) -> None:
+    store, clock = clocked
+    old, first, second, still_open = [
+        await store.create_brew(theme=theme, pack_id="p", group_chat_id=GROUP)
+        for theme in ("old", "first", "second", "open")
+    ]
+    elsewhere = await store.create_brew(theme="elsewhere", pack_id="p", group_chat_id=GROUP - 1)
+    await store.close_brew(old.id)
+    clock.advance(days=31)
+    await store.close_brew(first.id)
+    clock.advance(hours=1)
+    await store.close_brew(second.id)
+    await store.close_brew(elsewhere.id)
+
+    found = await store.closed_brews(GROUP, within=MONTH)
+
+    assert [b.id for b in found] == [second.id, first.id]
+    assert all(b.closed_at is not None for b in found)
+    assert still_open.id in [b.id for b in await store.open_brews(GROUP)]
+
+
+async def test_a_brew_closed_exactly_at_the_edge_is_still_recent(
+    clocked: tuple[Store, Clock],
+) -> None:
+    store, clock = clocked
+    brew = await store.create_brew(theme="edge", pack_id="p", group_chat_id=GROUP)
+    await store.close_brew(brew.id)
+    clock.advance(days=30)
+    assert [b.id for b in await store.closed_brews(GROUP, within=MONTH)] == [brew.id]
+    clock.advance(seconds=1)
+    assert await store.closed_brews(GROUP, within=MONTH) == []
+
+
+async def test_an_unknown_group_has_no_closed_brews(clocked: tuple[Store, Clock]) -> None:
+    store, _ = clocked
+    assert await store.closed_brews(GROUP, within=MONTH) == []
