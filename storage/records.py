@@ -150,3 +150,42 @@ class PlanItem:
     what: str
     due: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class WeekBrew:
+    """A brew that was opened or answered in a week, and how many people answered it then."""
+
+    brew_id: int
+    theme: str
+    took_part: int
+
+
+@dataclass(frozen=True)
+class WeSaid:
+    """One "we said, we did" update a facilitator wrote for a brew."""
+
+    id: int
+    brew_id: int
+    theme: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One queued "we said, we did" message for one person, with what is needed to word it."""
+
+    outbox_id: int
+    chat_id: int
+    easy: bool
+    theme: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WeSaidQueued:
+    """A newly kept "we said, we did" and how many people it was queued for."""
+
+    wesaid_id: int
+    queued: int

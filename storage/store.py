@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
+from storage.followup import FollowUpStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
@@ -11,7 +12,15 @@ from storage.steps import StepStore
 from storage.summaries import SummaryStore
 
 
-class Store(BrewStore, PeopleStore, StepStore, PrivacyStore, SummaryStore, FacilitationStore):
+class Store(
+    BrewStore,
+    PeopleStore,
+    StepStore,
+    PrivacyStore,
+    SummaryStore,
+    FacilitationStore,
+    FollowUpStore,
+):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
     async def check(self) -> list[str]:

@@ -1,0 +1,183 @@
+"""Following a brew up: a week's brews, answers and news for the digest, news to send,
+action plans and posts that must happen once, and a group's recent brews to choose from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from conversations.model import Principle
+from storage import rows
+from storage.base import StoreBase
+from storage.facilitation import QUEUE_NEWS
+from storage.records import AnswerText, Brew, NewsItem, PlanItem, WeekBrew, WeSaid, WeSaidQueued
+from storage.sql import insert, run
+from storage.times import iso, parse
+
+GROUP_BREWS = f"""
+SELECT {rows.BREW_COLUMNS}
+FROM {rows.BREW_FROM}
+WHERE g.chat_id = ?
+ORDER BY b.opened_at DESC, b.id DESC
+LIMIT ?
+"""
+
+# People are counted by their random id; each imported row is a person of its own.
+WEEK_BREWS = """
+WITH answered AS (
+    SELECT brew_id, COUNT(DISTINCT COALESCE('p:' || participant_id, 'a:' || id)) AS people
+    FROM answers
+    WHERE created_at >= ? AND created_at < ?
+    GROUP BY brew_id
+)
+SELECT b.id, b.theme, COALESCE(answered.people, 0) AS people
+FROM brews AS b LEFT JOIN answered ON answered.brew_id = b.id
+WHERE answered.brew_id IS NOT NULL OR (b.opened_at >= ? AND b.opened_at < ?)
+ORDER BY b.opened_at, b.id
+"""
+
+WEEK_ANSWER_TEXTS = """
+SELECT id, COALESCE('p:' || participant_id, 'a:' || id) AS person, prompt_id, principle, text,
+       quote_consent
+FROM answers
+WHERE kind = 'text' AND text IS NOT NULL AND held = 0 AND created_at >= ? AND created_at < ?
+ORDER BY id
+"""
+
+WEEK_WESAID = """
+SELECT w.id, w.brew_id, b.theme, w.text, w.created_at
+FROM wesaid AS w JOIN brews AS b ON b.id = w.brew_id
+WHERE w.created_at >= ? AND w.created_at < ?
+ORDER BY w.id
+"""
+
+PENDING_NEWS = """
+SELECT o.id, p.chat_id, p.easy, b.theme, w.text
+FROM outbox AS o
+JOIN participants AS p ON p.id = o.participant_id
+JOIN wesaid AS w ON w.id = o.wesaid_id
+JOIN brews AS b ON b.id = w.brew_id
+WHERE o.sent_at IS NULL AND p.news = 1 AND p.stopped = 0
+ORDER BY o.id
+LIMIT ?
+"""
+
+CLAIM = (
+    "INSERT INTO posts (kind, key, posted_at) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING"
+)
+
+
+async def _claim(db: aiosqlite.Connection, kind: str, key: str, now: str) -> bool:
+    """Record (kind, key) inside a write; False if it was there already."""
+    return await run(db, CLAIM, (kind, key, now)) == 1
+
+
+class FollowUpStore(StoreBase):
+    """Reads for the weekly digest, news to send, and once-only plans, news and posts."""
+
+    async def group_brews(self, group_chat_id: int, limit: int = 8) -> list[Brew]:
+        """List a group's brews, open or closed, newest first."""
+        found = await self._all(GROUP_BREWS, (group_chat_id, limit))
+        return [rows.brew(row) for row in found]
+
+    async def week_brews(self, start: datetime, end: datetime) -> list[WeekBrew]:
+        """List brews opened or answered in [start, end), with how many people answered then."""
+        since, until = iso(start), iso(end)
+        found = await self._all(WEEK_BREWS, (since, until, since, until))
+        return [
+            WeekBrew(brew_id=int(row["id"]), theme=str(row["theme"]), took_part=int(row["people"]))
+            for row in found
+        ]
+
+    async def week_answer_texts(self, start: datetime, end: datetime) -> list[AnswerText]:
+        """List typed answers given in [start, end) across all brews, held ones left out."""
+        found = await self._all(WEEK_ANSWER_TEXTS, (iso(start), iso(end)))
+        return [
+            AnswerText(
+                answer_id=int(row["id"]),
+                person=str(row["person"]),
+                prompt_id=str(row["prompt_id"]),
+                principle=Principle(str(row["principle"])),
+                text=str(row["text"]),
+                quote_consent=bool(row["quote_consent"]),
+            )
+            for row in found
+        ]
+
+    async def week_wesaid(self, start: datetime, end: datetime) -> list[WeSaid]:
+        """List the "we said, we did" updates written in [start, end), oldest first."""
+        found = await self._all(WEEK_WESAID, (iso(start), iso(end)))
+        return [
+            WeSaid(
+                id=int(row["id"]),
+                brew_id=int(row["brew_id"]),
+                theme=str(row["theme"]),
+                text=str(row["text"]),
+                created_at=parse(str(row["created_at"])),
+            )
+            for row in found
+        ]
+
+    async def record_wesaid(self, brew_id: int, text: str, once: str) -> WeSaidQueued | None:
+        """Keep a "we said, we did" and queue it for the brew's people who want news, in one
+        transaction; None if the same ``once`` key was recorded before (a second tap)."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> WeSaidQueued | None:
+            if not await _claim(db, "wesaid", once, now):
+                return None
+            wesaid_id = await insert(
+                db,
+                "INSERT INTO wesaid (brew_id, text, created_at) VALUES (?, ?, ?)",
+                (brew_id, text, now),
+            )
+            queued = await run(db, QUEUE_NEWS, (wesaid_id,))
+            return WeSaidQueued(wesaid_id=wesaid_id, queued=queued)
+
+        return await self._write(work)
+
+    async def pending_news(self, limit: int) -> list[NewsItem]:
+        """List queued news not yet sent to people who still want it, oldest first."""
+        found = await self._all(PENDING_NEWS, (limit,))
+        return [
+            NewsItem(
+                outbox_id=int(row["id"]),
+                chat_id=int(row["chat_id"]),
+                easy=bool(row["easy"]),
+                theme=str(row["theme"]),
+                text=str(row["text"]),
+            )
+            for row in found
+        ]
+
+    async def add_plan_item_once(
+        self, once: str, brew_id: int, who: str, what: str, due: str | None
+    ) -> PlanItem | None:
+        """Add one action to a brew's plan unless the same ``once`` key added one before."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> PlanItem | None:
+            if not await _claim(db, "plan", once, now):
+                return None
+            item_id = await insert(
+                db,
+                "INSERT INTO plan_items (brew_id, who, what, due, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (brew_id, who, what, due, now),
+            )
+            return PlanItem(
+                id=item_id, brew_id=brew_id, who=who, what=what, due=due, created_at=parse(now)
+            )
+
+        return await self._write(work)
+
+    async def has_post(self, kind: str, key: str) -> bool:
+        """Say whether (kind, key) was claimed or recorded as posted."""
+        row = await self._one("SELECT 1 FROM posts WHERE kind = ? AND key = ?", (kind, key))
+        return row is not None
+
+    async def latest_post(self, kind: str) -> str | None:
+        """Return the greatest key recorded for a kind (week keys sort in time order), or None."""
+        row = await self._one("SELECT MAX(key) AS key FROM posts WHERE kind = ?", (kind,))
+        return None if row is None or row["key"] is None else str(row["key"])
