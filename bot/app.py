@@ -11,8 +11,10 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
+from bot.facilitators import digest, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
-from bot.jobs import nudges
+from bot.jobs import broadcast, nudges
+from bot.jobs import digest as weekly_digest
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import Services, attach, utc_now
@@ -25,7 +27,7 @@ log = logging.getLogger("brewbot")
 App = Application[Any, Any, Any, Any, Any, Any]
 
 # Order matters inside a group: the first matching handler wins, catch-alls go last.
-FEATURES = (errors, start, controls, mydata, answers, oddities)
+FEATURES = (errors, digest, wesaid, planning, review, start, controls, mydata, answers, oddities)
 
 PARTICIPANT_COMMANDS = (
     BotCommand("help", "What I can do"),
@@ -86,6 +88,8 @@ async def serve(
                 PARTICIPANT_COMMANDS, scope=BotCommandScopeAllPrivateChats()
             )
             nudges.schedule(app)
+            weekly_digest.schedule(app)
+            broadcast.schedule(app)
             await app.start()
             try:
                 log.info("brewbot is running as @%s", app.bot.username)

@@ -1,0 +1,36 @@
+"""/digest: post the weekly digest now, in the group that asked (this week so far, or last)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.facilitators.gate import for_facilitators
+from bot.facilitators.picking import command_words
+from bot.handlers.common import Context
+from bot.jobs.digest import build_week, post_digest
+from bot.services import Services, services
+from conversations.digest import week_key
+
+
+@for_facilitators
+async def digest_now(update: Update, context: Context) -> None:
+    """Build this week's digest so far (or last week's, with 'last') and post it here."""
+    found, message = services(context), update.effective_message
+    assert message is not None
+    asked = command_words(message).casefold()
+    if asked not in ("", "last"):
+        await message.reply_text(found.text("digest_usage"))
+        return
+    today = found.clock().astimezone(found.settings.timezone).date()
+    week = week_key(today - timedelta(weeks=1) if asked else today)
+    await context.bot.send_chat_action(message.chat_id, "typing")
+    await post_digest(context.bot, message.chat_id, await build_week(found, week))
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add /digest."""
+    app.add_handler(CommandHandler("digest", digest_now, filters=~filters.UpdateType.EDITED))

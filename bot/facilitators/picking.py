@@ -1,0 +1,150 @@
+"""Which brew a follow-up command is about: the summary it replies to, or a tapped button.
+
+The button keeps nothing in memory: it is sent as a reply to the command, so when it is
+tapped the command's own words come back with it, even after a restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.callbacks import ButtonCodec, ForgedButton, PickAction
+from bot.facilitators.gate import is_admin, is_registered
+from bot.handlers.common import Context
+from bot.replies import action_keyboard
+from bot.services import services
+from conversations.reporting import LABEL_LIMIT, clean, trim
+from storage.records import Brew
+
+BUTTON_WORDS = 40
+_HEADLINES = ("☕ Over a Brew: ", "☕ ")  # how a summary's first line names its brew
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A brew chosen by button for a command: the words typed with it, and its once-key."""
+
+    purpose: str
+    brew: Brew
+    chat_id: int
+    words: str
+    once: str
+
+
+def command_words(message: Message | None) -> str:
+    """Return what was typed after the /command, as typed."""
+    text = (message.text or "") if message is not None else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 else ""
+
+
+def once_key(message: Message) -> str:
+    """Name a command message, so what it asks for is done once however often it arrives."""
+    return f"{message.chat_id}:{message.message_id}"
+
+
+def theme_words(brew: Brew, limit: int = LABEL_LIMIT) -> str:
+    """Return a brew's theme, cleaned and short enough to show."""
+    return trim(clean(brew.theme), limit)
+
+
+def brew_in_headline(brews: Sequence[Brew], text: str) -> Brew | None:
+    """Find the one brew whose summary starts with this text's first line, if exactly one."""
+    lines = clean(text.split("\n", 1)[0]) if text else ""
+    named = [b for b in brews if any(lines == clean(h + theme_words(b)) for h in _HEADLINES)]
+    return named[0] if len(named) == 1 else None
+
+
+async def replied_brew(update: Update, context: Context) -> Brew | None:
+    """Return the brew whose summary this command replies to, if it does."""
+    message, chat = update.effective_message, update.effective_chat
+    reply = message.reply_to_message if message is not None else None
+    if reply is None or chat is None or reply.from_user is None:
+        return None
+    if reply.from_user.id != context.bot.id:
+        return None
+    brews = await services(context).store.group_brews(chat.id)
+    return brew_in_headline(brews, reply.text or reply.caption or "")
+
+
+async def offer_brews(update: Update, context: Context, purpose: str, question: str) -> None:
+    """Ask which brew a command is for, with a button per recent brew of this group."""
+    found = services(context)
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    brews = await found.store.group_brews(chat.id)
+    if not brews:
+        await message.reply_text(found.text("no_brews"))
+        return
+    rows = [[(theme_words(b, BUTTON_WORDS), PickAction(purpose, b.id))] for b in brews]
+    await message.reply_text(
+        found.text(question), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
+    )
+
+
+def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[object], bool]:
+    """Return a CallbackQueryHandler pattern for brew buttons with one of these purposes."""
+
+    def predicate(data: object) -> bool:
+        try:
+            action = codec.unpack(data) if isinstance(data, str) else None
+        except ForgedButton:
+            return False
+        return isinstance(action, PickAction) and action.purpose in purposes
+
+    return predicate
+
+
+async def may_press(update: Update, context: Context) -> bool:
+    """Let an admin of a registered group press; otherwise say no in a small pop-up."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None:
+        return False
+    found = services(context)
+    if (
+        chat is not None
+        and user is not None
+        and is_registered(found, chat)
+        and await is_admin(context, chat.id, user.id)
+    ):
+        return True
+    await query.answer(found.text("press_refused"), show_alert=True)
+    return False
+
+
+async def read_pick(update: Update, context: Context) -> Picked | None:
+    """Read a brew button: who pressed it, the brew, and the command it answers."""
+    found, query = services(context), update.callback_query
+    if query is None or not await may_press(update, context):
+        return None
+    action = found.buttons.unpack(query.data)
+    shown = query.message if isinstance(query.message, Message) else None
+    brew = await found.store.brew(action.brew_id) if isinstance(action, PickAction) else None
+    if (
+        not isinstance(action, PickAction)
+        or shown is None
+        or brew is None
+        or brew.group_chat_id != shown.chat_id
+    ):
+        await query.answer(found.text("not_this_group"), show_alert=True)
+        return None
+    command = shown.reply_to_message
+    if command is None:
+        await query.answer()
+        await _settle(shown, found.text("pick_lost"))
+        return None
+    await query.answer()
+    await _settle(shown, found.text("picked", theme=theme_words(brew)))
+    return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(command))
+
+
+async def _settle(shown: Message, text: str) -> None:
+    """Replace the question and its buttons with what was chosen, so it is tapped once."""
+    with contextlib.suppress(BadRequest):  # already changed by an earlier tap
+        await shown.edit_text(text, reply_markup=None)

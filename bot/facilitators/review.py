@@ -1,0 +1,91 @@
+"""/review: a second look, one at a time, at answers kept back to keep people safe.
+
+Only the words, the brew's theme and the day are shown: never who wrote them, never an id.
+Once decided, the message moves on to the next one, so the words do not stay in the chat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import ReviewAction
+from bot.facilitators.gate import for_facilitators
+from bot.facilitators.picking import may_press, theme_words
+from bot.handlers.common import Context
+from bot.replies import action_keyboard
+from bot.services import Services, services
+
+
+async def next_held(
+    found: Services, chat_id: int, empty: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Word the first answer waiting in this group's brews, with Release and Keep out buttons."""
+    held = await found.store.held_answers(chat_id)
+    if not held:
+        return found.text(empty), None
+    first = held[0]
+    brew = await found.store.brew(first.brew_id)
+    day = first.created_at.astimezone(found.settings.timezone)
+    text = found.text(
+        "review_item",
+        number=1,
+        total=len(held),
+        theme=theme_words(brew) if brew else "",
+        date=f"{day.day} {day:%B}",
+        words=first.text if first.text else found.text("review_cleared"),
+    )
+    buttons = action_keyboard(
+        [
+            [
+                (found.text("review_release"), ReviewAction(first.answer_id, release=True)),
+                (found.text("review_keep_out"), ReviewAction(first.answer_id, release=False)),
+            ]
+        ],
+        found.buttons,
+    )
+    return text, buttons
+
+
+@for_facilitators
+async def review(update: Update, context: Context) -> None:
+    """Show the first answer waiting for a second look, or say kindly that none is."""
+    message = update.effective_message
+    assert message is not None
+    text, buttons = await next_held(services(context), message.chat_id, "review_nothing")
+    await message.reply_text(text, reply_markup=buttons)
+
+
+async def decided(update: Update, context: Context) -> None:
+    """Release or keep out the answer shown, then show the next one in the same message."""
+    found, query = services(context), update.callback_query
+    if query is None or not await may_press(update, context):
+        return
+    action = found.buttons.unpack(query.data)
+    shown = query.message if isinstance(query.message, Message) else None
+    if not isinstance(action, ReviewAction) or shown is None:
+        await query.answer()
+        return
+    waiting = {h.answer_id for h in await found.store.held_answers(shown.chat_id)}
+    if action.answer_id not in waiting:
+        note = found.text("review_gone")
+    elif action.release:
+        await found.store.release(action.answer_id)
+        note = found.text("review_released")
+    else:
+        await found.store.keep_out(action.answer_id)
+        note = found.text("review_kept_out")
+    await query.answer(note)
+    text, buttons = await next_held(found, shown.chat_id, "review_done")
+    with contextlib.suppress(BadRequest):  # the same words already: a second tap
+        await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add /review and its Release and Keep out buttons."""
+    app.add_handler(CommandHandler("review", review, filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(decided, pattern=found.buttons.accepts(ReviewAction)))

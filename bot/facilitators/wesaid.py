@@ -1,0 +1,79 @@
+"""/wesaid: tell the people who took part in a brew what changed because of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.facilitators.gate import for_facilitators
+from bot.facilitators.news import WORDS_LIMIT
+from bot.facilitators.picking import (
+    command_words,
+    offer_brews,
+    once_key,
+    pick_pattern,
+    read_pick,
+    replied_brew,
+    theme_words,
+)
+from bot.handlers.common import Context
+from bot.jobs.broadcast import start_sending
+from bot.services import Services, services
+from conversations.reporting import plural
+from storage.records import Brew
+
+PURPOSE = "wesaid"
+
+
+@for_facilitators
+async def wesaid(update: Update, context: Context) -> None:
+    """Keep a "we said, we did" for the brew it replies to, or ask which brew."""
+    found, message = services(context), update.effective_message
+    assert message is not None
+    words = command_words(message)
+    if not words:
+        await message.reply_text(found.text("wesaid_usage"))
+        return
+    if len(words) > WORDS_LIMIT:
+        await message.reply_text(found.text("wesaid_too_long", limit=WORDS_LIMIT))
+        return
+    brew = await replied_brew(update, context)
+    if brew is None:
+        await offer_brews(update, context, PURPOSE, "pick_wesaid")
+        return
+    await share_news(context, message.chat_id, brew, words, once_key(message))
+
+
+async def wesaid_picked(update: Update, context: Context) -> None:
+    """Keep the news for the brew an admin tapped."""
+    picked = await read_pick(update, context)
+    if picked is not None and 0 < len(picked.words) <= WORDS_LIMIT:
+        await share_news(context, picked.chat_id, picked.brew, picked.words, picked.once)
+
+
+async def share_news(context: Context, chat_id: int, brew: Brew, words: str, once: str) -> None:
+    """Keep the news, queue it for those who asked, start sending, and say how many."""
+    found = services(context)
+    theme = theme_words(brew)
+    recorded = await found.store.record_wesaid(brew.id, words, once)
+    if recorded is None:
+        await context.bot.send_message(chat_id, found.text("wesaid_again"))
+    elif recorded.queued == 0:
+        await context.bot.send_message(chat_id, found.text("wesaid_nobody", theme=theme))
+    else:
+        people = plural(recorded.queued, "person", "people")
+        await context.bot.send_message(
+            chat_id, found.text("wesaid_queued", people=people, theme=theme)
+        )
+        start_sending(context.application)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add /wesaid and its brew buttons."""
+    fresh = ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("wesaid", wesaid, filters=fresh))
+    app.add_handler(
+        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(found.buttons, {PURPOSE}))
+    )

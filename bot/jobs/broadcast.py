@@ -1,0 +1,108 @@
+"""Send queued "we said, we did" news to the people who asked for it, paced, each once.
+
+The queue is the ``outbox`` table, so a restart half-way loses nothing: each message is
+marked sent straight after Telegram accepts it, and the next run starts with whoever is
+left. Sends go one at a time through the bot's rate limiter (about one a second per
+person, 30 a second overall). Someone who blocked brewbot, or whose chat is gone, is
+marked done rather than tried again and again. When Telegram keeps failing, the run stops
+and the repeating check tries the rest later.
+
+The one gap Telegram leaves: if brewbot dies after Telegram accepted a message but before
+it was marked, that one person gets it again after the restart. Marking first would lose
+it instead; a repeat of good news is the kinder mistake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackContext
+
+from bot.facilitators.news import news_message
+from bot.services import Services, services
+from storage.records import NewsItem
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+RETRY_EVERY = timedelta(minutes=5)
+FIRST_RUN = timedelta(seconds=2)
+_KEY = "brewbot.news"
+
+
+@dataclass
+class _Sending:
+    """One sender at a time; a request that arrives meanwhile makes it look again."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    wanted: bool = False
+
+
+async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
+    """Send every queued news message, one at a time; return how many Telegram accepted."""
+    sending: _Sending = context.application.bot_data.setdefault(_KEY, _Sending())
+    sending.wanted = True
+    if sending.lock.locked():
+        return 0
+    sent = 0
+    async with sending.lock:
+        while sending.wanted:
+            sending.wanted = False
+            done, stuck = await _send_queued(context, services(context))
+            sent += done
+            if stuck:
+                break
+    return sent
+
+
+async def _send_queued(
+    context: CallbackContext[Any, Any, Any, Any], found: Services
+) -> tuple[int, bool]:
+    """Send batches until the queue is empty; say how many went and whether Telegram stopped us."""
+    sent = 0
+    while batch := await found.store.pending_news(BATCH):
+        for item in batch:
+            outcome = await _send_one(context, found, item)
+            if outcome is None:
+                return sent, True
+            sent += outcome
+            await found.store.mark_sent(item.outbox_id)
+    return sent, False
+
+
+async def _send_one(
+    context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
+) -> int | None:
+    """Send one message: 1 if sent, 0 if it never can be, None to stop and try later."""
+    text = news_message(found, theme=item.theme, text=item.text, easy=item.easy)
+    try:
+        await context.bot.send_message(item.chat_id, text)
+    except Forbidden:
+        log.info("News could not be delivered: the person has blocked the bot")
+        return 0
+    except BadRequest as exc:
+        log.warning("News could not be delivered and will not be tried again: %s", exc)
+        return 0
+    except TelegramError as exc:
+        log.warning("Sending news paused after a problem; it will carry on later: %s", exc)
+        return None
+    return 1
+
+
+def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what is queued now, in the background."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(send_news, when=0, name="news-now")
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what was left queued at start-up, then look again now and then."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue.run_repeating(send_news, interval=RETRY_EVERY, first=FIRST_RUN, name="news")
