@@ -11,7 +11,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import digest, planning, review, wesaid
+from bot.facilitators import brews, digest, gate, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
@@ -27,7 +27,20 @@ log = logging.getLogger("brewbot")
 App = Application[Any, Any, Any, Any, Any, Any]
 
 # Order matters inside a group: the first matching handler wins, catch-alls go last.
-FEATURES = (errors, digest, wesaid, planning, review, start, controls, mydata, answers, oddities)
+FEATURES = (
+    errors,
+    gate,
+    brews,
+    digest,
+    wesaid,
+    planning,
+    review,
+    start,
+    controls,
+    mydata,
+    answers,
+    oddities,
+)
 
 PARTICIPANT_COMMANDS = (
     BotCommand("help", "What I can do"),
@@ -87,6 +100,7 @@ async def serve(
             await app.bot.set_my_commands(
                 PARTICIPANT_COMMANDS, scope=BotCommandScopeAllPrivateChats()
             )
+            await brews.set_menus(app.bot, settings.facilitator_chats)
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +23,8 @@ ADMIN_CACHE_FOR = timedelta(minutes=5)
 GROUP_ANONYMOUS_BOT = 1087968824
 _ADMIN = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
-Handler = Callable[[Update, Context], Awaitable[None]]
+# A coroutine function, as python-telegram-bot's handlers expect.
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def is_registered(found: Services, chat: Chat) -> bool:

@@ -1,0 +1,309 @@
+"""Facilitators' brew commands: /newbrew, /brews, /close, /summary, /export and their help."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
+
+from telegram import Bot, BotCommand, BotCommandScopeChatAdministrators, InputFile, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import PickAction
+from bot.facilitators import brew_buttons, export
+from bot.facilitators.brew_buttons import THEME_LIMIT, offer, recent_brews, shown_theme
+from bot.facilitators.gate import for_facilitators
+from bot.facilitators.invite import invite_link, qr_png
+from bot.facilitators.reports import brew_summary, post_summary
+from bot.handlers.common import Context
+from bot.replies import action_keyboard
+from bot.services import Services, services
+from conversations.reporting import clean
+from storage.records import Brew
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PACK = "over-a-brew"
+CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
+
+FACILITATOR_COMMANDS = (
+    BotCommand("newbrew", "Start a brew: /newbrew and a theme"),
+    BotCommand("brews", "See the open brews"),
+    BotCommand("close", "End a brew and share a summary"),
+    BotCommand("summary", "Share a brew's summary"),
+    BotCommand("export", "Get a brew's answers in a file"),
+    BotCommand("digest", "A look back at recent brews"),
+    BotCommand("wesaid", "Tell people what changed"),
+    BotCommand("prioritise", "Pick ideas to try"),
+    BotCommand("plan", "Who does what, and when"),
+    BotCommand("review", "Check held answers"),
+    BotCommand("help_facilitators", "What I can do here"),
+)
+
+OnPick = Callable[[Context, int, Brew], Awaitable[None]]
+
+
+# ------------------------------------------------------------------ /newbrew
+
+
+def parse_newbrew(args: Sequence[str]) -> tuple[str | None, str]:
+    """Split /newbrew's words into the pack asked for (pack=ID, if any) and the theme."""
+    pack: str | None = None
+    words: list[str] = []
+    for arg in args:
+        if pack is None and arg.casefold().startswith("pack="):
+            pack = arg[len("pack=") :].casefold()
+        else:
+            words.append(arg)
+    return pack, clean(" ".join(words))
+
+
+def pack_list(found: Services) -> str:
+    """List the packs a brew can use, one a line."""
+    return "\n".join(
+        found.text("newbrew_pack_line", pack_id=pack_id, title=pack.title)
+        for pack_id, pack in sorted(found.packs.items())
+    )
+
+
+@for_facilitators
+async def newbrew(update: Update, context: Context) -> None:
+    """Open a brew in this group and post its invite link with a QR code."""
+    found = services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    pack_id, theme = parse_newbrew(context.args or ())
+    pack_id = pack_id if pack_id is not None else DEFAULT_PACK
+    if not theme:
+        await context.bot.send_message(chat.id, found.text("newbrew_how"))
+        return
+    if len(theme) > THEME_LIMIT:
+        reply = found.text("newbrew_too_long", length=len(theme), limit=THEME_LIMIT)
+        await context.bot.send_message(chat.id, reply)
+        return
+    pack = found.packs.get(pack_id)
+    if pack is None:
+        example = next((p for p in sorted(found.packs) if p != DEFAULT_PACK), DEFAULT_PACK)
+        reply = found.text(
+            "newbrew_unknown_pack",
+            pack=pack_id[:40],
+            packs=pack_list(found),
+            example=example,
+            theme=theme,
+        )
+        await context.bot.send_message(chat.id, reply)
+        return
+    brew = await found.store.create_brew(theme=theme, pack_id=pack_id, group_chat_id=chat.id)
+    link = invite_link(context.bot.username, brew.code)
+    picture = await asyncio.to_thread(qr_png, link)
+    caption = found.text("newbrew_open", theme=theme, pack=pack.title, link=link)
+    await context.bot.send_photo(
+        chat.id, InputFile(picture, filename="brew-invite.png"), caption=caption
+    )
+
+
+# ------------------------------------------------------------------ /brews
+
+
+def chunks(items: Iterable[str], limit: int = CHUNK) -> list[str]:
+    """Put blocks of text together into as few messages as fit, a blank line between."""
+    messages: list[str] = []
+    for item in items:
+        if messages and len(messages[-1]) + len(item) + 2 <= limit:
+            messages[-1] += "\n\n" + item
+        else:
+            messages.append(item[:limit])
+    return messages
+
+
+async def brew_line(context: Context, brew: Brew) -> str:
+    """Describe one open brew: theme, pack, day opened, who took part, and its link."""
+    found = services(context)
+    counts = await found.store.brew_counts(brew.id)
+    pack = found.packs.get(brew.pack_id)
+    opened = brew.opened_at.astimezone(found.settings.timezone)
+    return found.text(
+        "brews_item",
+        theme=shown_theme(brew),
+        pack=pack.title if pack else brew.pack_id,
+        date=f"{opened.day} {opened:%b %Y}",
+        took_part=counts.took_part,
+        finished=counts.finished,
+        link=invite_link(context.bot.username, brew.code),
+    )
+
+
+@for_facilitators
+async def list_brews(update: Update, context: Context) -> None:
+    """List this group's open brews with how many took part."""
+    found = services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    brews = await found.store.open_brews(chat.id)
+    if not brews:
+        await context.bot.send_message(chat.id, found.text("brews_none"))
+        return
+    lines = [found.text("brews_heading")] + [await brew_line(context, b) for b in brews]
+    for message in chunks(lines):
+        await context.bot.send_message(chat.id, message)
+
+
+# ------------------------------------------------------------------ /close
+
+
+@for_facilitators
+async def close(update: Update, context: Context) -> None:
+    """Ask which open brew to close; with only one, ask straight away to be sure."""
+    found = services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    brews = await found.store.open_brews(chat.id)
+    if not brews:
+        await context.bot.send_message(chat.id, found.text("close_none"))
+    elif len(brews) == 1:
+        await ask_to_close(context, chat.id, brews[0])
+    else:
+        await offer(context, chat.id, "close_pick", "close", brews)
+
+
+async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
+    """Check before closing, since a closed brew cannot be opened again."""
+    found = services(context)
+    if not brew.is_open:
+        await context.bot.send_message(
+            chat_id, found.text("close_already", theme=shown_theme(brew))
+        )
+        return
+    buttons = action_keyboard(
+        [
+            [(found.text("button_close_yes"), PickAction("close_yes", brew.id))],
+            [(found.text("button_close_no"), PickAction("close_no", brew.id))],
+        ],
+        found.buttons,
+    )
+    text = found.text("close_ask", theme=shown_theme(brew))
+    await context.bot.send_message(chat_id, text, reply_markup=buttons)
+
+
+async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
+    """Close the brew, thank everyone, and post its summary."""
+    found = services(context)
+    theme = shown_theme(brew)
+    if not brew.is_open:
+        await context.bot.send_message(chat_id, found.text("close_already", theme=theme))
+        return
+    closed = await found.store.close_brew(brew.id)
+    await context.bot.send_message(chat_id, found.text("close_done", theme=theme))
+    await post_brew_summary(context, chat_id, closed)
+
+
+async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
+    """Leave the brew open and say so."""
+    theme = shown_theme(brew)
+    await context.bot.send_message(chat_id, services(context).text("close_kept", theme=theme))
+
+
+# ------------------------------------------------------------------ /summary, /export
+
+
+async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
+    """Build a brew's summary (finding themes may take a moment) and post it."""
+    await context.bot.send_chat_action(chat_id, "typing")
+    summary = await brew_summary(services(context), brew)
+    await post_summary(context.bot, chat_id, summary)
+
+
+async def for_recent_brew(
+    update: Update, context: Context, *, none: str, pick: str, purpose: str, then: OnPick
+) -> None:
+    """Act on the group's one recent brew, or ask which one when there are several."""
+    found = services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    brews = await recent_brews(found, chat.id)
+    if not brews:
+        days = brew_buttons.RECENT.days
+        await context.bot.send_message(chat.id, found.text(none, days=days))
+    elif len(brews) == 1:
+        await then(context, chat.id, brews[0])
+    else:
+        await offer(context, chat.id, pick, purpose, brews)
+
+
+@for_facilitators
+async def summary(update: Update, context: Context) -> None:
+    """Post the summary of a brew that is open or closed lately."""
+    await for_recent_brew(
+        update,
+        context,
+        none="summary_none",
+        pick="summary_pick",
+        purpose="summary",
+        then=post_brew_summary,
+    )
+
+
+@for_facilitators
+async def export_answers(update: Update, context: Context) -> None:
+    """Send a brew's answers and report as files."""
+    await for_recent_brew(
+        update,
+        context,
+        none="export_none",
+        pick="export_pick",
+        purpose="export",
+        then=export.send_export,
+    )
+
+
+# ------------------------------------------------------------------ buttons, help, menu
+
+ON_PICK: dict[str, OnPick] = {
+    "close": ask_to_close,
+    "close_yes": close_now,
+    "close_no": keep_open,
+    "summary": post_brew_summary,
+    "export": export.send_export,
+}
+
+
+async def picked(update: Update, context: Context) -> None:
+    """Carry out what an admin chose with a brew button."""
+    chosen = await brew_buttons.tapped(update, context)
+    chat = update.effective_chat
+    if chosen is not None and chat is not None:
+        action, brew = chosen
+        await ON_PICK[action.purpose](context, chat.id, brew)
+
+
+@for_facilitators
+async def help_facilitators(update: Update, context: Context) -> None:
+    """List what facilitators can do in their group."""
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, services(context).text("help_facilitators"))
+
+
+async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:
+    """Show the facilitator commands in the menu of each registered group's admins."""
+    for chat_id in chat_ids:
+        try:
+            await bot.set_my_commands(
+                FACILITATOR_COMMANDS, scope=BotCommandScopeChatAdministrators(chat_id)
+            )
+        except TelegramError as exc:  # brewbot is not in that group yet
+            log.warning("Could not set the facilitators' menu for a group: %s", exc)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add the brew commands, their buttons, and /help in facilitators' groups."""
+    app.add_handler(CommandHandler("newbrew", newbrew))
+    app.add_handler(CommandHandler("brews", list_brews))
+    app.add_handler(CommandHandler("close", close))
+    app.add_handler(CommandHandler("summary", summary))
+    app.add_handler(CommandHandler("export", export_answers))
+    app.add_handler(CommandHandler("help_facilitators", help_facilitators))
+    app.add_handler(CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS))
+    app.add_handler(CallbackQueryHandler(picked, pattern=brew_buttons.picks(found, ON_PICK)))
