@@ -6,7 +6,8 @@ the week before (Monday 09:00 looks back at last week); Thursday to Sunday, its 
 Once a week, even across restarts and downtime: a repeating check finds each week whose
 time has come and whose digest is not recorded as posted, and posts it, oldest first. A
 week missed while brewbot was down is posted when it comes back (up to ``CATCH_UP`` weeks
-back; a brand-new brewbot starts with the latest week only).
+back). A brand-new brewbot owes nothing from before it first ran: its first check notes the
+newest week already due, and the first digest it posts is the next one.
 
 Exactly once, as far as Telegram allows. Telegram has no way to say "send this only if
 you have not already", so every send may be repeated or lost if brewbot dies at the wrong
@@ -14,9 +15,10 @@ moment. Claiming a week before posting would make a crash lose the whole digest;
 it after would repeat all of it. So each message of the digest is recorded as sent right
 after Telegram accepts it, and the week once all have gone. After a crash, only the messages
 not yet recorded are sent: at worst the one message in flight appears twice, and nothing
-is lost. A message Telegram refuses outright (a 400) is recorded and skipped, so one bad
-message cannot hold a week back for ever; any other failure stops, and the next check
-carries on where this one stopped.
+is lost. A message Telegram refuses outright (a 400 about the message itself) is recorded
+and skipped, so one bad message cannot hold a week back for ever; any other failure,
+including a chat brewbot cannot post in yet, stops, and the next check carries on where
+this one stopped.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ CHECK_EVERY = timedelta(minutes=10)
 FIRST_CHECK = timedelta(minutes=1)
 CATCH_UP = 4
 THIS_WEEK_FROM = 3  # Thursday
-DONE, PART = "digest", "digest-part"
+DONE, PART, STARTED = "digest", "digest-part", "digest-since"
 _LOCK = "brewbot.digest"
 
 
@@ -102,11 +104,9 @@ def due_weeks(now: datetime, settings: Settings, back: int = CATCH_UP) -> list[s
     return [covered(m, settings.digest_day) for m in mondays if due_at(m, settings) <= now]
 
 
-def to_post(due: list[str], latest: str | None) -> list[str]:
-    """Choose the due weeks to post: those after the latest posted, or only the newest."""
-    if latest is None:
-        return due[-1:]
-    return [week for week in due if week > latest]
+def to_post(due: list[str], since: str) -> list[str]:
+    """Choose the due weeks to post: those after ``since``, the latest posted or started from."""
+    return [week for week in due if week > since]
 
 
 # ------------------------------------------------------------------ what
@@ -165,6 +165,12 @@ async def post_digest(bot: Bot, chat_id: int, digest: Digest) -> None:
 # ------------------------------------------------------------------ once a week
 
 
+def _about_the_chat(error: BadRequest) -> bool:
+    """Say whether Telegram refused because of the chat (not found, no rights), not the message."""
+    words = error.message.casefold()
+    return "chat" in words or "rights" in words
+
+
 async def post_week_once(bot: Bot, found: Services, chat_id: int, week: str) -> bool:
     """Post the messages of a week's digest not yet recorded as sent; True once all have gone."""
     parts = await digest_parts(await build_week(found, week))
@@ -175,6 +181,9 @@ async def post_week_once(bot: Bot, found: Services, chat_id: int, week: str) -> 
         try:
             await send_part(bot, chat_id, part)
         except BadRequest as exc:
+            if _about_the_chat(exc):
+                log.warning("The %s digest cannot reach its chat yet; trying later: %s", week, exc)
+                return False
             log.error(
                 "Telegram refused part %d of the %s digest; skipping it: %s", index, week, exc
             )
@@ -188,6 +197,17 @@ async def post_week_once(bot: Bot, found: Services, chat_id: int, week: str) -> 
     return True
 
 
+async def _since(found: Services, due: list[str]) -> str:
+    """Return the week after which digests are owed; on the very first check, the newest due."""
+    marks = [await found.store.latest_post(DONE), await found.store.latest_post(STARTED)]
+    known = [mark for mark in marks if mark is not None]
+    if known:
+        return max(known)
+    first = due[-1] if due else ""
+    await found.store.claim_post(STARTED, first)
+    return first
+
+
 async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
     """Post every weekly digest that is due and not yet posted, oldest first; return their weeks."""
     found = services(context)
@@ -197,8 +217,9 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     posted: list[str] = []
     async with lock:
-        latest = await found.store.latest_post(DONE)
-        for week in to_post(due_weeks(found.clock(), found.settings), latest):
+        due = due_weeks(found.clock(), found.settings)
+        since = await _since(found, due)
+        for week in to_post(due, since):
             if await found.store.has_post(DONE, week):
                 continue
             if not await post_week_once(context.bot, found, chat_id, week):
