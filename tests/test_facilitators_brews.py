@@ -84,6 +84,20 @@ async def test_newbrew_with_an_unknown_pack_lists_the_packs(brewbot: Running) ->
     assert await _brews(brewbot) == []
 
 
+async def test_editing_a_newbrew_command_opens_nothing_more(brewbot: Running) -> None:
+    await in_group(brewbot, "/newbrew staying connected")
+    command = next(
+        m for m in brewbot.standin.messages_in(FACILITATORS) if m.get("from", {}).get("id") == ADMIN
+    )
+    mark = len(group_calls(brewbot))
+    brewbot.standin.edited_message(
+        ADMIN, command["message_id"], "/newbrew keeping well", chat_id=FACILITATORS
+    )
+    await brewbot.standin.wait_idle()
+    assert await _brews(brewbot) == [("staying connected", "over-a-brew", True)]
+    assert group_calls(brewbot)[mark:] == []
+
+
 @pytest.mark.parametrize("command", ["/newbrew", "/newbrew   ", "/newbrew pack=four-principles"])
 async def test_newbrew_without_a_theme_shows_how(brewbot: Running, command: str) -> None:
     await in_group(brewbot, command)

@@ -299,11 +299,14 @@ async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
     """Add the brew commands, their buttons, and /help in facilitators' groups."""
-    app.add_handler(CommandHandler("newbrew", newbrew))
-    app.add_handler(CommandHandler("brews", list_brews))
-    app.add_handler(CommandHandler("close", close))
-    app.add_handler(CommandHandler("summary", summary))
-    app.add_handler(CommandHandler("export", export_answers))
-    app.add_handler(CommandHandler("help_facilitators", help_facilitators))
-    app.add_handler(CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS))
+    fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request
+    app.add_handler(CommandHandler("newbrew", newbrew, filters=fresh))
+    app.add_handler(CommandHandler("brews", list_brews, filters=fresh))
+    app.add_handler(CommandHandler("close", close, filters=fresh))
+    app.add_handler(CommandHandler("summary", summary, filters=fresh))
+    app.add_handler(CommandHandler("export", export_answers, filters=fresh))
+    app.add_handler(CommandHandler("help_facilitators", help_facilitators, filters=fresh))
+    app.add_handler(
+        CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
+    )
     app.add_handler(CallbackQueryHandler(picked, pattern=brew_buttons.picks(found, ON_PICK)))
