@@ -295,7 +295,7 @@ def _keep(turn: _Turn, prompt: Prompt, answer: Answer) -> None:
     turn.update(done=(*turn.progress.done, prompt.id), current=None)
     if prompt.keeps is Keeps.QUOTE_CONSENT:
         turn.say("quote_yes" if answer.option == "yes" else "quote_no")
-    else:
+    elif not turn.concern:  # after words that suggest harm, the shell offers help instead
         turn.say("thanks")
     _ask_next(turn)
 

@@ -16,6 +16,7 @@ A pack file looks like this (every prompt is optional for the person answering):
         story: "..."          # optional, shown just before the question
         story_easy: "..."     # optional
         keeps: self_description   # choice only; quote_consent on consent only
+        idea: true            # text only: asks for ideas for change (ranked for /prioritise)
         options:              # choice only: stage and consent prompts have theirs built in
           - id: carer
             text: "I'm an unpaid carer"
@@ -60,6 +61,7 @@ PROMPT_KEYS = (
     "story_easy",
     "options",
     "keeps",
+    "idea",
 )
 OPTION_KEYS = ("id", "text", "easy")
 ALLOWED_PLACEHOLDERS = ("theme",)
@@ -208,6 +210,7 @@ def _prompt(path: Path, node: Node) -> Prompt:
                 f"not {kind.value}; change `kind:` or remove `keeps:`",
             )
     options = _options(path, kind, line, fields.get("options"))
+    idea = _idea(path, kind, fields.get("idea"))
     return Prompt(
         id=prompt_id,
         principle=principle,
@@ -218,8 +221,23 @@ def _prompt(path: Path, node: Node) -> Prompt:
         story_easy=words.get("story_easy"),
         options=options,
         keeps=keeps,
+        idea=idea,
         line=line,
     )
+
+
+def _idea(path: Path, kind: Kind, entry: tuple[int, Node] | None) -> bool:
+    """Read `idea: true|false`; only a text prompt can ask for ideas."""
+    if entry is None:
+        return False
+    word = text(path, entry[1], "idea").strip().lower()
+    if word not in ("true", "false", "yes", "no"):
+        raise PackError(path, entry[0], f"`idea:` should be true or false, not {word!r}")
+    if word in ("true", "yes") and kind is not Kind.TEXT:
+        raise PackError(
+            path, entry[0], f"`idea: true` only works on a text prompt, not {kind.value}"
+        )
+    return word in ("true", "yes")
 
 
 def _options(

@@ -322,3 +322,20 @@ def test_ids_stay_short_enough_for_button_data(tmp_path: Path) -> None:
     body = HEAD + "  - {id: a_very_long_prompt_id_here, kind: text, text: Hi, easy: Hi}\n"
     error = mistake(tmp_path, body)
     assert error.line == 8 and "up to 20" in error.message
+
+
+def test_idea_marks_a_text_prompt_and_nothing_else(tmp_path: Path) -> None:
+    pack = tmp_path / "ideas.yaml"
+    body = (
+        "title: T\nopening: Hi\nopening_easy: Hi\nclose: Bye\nclose_easy: Bye\nprompts:\n"
+        "  - id: better\n    kind: text\n    idea: true\n    text: What would help?\n"
+        "    easy: What would help?\n"
+    )
+    pack.write_text(body)
+    assert load_pack(pack).prompts[0].idea
+    pack.write_text(body.replace("kind: text", "kind: consent"))
+    with pytest.raises(PackError, match=r"ideas\.yaml:9: `idea: true` only works on a text"):
+        load_pack(pack)
+    pack.write_text(body.replace("idea: true", "idea: maybe"))
+    with pytest.raises(PackError, match="should be true or false"):
+        load_pack(pack)
