@@ -705,3 +705,17 @@ def test_the_theme_is_filled_into_options_too() -> None:
     assert labels(question(outcome))[:2] == [f"{THEME} went well", f"{THEME} was hard"]
     chosen = go(pack, outcome.progress, AnswerText(f"{THEME} was hard"))
     assert [a.text for a in chosen.answers] == [f"{THEME} was hard"]
+
+
+def test_no_cheery_thank_you_after_words_that_suggest_harm() -> None:
+    pack = PACKS["over-a-brew"]
+    progress = Progress(pack_id=pack.id, current="what_matters", done=("about_you", "quote_ok"))
+    worrying = step(
+        pack, progress, AnswerText("He hits me when nobody is here"), theme="t", messages=MESSAGES
+    )
+    assert worrying.concern and "thanks" not in worrying.notes
+    assert worrying.answers[0].text == "He hits me when nobody is here"
+    ordinary = step(
+        pack, progress, AnswerText("Knowing who is coming"), theme="t", messages=MESSAGES
+    )
+    assert not ordinary.concern and "thanks" in ordinary.notes
