@@ -142,6 +142,7 @@ def with_idea_prompt(
 
 async def post_brew_summary(brewbot: Running, brew: Brew) -> int:
     """Post a brew's summary to the group as /summary does; return its first message's id."""
+    _admins(brewbot)
     before = len(group_calls(brewbot))
     summary = await brew_summary(brewbot.services, brew)
     await post_summary(brewbot.app.bot, FACILITATORS, summary)
