@@ -14,6 +14,8 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "bot.commands.check",
     "console": "bot.commands.console",
     "run": "bot.commands.run",
+    "demo": "bot.commands.demo",
+    "import": "bot.commands.importing",
     "themes": "bot.commands.themes",
 }
 

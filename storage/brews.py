@@ -159,13 +159,18 @@ class BrewStore(StoreBase):
         return await self._write(work)
 
     async def brew_counts(self, brew_id: int) -> BrewCounts:
-        """Count the people who began a brew and those who finished it."""
+        """Count the people who began a brew, those who finished, and answers brought in."""
         row = await self._one(
-            "SELECT COUNT(*) AS took_part,"
-            " COALESCE(SUM(status = 'finished'), 0) AS finished"
-            " FROM progress WHERE brew_id = ?",
-            (brew_id,),
+            "SELECT (SELECT COUNT(*) FROM progress WHERE brew_id = ?) AS took_part,"
+            " (SELECT COUNT(*) FROM progress WHERE brew_id = ? AND status = 'finished')"
+            " AS finished,"
+            " (SELECT COUNT(*) FROM answers WHERE brew_id = ? AND imported = 1) AS imported",
+            (brew_id, brew_id, brew_id),
         )
         if row is None:
             return BrewCounts(took_part=0, finished=0)
-        return BrewCounts(took_part=int(row["took_part"]), finished=int(row["finished"]))
+        return BrewCounts(
+            took_part=int(row["took_part"]),
+            finished=int(row["finished"]),
+            imported=int(row["imported"]),
+        )

@@ -39,10 +39,12 @@ class Brew:
 
 @dataclass(frozen=True)
 class BrewCounts:
-    """How many people began a brew and how many reached its close."""
+    """How many people began a brew on Telegram, how many reached its close, and how many
+    answers were brought in from elsewhere (paper, web forms: one person each)."""
 
     took_part: int
     finished: int
+    imported: int = 0
 
 
 @dataclass(frozen=True)

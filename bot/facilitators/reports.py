@@ -43,7 +43,7 @@ async def brew_results(found: Services, brew: Brew) -> BrewResults:
     return BrewResults(
         theme=brew.theme,
         pack_title=pack.title if pack else brew.pack_id,
-        took_part=counts.took_part,
+        took_part=counts.took_part + counts.imported,  # each imported answer is one person
         finished=counts.finished,
         self_description=described,
         stages=stages,

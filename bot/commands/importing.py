@@ -1,0 +1,78 @@
+"""``brewbot import``: add answers gathered off Telegram (paper, web forms, phone) to a brew."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.settings import SettingsError, load_settings
+from conversations.importing import ImportProblem, answers_for, prompt_for, read_answers
+from conversations.loader import load_packs
+from storage.errors import StorageError
+from storage.store import Store
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``import`` subcommand."""
+    parser = subparsers.add_parser(
+        "import",
+        help="add answers from a CSV or text file to a brew",
+        description="Add answers gathered off Telegram to the brew with this invite code. "
+        "They are anonymous, may not be quoted unless a column says so, and are marked as "
+        "imported. Importing the same file again adds nothing.",
+    )
+    parser.add_argument("code", help="the brew's invite code (the part after ?start=)")
+    parser.add_argument("file", type=Path, help="a CSV file, or a .txt file with one answer a line")
+    parser.add_argument("--text-column", help="the CSV column holding the answers")
+    parser.add_argument("--consent-column", help="a yes/no column: may we quote these words?")
+    parser.add_argument("--prompt", help="the question they answered (default: the pack's first)")
+    parser.add_argument(
+        "--db", type=Path, help="the database (default: BREWBOT_DB or ./brewbot.db)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the file, or say in one line why not."""
+    try:
+        print(asyncio.run(_import(args)))
+    except (ImportProblem, SettingsError, StorageError) as exc:
+        print(f"brewbot: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def _import(args: argparse.Namespace) -> str:
+    settings = load_settings()
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ImportProblem(f"{args.file} cannot be read ({exc.strerror})") from None
+    async with await Store.open(args.db or settings.db) as store:
+        brew = await store.brew_by_code(args.code)
+        if brew is None:
+            raise ImportProblem(f"there is no brew with the code {args.code!r}")
+        pack = load_packs().get(brew.pack_id)
+        if pack is None:
+            raise ImportProblem(f"the brew uses the pack {brew.pack_id!r}, which is not installed")
+        imported = read_answers(
+            data,
+            name=args.file.name,
+            text_column=args.text_column,
+            consent_column=args.consent_column,
+        )
+        prompt = prompt_for(pack, args.prompt)
+        added = await store.import_answers(
+            brew_id=brew.id, sha256=imported.sha256, answers=answers_for(imported, prompt)
+        )
+    return describe(added, imported.empty, brew.theme)
+
+
+def describe(added: int | None, empty: int, theme: str) -> str:
+    """Say in one line what an import did."""
+    if added is None:
+        return f'That file was already added to the brew about "{theme}", so nothing changed.'
+    skipped = f" ({empty} empty row{'s' if empty != 1 else ''} skipped)" if empty else ""
+    return f'Added {added} answer{"s" if added != 1 else ""} to the brew about "{theme}"{skipped}.'
