@@ -37,9 +37,16 @@ async def in_group(
 
 
 async def reply_in_group(
-    brewbot: Running, text: str, reply_to: int, *, user: int = ADMIN, chat_id: int = FACILITATORS
+    brewbot: Running,
+    text: str,
+    reply_to: int,
+    *,
+    user: int = ADMIN,
+    chat_id: int = FACILITATORS,
+    wait: bool = True,
 ) -> None:
-    """Someone sends a command in a group as a reply to one of its messages."""
+    """Someone sends a command in a group as a reply to one of its messages (and, unless
+    told not to, waits until brewbot is idle again)."""
     _admins(brewbot)
     world = brewbot.standin.world
     state = world.group_chat(chat_id)
@@ -51,7 +58,8 @@ async def reply_in_group(
         state, world.user(user), text=text, entities=command_entities(text), reply_to_message=quoted
     )
     brewbot.standin.updates.push("message", copy.deepcopy(message))
-    await brewbot.standin.wait_idle()
+    if wait:
+        await brewbot.standin.wait_idle()
 
 
 async def tap_in_group(
