@@ -1,0 +1,34 @@
+"""``brewbot demo``: the whole thing, offline, against the local Bot API stand-in."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from bot.demo import Demo
+from bot.logs import setup_logging
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` subcommand."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="run a whole brew offline and print what people see",
+        description="Run brewbot against a local Bot API stand-in on 127.0.0.1: a facilitator "
+        "opens a brew, six people answer, and the summary is posted. No token, no network.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("brewbot-demo"),
+        help="where to keep the database and pictures (default: ./brewbot-demo)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Play the demo scene and print it."""
+    setup_logging(level=logging.WARNING)
+    return asyncio.run(Demo(args.out).run())

@@ -1,0 +1,300 @@
+"""The demo: brewbot's main job on embedded defaults, start to finish, with no token or network.
+
+A local Bot API stand-in plays Telegram on 127.0.0.1. A facilitator opens a brew in their
+group, six people answer on their "phones" (some skip, one pauses, one uses easy words),
+and the facilitator asks for the summary. Everything brewbot sends is printed as a person
+would read it; pictures (the QR code and charts) are saved beside the demo's database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.app import App, serve
+from bot.settings import Secret, Settings
+from bot.standin import StandIn
+from bot.standin.records import SEND_METHODS, Call
+
+GROUP = -1001000000001
+FACILITATOR = 500
+THEME = "what makes a good assessment or review"
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One scripted participant: who they are and what they do, step by step."""
+
+    user_id: int
+    describe: str  # the words on the button they tap first ("Skip" to skip)
+    quote: str  # "Yes" or "No"
+    answers: tuple[str, ...]  # typed answers, in order; "Skip" taps Skip instead
+    easy: bool = False
+    pause_after: int = -1  # pause and carry on after this many typed answers
+
+
+PEOPLE = (
+    Person(
+        101,
+        "I draw on care and support",
+        "Yes",
+        (
+            "Being asked what matters to me before the forms come out.",
+            "My review last spring: the worker sat with me and my cat and just listened.",
+            "Send the questions before the visit so I can think about them.",
+            "I am the expert on my own life.",
+        ),
+    ),
+    Person(
+        102,
+        "I am an unpaid carer",
+        "Yes",
+        (
+            "That someone sees I am a carer too, not just a visitor in the room.",
+            "A letter full of long words that made my dad think his help would be cut.",
+            "Plain letters, and a phone number that a real person answers.",
+            "Caring is a full-time job and I am tired.",
+        ),
+        pause_after=1,
+    ),
+    Person(
+        103,
+        "I work in care",
+        "Yes",
+        (
+            "Time to build trust before we talk about money.",
+            "A man cried because it was the first time anyone asked about his hobbies.",
+            "Fewer tick boxes and more space for people's own words.",
+            "Skip",
+        ),
+    ),
+    Person(
+        104,
+        "Skip",
+        "No",
+        (
+            "Being listened to.",
+            "Skip",
+            "Less waiting. Tell me when they are coming.",
+            "Please listen to what I say.",
+        ),
+        easy=True,
+    ),
+    Person(
+        105,
+        "I draw on care and support",
+        "Yes",
+        (
+            "Not having to tell my story again and again to new people.",
+            "Three different workers in one month asked me the same things.",
+            "One worker who knows me, and questions sent before the visit.",
+            "Ask about what I can do, not only what I can't.",
+        ),
+    ),
+    Person(
+        106,
+        "I am an unpaid carer",
+        "No",
+        (
+            "Being treated as a partner.",
+            "When the review was moved three times without anyone telling us.",
+            "Letters in plain words and a name to contact.",
+            "We want to help plan, not just be told.",
+        ),
+    ),
+)
+
+
+class Transcript:
+    """Print what brewbot sends, as a phone would show it, and save its pictures."""
+
+    def __init__(self, standin: StandIn, out: Path, say: Say) -> None:
+        self.standin = standin
+        self.out = out
+        self.say = say
+        self.seen = 0
+        self.pictures = 0
+
+    def show(self, only: int | None = None) -> list[Call]:
+        """Print every new message since last time (to one chat, or all)."""
+        new = [c for c in self.standin.calls[self.seen :] if c.ok and c.method in SEND_METHODS]
+        self.seen = len(self.standin.calls)
+        for call in new:
+            if only is None or call.chat_id == only:
+                self._print(call)
+        return new
+
+    def _print(self, call: Call) -> None:
+        text = _plain(call.text or "")
+        if call.method in ("sendPhoto", "sendDocument"):
+            path = self._save(call)
+            text = f"[picture saved to {path}]\n{text}" if path else text
+        if call.method == "sendPoll":
+            options = ", ".join(o["text"] for o in call.params.get("options", []))
+            text = f"[poll] {call.params.get('question')}: {options}"
+        buttons = [label for label, _ in self.standin.buttons(call)]
+        lines = text.splitlines() or [""]
+        self.say("  brewbot ▸ " + lines[0])
+        for line in lines[1:]:
+            self.say("            " + line)
+        if buttons:
+            self.say("            " + "  ".join(f"[{b}]" for b in buttons))
+
+    def _save(self, call: Call) -> Path | None:
+        for upload in call.files.values():
+            self.pictures += 1
+            suffix = Path(upload.filename or "file.bin").suffix or ".bin"
+            path = self.out / f"picture-{self.pictures}{suffix}"
+            path.write_bytes(upload.data)
+            return path
+        return None
+
+
+def _plain(text: str) -> str:
+    """Turn Telegram HTML into what a reader sees (bidi isolates are invisible on a phone)."""
+    return re.sub("[\u2066-\u2069]", "", html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+class Demo:
+    """Run the whole scene against a fresh database in ``out``."""
+
+    def __init__(self, out: Path, say: Say = print) -> None:
+        self.out = out
+        self.say = say
+
+    async def run(self) -> int:
+        self.out.mkdir(parents=True, exist_ok=True)
+        for old in self.out.glob("*"):
+            old.unlink()
+        async with StandIn() as standin:
+            settings = Settings(
+                token=Secret(standin.token),
+                api_url=standin.base_url,
+                db=self.out / "brewbot-demo.db",
+                facilitator_chats=(GROUP,),
+                person_rate=30.0,  # a real run paces at about 1 a second; the demo needn't wait
+            )
+            stop = asyncio.Event()
+            ready = asyncio.Event()
+
+            async def on_ready(_: App) -> None:
+                ready.set()
+
+            task = asyncio.create_task(serve(settings, stop, ready=on_ready))
+            waiting = asyncio.create_task(ready.wait())
+            await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():
+                task.result()
+            try:
+                await Scene(standin, Transcript(standin, self.out, self.say), self.say).play()
+            finally:
+                stop.set()
+                await task
+            self.say(f"\nEverything brewbot kept is in {settings.db}; pictures are beside it.")
+            problems = standin.problems
+            if problems:
+                self.say("The stand-in saw problems:\n  " + "\n  ".join(problems))
+                return 1
+        return 0
+
+
+class Scene:
+    """The script: a facilitator, six people, a summary."""
+
+    def __init__(self, standin: StandIn, transcript: Transcript, say: Say) -> None:
+        self.standin = standin
+        self.transcript = transcript
+        self.say = say
+
+    async def play(self) -> None:
+        self.standin.set_admins(GROUP, [FACILITATOR])
+        self.say("═══ In the facilitators' group ═══")
+        code = await self._open_brew()
+        self.say("\n═══ On one person's phone ═══")
+        for number, person in enumerate(PEOPLE):
+            await self._journey(person, show=number == 0)
+        self.say(f"\n… and {len(PEOPLE) - 1} more people answered the same way on their phones.")
+        self.say("\n═══ Back in the facilitators' group ═══")
+        await self._group("/summary")
+        self.say(f"\n(Invite code {code}: anyone with the link could still join until /close.)")
+
+    async def _open_brew(self) -> str:
+        self.standin.bot_added_to_group(GROUP, FACILITATOR)
+        await self.standin.wait_idle()
+        self.transcript.show()
+        await self._group(f"/newbrew {THEME}")
+        for call in reversed(self.standin.calls):
+            found = re.search(r"start=([A-Za-z0-9_-]+)", call.text or "")
+            if found:
+                return found.group(1)
+        raise RuntimeError("brewbot did not share an invite link")
+
+    async def _group(self, text: str) -> None:
+        self.say(f"  facilitator ▸ {text}")
+        self.standin.command(FACILITATOR, text, chat_id=GROUP)
+        await self.standin.wait_idle(timeout=60)
+        self.transcript.show(GROUP)
+
+    async def _journey(self, person: Person, *, show: bool) -> None:
+        code = self._code()
+        await self._act(person, f"/start {code}", show)
+        if person.easy:
+            await self._act(person, "/easy", show)
+        await self._tap(person, person.describe, show)
+        await self._tap(person, person.quote, show)
+        for index, answer in enumerate(person.answers):
+            if answer == "Skip":
+                await self._tap(person, "Skip", show)
+            else:
+                await self._act(person, answer, show)
+            if index == person.pause_after:
+                await self._act(person, "/pause", show)
+                await self._act(person, "/resume", show)
+        await self._tap(person, "Yes, please", show)
+        self.transcript.show()
+
+    def _code(self) -> str:
+        for call in self.standin.calls:
+            found = re.search(r"start=([A-Za-z0-9_-]+)", call.text or "")
+            if found:
+                return found.group(1)
+        raise RuntimeError("no invite link yet")
+
+    async def _act(self, person: Person, text: str, show: bool) -> None:
+        if show:
+            self.say(f"  you ▸ {text}")
+        if text.startswith("/"):
+            self.standin.command(person.user_id, text)
+        else:
+            self.standin.private_message(person.user_id, text)
+        await self.standin.wait_idle()
+        self._show(person, show)
+
+    async def _tap(self, person: Person, label: str, show: bool) -> None:
+        if show:
+            self.say(f"  you ▸ (tap) {label}")
+        message_id = _newest_with_button(self.standin, person.user_id, label)
+        self.standin.press_label(person.user_id, message_id, label)
+        await self.standin.wait_idle()
+        self._show(person, show)
+
+    def _show(self, person: Person, show: bool) -> None:
+        if show:
+            self.transcript.show(person.user_id)
+        else:
+            self.transcript.show(-1)  # mark as seen without printing
+
+
+def _newest_with_button(standin: StandIn, user: int, label: str) -> int:
+    mine = [m for (chat, _), m in standin.world.messages.items() if chat == user]
+    for message in sorted(mine, key=lambda m: -int(m["message_id"])):
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        if any(button.get("text") == label for row in rows for button in row):
+            return int(message["message_id"])
+    raise RuntimeError(f"no {label!r} button for person {user}")

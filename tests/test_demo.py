@@ -1,0 +1,18 @@
+"""The demo, as ``make demo`` runs it: a whole brew, offline, with no problems seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.demo import PEOPLE, Demo
+
+
+async def test_the_demo_plays_a_whole_brew(tmp_path: Path) -> None:
+    lines: list[str] = []
+    assert await Demo(tmp_path / "demo", say=lines.append).run() == 0
+    shown = "\n".join(lines)
+    assert "https://t.me/brewbot_test_bot?start=" in shown
+    assert f"{len(PEOPLE)} people took part" in shown
+    assert "What people said" in shown and "Ideas for change" in shown
+    assert (tmp_path / "demo" / "picture-1.png").read_bytes().startswith(b"\x89PNG")
+    assert "stand-in saw problems" not in shown
