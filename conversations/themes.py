@@ -13,13 +13,15 @@ How it works, in plain steps:
    word with any other has no theme (``None``).
 3. Grouping. The features are squeezed to at most 100 directions (LSA), put on
    the unit sphere, and grouped with k-means (fixed seed).
-4. How many themes. Unless ``k`` is given, every k from 2 up to a cap (about
-   one theme per eight answers, never more than 12, since people read the
-   list) is tried on a sample, and the k whose themes are most clearly apart
-   (best cosine silhouette) wins, preferring the smaller k when two are close.
+4. How many themes. Unless ``k`` is given, every k from 2 up to a cap (one theme
+   per eight answers, never more than 12, since people read the list) is tried on
+   a sample of at most 3,000 answers and scored by cosine silhouette (how far apart
+   the themes are). Silhouette creeps up with k on text, so the smallest k scoring
+   at least 90% of the best wins.
 5. Names. A theme's words are those its answers use far more than the other
    answers (share of the theme's answers using it, times log lift). Its label
-   is the top word or phrase; its examples are the answers nearest its centre.
+   is the top word or phrase; its examples are short answers using the label,
+   nearest the theme's centre.
    A group whose top word is used by fewer than two of its answers is not a
    theme: its answers get ``None``.
 """
@@ -77,8 +79,9 @@ _SVD_DIMS = 100
 _CHAR_WEIGHT = 1.0
 _N_INIT = 4
 _SAMPLE = 3000
-_CLOSE = 0.9  # a smaller k wins if its silhouette is at least this share of the best
+_CLOSE = 0.9  # a smaller k wins if its silhouette is within 10% of the best
 _WHY_WORDS = 3
+_SHARED = 1e-3  # why: words shared with the theme count a little even with no lift
 _EXAMPLE_TERMS = 24  # longer answers make poor examples
 _PHRASE_SHARE = 0.5  # a phrase names a theme if used by half as many as its top word
 
@@ -258,7 +261,8 @@ def _choose_k(points: np.ndarray, seed: int, say: Callable[[str], None]) -> int:
     if not scores:
         return 1
     best = max(scores.values())
-    return min(k for k, s in scores.items() if s >= _CLOSE * best)
+    floor = best - (1 - _CLOSE) * abs(best)
+    return min(k for k, s in scores.items() if s >= floor)
 
 
 def _describe(
@@ -290,7 +294,7 @@ def _describe(
             words=tuple(names),
             examples=_examples(docs, rows, members, points, vocab[chosen[0]]),
         )
-        found.append((theme, members, weight))
+        found.append((theme, members, weight + _SHARED * share))
     found.sort(key=lambda item: (-item[0].size, item[0].label))
     assignments: list[int | None] = [None] * total
     reasons: list[tuple[str, ...]] = [()] * total

@@ -147,12 +147,12 @@ def as_text(texts: list[str], themes: Themes, first_row: int) -> str:
     spare = sum(1 for a in themes.assignments if a is None)
     if not themes.themes:
         return (
-            f"No themes in {len(texts)} answers yet: they share too few words. "
+            f"No themes in {len(texts):,} answers yet: they share too few words. "
             "Try again when more people have answered."
         )
-    lines = [f"{len(themes.themes)} themes in {len(texts)} answers ({spare} with no theme)"]
+    lines = [f"{len(themes.themes)} themes in {len(texts):,} answers ({spare:,} with no theme)"]
     for number, theme in enumerate(themes.themes, start=1):
-        lines += ["", f"{number}. {theme.label} ({theme.size} answers)"]
+        lines += ["", f"{number}. {theme.label} ({theme.size:,} answers)"]
         lines.append(f"   words: {', '.join(theme.words)}")
         for e in theme.examples[:EXAMPLES_SHOWN]:
             lines.append(f'   row {e + first_row}: "{_short(texts[e])}"')
