@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from bot.facilitators.reports import brew_summary, post_summary
@@ -136,16 +135,6 @@ async def took_part(
             await store.set_preferences(person.id, news=True)
         ids.append(person.id)
     return ids
-
-
-def with_idea_prompt(
-    brewbot: Running, pack_id: str = "over-a-brew", prompt: str = "better"
-) -> None:
-    """Make one prompt of a pack ask for ideas for change, as /prioritise reads them."""
-    found = brewbot.services
-    pack = found.packs[pack_id]
-    prompts = tuple(replace(p, idea=True) if p.id == prompt else p for p in pack.prompts)
-    found.packs = {**found.packs, pack_id: replace(pack, prompts=prompts)}
 
 
 async def post_brew_summary(brewbot: Running, brew: Brew) -> int:
