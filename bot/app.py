@@ -11,7 +11,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, planning, review, wesaid
+from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
@@ -35,6 +35,7 @@ FEATURES = (
     wesaid,
     planning,
     review,
+    importing,
     start,
     controls,
     mydata,

@@ -88,6 +88,11 @@ def answers_for(imported: ImportedFile, prompt: Prompt) -> tuple[Answer, ...]:
     )
 
 
+def answer_count(n: int) -> str:
+    """Say "1 answer" or "N answers"."""
+    return f"{n:,} answer" if n == 1 else f"{n:,} answers"
+
+
 def prompt_for(pack: Pack, prompt_id: str | None) -> Prompt:
     """Pick the text prompt imported answers belong to (the pack's first, unless named)."""
     texts = [p for p in pack.prompts if p.kind is Kind.TEXT]

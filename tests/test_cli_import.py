@@ -46,7 +46,7 @@ def test_import_once_and_only_once(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert (
         first.stdout.strip()
-        == 'Added 2 answers to the brew about "day centres" (1 empty row skipped).'
+        == 'Added 2 answers to the brew about "day centres". Empty rows left out: 1.'
     )
     again = _import(db, code, str(paper))
     assert again.returncode == 0 and "nothing changed" in again.stdout

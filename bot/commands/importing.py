@@ -9,8 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import SettingsError, load_settings
-from conversations.importing import ImportProblem, answers_for, prompt_for, read_answers
+from conversations.importing import (
+    ImportProblem,
+    answer_count,
+    answers_for,
+    prompt_for,
+    read_answers,
+)
 from conversations.loader import load_packs
+from conversations.messages import load_messages
 from storage.errors import StorageError
 from storage.store import Store
 
@@ -67,12 +74,8 @@ async def _import(args: argparse.Namespace) -> str:
         added = await store.import_answers(
             brew_id=brew.id, sha256=imported.sha256, answers=answers_for(imported, prompt)
         )
-    return describe(added, imported.empty, brew.theme)
-
-
-def describe(added: int | None, empty: int, theme: str) -> str:
-    """Say in one line what an import did."""
+    messages = load_messages()
     if added is None:
-        return f'That file was already added to the brew about "{theme}", so nothing changed.'
-    skipped = f" ({empty} empty row{'s' if empty != 1 else ''} skipped)" if empty else ""
-    return f'Added {added} answer{"s" if added != 1 else ""} to the brew about "{theme}"{skipped}.'
+        return messages.text("import_again", theme=brew.theme)
+    key = "import_added_skipped" if imported.empty else "import_added"
+    return messages.text(key, answers=answer_count(added), empty=imported.empty, theme=brew.theme)

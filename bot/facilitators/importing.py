@@ -1,0 +1,81 @@
+"""/import in a facilitators' group: a CSV or text file sent with the caption /import CODE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.facilitators.gate import for_facilitators
+from bot.handlers.common import Context
+from bot.services import Services, services
+from conversations.importing import (
+    MAX_BYTES,
+    ImportProblem,
+    answer_count,
+    answers_for,
+    prompt_for,
+    read_answers,
+)
+
+CAPTION = r"^/import(@\w+)?(\s|$)"
+
+
+@for_facilitators
+async def import_file(update: Update, context: Context) -> None:
+    """Add the answers in the attached file to the brew named in the caption."""
+    found = services(context)
+    message = update.effective_message
+    if message is None or message.document is None or message.caption is None:
+        return
+    words = message.caption.split()
+    brew = await found.store.brew_by_code(words[1]) if len(words) > 1 else None
+    if brew is None or brew.group_chat_id != message.chat_id:
+        await message.reply_text(found.text("import_unknown_code"))
+        return
+    document = message.document
+    name = document.file_name or "answers.csv"
+    try:
+        if (document.file_size or 0) > MAX_BYTES:
+            raise ImportProblem(f"{name} is bigger than {MAX_BYTES // (1024 * 1024)} MB")
+        data = bytes(await (await document.get_file()).download_as_bytearray())
+        imported = read_answers(data, name=name)
+        pack = found.packs.get(brew.pack_id)
+        if pack is None:
+            raise ImportProblem(f"the brew's pack {brew.pack_id!r} is not installed")
+        answers = answers_for(imported, prompt_for(pack, None))
+    except ImportProblem as problem:
+        await message.reply_text(found.text("import_problem", problem=problem))
+        return
+    added = await found.store.import_answers(
+        brew_id=brew.id, sha256=imported.sha256, answers=answers
+    )
+    await message.reply_text(import_note(found, added, imported.empty, brew.theme))
+
+
+def import_note(found: Services, added: int | None, empty: int, theme: str) -> str:
+    """Say in one line what an import did."""
+    if added is None:
+        return found.text("import_again", theme=theme)
+    if empty:
+        return found.text(
+            "import_added_skipped", answers=answer_count(added), empty=empty, theme=theme
+        )
+    return found.text("import_added", answers=answer_count(added), theme=theme)
+
+
+@for_facilitators
+async def import_how(update: Update, context: Context) -> None:
+    """Explain how to send a file for /import."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(services(context).text("import_how"))
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+    """Add /import, as a file's caption and as a bare command."""
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & filters.CaptionRegex(CAPTION), import_file)
+    )
+    app.add_handler(CommandHandler("import", import_how))
