@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -68,10 +69,10 @@ def build_application(settings: Settings) -> App:
 
 
 async def open_services(
-    settings: Settings, app: App, *, clock: Callable[[], Any] = utc_now
+    settings: Settings, app: App, *, clock: Callable[[], datetime] = utc_now
 ) -> Services:
     """Open the store, load packs and texts, and register every feature."""
-    store = await Store.open(settings.db)
+    store = await Store.open(settings.db, now=clock)
     found = Services(
         settings=settings,
         store=store,
@@ -90,7 +91,7 @@ async def serve(
     settings: Settings,
     stop: asyncio.Event,
     *,
-    clock: Callable[[], Any] = utc_now,
+    clock: Callable[[], datetime] = utc_now,
     ready: Callable[[App], Awaitable[None]] | None = None,
 ) -> None:
     """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly."""

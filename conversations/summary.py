@@ -358,6 +358,30 @@ def group_themes(
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown))
 
 
+OTHER_THEME = "other"
+
+
+def answer_themes(
+    answers: Sequence[FreeText], *, find: ThemeFinder | None = None, min_group: int = MIN_GROUP
+) -> tuple[str, ...]:
+    """Name each answer's theme, as the summary would show it (for exports).
+
+    A theme from fewer than ``min_group`` people, or an answer in no theme, is "other";
+    an empty answer gets "". With too few people overall, every answer is "other".
+    """
+    kept = [i for i, a in enumerate(answers) if clean(a.text)]
+    labels = ["" if not clean(a.text) else OTHER_THEME for a in answers]
+    themes = _run_finder([answers[i] for i in kept], find, min_group)
+    if themes is None:
+        return tuple(labels)
+    for theme, members in zip(themes.themes, _members(themes, len(kept)), strict=True):
+        if len({answers[kept[i]].person for i in members}) >= min_group:
+            label = _theme_label(theme, LABEL_LIMIT)
+            for i in members:
+                labels[kept[i]] = label
+    return tuple(labels)
+
+
 def group_ideas(
     answers: Sequence[FreeText],
     *,

@@ -32,6 +32,11 @@ def is_registered(found: Services, chat: Chat) -> bool:
     return chat.id in found.settings.facilitator_chats
 
 
+def is_known(found: Services, chat: Chat) -> bool:
+    """Say whether brewbot belongs in a group: a facilitator group or the digest chat."""
+    return is_registered(found, chat) or chat.id == found.settings.digest_chat
+
+
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
     """Ask Telegram whether someone administers a group; remember the answer briefly."""
     found = services(context)
@@ -58,8 +63,11 @@ async def may_facilitate(update: Update, context: Context) -> bool:
     if chat.type == ChatType.PRIVATE:
         await message.reply_text(found.text("facilitator_private"))
         return False
-    if not is_registered(found, chat):
+    if not is_known(found, chat):
         await leave_unregistered(context, chat)
+        return False
+    if not is_registered(found, chat):  # the co-producers' digest chat: read, don't run
+        await message.reply_text(found.text("facilitator_elsewhere"))
         return False
     anonymous_admin = message.sender_chat is not None and message.sender_chat.id == chat.id
     if anonymous_admin or (user is not None and await is_admin(context, chat.id, user.id)):
@@ -101,6 +109,8 @@ async def added_to_group(update: Update, context: Context) -> None:
     if is_registered(found, change.chat):
         await found.store.ensure_group(change.chat.id)
         await context.bot.send_message(change.chat.id, found.text("group_hello"))
+    elif is_known(found, change.chat):
+        await context.bot.send_message(change.chat.id, found.text("digest_hello"))
     else:
         await leave_unregistered(context, change.chat)
 
@@ -108,12 +118,15 @@ async def added_to_group(update: Update, context: Context) -> None:
 async def message_in_unknown_group(update: Update, context: Context) -> None:
     """Leave a group brewbot finds itself in without being registered there."""
     chat = update.effective_chat
-    if chat is not None and not is_registered(services(context), chat):
+    if chat is not None and not is_known(services(context), chat):
         await leave_unregistered(context, chat)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
     """Watch brewbot's own membership, and leave groups it was not registered for."""
     app.add_handler(ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
-    registered = filters.Chat(chat_id=list(found.settings.facilitator_chats))
+    known = [*found.settings.facilitator_chats]
+    if found.settings.digest_chat is not None:
+        known.append(found.settings.digest_chat)
+    registered = filters.Chat(chat_id=known)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~registered, message_in_unknown_group))

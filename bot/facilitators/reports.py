@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Mapping
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -13,6 +14,7 @@ from bot.services import Services
 from conversations.model import Pack, Principle, Stage
 from conversations.summary import BrewResults, FreeText, Summary, build_summary
 from storage.records import Brew
+from storage.store import Store
 
 
 def idea_prompts(pack: Pack | None) -> frozenset[str]:
@@ -27,18 +29,23 @@ def option_words(pack: Pack | None) -> dict[str, str]:
 
 async def brew_results(found: Services, brew: Brew) -> BrewResults:
     """Read what a summary needs from storage: counts in SQL, texts without who wrote them."""
-    pack = found.packs.get(brew.pack_id)
-    counts = await found.store.brew_counts(brew.id)
+    return await results_from(found.store, found.packs, brew)
+
+
+async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> BrewResults:
+    """Read a brew's results from a store (the bot's, or one the CLI opened)."""
+    pack = packs.get(brew.pack_id)
+    counts = await store.brew_counts(brew.id)
     stages: dict[Principle, dict[Stage, int]] = defaultdict(dict)
-    for row in await found.store.stage_counts(brew.id):
+    for row in await store.stage_counts(brew.id):
         stages[row.principle][row.stage] = row.count
     words = option_words(pack)
     described = {
-        words.get(key, key): n for key, n in (await found.store.self_descriptions(brew.id)).items()
+        words.get(key, key): n for key, n in (await store.self_descriptions(brew.id)).items()
     }
     texts = tuple(
         FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent)
-        for a in await found.store.answer_texts(brew.id)
+        for a in await store.answer_texts(brew.id)
     )
     return BrewResults(
         theme=brew.theme,
