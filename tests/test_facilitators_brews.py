@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from telegram import Bot
 
+from bot.facilitators.brews import set_menus
+from bot.standin import StandIn
 from conversations.model import Status
 from conversations.summary import too_few
 from tests.facilitator_support import (
@@ -311,6 +314,19 @@ async def test_admins_of_registered_groups_get_the_facilitator_menu(brewbot: Run
     assert [c.params["scope"]["chat_id"] for c in scoped] == [FACILITATORS]
     names = {c["command"] for c in scoped[0].params["commands"]}
     assert {"newbrew", "brews", "close", "summary", "export", "help_facilitators"} <= names
+
+
+async def test_a_group_whose_menu_cannot_be_set_does_not_stop_the_others(
+    standin: StandIn,
+) -> None:
+    standin.fail_next("setMyCommands", status=400, description="Bad Request: chat not found")
+    async with Bot(standin.token, base_url=standin.base_url) as bot:
+        await set_menus(bot, [STRANGERS, FACILITATORS])
+    calls = standin.calls_to("setMyCommands")
+    assert [(c.params["scope"]["chat_id"], c.ok) for c in calls] == [
+        (STRANGERS, False),
+        (FACILITATORS, True),
+    ]
 
 
 # ------------------------------------------------------------------ who may use them
