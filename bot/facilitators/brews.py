@@ -68,37 +68,41 @@ def pack_list(found: Services) -> str:
     )
 
 
-@for_facilitators
-async def newbrew(update: Update, context: Context) -> None:
-    """Open a brew in this group and post its invite link with a QR code."""
-    found = services(context)
-    chat = update.effective_chat
-    assert chat is not None
-    pack_id, theme = parse_newbrew(context.args or ())
-    pack_id = pack_id if pack_id is not None else DEFAULT_PACK
+def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
+    """Say what stops a brew being opened (no theme, too long, unknown pack), or None."""
     if not theme:
-        await context.bot.send_message(chat.id, found.text("newbrew_how"))
-        return
+        return found.text("newbrew_how")
     if len(theme) > THEME_LIMIT:
-        reply = found.text("newbrew_too_long", length=len(theme), limit=THEME_LIMIT)
-        await context.bot.send_message(chat.id, reply)
-        return
-    pack = found.packs.get(pack_id)
-    if pack is None:
+        return found.text("newbrew_too_long", length=len(theme), limit=THEME_LIMIT)
+    if pack_id not in found.packs:
         example = next((p for p in sorted(found.packs) if p != DEFAULT_PACK), DEFAULT_PACK)
-        reply = found.text(
+        return found.text(
             "newbrew_unknown_pack",
             pack=pack_id[:40],
             packs=pack_list(found),
             example=example,
             theme=theme,
         )
-        await context.bot.send_message(chat.id, reply)
+    return None
+
+
+@for_facilitators
+async def newbrew(update: Update, context: Context) -> None:
+    """Open a brew in this group and post its invite link with a QR code."""
+    found = services(context)
+    chat = update.effective_chat
+    assert chat is not None
+    asked, theme = parse_newbrew(context.args or ())
+    pack_id = asked if asked is not None else DEFAULT_PACK
+    problem = newbrew_problem(found, pack_id, theme)
+    if problem is not None:
+        await context.bot.send_message(chat.id, problem)
         return
     brew = await found.store.create_brew(theme=theme, pack_id=pack_id, group_chat_id=chat.id)
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
-    caption = found.text("newbrew_open", theme=theme, pack=pack.title, link=link)
+    title = found.packs[pack_id].title
+    caption = found.text("newbrew_open", theme=theme, pack=title, link=link)
     await context.bot.send_photo(
         chat.id, InputFile(picture, filename="brew-invite.png"), caption=caption
     )
