@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "bot.commands.run",
     "demo": "bot.commands.demo",
     "import": "bot.commands.importing",
+    "export": "bot.commands.export",
     "themes": "bot.commands.themes",
 }
 

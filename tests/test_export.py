@@ -173,3 +173,31 @@ async def test_export_asks_which_brew_when_there_are_several(brewbot: Running) -
     await tap_in_group(brewbot, "getting help at home (closed)")
     refusal = brewbot.services.text("export_too_few", theme=first.theme, min_group=5)
     assert group_texts(brewbot)[-1] == refusal
+
+
+def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None:
+    from bot.facilitators.export import theme_of_each
+
+    waiting = [
+        "waiting weeks for a call back",
+        "so much waiting for the assessment",
+        "the waiting list is too long",
+        "waiting and waiting with no news",
+        "months of waiting for a review",
+        "waiting to hear if my care is agreed",
+    ]
+    answers = [
+        _answer(id=n, participant_id=f"person{n}", text=text) for n, text in enumerate(waiting)
+    ]
+    answers.append(_answer(id=99, participant_id="lone", text="the garden at the day centre"))
+    answers.append(
+        _answer(id=100, kind=Kind.STAGE, text="getting there", stage=Stage.GETTING_THERE)
+    )
+    themes = theme_of_each(answers, min_group=5)
+    assert 100 not in themes  # only typed answers have a theme
+    assert {themes[n] for n in range(6)} == {"Waiting"}
+    assert themes[99] in ("other", "Waiting")
+    tiny = theme_of_each(answers[:3], min_group=5)
+    assert set(tiny.values()) == {"other"}  # too few people for any theme to be named
+    table = _read(answers_csv(answers, {}, LONDON, themes))
+    assert [row["theme"] for row in table][:6] == ["Waiting"] * 6

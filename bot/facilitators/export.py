@@ -11,15 +11,19 @@ import asyncio
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 
 from telegram import InputFile
 
 from bot.facilitators.brew_buttons import shown_theme
-from bot.facilitators.reports import brew_summary, option_words
+from bot.facilitators.reports import option_words, results_from
 from bot.handlers.common import Context
 from bot.services import services
+from conversations.model import Kind, Pack
+from conversations.summary import FreeText, answer_themes, build_summary
 from storage.records import Brew, StoredAnswer
+from storage.store import Store
 
 COLUMNS = (
     "answer_id",
@@ -32,6 +36,7 @@ COLUMNS = (
     "option",
     "option_words",
     "text",
+    "theme",
     "may_quote",
     "imported",
     "created_at",
@@ -45,7 +50,9 @@ def guard(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def answer_row(answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo) -> list[str]:
+def answer_row(
+    answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo, theme: str = ""
+) -> list[str]:
     """Turn one answer into CSV cells, with its words only if its author said they may be quoted."""
     option = answer.option or ""
     cells = [
@@ -59,6 +66,7 @@ def answer_row(answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo) -> 
         option,
         words.get(option, "") if option else "",
         (answer.text or "") if answer.quote_consent else "",
+        theme,
         "yes" if answer.quote_consent else "no",
         "yes" if answer.imported else "no",
         answer.created_at.astimezone(zone).date().isoformat(),
@@ -66,13 +74,56 @@ def answer_row(answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo) -> 
     return [guard(cell) for cell in cells]
 
 
-def answers_csv(answers: Sequence[StoredAnswer], words: Mapping[str, str], zone: tzinfo) -> bytes:
+def answers_csv(
+    answers: Sequence[StoredAnswer],
+    words: Mapping[str, str],
+    zone: tzinfo,
+    themes: Mapping[int, str] | None = None,
+) -> bytes:
     """Write the answers not held back as UTF-8 CSV with a BOM, so Excel reads it right."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(answer_row(a, words, zone) for a in answers if not a.held)
+    named = themes or {}
+    writer.writerows(answer_row(a, words, zone, named.get(a.id, "")) for a in answers if not a.held)
     return out.getvalue().encode("utf-8-sig")
+
+
+def theme_of_each(answers: Sequence[StoredAnswer], *, min_group: int) -> dict[int, str]:
+    """Name the theme of each typed answer not held back, as the summary groups them."""
+    typed = [a for a in answers if a.kind is Kind.TEXT and a.text and not a.held]
+    texts = [
+        FreeText(a.participant_id or f"a:{a.id}", a.prompt_id, a.principle, a.text or "")
+        for a in typed
+    ]
+    labels = answer_themes(texts, min_group=min_group)
+    return {a.id: label for a, label in zip(typed, labels, strict=True)}
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """A brew's two files: its answers as CSV and its summary as Markdown."""
+
+    stem: str
+    table: bytes
+    report: bytes
+
+
+async def export_files(
+    store: Store, packs: Mapping[str, Pack], brew: Brew, *, min_group: int, zone: tzinfo
+) -> ExportFiles:
+    """Build a brew's CSV (with each answer's theme) and Markdown report, off the event loop."""
+    answers = await store.answers(brew.id)
+    words = option_words(packs.get(brew.pack_id))
+    results = await results_from(store, packs, brew)
+
+    def build() -> ExportFiles:
+        themes = theme_of_each(answers, min_group=min_group)
+        summary = build_summary(results, min_group=min_group)
+        table = answers_csv(answers, words, zone, themes)
+        return ExportFiles(file_stem(brew), table, summary.markdown.encode())
+
+    return await asyncio.to_thread(build)
 
 
 def file_stem(brew: Brew) -> str:
@@ -85,23 +136,25 @@ async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
     found = services(context)
     theme = shown_theme(brew)
     counts = await found.store.brew_counts(brew.id)
-    if counts.took_part < found.settings.min_group:
+    if counts.took_part + counts.imported < found.settings.min_group:
         text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return
     await context.bot.send_chat_action(chat_id, "upload_document")
-    answers = await found.store.answers(brew.id)
-    words = option_words(found.packs.get(brew.pack_id))
-    table = await asyncio.to_thread(answers_csv, answers, words, found.settings.timezone)
-    summary = await brew_summary(found, brew)
-    stem = file_stem(brew)
+    files = await export_files(
+        found.store,
+        found.packs,
+        brew,
+        min_group=found.settings.min_group,
+        zone=found.settings.timezone,
+    )
     await context.bot.send_document(
         chat_id,
-        InputFile(table, filename=f"{stem}-answers.csv"),
+        InputFile(files.table, filename=f"{files.stem}-answers.csv"),
         caption=found.text("export_csv_caption", theme=theme),
     )
     await context.bot.send_document(
         chat_id,
-        InputFile(summary.markdown.encode(), filename=f"{stem}-summary.md"),
+        InputFile(files.report, filename=f"{files.stem}-summary.md"),
         caption=found.text("export_report_caption"),
     )
