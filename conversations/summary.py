@@ -123,6 +123,23 @@ class BrewResults:
     stages: Mapping[Principle, Mapping[Stage, int]] = field(default_factory=dict)
     answers: tuple[FreeText, ...] = ()
     idea_prompts: frozenset[str] = frozenset()
+    imported: int = 0  # of took_part: answers brought in from paper or forms, one person each
+
+
+def taking_part(results: BrewResults) -> str:
+    """Say how many took part, how many finished here, and how many answered elsewhere."""
+    online = results.took_part - results.imported
+    if not results.imported:
+        return (
+            f"{plural(results.took_part, 'person', 'people')} took part and "
+            f"{results.finished} got to the end."
+        )
+    if not online:
+        return f"{plural(results.took_part, 'person', 'people')} answered on paper or a form."
+    return (
+        f"{plural(results.took_part, 'person', 'people')} took part: {online} here, "
+        f"{results.finished} of them to the end, and {results.imported} on paper or a form."
+    )
 
 
 # ------------------------------------------------------------------ outputs
@@ -451,8 +468,7 @@ def _html_headline(results: BrewResults, mix: Sequence[tuple[str, int]]) -> list
     head = (
         f"<b>☕ Over a Brew: {esc_iso(trim(clean(results.theme), LABEL_LIMIT))}</b>\n"
         f"<i>{esc(trim(clean(results.pack_title), LABEL_LIMIT))}</i>\n\n"
-        f"{plural(results.took_part, 'person', 'people')} took part and "
-        f"{results.finished} got to the end. Thank you to everyone who joined in."
+        f"{esc(taking_part(results))} Thank you to everyone who joined in."
     )
     blocks = [head]
     if mix:
@@ -546,8 +562,7 @@ def _markdown(
         "",
         f"*{md(trim(clean(results.pack_title), LABEL_LIMIT))}*",
         "",
-        f"{plural(results.took_part, 'person', 'people')} took part and "
-        f"{results.finished} got to the end.",
+        md(taking_part(results)),
         "",
     ]
     if mix:

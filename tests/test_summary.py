@@ -535,3 +535,17 @@ def test_any_text_gives_valid_sections_within_limits(
     assert all(tg_len(s) <= 4096 for s in summary.sections)
     assert all(1 <= len(i.label) <= 100 for i in summary.ideas)
     assert len(summary.ideas) <= 10
+
+
+def test_answers_from_paper_are_counted_and_said_plainly() -> None:
+    from conversations.summary import BrewResults, taking_part
+
+    both = BrewResults("t", "p", took_part=9, finished=3, imported=5)
+    assert (
+        taking_part(both)
+        == "9 people took part: 4 here, 3 of them to the end, and 5 on paper or a form."
+    )
+    paper = BrewResults("t", "p", took_part=6, finished=0, imported=6)
+    assert taking_part(paper) == "6 people answered on paper or a form."
+    online = BrewResults("t", "p", took_part=1, finished=1)
+    assert taking_part(online) == "1 person took part and 1 got to the end."

@@ -56,6 +56,7 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
         stages=stages,
         answers=texts,
         idea_prompts=idea_prompts(pack),
+        imported=counts.imported,
     )
 
 
