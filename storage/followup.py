@@ -11,7 +11,7 @@ from conversations.model import Principle
 from storage import rows
 from storage.base import StoreBase
 from storage.facilitation import QUEUE_NEWS
-from storage.records import AnswerText, Brew, NewsItem, PlanItem, WeekBrew, WeSaid, WeSaidQueued
+from storage.records import AnswerText, NewsItem, PlanItem, WeekBrew, WeSaid, WeSaidQueued
 from storage.sql import insert, run
 from storage.times import iso, parse
 
@@ -75,11 +75,6 @@ async def _claim(db: aiosqlite.Connection, kind: str, key: str, now: str) -> boo
 
 class FollowUpStore(StoreBase):
     """Reads for the weekly digest, news to send, and once-only plans, news and posts."""
-
-    async def group_brews(self, group_chat_id: int, limit: int = 8) -> list[Brew]:
-        """List a group's brews, open or closed, newest first."""
-        found = await self._all(GROUP_BREWS, (group_chat_id, limit))
-        return [rows.brew(row) for row in found]
 
     async def week_brews(self, start: datetime, end: datetime) -> list[WeekBrew]:
         """List brews opened or answered in [start, end), with how many people answered then."""

@@ -202,7 +202,7 @@ async def test_a_member_cannot_use_an_admins_buttons(brewbot: Running) -> None:
     await in_group(brewbot, "/close")
     await tap_in_group(brewbot, "Yes, close it", user=MEMBER)
     answer = brewbot.standin.calls_to("answerCallbackQuery")[-1]
-    assert answer.params["text"] == brewbot.services.text("facilitator_refused")
+    assert answer.params["text"] == brewbot.services.text("press_refused")
     assert (await brewbot.services.store.brew(brew.id)).is_open  # type: ignore[union-attr]
 
 

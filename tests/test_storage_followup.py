@@ -39,20 +39,6 @@ async def _answer(store: Store, brew: Brew, chat: int, *words: str, held: bool =
     return person.id
 
 
-async def test_group_brews_lists_open_and_closed_newest_first(
-    clocked: tuple[Store, Clock],
-) -> None:
-    store, clock = clocked
-    one = await store.create_brew(theme="one", pack_id="p", group_chat_id=GROUP)
-    clock.advance(hours=1)
-    two = await store.create_brew(theme="two", pack_id="p", group_chat_id=GROUP)
-    await store.create_brew(theme="elsewhere", pack_id="p", group_chat_id=GROUP - 1)
-    await store.close_brew(one.id)
-    assert [b.theme for b in await store.group_brews(GROUP)] == ["two", "one"]
-    assert [b.id for b in await store.group_brews(GROUP, limit=1)] == [two.id]
-    assert await store.group_brews(GROUP - 2) == []
-
-
 async def test_week_brews_counts_the_people_who_answered_that_week(
     clocked: tuple[Store, Clock],
 ) -> None:

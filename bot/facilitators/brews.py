@@ -12,10 +12,18 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import PickAction
-from bot.facilitators import brew_buttons, export
-from bot.facilitators.brew_buttons import THEME_LIMIT, offer, recent_brews, shown_theme
+from bot.facilitators import export
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
+from bot.facilitators.picking import (
+    RECENT,
+    THEME_LIMIT,
+    offer,
+    pick_pattern,
+    read_pick,
+    recent_brews,
+    theme_words,
+)
 from bot.facilitators.reports import brew_summary, post_summary
 from bot.handlers.common import Context
 from bot.replies import action_keyboard
@@ -130,7 +138,7 @@ async def brew_line(context: Context, brew: Brew) -> str:
     opened = brew.opened_at.astimezone(found.settings.timezone)
     return found.text(
         "brews_item",
-        theme=shown_theme(brew),
+        theme=theme_words(brew, THEME_LIMIT),
         pack=pack.title if pack else brew.pack_id,
         date=f"{opened.day} {opened:%b %Y}",
         took_part=counts.took_part,
@@ -169,7 +177,7 @@ async def close(update: Update, context: Context) -> None:
     elif len(brews) == 1:
         await ask_to_close(context, chat.id, brews[0])
     else:
-        await offer(context, chat.id, "close_pick", "close", brews)
+        await offer(update, context, "close_pick", "close", brews)
 
 
 async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
@@ -177,7 +185,7 @@ async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
     found = services(context)
     if not brew.is_open:
         await context.bot.send_message(
-            chat_id, found.text("close_already", theme=shown_theme(brew))
+            chat_id, found.text("close_already", theme=theme_words(brew, THEME_LIMIT))
         )
         return
     buttons = action_keyboard(
@@ -187,14 +195,14 @@ async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
         ],
         found.buttons,
     )
-    text = found.text("close_ask", theme=shown_theme(brew))
+    text = found.text("close_ask", theme=theme_words(brew, THEME_LIMIT))
     await context.bot.send_message(chat_id, text, reply_markup=buttons)
 
 
 async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
     """Close the brew, thank everyone, and post its summary."""
     found = services(context)
-    theme = shown_theme(brew)
+    theme = theme_words(brew, THEME_LIMIT)
     if not brew.is_open:
         await context.bot.send_message(chat_id, found.text("close_already", theme=theme))
         return
@@ -205,7 +213,7 @@ async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
 
 async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
     """Leave the brew open and say so."""
-    theme = shown_theme(brew)
+    theme = theme_words(brew, THEME_LIMIT)
     await context.bot.send_message(chat_id, services(context).text("close_kept", theme=theme))
 
 
@@ -228,12 +236,12 @@ async def for_recent_brew(
     assert chat is not None
     brews = await recent_brews(found, chat.id)
     if not brews:
-        days = brew_buttons.RECENT.days
+        days = RECENT.days
         await context.bot.send_message(chat.id, found.text(none, days=days))
     elif len(brews) == 1:
         await then(context, chat.id, brews[0])
     else:
-        await offer(context, chat.id, pick, purpose, brews)
+        await offer(update, context, pick, purpose, brews)
 
 
 @for_facilitators
@@ -275,11 +283,9 @@ ON_PICK: dict[str, OnPick] = {
 
 async def picked(update: Update, context: Context) -> None:
     """Carry out what an admin chose with a brew button."""
-    chosen = await brew_buttons.tapped(update, context)
-    chat = update.effective_chat
-    if chosen is not None and chat is not None:
-        action, brew = chosen
-        await ON_PICK[action.purpose](context, chat.id, brew)
+    chosen = await read_pick(update, context, needs_command=False)
+    if chosen is not None:
+        await ON_PICK[chosen.purpose](context, chosen.chat_id, chosen.brew)
 
 
 @for_facilitators
@@ -313,4 +319,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
     app.add_handler(
         CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
     )
-    app.add_handler(CallbackQueryHandler(picked, pattern=brew_buttons.picks(found, ON_PICK)))
+    app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(found.buttons, ON_PICK)))

@@ -16,7 +16,7 @@ from datetime import tzinfo
 
 from telegram import InputFile
 
-from bot.facilitators.brew_buttons import shown_theme
+from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import option_words, results_from
 from bot.handlers.common import Context
 from bot.services import services
@@ -134,7 +134,7 @@ def file_stem(brew: Brew) -> str:
 async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
     """Send a brew's answers as CSV and its summary as Markdown, if enough people took part."""
     found = services(context)
-    theme = shown_theme(brew)
+    theme = theme_words(brew, THEME_LIMIT)
     counts = await found.store.brew_counts(brew.id)
     if counts.took_part + counts.imported < found.settings.min_group:
         text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)

@@ -1,7 +1,8 @@
-"""Which brew a follow-up command is about: the summary it replies to, or a tapped button.
+"""Which brew a facilitator command is about: the summary it replies to, or a tapped button.
 
-The button keeps nothing in memory: it is sent as a reply to the command, so when it is
-tapped the command's own words come back with it, even after a restart.
+The one place brew buttons are made and read. A button keeps nothing in memory: it is
+sent as a reply to the command, so when it is tapped the command's own words come back
+with it, even after a restart.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.error import BadRequest
@@ -17,11 +19,14 @@ from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
 from bot.handlers.common import Context
 from bot.replies import action_keyboard
-from bot.services import services
+from bot.services import Services, services
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
-BUTTON_WORDS = 40
+BUTTON_WORDS = 40  # a button shows the start of a theme
+RECENT = timedelta(days=30)  # closed brews stay on the lists this long
+MAX_CHOICES = 20  # a list longer than this is hard to use on a phone
+THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
 _HEADLINES = ("☕ Over a Brew: ", "☕ ")  # how a summary's first line names its brew
 
 
@@ -50,7 +55,20 @@ def once_key(message: Message) -> str:
 
 def theme_words(brew: Brew, limit: int = LABEL_LIMIT) -> str:
     """Return a brew's theme, cleaned and short enough to show."""
-    return trim(clean(brew.theme), limit)
+    return trim(clean(brew.theme), limit) or "…"
+
+
+async def recent_brews(found: Services, chat_id: int) -> list[Brew]:
+    """List a group's open brews, oldest first, then those closed lately, newest first."""
+    opened = await found.store.open_brews(chat_id)
+    closed = await found.store.closed_brews(chat_id, within=RECENT)
+    return [*opened, *closed][:MAX_CHOICES]
+
+
+def choice_label(found: Services, brew: Brew) -> str:
+    """Name a brew on a button: the start of its theme, and whether it has closed."""
+    theme = theme_words(brew, BUTTON_WORDS)
+    return theme if brew.is_open else found.text("button_pick_closed", theme=theme)
 
 
 def brew_in_headline(brews: Sequence[Brew], text: str) -> Brew | None:
@@ -68,24 +86,34 @@ async def replied_brew(update: Update, context: Context) -> Brew | None:
         return None
     if reply.from_user.id != context.bot.id:
         return None
-    brews = await services(context).store.group_brews(chat.id)
+    brews = await recent_brews(services(context), chat.id)
     return brew_in_headline(brews, reply.text or reply.caption or "")
 
 
-async def offer_brews(update: Update, context: Context, purpose: str, question: str) -> None:
-    """Ask which brew a command is for, with a button per recent brew of this group."""
+async def offer(
+    update: Update, context: Context, question: str, purpose: str, brews: Sequence[Brew]
+) -> None:
+    """Ask which brew, with a button per brew, as a reply to the command."""
     found = services(context)
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    message = update.effective_message
+    if message is None:
         return
-    brews = await found.store.group_brews(chat.id)
-    if not brews:
-        await message.reply_text(found.text("no_brews"))
-        return
-    rows = [[(theme_words(b, BUTTON_WORDS), PickAction(purpose, b.id))] for b in brews]
+    rows = [[(choice_label(found, brew), PickAction(purpose, brew.id))] for brew in brews]
     await message.reply_text(
         found.text(question), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
     )
+
+
+async def offer_brews(update: Update, context: Context, purpose: str, question: str) -> None:
+    """Ask which of the group's recent brews a command is for."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    brews = await recent_brews(services(context), chat.id)
+    if not brews and update.effective_message is not None:
+        await update.effective_message.reply_text(services(context).text("no_brews"))
+        return
+    await offer(update, context, question, purpose, brews)
 
 
 def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[object], bool]:
@@ -118,8 +146,14 @@ async def may_press(update: Update, context: Context) -> bool:
     return False
 
 
-async def read_pick(update: Update, context: Context) -> Picked | None:
-    """Read a brew button: who pressed it, the brew, and the command it answers."""
+async def read_pick(
+    update: Update, context: Context, *, needs_command: bool = True
+) -> Picked | None:
+    """Read a brew button: who pressed it, the brew, and the command it answers.
+
+    ``needs_command``: the command's own words matter (/wesaid TEXT), so a button whose
+    command is gone can't be carried out.
+    """
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
         return None
@@ -135,13 +169,14 @@ async def read_pick(update: Update, context: Context) -> Picked | None:
         await query.answer(found.text("not_this_group"), show_alert=True)
         return None
     command = shown.reply_to_message
-    if command is None:
+    if command is None and needs_command:
         await query.answer()
         await _settle(shown, found.text("pick_lost"))
         return None
     await query.answer()
     await _settle(shown, found.text("picked", theme=theme_words(brew)))
-    return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(command))
+    asked = command or shown
+    return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(asked))
 
 
 async def _settle(shown: Message, text: str) -> None:
