@@ -103,11 +103,28 @@ def test_held_answers_are_left_out_and_text_round_trips() -> None:
         LONDON,
     )
     rows = _read(data)
-    assert [r["answer_id"] for r in rows] == ["1", "3"]
-    assert rows[0]["text"] == tricky
-    assert rows[1]["text"] == "'" + FORMULA
+    assert [r["row"] for r in rows] == ["1", "2"]  # row numbers, not storage ids
+    assert sorted(r["text"] for r in rows) == sorted([tricky, "'" + FORMULA])
     assert WORRYING.encode() not in data
     assert list(rows[0]) == list(COLUMNS)
+
+
+def test_rows_are_ordered_by_question_and_answer_not_by_person() -> None:
+    alice = [
+        _answer(id=1, prompt_id="what_matters", text="Trust"),
+        _answer(id=2, prompt_id="better", text="Zebra crossings"),
+    ]
+    bob = [
+        _answer(id=3, prompt_id="what_matters", text="Being asked"),
+        _answer(id=4, prompt_id="better", text="A bench"),
+    ]
+    rows = _read(answers_csv([*alice, *bob], {}, LONDON))
+    assert [(r["prompt_id"], r["text"]) for r in rows] == [
+        ("better", "A bench"),
+        ("better", "Zebra crossings"),
+        ("what_matters", "Being asked"),
+        ("what_matters", "Trust"),
+    ]
 
 
 # ------------------------------------------------------------------ /export in the group
@@ -200,4 +217,5 @@ def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None
     tiny = theme_of_each(answers[:3], min_group=5)
     assert set(tiny.values()) == {"other"}  # too few people for any theme to be named
     table = _read(answers_csv(answers, {}, LONDON, themes))
-    assert [row["theme"] for row in table][:6] == ["Waiting"] * 6
+    by_text = {row["text"]: row["theme"] for row in table}
+    assert {by_text[text] for text in waiting} == {"Waiting"}

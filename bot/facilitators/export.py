@@ -26,7 +26,7 @@ from storage.records import Brew, StoredAnswer
 from storage.store import Store
 
 COLUMNS = (
-    "answer_id",
+    "row",
     "prompt_id",
     "principle",
     "kind",
@@ -51,12 +51,12 @@ def guard(value: str) -> str:
 
 
 def answer_row(
-    answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo, theme: str = ""
+    answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo, theme: str = "", row: int = 1
 ) -> list[str]:
     """Turn one answer into CSV cells, with its words only if its author said they may be quoted."""
     option = answer.option or ""
     cells = [
-        str(answer.id),
+        str(row),
         answer.prompt_id,
         answer.principle.value,
         answer.kind.value,
@@ -85,8 +85,18 @@ def answers_csv(
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     named = themes or {}
-    writer.writerows(answer_row(a, words, zone, named.get(a.id, "")) for a in answers if not a.held)
+    shown = sorted((a for a in answers if not a.held), key=_unlinked)
+    writer.writerows(
+        answer_row(a, words, zone, named.get(a.id, ""), row) for row, a in enumerate(shown, start=1)
+    )
     return out.getvalue().encode("utf-8-sig")
+
+
+def _unlinked(answer: StoredAnswer) -> tuple[str, int, str, str]:
+    """Order rows by question and answer, not by when they came, so one person's answers
+    don't sit side by side (storage ids and times would line them up into a story)."""
+    stage = 0 if answer.stage is None else int(answer.stage)
+    return (answer.prompt_id, stage, answer.option or "", (answer.text or "").casefold())
 
 
 def theme_of_each(answers: Sequence[StoredAnswer], *, min_group: int) -> dict[int, str]:
