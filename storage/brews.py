@@ -44,6 +44,16 @@ async def _ensure_group(db: aiosqlite.Connection, chat_id: int, now: str) -> int
     return int(row["id"])
 
 
+async def _group(db: aiosqlite.Connection, chat_id: int) -> Group:
+    """Read the group with this chat id (inside a write that has just ensured it)."""
+    row = await fetch_one(
+        db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
+    )
+    if row is None:
+        raise NotFound(f"Group chat {chat_id} is not known.")
+    return rows.group(row)
+
+
 async def _brew(db: aiosqlite.Connection, brew_id: int) -> Brew | None:
     row = await fetch_one(
         db, f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.id = ?", (brew_id,)
@@ -60,12 +70,7 @@ class BrewStore(StoreBase):
 
         async def work(db: aiosqlite.Connection) -> Group:
             await _ensure_group(db, chat_id, now)
-            row = await fetch_one(
-                db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
-            )
-            if row is None:
-                raise NotFound(f"Group chat {chat_id} is not known.")
-            return rows.group(row)
+            return await _group(db, chat_id)
 
         return await self._write(work)
 
@@ -77,12 +82,7 @@ class BrewStore(StoreBase):
         async def work(db: aiosqlite.Connection) -> Group:
             await _ensure_group(db, chat_id, now)
             await run(db, "UPDATE groups SET settings = ? WHERE chat_id = ?", (text, chat_id))
-            row = await fetch_one(
-                db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
-            )
-            if row is None:
-                raise NotFound(f"Group chat {chat_id} is not known.")
-            return rows.group(row)
+            return await _group(db, chat_id)
 
         return await self._write(work)
 

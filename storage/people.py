@@ -20,11 +20,22 @@ def new_participant_id() -> str:
     return secrets.token_hex(ID_BYTES)
 
 
-async def _participant(db: aiosqlite.Connection, participant_id: str) -> Participant | None:
+async def find_participant(db: aiosqlite.Connection, participant_id: str) -> Participant | None:
+    """Read one participant by their random id (inside a read or write)."""
     row = await fetch_one(
         db,
         f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.id = ?",
         (participant_id,),
+    )
+    return None if row is None else rows.participant(row)
+
+
+async def _by_chat(db: aiosqlite.Connection, chat_id: int) -> Participant | None:
+    """Read the participant reached through this private chat (inside a read or write)."""
+    row = await fetch_one(
+        db,
+        f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.chat_id = ?",
+        (chat_id,),
     )
     return None if row is None else rows.participant(row)
 
@@ -34,15 +45,11 @@ class PeopleStore(StoreBase):
 
     async def participant_by_chat(self, chat_id: int) -> Participant | None:
         """Find the participant reached through this private chat."""
-        row = await self._one(
-            f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.chat_id = ?",
-            (chat_id,),
-        )
-        return None if row is None else rows.participant(row)
+        return await self._read(lambda db: _by_chat(db, chat_id))
 
     async def participant(self, participant_id: str) -> Participant | None:
         """Find a participant by their random id."""
-        return await self._read(lambda db: _participant(db, participant_id))
+        return await self._read(lambda db: find_participant(db, participant_id))
 
     async def join(self, chat_id: int) -> Participant:
         """Return the participant for this private chat, creating them if new."""
@@ -57,14 +64,10 @@ class PeopleStore(StoreBase):
                 " ON CONFLICT (chat_id) DO NOTHING",
                 (new_participant_id(), chat_id, now),
             )
-            row = await fetch_one(
-                db,
-                f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.chat_id = ?",
-                (chat_id,),
-            )
-            if row is None:
+            found = await _by_chat(db, chat_id)
+            if found is None:
                 raise NotFound(f"The participant for chat {chat_id} vanished while joining.")
-            return rows.participant(row)
+            return found
 
         return await self._write(work)
 
@@ -87,7 +90,7 @@ class PeopleStore(StoreBase):
                 " news = COALESCE(?, news), stopped = COALESCE(?, stopped) WHERE id = ?",
                 (*values, participant_id),
             )
-            found = await _participant(db, participant_id)
+            found = await find_participant(db, participant_id)
             if found is None:
                 raise NotFound(f"There is no participant {participant_id}.")
             return found

@@ -10,7 +10,8 @@ import aiosqlite
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
-from storage.sql import fetch_all, fetch_one, run
+from storage.people import find_participant
+from storage.sql import fetch_all, run
 from storage.times import iso
 
 ABOUT = (
@@ -21,14 +22,9 @@ ABOUT = (
 
 async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, object]:
     """Gather everything kept about one person (inside a read)."""
-    row = await fetch_one(
-        db,
-        f"SELECT {rows.PARTICIPANT_COLUMNS} FROM participants AS p WHERE p.id = ?",
-        (participant_id,),
-    )
-    if row is None:
+    person = await find_participant(db, participant_id)
+    if person is None:
         raise NotFound(f"There is no participant {participant_id}.")
-    person = rows.participant(row)
     brews = await fetch_all(
         db,
         "SELECT pr.brew_id, b.theme, b.opened_at, b.closed_at, pr.state, pr.status,"
