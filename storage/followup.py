@@ -1,5 +1,5 @@
-"""Following a brew up: a week's brews, answers and news for the digest, news to send,
-action plans and posts that must happen once, and a group's recent brews to choose from."""
+"""Following a brew up: a week's brews, answers and news for the digest, "we said, we did"
+queued and sent to the people who asked, action plans, and posts that must happen once."""
 
 from __future__ import annotations
 
@@ -7,26 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from conversations.model import Principle
 from storage import rows
 from storage.base import StoreBase
-from storage.facilitation import QUEUE_NEWS
 from storage.records import AnswerText, NewsItem, PlanItem, WeekBrew, WeSaid, WeSaidQueued
 from storage.sql import insert, run
 from storage.times import iso, parse
 
-GROUP_BREWS = f"""
-SELECT {rows.BREW_COLUMNS}
-FROM {rows.BREW_FROM}
-WHERE g.chat_id = ?
-ORDER BY b.opened_at DESC, b.id DESC
-LIMIT ?
-"""
-
-# People are counted by their random id; each imported row is a person of its own.
-WEEK_BREWS = """
+WEEK_BREWS = f"""
 WITH answered AS (
-    SELECT brew_id, COUNT(DISTINCT COALESCE('p:' || participant_id, 'a:' || id)) AS people
+    SELECT brew_id, COUNT(DISTINCT {rows.PERSON}) AS people
     FROM answers
     WHERE created_at >= ? AND created_at < ?
     GROUP BY brew_id
@@ -37,9 +26,8 @@ WHERE answered.brew_id IS NOT NULL OR (b.opened_at >= ? AND b.opened_at < ?)
 ORDER BY b.opened_at, b.id
 """
 
-WEEK_ANSWER_TEXTS = """
-SELECT id, COALESCE('p:' || participant_id, 'a:' || id) AS person, prompt_id, principle, text,
-       quote_consent
+WEEK_ANSWER_TEXTS = f"""
+SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
 FROM answers
 WHERE kind = 'text' AND text IS NOT NULL AND held = 0 AND created_at >= ? AND created_at < ?
 ORDER BY id
@@ -50,6 +38,17 @@ SELECT w.id, w.brew_id, b.theme, w.text, w.created_at
 FROM wesaid AS w JOIN brews AS b ON b.id = w.brew_id
 WHERE w.created_at >= ? AND w.created_at < ?
 ORDER BY w.id
+"""
+
+QUEUE_NEWS = """
+INSERT INTO outbox (wesaid_id, participant_id)
+SELECT w.id, pr.participant_id
+FROM wesaid AS w
+JOIN progress AS pr ON pr.brew_id = w.brew_id
+JOIN participants AS p ON p.id = pr.participant_id
+WHERE w.id = ? AND p.news = 1 AND p.stopped = 0
+ORDER BY pr.participant_id
+ON CONFLICT (wesaid_id, participant_id) DO NOTHING
 """
 
 PENDING_NEWS = """
@@ -74,7 +73,7 @@ async def _claim(db: aiosqlite.Connection, kind: str, key: str, now: str) -> boo
 
 
 class FollowUpStore(StoreBase):
-    """Reads for the weekly digest, news to send, and once-only plans, news and posts."""
+    """Reads for the weekly digest, news to queue and send, plans, and once-only posts."""
 
     async def week_brews(self, start: datetime, end: datetime) -> list[WeekBrew]:
         """List brews opened or answered in [start, end), with how many people answered then."""
@@ -88,17 +87,7 @@ class FollowUpStore(StoreBase):
     async def week_answer_texts(self, start: datetime, end: datetime) -> list[AnswerText]:
         """List typed answers given in [start, end) across all brews, held ones left out."""
         found = await self._all(WEEK_ANSWER_TEXTS, (iso(start), iso(end)))
-        return [
-            AnswerText(
-                answer_id=int(row["id"]),
-                person=str(row["person"]),
-                prompt_id=str(row["prompt_id"]),
-                principle=Principle(str(row["principle"])),
-                text=str(row["text"]),
-                quote_consent=bool(row["quote_consent"]),
-            )
-            for row in found
-        ]
+        return [rows.answer_text(row) for row in found]
 
     async def week_wesaid(self, start: datetime, end: datetime) -> list[WeSaid]:
         """List the "we said, we did" updates written in [start, end), oldest first."""
@@ -131,6 +120,17 @@ class FollowUpStore(StoreBase):
             return WeSaidQueued(wesaid_id=wesaid_id, queued=queued)
 
         return await self._write(work)
+
+    async def mark_sent(self, outbox_id: int) -> None:
+        """Remember that one queued message was sent."""
+        now = self._stamp()
+        await self._write(
+            lambda db: run(
+                db,
+                "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+                (now, outbox_id),
+            )
+        )
 
     async def pending_news(self, limit: int) -> list[NewsItem]:
         """List queued news not yet sent to people who still want it, oldest first."""
@@ -166,6 +166,18 @@ class FollowUpStore(StoreBase):
             )
 
         return await self._write(work)
+
+    async def plan(self, brew_id: int) -> list[PlanItem]:
+        """List a brew's plan in the order it was written."""
+        found = await self._all(
+            f"SELECT {rows.PLAN_COLUMNS} FROM plan_items WHERE brew_id = ? ORDER BY id", (brew_id,)
+        )
+        return [rows.plan_item(row) for row in found]
+
+    async def claim_post(self, kind: str, key: str) -> bool:
+        """Claim the right to post something once (e.g. ("digest", "2026-W47")); True first time."""
+        now = self._stamp()
+        return await self._write(lambda db: _claim(db, kind, key, now))
 
     async def has_post(self, kind: str, key: str) -> bool:
         """Say whether (kind, key) was claimed or recorded as posted."""

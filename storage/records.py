@@ -1,5 +1,5 @@
 """Frozen records the store hands back. None of them holds a name; only
-``Participant``, ``NudgeDue`` and ``OutboxItem`` carry a person's chat id, to reach them."""
+``Participant``, ``NudgeDue`` and ``NewsItem`` carry a person's chat id, to reach them."""
 
 from __future__ import annotations
 
@@ -131,15 +131,6 @@ class HeldAnswer:
     brew_id: int
     text: str | None
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """One "we said, we did" message waiting to go to one person."""
-
-    id: int
-    chat_id: int
-    text: str
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from conversations.model import Kind, Principle, Progress, Rag, Stage
-from storage.records import Brew, Group, Participant, StoredAnswer
+from storage.records import AnswerText, Brew, Group, Participant, PlanItem, StoredAnswer
 from storage.times import parse, parse_optional
 
 GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
@@ -22,6 +22,10 @@ ANSWER_COLUMNS = (
     "a.id, a.participant_id, a.brew_id, a.prompt_id, a.principle, a.kind, a.stage, a.rag,"
     " a.option, a.text, a.quote_consent, a.held, a.review, a.imported, a.created_at"
 )
+PLAN_COLUMNS = "id, brew_id, who, what, due, created_at"
+# An opaque key per person in ``answers``, to count people not answers: a participant's
+# random id, or the row's own id for an imported answer (each one a person of its own).
+PERSON = "COALESCE('p:' || participant_id, 'a:' || id)"
 
 
 def optional_str(value: object) -> str | None:
@@ -100,5 +104,30 @@ def answer(row: sqlite3.Row) -> StoredAnswer:
         held=bool(row["held"]),
         review=optional_str(row["review"]),
         imported=bool(row["imported"]),
+        created_at=parse(str(row["created_at"])),
+    )
+
+
+def answer_text(row: sqlite3.Row) -> AnswerText:
+    """Build an AnswerText from a row of id, person (see PERSON), prompt_id, principle, text
+    and quote_consent."""
+    return AnswerText(
+        answer_id=int(row["id"]),
+        person=str(row["person"]),
+        prompt_id=str(row["prompt_id"]),
+        principle=Principle(str(row["principle"])),
+        text=str(row["text"]),
+        quote_consent=bool(row["quote_consent"]),
+    )
+
+
+def plan_item(row: sqlite3.Row) -> PlanItem:
+    """Build a PlanItem from a row selected with PLAN_COLUMNS."""
+    return PlanItem(
+        id=int(row["id"]),
+        brew_id=int(row["brew_id"]),
+        who=str(row["who"]),
+        what=str(row["what"]),
+        due=optional_str(row["due"]),
         created_at=parse(str(row["created_at"])),
     )

@@ -5,7 +5,6 @@ The SQL is kept in named constants so tests can ask SQLite how it runs them.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from conversations.model import Principle, Rag, Stage
@@ -42,8 +41,8 @@ WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(
     where="AND g.chat_id = ?",
 )
 
-ANSWER_TEXTS = """
-SELECT id, participant_id, prompt_id, principle, text, quote_consent
+ANSWER_TEXTS = f"""
+SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
 FROM answers
 WHERE brew_id = ? AND kind = 'text' AND text IS NOT NULL AND held <= ?
 ORDER BY id
@@ -97,17 +96,7 @@ class SummaryStore(StoreBase):
     async def answer_texts(self, brew_id: int, *, include_held: bool = False) -> list[AnswerText]:
         """List a brew's typed answers (not held ones unless asked), without who gave them."""
         found = await self._all(ANSWER_TEXTS, (brew_id, int(include_held)))
-        return [
-            AnswerText(
-                answer_id=int(row["id"]),
-                person=_person(row),
-                prompt_id=str(row["prompt_id"]),
-                principle=Principle(str(row["principle"])),
-                text=str(row["text"]),
-                quote_consent=bool(row["quote_consent"]),
-            )
-            for row in found
-        ]
+        return [rows.answer_text(row) for row in found]
 
     async def self_descriptions(self, brew_id: int) -> dict[str, int]:
         """Count a brew's participants by how they describe themselves (unsaid left out)."""
@@ -117,9 +106,3 @@ class SummaryStore(StoreBase):
     async def answers(self, brew_id: int) -> list[StoredAnswer]:
         """Load every answer row of a brew (for exports and checks; summaries use the counts)."""
         return [rows.answer(row) for row in await self._all(ALL_ANSWERS, (brew_id,))]
-
-
-def _person(row: sqlite3.Row) -> str:
-    """An opaque key per person, to count people not answers (each import row is its own)."""
-    participant = row["participant_id"]
-    return f"p:{participant}" if participant is not None else f"a:{int(row['id'])}"

@@ -66,7 +66,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             outcome=step(text("t1", Principle.WORK, OTHER_WORDS), status=Status.FINISHED),
             update_id=3,
         )
-        await store.queue_news(await store.add_wesaid(one.id, "We changed the review letter."))
+        await store.record_wesaid(one.id, "We changed the review letter.", "-100:1")
         person = await store.participant(person.id) or person
         yield World(store, clock, path, person, other, (one.id, two.id))
 
@@ -107,7 +107,7 @@ async def test_forget_leaves_no_trace_in_any_table_or_in_the_file(world: World) 
     # Everyone else's records stay.
     assert [a.text for a in await world.store.answer_texts(world.brews[0])] == [OTHER_WORDS]
     assert (await world.store.brew_counts(world.brews[0])).took_part == 1
-    assert [item.chat_id for item in await world.store.pending_outbox(10)] == [CHAT + 1]
+    assert [item.chat_id for item in await world.store.pending_news(10)] == [CHAT + 1]
     assert await world.store.check() == []
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from conversations.model import Principle, Stage
 from storage import Store
-from storage.facilitation import HELD_ANSWERS, PENDING_OUTBOX
+from storage.facilitation import HELD_ANSWERS
+from storage.followup import PENDING_NEWS
 from storage.steps import DUE_NUDGES
 from storage.summaries import (
     ANSWER_TEXTS,
@@ -112,7 +113,7 @@ PLANS = {
     "self_descriptions": (SELF_DESCRIPTIONS, (1,), "progress_by_brew"),
     "due_nudges": (DUE_NUDGES, ("2026-01-01",), "progress_idle"),
     "held_answers": (HELD_ANSWERS, (-100,), "answers_held"),
-    "pending_outbox": (PENDING_OUTBOX, (10,), "outbox_pending"),
+    "pending_news": (PENDING_NEWS, (10,), "outbox_pending"),
 }
 
 

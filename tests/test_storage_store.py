@@ -403,45 +403,6 @@ async def test_self_descriptions_count_a_brews_people(store: Store) -> None:
 # ---------------------------------------------------------------- facilitator side
 
 
-async def test_news_is_queued_once_for_people_who_asked(store: Store) -> None:
-    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
-    wants = await store.join(80)
-    silent = await store.join(81)
-    await store.join(82)  # never took part in this brew
-    await store.set_preferences(wants.id, news=True)
-    for person in (wants, silent):
-        await store.record_step(
-            participant_id=person.id, brew_id=brew.id, outcome=step(), update_id=None
-        )
-    said = await store.add_wesaid(brew.id, "You said reviews felt rushed. We made them longer.")
-    assert await store.queue_news(said) == 1
-    assert await store.queue_news(said) == 0
-    (item,) = await store.pending_outbox(10)
-    assert item.chat_id == 80 and item.text.startswith("You said")
-    await store.mark_sent(item.id)
-    assert await store.pending_outbox(10) == []
-
-
-async def test_news_is_not_sent_to_someone_who_stopped_after_queueing(store: Store) -> None:
-    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
-    person = await store.join(83)
-    await store.set_preferences(person.id, news=True)
-    await store.record_step(
-        participant_id=person.id, brew_id=brew.id, outcome=step(), update_id=None
-    )
-    assert await store.queue_news(await store.add_wesaid(brew.id, "news")) == 1
-    await store.set_preferences(person.id, stopped=True)
-    assert await store.pending_outbox(10) == []
-
-
-async def test_the_plan_keeps_its_order(store: Store) -> None:
-    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
-    first = await store.add_plan_item(brew.id, "the team", "ask people first", "2027-01")
-    second = await store.add_plan_item(brew.id, "co-producers", "check the letters", None)
-    assert await store.plan(brew.id) == [first, second]
-    assert second.due is None
-
-
 async def test_a_post_is_claimed_once(store: Store) -> None:
     assert await store.claim_post("digest", "2026-W47")
     assert not await store.claim_post("digest", "2026-W47")
