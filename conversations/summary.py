@@ -54,7 +54,7 @@ from conversations.reporting import (
 MIN_GROUP = 5
 THEMES_SHOWN = 5
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
-OTHER = "other"
+OTHER = "other"  # the bucket for small groups: self-descriptions and themes alike
 
 
 class ThemeLike(Protocol):
@@ -375,9 +375,6 @@ def group_themes(
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown))
 
 
-OTHER_THEME = "other"
-
-
 def answer_themes(
     answers: Sequence[FreeText], *, find: ThemeFinder | None = None, min_group: int = MIN_GROUP
 ) -> tuple[str, ...]:
@@ -387,7 +384,7 @@ def answer_themes(
     an empty answer gets "". With too few people overall, every answer is "other".
     """
     kept = [i for i, a in enumerate(answers) if clean(a.text)]
-    labels = ["" if not clean(a.text) else OTHER_THEME for a in answers]
+    labels = ["" if not clean(a.text) else OTHER for a in answers]
     themes = _run_finder([answers[i] for i in kept], find, min_group)
     if themes is None:
         return tuple(labels)
