@@ -124,3 +124,14 @@ async def test_menus_are_set_for_private_chats(brewbot: Running) -> None:
     assert private and {"help", "stop", "forget"} <= {
         c["command"] for c in private[-1].params["commands"]
     }
+
+
+async def test_a_double_tap_on_a_confirm_button_is_answered_kindly(brewbot: Running) -> None:
+    await _joined(brewbot)
+    await brewbot.send(ANNE, "/forget")
+    asked = brewbot.message_with_button(ANNE, "No, keep it")
+    brewbot.standin.press_label(ANNE, asked, "No, keep it")
+    brewbot.standin.press_label(ANNE, asked, "No, keep it")  # before the first is handled
+    await brewbot.standin.wait_idle()
+    said = brewbot.texts(ANNE)[-2:]
+    assert said == [brewbot.services.text("forget_kept")] * 2  # no "something went wrong"

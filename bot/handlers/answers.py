@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
 from bot.journey import advance, forget_buttons, send_help
 from bot.services import Services, services
 from conversations.model import AnswerText, Choose, Resume, Skip
@@ -39,18 +37,14 @@ async def typed_answer(update: Update, context: Context) -> None:
 
 async def pressed(update: Update, context: Context) -> None:
     """Pass a question's button to the engine, for the brew the button belongs to."""
-    query = update.callback_query
-    if query is None:
-        return
     found = services(context)
-    action = found.buttons.unpack(query.data)
-    assert isinstance(action, PromptAction)  # the handler's pattern admits nothing else
+    query, action = pressed_action(update, context, PromptAction)
     participant = await known_participant(update, context)
     brew = await found.store.brew(action.brew_id)
     progress = await found.store.progress(participant.id, brew.id) if participant and brew else None
     if participant is None or brew is None or progress is None:
         await query.answer(found.text("stale_button"))
-        await _drop_keyboard(query, None)
+        await drop_buttons(query)
         return
     await query.answer()
     if isinstance(action.event, Resume) and participant.stopped:
@@ -58,7 +52,7 @@ async def pressed(update: Update, context: Context) -> None:
     forget_buttons(context, query)
     outcome = await advance(update, context, participant, brew, action.event)
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
-    await _drop_keyboard(query, f"✓ {_label(query)}" if answered else None)
+    await drop_buttons(query, found.text("chosen", label=_label(query)) if answered else None)
 
 
 def _label(query: CallbackQuery) -> str:
@@ -69,18 +63,6 @@ def _label(query: CallbackQuery) -> str:
             if button.callback_data == query.data:
                 return str(button.text)
     return ""
-
-
-async def _drop_keyboard(query: CallbackQuery, note: str | None) -> None:
-    """Remove the pressed message's buttons; add what was chosen under its text."""
-    message = query.message
-    if not isinstance(message, Message) or not message.reply_markup:
-        return
-    with contextlib.suppress(BadRequest):  # gone already, or too old to edit
-        if note and message.text:
-            await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=None)
-        else:
-            await query.edit_message_reply_markup(reply_markup=None)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
+from bot.callbacks import Action
 from bot.services import services
 from storage.records import Participant
 
 Context = CallbackContext[Any, Any, Any, Any]
+A = TypeVar("A", bound=Action)
 
 
 async def say(
@@ -28,3 +32,24 @@ async def known_participant(update: Update, context: Context) -> Participant | N
     if chat is None:
         return None
     return await services(context).store.participant_by_chat(chat.id)
+
+
+def pressed_action(update: Update, context: Context, kind: type[A]) -> tuple[CallbackQuery, A]:
+    """Return the pressed button's query and action (its handler's pattern admits only kind)."""
+    query = update.callback_query
+    action = services(context).buttons.unpack(query.data if query else None)
+    if query is None or not isinstance(action, kind):
+        raise TypeError(f"a {kind.__name__} handler was given another update")
+    return query, action
+
+
+async def drop_buttons(query: CallbackQuery, note: str | None = None) -> None:
+    """Take the pressed message's buttons away, adding a note under its text if given."""
+    message = query.message
+    if not isinstance(message, Message) or not message.reply_markup:
+        return
+    with contextlib.suppress(BadRequest):  # gone already, tapped twice, or too old to edit
+        if note and message.text:
+            await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
 from bot.journey import advance
 from bot.services import Services, services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
@@ -75,19 +75,13 @@ async def easy(update: Update, context: Context) -> None:
 
 async def news_choice(update: Update, context: Context) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
-    query = update.callback_query
-    if query is None:
-        return
-    found = services(context)
-    action = found.buttons.unpack(query.data)
-    assert isinstance(action, NewsAction)
+    query, action = pressed_action(update, context, NewsAction)
     await query.answer()
+    await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:
-        await query.edit_message_reply_markup(reply_markup=None)
         return
-    await found.store.set_preferences(participant.id, news=action.wanted)
-    await query.edit_message_reply_markup(reply_markup=None)
+    await services(context).store.set_preferences(participant.id, news=action.wanted)
     await say(update, context, "news_on" if action.wanted else "news_off", easy=participant.easy)
 
 

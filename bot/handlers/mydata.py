@@ -9,7 +9,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
 from bot.replies import action_keyboard
 from bot.services import Services, services
 
@@ -59,14 +59,10 @@ async def forget(update: Update, context: Context) -> None:
 
 async def forget_confirmed(update: Update, context: Context) -> None:
     """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
-    query = update.callback_query
-    if query is None:
-        return
     found = services(context)
-    action = found.buttons.unpack(query.data)
-    assert isinstance(action, ForgetAction)
+    query, action = pressed_action(update, context, ForgetAction)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:
         await say(update, context, "forget_nothing")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import Context, drop_buttons, known_participant, say
 from bot.services import Services, services
 
 # What a non-text message is called in the reply ("I haven't kept your photo").
@@ -66,9 +64,7 @@ async def stale_button(update: Update, context: Context) -> None:
     if query is None:
         return
     await query.answer(services(context).text("stale_button"))
-    if isinstance(query.message, Message) and query.message.reply_markup:
-        with contextlib.suppress(BadRequest):  # gone already, or too old to edit
-            await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
