@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 
+from bot.jobs.nudges import apply_retention
 from conversations.model import Status
 from tests.running import Running
 
@@ -92,6 +94,23 @@ async def test_mydata_shows_everything_kept_readably_and_as_a_file(brewbot: Runn
     data = json.loads(next(iter(document.files.values())).data)
     assert any(a["text"] == "Seeing my friends at the lunch club." for a in data["answers"])
     brewbot.standin.assert_no_problems()
+
+
+async def test_mydata_says_when_old_words_were_deleted_and_how_long_they_are_kept(
+    brewbot: Running,
+) -> None:
+    await _joined(brewbot)
+    await brewbot.tap(ANNE, "Skip")
+    await brewbot.tap(ANNE, "Yes")
+    await brewbot.send(ANNE, "My neighbour checks on me.")
+    brewbot.clock.advance(timedelta(days=brewbot.settings.retention_days + 1))
+    await brewbot.run_job(apply_retention)
+    await brewbot.send(ANNE, "/mydata")
+    shown = "\n".join(brewbot.texts(ANNE)[-3:])
+    assert "My neighbour checks on me." not in shown
+    cleared = brewbot.services.text("mydata_cleared", days=brewbot.settings.retention_days)
+    assert cleared in shown
+    assert "Reminders: on" not in shown and "reminders on" in shown  # the settings line
 
 
 async def test_forget_asks_first_and_then_deletes_everything(brewbot: Running) -> None:

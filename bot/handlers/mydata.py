@@ -76,46 +76,55 @@ async def forget_confirmed(update: Update, context: Context) -> None:
 async def _readable(found: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
     """Turn the export into short lines a person can read on a phone."""
     prefs = kept.get("preferences", {})
-    on_off = {True: "on", False: "off"}
+
+    def on_off(key: str) -> str:
+        return found.text("mydata_on" if prefs.get(key) else "mydata_off", easy=easy)
+
     lines = [
         found.text("mydata_intro", easy=easy),
         found.text(
             "mydata_settings",
             easy=easy,
-            easy_words=on_off[bool(prefs.get("easy_read"))],
-            nudges=on_off[bool(prefs.get("nudges"))],
-            news=on_off[bool(prefs.get("news"))],
-            messages="stopped" if prefs.get("stopped") else "on",
-            described=_described(found, kept.get("self_description")),
+            easy_words=on_off("easy_read"),
+            nudges=on_off("nudges"),
+            news=on_off("news"),
+            messages=found.text("mydata_stopped" if prefs.get("stopped") else "mydata_on"),
+            described=_described(found, kept.get("self_description"), easy=easy),
         ),
     ]
-    answers = kept.get("answers", [])
     for entry in kept.get("brews", []):
-        brew = await found.store.brew(int(entry["brew_id"]))
-        pack = found.packs.get(brew.pack_id) if brew else None
-        date = str(entry.get("opened_at", ""))[:10]
-        lines.append("")
-        lines.append(found.text("mydata_brew", easy=easy, theme=entry["theme"], date=date))
-        mine = [a for a in answers if a["brew_id"] == entry["brew_id"]]
-        for answer in mine:
-            prompt = pack.prompt(str(answer["prompt_id"])) if pack else None
-            question = (
-                prompt.text.replace("{theme}", str(entry["theme"]))
-                if prompt
-                else answer["prompt_id"]
-            )
-            given = (
-                answer.get("stage_words") or answer.get("text") or "(words cleared after a year)"
-            )
-            lines.append(found.text("mydata_answer", question=question, answer=given))
-        if not mine:
-            lines.append(found.text("mydata_no_answers", easy=easy))
+        mine = [a for a in kept.get("answers", []) if a["brew_id"] == entry["brew_id"]]
+        lines += ["", *await _brew_lines(found, entry, mine, easy=easy)]
     return lines
 
 
-def _described(found: Services, option_id: object) -> str:
+async def _brew_lines(
+    found: Services, entry: dict[str, Any], answers: list[dict[str, Any]], *, easy: bool
+) -> list[str]:
+    """Name one brew, then each kept answer beside its question."""
+    brew = await found.store.brew(int(entry["brew_id"]))
+    pack = found.packs.get(brew.pack_id) if brew else None
+    date = str(entry.get("opened_at", ""))[:10]
+    lines = [found.text("mydata_brew", easy=easy, theme=entry["theme"], date=date)]
+    cleared = found.text("mydata_cleared", easy=easy, days=found.settings.retention_days)
+    for answer in answers:
+        prompt = pack.prompt(str(answer["prompt_id"])) if pack else None
+        if prompt is None:
+            question = str(answer["prompt_id"])
+        else:
+            words = prompt.easy if easy and prompt.easy else prompt.text
+            question = words.replace("{theme}", str(entry["theme"]))
+        given = answer.get("stage_words") or answer.get("text") or cleared
+        lines.append(found.text("mydata_answer", question=question, answer=given))
+    if not answers:
+        lines.append(found.text("mydata_no_answers", easy=easy))
+    return lines
+
+
+def _described(found: Services, option_id: object, *, easy: bool) -> str:
+    """Return the words of the option a person chose to describe themselves."""
     if not option_id:
-        return "not given"
+        return found.text("mydata_not_given", easy=easy)
     for pack in found.packs.values():
         for prompt in pack.prompts:
             for option in prompt.options:
