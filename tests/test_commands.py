@@ -154,3 +154,13 @@ async def test_a_double_tap_on_a_confirm_button_is_answered_kindly(brewbot: Runn
     await brewbot.standin.wait_idle()
     said = brewbot.texts(ANNE)[-2:]
     assert said == [brewbot.services.text("forget_kept")] * 2  # no "something went wrong"
+
+
+async def test_stop_then_text_says_why_it_was_not_kept_and_how_to_come_back(
+    brewbot: Running,
+) -> None:
+    await _joined(brewbot)
+    await brewbot.send(ANNE, "/stop")
+    assert brewbot.last(ANNE) == brewbot.services.text("stopped")
+    await brewbot.send(ANNE, "hello?")
+    assert brewbot.last(ANNE) == brewbot.services.text("stopped_not_kept")

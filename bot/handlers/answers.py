@@ -13,6 +13,7 @@ from bot.journey import advance, forget_buttons, send_help
 from bot.services import Services, services
 from conversations.model import AnswerText, Choose, Resume, Skip
 from conversations.safeguarding import suggests_risk
+from storage.records import Participant
 
 # Telegram caps a message at 4,096 characters; keep a little more in case of entities.
 MAX_ANSWER_CHARS = 4096
@@ -27,12 +28,22 @@ async def typed_answer(update: Update, context: Context) -> None:
     participant = await known_participant(update, context)
     latest = await services(context).store.latest_progress(participant.id) if participant else None
     if participant is None or latest is None or participant.stopped:
-        await say(update, context, "not_in_a_brew")
-        if suggests_risk(text):
-            await send_help(context, message.chat_id, easy=False, kept=False)
+        await _not_kept(update, context, participant, text)
         return
     brew, _ = latest
     await advance(update, context, participant, brew, AnswerText(text))
+
+
+async def _not_kept(
+    update: Update, context: Context, participant: Participant | None, text: str
+) -> None:
+    """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
+    easy = bool(participant and participant.easy)
+    stopped = bool(participant and participant.stopped)
+    await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
+    chat = update.effective_chat
+    if chat is not None and suggests_risk(text):
+        await send_help(context, chat.id, easy=easy, kept=False)
 
 
 async def pressed(update: Update, context: Context) -> None:

@@ -49,14 +49,14 @@ async def stop(update: Update, context: Context) -> None:
     found = services(context)
     participant = await known_participant(update, context)
     if participant is None:
-        await say(update, context, "stopped_all")
+        await say(update, context, "stopped")
         return
     participant = await found.store.set_preferences(participant.id, stopped=True)
     latest = await found.store.latest_progress(participant.id)
     if latest is not None and latest[1].status in (Status.ACTIVE, Status.PAUSED):
         await advance(update, context, participant, latest[0], Stop())
     else:
-        await say(update, context, "stopped_all", easy=participant.easy)
+        await say(update, context, "stopped", easy=participant.easy)
 
 
 async def easy(update: Update, context: Context) -> None:
