@@ -1,16 +1,23 @@
-"""Helpers for facilitator tests: commands and taps in a group, and people who finish a pack."""
+"""Helpers for facilitator tests: commands, replies and taps in a group, and people who
+take part in a brew (through the whole pack on their phones, or straight through the store)."""
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import segno
 from PIL import Image
 
+from bot.facilitators.reports import brew_summary, post_summary
 from bot.standin import Call, StandIn
+from bot.standin.inject import command_entities
 from bot.standin.records import SEND_METHODS
+from conversations.model import Answer, Kind, Outcome, Principle, Progress, Stage, Status
+from storage.records import Brew
 from tests.running import FACILITATORS, Running
 
 ADMIN = 880001
@@ -21,15 +28,46 @@ LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 STAGES = ("stage_getting_there", "stage_basics", "stage_not_yet", "stage_doing_well")
 
 
+def _admins(brewbot: Running) -> None:
+    """Make ADMIN the facilitators' group admin, unless a test chose its own."""
+    group = brewbot.standin.world.chats.get(FACILITATORS)
+    if group is None or not group.admins:
+        brewbot.standin.set_admins(FACILITATORS, [ADMIN])
+
+
 async def in_group(
     brewbot: Running, text: str, *, user: int = ADMIN, chat_id: int = FACILITATORS
 ) -> None:
     """Someone sends a command in a group; wait until brewbot has handled it."""
-    group = brewbot.standin.world.chats.get(FACILITATORS)
-    if group is None or not group.admins:
-        brewbot.standin.set_admins(FACILITATORS, [ADMIN])
+    _admins(brewbot)
     brewbot.standin.command(user, text, chat_id=chat_id)
     await brewbot.standin.wait_idle()
+
+
+async def reply_in_group(
+    brewbot: Running,
+    text: str,
+    reply_to: int,
+    *,
+    user: int = ADMIN,
+    chat_id: int = FACILITATORS,
+    wait: bool = True,
+) -> None:
+    """Someone sends a command in a group as a reply to one of its messages (and, unless
+    told not to, waits until brewbot is idle again)."""
+    _admins(brewbot)
+    world = brewbot.standin.world
+    state = world.group_chat(chat_id)
+    state.members.add(user)
+    target = world.message(chat_id, reply_to)
+    assert target is not None, f"no message {reply_to} in {chat_id}"
+    quoted = {k: v for k, v in target.items() if k != "reply_to_message"}
+    message = world.new_message(
+        state, world.user(user), text=text, entities=command_entities(text), reply_to_message=quoted
+    )
+    brewbot.standin.updates.push("message", copy.deepcopy(message))
+    if wait:
+        await brewbot.standin.wait_idle()
 
 
 async def tap_in_group(
@@ -41,18 +79,32 @@ async def tap_in_group(
 
 
 def group_calls(brewbot: Running, chat_id: int = FACILITATORS) -> list[Call]:
-    """Every successful message, photo, document or poll brewbot sent to a group."""
+    """Every message, photo, document or poll brewbot got into a group, oldest first."""
     return [c for c in brewbot.standin.sent_to(chat_id) if c.method in SEND_METHODS]
 
 
 def group_texts(brewbot: Running, chat_id: int = FACILITATORS) -> list[str]:
-    """The plain text or caption of each of those, oldest first."""
+    """The plain text or caption of each of those."""
     return [c.text for c in group_calls(brewbot, chat_id) if c.text is not None]
 
 
-def since(calls: list[Call], mark: int) -> list[Call]:
-    """The calls after the first ``mark`` of them."""
-    return calls[mark:]
+def last_in_group(brewbot: Running, chat_id: int = FACILITATORS) -> str:
+    """The newest text brewbot sent to a group."""
+    texts = group_texts(brewbot, chat_id)
+    assert texts, "brewbot has said nothing in the group"
+    return texts[-1]
+
+
+def shown_now(brewbot: Running, message_id: int, chat_id: int = FACILITATORS) -> dict[str, Any]:
+    """A message as the group sees it now, after any edits."""
+    found = brewbot.standin.message(chat_id, message_id)
+    assert found is not None
+    return found
+
+
+def news_to(brewbot: Running, chat: int) -> list[str]:
+    """The "we said, we did" news a person got, as they see it."""
+    return [t for t in brewbot.texts(chat) if t.startswith(("News from", "News about"))]
 
 
 def answers_for(person: int, prompts: int) -> list[str]:
@@ -143,3 +195,53 @@ def qr_text_matches(png: bytes, text: str) -> bool:
         if tuple(tuple(bool(m) for m in row) for row in symbol.matrix) == grid:
             return True
     return False
+
+
+async def took_part(
+    brewbot: Running,
+    brew: Brew,
+    chats: Sequence[int],
+    *,
+    news: bool = True,
+    words: Sequence[str] = (),
+    prompt: str = "what_matters",
+    stage: Stage | None = Stage.GETTING_THERE,
+    consent: bool = True,
+    concern: bool = False,
+) -> list[str]:
+    """People answer a brew (a stage and, if given, typed words each); return their ids."""
+    store = brewbot.services.store
+    ids = []
+    for i, chat in enumerate(chats):
+        brewbot.standin.world.private_chat(chat)  # they have talked to brewbot, so it can reply
+        person = await store.join(chat)
+        answers = []
+        if stage is not None:
+            answers.append(Answer("assets_stage", Principle.ASSETS, Kind.STAGE, stage=stage))
+        if words:
+            said = words[i % len(words)]
+            answers.append(Answer(prompt, Principle.THEME, Kind.TEXT, text=said))
+        outcome = Outcome(
+            progress=Progress(brew.pack_id, status=Status.FINISHED),
+            answers=tuple(answers),
+            quote_consent=consent,
+            concern=concern,
+        )
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=outcome, update_id=None
+        )
+        if news:
+            await store.set_preferences(person.id, news=True)
+        ids.append(person.id)
+    return ids
+
+
+async def post_brew_summary(brewbot: Running, brew: Brew) -> int:
+    """Post a brew's summary to the group as /summary does; return its first message's id."""
+    _admins(brewbot)
+    before = len(group_calls(brewbot))
+    summary = await brew_summary(brewbot.services, brew)
+    await post_summary(brewbot.app.bot, FACILITATORS, summary)
+    await brewbot.standin.wait_idle()
+    first = group_calls(brewbot)[before]
+    return int(first.result["message_id"])

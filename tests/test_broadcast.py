@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.jobs.broadcast import send_news
 from bot.standin.faults import FaultPlan
-from tests.followup_support import news_to, post_brew_summary, reply_in_group, took_part
+from tests.facilitator_support import news_to, post_brew_summary, reply_in_group, took_part
 from tests.running import Running
 
 MANY = range(874001, 874091)  # 90 people: more than Telegram takes in one second

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.digest import week_key as key_of
 from conversations.digest import week_start, week_words
-from tests.followup_support import group_calls, group_texts, in_group, last_in_group, took_part
+from tests.facilitator_support import group_calls, group_texts, in_group, last_in_group, took_part
 from tests.running import FACILITATORS, Running
 
 WORDS = (

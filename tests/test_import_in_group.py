@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.facilitator_support import ADMIN, MEMBER
 from tests.running import FACILITATORS, Running
 
-ADMIN = 8001
-MEMBER = 8002
 PAPER = b"answer,may_quote\nA lift that works\n\nSomeone who rings back,yes\n"
 
 

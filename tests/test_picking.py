@@ -8,7 +8,7 @@ from telegram import Message
 
 from bot.facilitators.picking import brew_in_headline, command_words
 from storage.records import Brew
-from tests.followup_support import (
+from tests.facilitator_support import (
     ADMIN,
     last_in_group,
     news_to,

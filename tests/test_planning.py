@@ -16,7 +16,7 @@ from bot.standin import Call
 from conversations.reporting import tg_len
 from conversations.summary import Idea
 from storage.records import Brew
-from tests.followup_support import (
+from tests.facilitator_support import (
     ADMIN,
     group_calls,
     in_group,

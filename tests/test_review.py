@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.facilitators.reports import brew_results, brew_summary
 from storage.records import Brew
-from tests.followup_support import (
+from tests.facilitator_support import (
     ADMIN,
     MEMBER,
     in_group,

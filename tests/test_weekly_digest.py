@@ -19,7 +19,7 @@ from bot.jobs.digest import (
 )
 from bot.settings import Settings
 from bot.standin.faults import FaultPlan
-from tests.followup_support import group_calls, group_texts, took_part
+from tests.facilitator_support import group_calls, group_texts, took_part
 from tests.running import FACILITATORS, Running
 
 DIGEST_CHAT = -100555

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.followup_support import (
+from tests.facilitator_support import (
     ADMIN,
     MEMBER,
     group_texts,
