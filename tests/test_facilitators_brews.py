@@ -25,14 +25,6 @@ from tests.running import FACILITATORS, Running
 
 ANNE = 880101
 PEOPLE = [880201 + n for n in range(5)]
-COMMANDS = (
-    "/newbrew what makes a good review",
-    "/brews",
-    "/close",
-    "/summary",
-    "/export",
-    "/help_facilitators",
-)
 HOSTILE_THEME = '<b>x</b><script>alert("hi")</script> & ‮שלום‬ 🫖'
 
 
@@ -327,39 +319,6 @@ async def test_a_group_whose_menu_cannot_be_set_does_not_stop_the_others(
         (STRANGERS, False),
         (FACILITATORS, True),
     ]
-
-
-# ------------------------------------------------------------------ who may use them
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-async def test_a_member_who_is_not_an_admin_is_refused_politely(
-    brewbot: Running, command: str
-) -> None:
-    brew = await brewbot.new_brew("staying connected")
-    await in_group(brewbot, command, user=MEMBER)
-    assert group_texts(brewbot) == [brewbot.services.text("facilitator_refused")]
-    assert [b.id for b in await brewbot.services.store.open_brews(FACILITATORS)] == [brew.id]
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-async def test_an_unknown_group_is_told_once_and_left(brewbot: Running, command: str) -> None:
-    brewbot.standin.set_admins(STRANGERS, [ADMIN])
-    await in_group(brewbot, command, chat_id=STRANGERS)
-    said = group_texts(brewbot, STRANGERS)
-    assert said == [brewbot.services.text("group_not_registered")]
-    assert [c.chat_id for c in brewbot.standin.calls_to("leaveChat")] == [STRANGERS]
-    await in_group(brewbot, command, chat_id=STRANGERS)  # it has left: nothing more is said
-    assert len(group_texts(brewbot, STRANGERS)) == 1
-    assert await brewbot.services.store.open_brews(STRANGERS) == []
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-async def test_a_private_chat_hears_where_the_command_works(brewbot: Running, command: str) -> None:
-    await brewbot.send(ANNE, command)
-    assert brewbot.last(ANNE) == brewbot.services.text("facilitator_private")
-    assert await brewbot.services.store.open_brews(FACILITATORS) == []
-    assert await brewbot.services.store.participant_by_chat(ANNE) is None
 
 
 async def test_a_finished_journey_counts_as_finished(brewbot: Running) -> None:

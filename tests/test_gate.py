@@ -1,4 +1,6 @@
-"""Which groups brewbot stays in, and who may run facilitator commands."""
+"""Which groups brewbot stays in, and who may run facilitator commands: a registered
+group's admins only; others get a kind no, an unregistered group is left, and a private
+chat is told where the commands work."""
 
 from __future__ import annotations
 
@@ -8,11 +10,25 @@ from pathlib import Path
 import pytest
 
 from bot.standin import StandIn
+from tests.facilitator_support import ADMIN, MEMBER, STRANGERS, group_texts, in_group
 from tests.running import FACILITATORS, Running
 
 DIGEST = -1009999999999
-STRANGERS = -1008888888888
-ADMIN = 9001
+PERSON = 880010
+COMMANDS = (
+    "/newbrew what makes a good review",
+    "/brews",
+    "/close",
+    "/summary",
+    "/export",
+    "/help_facilitators",
+    "/digest",
+    "/wesaid We fixed the lift.",
+    "/prioritise",
+    "/plan",
+    "/review",
+    "/import",
+)
 
 
 @pytest.fixture
@@ -49,3 +65,38 @@ async def test_a_registered_group_is_greeted(brewbot: Running) -> None:
     brewbot.standin.bot_added_to_group(FACILITATORS, ADMIN)
     await brewbot.standin.wait_idle()
     assert "/newbrew" in (brewbot.standin.last_text(FACILITATORS) or "")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+async def test_a_member_who_is_not_an_admin_is_kindly_refused(
+    brewbot: Running, command: str
+) -> None:
+    brew = await brewbot.new_brew("staying connected")
+    await in_group(brewbot, command, user=MEMBER)
+    assert group_texts(brewbot) == [brewbot.services.text("facilitator_refused")]
+    assert [b.id for b in await brewbot.services.store.open_brews(FACILITATORS)] == [brew.id]
+    assert brewbot.standin.calls_to("sendPoll") == []
+    brewbot.standin.assert_no_problems()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+async def test_an_unknown_group_is_told_once_and_left(brewbot: Running, command: str) -> None:
+    brewbot.standin.set_admins(STRANGERS, [ADMIN])
+    await in_group(brewbot, command, chat_id=STRANGERS)
+    said = group_texts(brewbot, STRANGERS)
+    assert said == [brewbot.services.text("group_not_registered")]
+    assert brewbot.standin.world.chats[STRANGERS].bot_status == "left"
+    assert [c.chat_id for c in brewbot.standin.calls_to("leaveChat")] == [STRANGERS]
+    await in_group(brewbot, command, chat_id=STRANGERS)  # it has left: nothing more is said
+    assert len(group_texts(brewbot, STRANGERS)) == 1
+    assert await brewbot.services.store.open_brews(STRANGERS) == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+async def test_a_private_chat_is_told_where_the_command_works(
+    brewbot: Running, command: str
+) -> None:
+    await brewbot.send(PERSON, command)
+    assert brewbot.last(PERSON) == brewbot.services.text("facilitator_private")
+    assert await brewbot.services.store.open_brews(FACILITATORS) == []
+    assert await brewbot.services.store.participant_by_chat(PERSON) is None
