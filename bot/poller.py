@@ -15,12 +15,22 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+# Telegram answers 409 while another process polls with the same token (say, the old
+# brewbot during a restart): wait for it to go rather than stop.
+CONFLICT = "Another program is fetching this bot's updates; is brewbot running twice?"
 
 
 class Poller:
@@ -45,10 +55,11 @@ class Poller:
                 continue
             except (InvalidToken, Forbidden):
                 raise
-            except NetworkError as exc:
+            except (Conflict, NetworkError) as exc:
                 failures += 1
                 delay = min(MAX_BACKOFF, 0.5 * 2**failures)
-                log.warning("Telegram could not be reached (%s); trying again in %.0fs", exc, delay)
+                why = CONFLICT if isinstance(exc, Conflict) else "Telegram could not be reached"
+                log.warning("%s (%s); trying again in %.0fs", why, exc, delay)
                 await _sleep(stop, delay)
                 continue
             failures = 0

@@ -88,3 +88,10 @@ async def test_sending_to_a_person_is_paced(brewbot: Running) -> None:
     # About one a second, with a burst of three: never more than 4 in any 1.5 seconds.
     assert brewbot.standin.max_rate(DEV, 1.5) <= 4
     assert len(brewbot.standin.send_times(DEV)) >= 10
+
+
+async def test_a_409_from_another_poller_is_waited_out(brewbot: Running) -> None:
+    await _at_first_text_question(brewbot)
+    brewbot.standin.fail_next("getUpdates", status=409, times=2)
+    await brewbot.send(DEV, "Lifts that work.")
+    await brewbot.standin.wait_for(lambda: _texts(brewbot) == ["Lifts that work."])
