@@ -141,9 +141,7 @@ class _Chat:
             line = self.read()
             if line is None:
                 print()
-                print(
-                    f"{BOT}That's all for now. Your place is kept, and nothing else will be sent."
-                )
+                print(BOT + END_OF_INPUT)
                 return
             self.send(self.event_for(line))
 
