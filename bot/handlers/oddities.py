@@ -10,16 +10,16 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.handlers.common import Context, drop_buttons, known_participant, say
 from bot.services import Services, services
 
-# What a non-text message is called in the reply ("I haven't kept your photo").
+# Which text names a non-text message in the reply ("I haven't kept your photo").
 _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
-    (filters.PHOTO, "photo"),
-    (filters.VOICE, "voice note"),
-    (filters.AUDIO, "recording"),
-    (filters.VIDEO | filters.VIDEO_NOTE, "video"),
-    (filters.ANIMATION, "GIF"),
-    (filters.Document.ALL, "file"),
-    (filters.LOCATION | filters.VENUE, "location"),
-    (filters.POLL, "poll"),
+    (filters.PHOTO, "what_photo"),
+    (filters.VOICE, "what_voice"),
+    (filters.AUDIO, "what_audio"),
+    (filters.VIDEO | filters.VIDEO_NOTE, "what_video"),
+    (filters.ANIMATION, "what_gif"),
+    (filters.Document.ALL, "what_file"),
+    (filters.LOCATION | filters.VENUE, "what_location"),
+    (filters.POLL, "what_poll"),
 )
 
 
@@ -31,14 +31,11 @@ async def sticker(update: Update, context: Context) -> None:
 
 async def media(update: Update, context: Context) -> None:
     """Say honestly that photos, voice notes and files are not kept."""
-    message = update.effective_message
-    what = "message"
-    for media_filter, name in _MEDIA:
-        if message is not None and media_filter.check_update(update):
-            what = name
-            break
+    key = next((k for media_filter, k in _MEDIA if media_filter.check_update(update)), "what_other")
     participant = await known_participant(update, context)
-    await say(update, context, "media", easy=bool(participant and participant.easy), what=what)
+    easy = bool(participant and participant.easy)
+    what = services(context).text(key, easy=easy)
+    await say(update, context, "media", easy=easy, what=what)
 
 
 async def contact(update: Update, context: Context) -> None:
