@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.facilitators.export import COLUMNS, answer_row, answers_csv, guard
+from bot.facilitators.picking import RECENT
 from conversations.model import Kind, Principle, Rag, Stage
 from storage.records import StoredAnswer
 from tests.facilitator_support import finish_pack, group_calls, group_texts, in_group, tap_in_group
@@ -180,7 +181,7 @@ async def test_export_with_too_few_people_sends_no_answers(brewbot: Running) -> 
 
 async def test_export_asks_which_brew_when_there_are_several(brewbot: Running) -> None:
     await in_group(brewbot, "/export")
-    assert "no brew to export" in group_texts(brewbot)[-1]
+    assert group_texts(brewbot)[-1] == brewbot.services.text("no_brews", days=RECENT.days)
     first = await brewbot.new_brew("getting help at home")
     await brewbot.new_brew("staying connected")
     await brewbot.services.store.close_brew(first.id)

@@ -6,6 +6,7 @@ import pytest
 from telegram import Bot
 
 from bot.facilitators.brews import set_menus
+from bot.facilitators.picking import RECENT
 from bot.standin import StandIn
 from conversations.model import Status
 from conversations.summary import too_few
@@ -215,7 +216,7 @@ async def test_a_closing_tap_twice_closes_and_summarises_once(brewbot: Running) 
 
 async def test_summary_of_the_only_brew_is_posted_straight_away(brewbot: Running) -> None:
     await in_group(brewbot, "/summary")
-    assert "no brew to sum up" in group_texts(brewbot)[-1]
+    assert group_texts(brewbot)[-1] == brewbot.services.text("no_brews", days=RECENT.days)
     await brewbot.new_brew("getting help at home")
     await in_group(brewbot, "/summary")
     assert "getting help at home" in group_texts(brewbot)[-1]

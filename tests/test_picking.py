@@ -66,7 +66,7 @@ async def test_a_reply_to_anything_else_asks_which_brew(brewbot: Running) -> Non
     await brewbot.standin.wait_idle()
     (theirs,) = brewbot.standin.messages_in(FACILITATORS)
     await reply_in_group(brewbot, "/wesaid We did it.", int(theirs["message_id"]))
-    assert last_in_group(brewbot) == brewbot.services.text("pick_wesaid")
+    assert last_in_group(brewbot) == brewbot.services.text("pick_brew")
 
 
 async def test_the_words_after_a_command_are_kept_as_typed(brewbot: Running) -> None:

@@ -111,7 +111,7 @@ async def test_ideas_become_a_poll_people_can_pick_two_or_three_in(brewbot: Runn
 async def test_prioritise_asks_which_brew_when_it_is_not_a_reply(brewbot: Running) -> None:
     await _brew_with_ideas(brewbot)
     await in_group(brewbot, "/prioritise")
-    assert last_in_group(brewbot) == brewbot.services.text("pick_prioritise")
+    assert last_in_group(brewbot) == brewbot.services.text("pick_brew")
     await tap_in_group(brewbot, "what makes a good review")
     assert len(_polls(brewbot)) == 1
 
@@ -121,7 +121,7 @@ async def test_a_small_brew_keeps_its_ideas_private(brewbot: Running) -> None:
     await reply_in_group(brewbot, "/prioritise", headline)
     assert _polls(brewbot) == []
     expected = brewbot.services.text(
-        "prioritise_not_shared", theme="what makes a good review", min_group=5
+        "export_too_few", theme="what makes a good review", min_group=5
     )
     assert last_in_group(brewbot) == expected
 
@@ -160,7 +160,7 @@ async def test_plan_keeps_who_what_and_when_and_shows_them(brewbot: Running) -> 
 async def test_plan_by_button_is_kept_once_however_often_it_is_tapped(brewbot: Running) -> None:
     brew, _ = await _brew_with_ideas(brewbot, people=5)
     await in_group(brewbot, "/plan the day centre | open on Fridays | March")
-    assert last_in_group(brewbot) == brewbot.services.text("pick_plan")
+    assert last_in_group(brewbot) == brewbot.services.text("pick_brew")
     picker = brewbot.standin.newest_with_button(FACILITATORS, "what makes a good review")
     assert picker is not None
     message = brewbot.standin.message(FACILITATORS, picker) or {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.facilitators.picking import RECENT
 from tests.facilitator_support import (
     ADMIN,
     MEMBER,
@@ -52,7 +53,7 @@ async def test_news_without_a_reply_asks_which_brew_and_a_second_tap_sends_nothi
     await _brew_with_people(brewbot, "choosing my own support")
     other = await brewbot.new_brew("meeting people nearby")
     await in_group(brewbot, f"/wesaid {WORDS}")
-    assert last_in_group(brewbot) == brewbot.services.text("pick_wesaid")
+    assert last_in_group(brewbot) == brewbot.services.text("pick_brew")
     picker = brewbot.standin.newest_with_button(FACILITATORS, "choosing my own support")
     assert picker is not None
     buttons = dict(brewbot.standin.buttons(brewbot.standin.message(FACILITATORS, picker) or {}))
@@ -113,7 +114,7 @@ async def test_wesaid_explains_itself_and_refuses_an_essay(brewbot: Running) -> 
 
 async def test_a_group_with_no_brews_is_told_how_to_start_one(brewbot: Running) -> None:
     await in_group(brewbot, f"/wesaid {WORDS}")
-    assert last_in_group(brewbot) == brewbot.services.text("no_brews")
+    assert last_in_group(brewbot) == brewbot.services.text("no_brews", days=RECENT.days)
 
 
 async def test_only_admins_may_tap_the_brew_buttons(brewbot: Running) -> None:
@@ -124,4 +125,4 @@ async def test_only_admins_may_tap_the_brew_buttons(brewbot: Running) -> None:
     (query,) = brewbot.standin.world.callback_queries.values()
     assert query["answer"]["text"] == brewbot.services.text("press_refused")
     assert all(news_to(brewbot, c) == [] for c in WANT_NEWS)
-    assert group_texts(brewbot)[-1] == brewbot.services.text("pick_wesaid")
+    assert group_texts(brewbot)[-1] == brewbot.services.text("pick_brew")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChatAdministrators, InputFile, Update
@@ -16,15 +16,15 @@ from bot.facilitators import export
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import (
-    RECENT,
     THEME_LIMIT,
+    OnPick,
     offer,
+    offer_brews,
     pick_pattern,
     read_pick,
-    recent_brews,
     theme_words,
 )
-from bot.facilitators.reports import brew_summary, post_summary
+from bot.facilitators.reports import brew_summary, chunks, post_summary
 from bot.handlers.common import Context
 from bot.replies import action_keyboard
 from bot.services import Services, services
@@ -34,7 +34,6 @@ from storage.records import Brew
 log = logging.getLogger(__name__)
 
 DEFAULT_PACK = "over-a-brew"
-CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
 
 FACILITATOR_COMMANDS = (
     BotCommand("newbrew", "Start a brew: /newbrew and a theme"),
@@ -49,9 +48,6 @@ FACILITATOR_COMMANDS = (
     BotCommand("review", "Check held answers"),
     BotCommand("help_facilitators", "What I can do here"),
 )
-
-OnPick = Callable[[Context, int, Brew], Awaitable[None]]
-
 
 # ------------------------------------------------------------------ /newbrew
 
@@ -119,17 +115,6 @@ async def newbrew(update: Update, context: Context) -> None:
 # ------------------------------------------------------------------ /brews
 
 
-def chunks(items: Iterable[str], limit: int = CHUNK) -> list[str]:
-    """Put blocks of text together into as few messages as fit, a blank line between."""
-    messages: list[str] = []
-    for item in items:
-        if messages and len(messages[-1]) + len(item) + 2 <= limit:
-            messages[-1] += "\n\n" + item
-        else:
-            messages.append(item[:limit])
-    return messages
-
-
 async def brew_line(context: Context, brew: Brew) -> str:
     """Describe one open brew: theme, pack, day opened, who took part, and its link."""
     found = services(context)
@@ -177,7 +162,7 @@ async def close(update: Update, context: Context) -> None:
     elif len(brews) == 1:
         await ask_to_close(context, chat.id, brews[0])
     else:
-        await offer(update, context, "close_pick", "close", brews)
+        await offer(update, context, "close", brews)
 
 
 async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
@@ -227,47 +212,16 @@ async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
     await post_summary(context.bot, chat_id, summary)
 
 
-async def for_recent_brew(
-    update: Update, context: Context, *, none: str, pick: str, purpose: str, then: OnPick
-) -> None:
-    """Act on the group's one recent brew, or ask which one when there are several."""
-    found = services(context)
-    chat = update.effective_chat
-    assert chat is not None
-    brews = await recent_brews(found, chat.id)
-    if not brews:
-        days = RECENT.days
-        await context.bot.send_message(chat.id, found.text(none, days=days))
-    elif len(brews) == 1:
-        await then(context, chat.id, brews[0])
-    else:
-        await offer(update, context, pick, purpose, brews)
-
-
 @for_facilitators
 async def summary(update: Update, context: Context) -> None:
-    """Post the summary of a brew that is open or closed lately."""
-    await for_recent_brew(
-        update,
-        context,
-        none="summary_none",
-        pick="summary_pick",
-        purpose="summary",
-        then=post_brew_summary,
-    )
+    """Post the summary of a brew that is open or closed lately (asking which, if several)."""
+    await offer_brews(update, context, "summary", then=post_brew_summary)
 
 
 @for_facilitators
 async def export_answers(update: Update, context: Context) -> None:
-    """Send a brew's answers and report as files."""
-    await for_recent_brew(
-        update,
-        context,
-        none="export_none",
-        pick="export_pick",
-        purpose="export",
-        then=export.send_export,
-    )
+    """Send a brew's answers and report as files (asking which brew, if several)."""
+    await offer_brews(update, context, "export", then=export.send_export)
 
 
 # ------------------------------------------------------------------ buttons, help, menu

@@ -8,7 +8,7 @@ with it, even after a restart.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +28,9 @@ RECENT = timedelta(days=30)  # closed brews stay on the lists this long
 MAX_CHOICES = 20  # a list longer than this is hard to use on a phone
 THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
 _HEADLINES = ("☕ Over a Brew: ", "☕ ")  # how a summary's first line names its brew
+
+# What a command does with the brew chosen for it: (context, chat id, brew).
+OnPick = Callable[[Context, int, Brew], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -90,30 +93,32 @@ async def replied_brew(update: Update, context: Context) -> Brew | None:
     return brew_in_headline(brews, reply.text or reply.caption or "")
 
 
-async def offer(
-    update: Update, context: Context, question: str, purpose: str, brews: Sequence[Brew]
-) -> None:
-    """Ask which brew, with a button per brew, as a reply to the command."""
+async def offer(update: Update, context: Context, purpose: str, brews: Sequence[Brew]) -> None:
+    """Ask which brew, with a button per brew, as a reply to the command (so it shows above)."""
     found = services(context)
     message = update.effective_message
     if message is None:
         return
     rows = [[(choice_label(found, brew), PickAction(purpose, brew.id))] for brew in brews]
     await message.reply_text(
-        found.text(question), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
+        found.text("pick_brew"), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
     )
 
 
-async def offer_brews(update: Update, context: Context, purpose: str, question: str) -> None:
-    """Ask which of the group's recent brews a command is for."""
-    chat = update.effective_chat
-    if chat is None:
+async def offer_brews(
+    update: Update, context: Context, purpose: str, *, then: OnPick | None = None
+) -> None:
+    """Ask which recent brew a command is for; with ``then``, act on the only one straight away."""
+    found, chat, message = services(context), update.effective_chat, update.effective_message
+    if chat is None or message is None:
         return
-    brews = await recent_brews(services(context), chat.id)
-    if not brews and update.effective_message is not None:
-        await update.effective_message.reply_text(services(context).text("no_brews"))
-        return
-    await offer(update, context, question, purpose, brews)
+    brews = await recent_brews(found, chat.id)
+    if not brews:
+        await message.reply_text(found.text("no_brews", days=RECENT.days))
+    elif then is not None and len(brews) == 1:
+        await then(context, chat.id, brews[0])
+    else:
+        await offer(update, context, purpose, brews)
 
 
 def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[object], bool]:

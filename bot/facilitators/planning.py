@@ -20,7 +20,7 @@ from bot.facilitators.picking import (
     replied_brew,
     theme_words,
 )
-from bot.facilitators.reports import brew_summary
+from bot.facilitators.reports import brew_summary, chunks
 from bot.handlers.common import Context
 from bot.services import Services, services
 from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
@@ -89,7 +89,7 @@ async def prioritise(update: Update, context: Context) -> None:
     assert message is not None
     brew = await replied_brew(update, context)
     if brew is None:
-        await offer_brews(update, context, PRIORITISE, "pick_prioritise")
+        await offer_brews(update, context, PRIORITISE)
         return
     await put_to_vote(context, message.chat_id, brew)
 
@@ -101,7 +101,7 @@ async def put_to_vote(context: Context, chat_id: int, brew: Brew) -> None:
     await context.bot.send_chat_action(chat_id, "typing")
     summary = await brew_summary(found, brew)
     if not summary.shared:
-        text = found.text("prioritise_not_shared", theme=theme, min_group=found.settings.min_group)
+        text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return
     options = poll_options(summary.ideas)
@@ -137,8 +137,7 @@ async def plan(update: Update, context: Context) -> None:
             return
     brew = await replied_brew(update, context)
     if brew is None:
-        purpose, question = (PLAN, "pick_plan") if entry else (PLAN_SHOW, "pick_plan_show")
-        await offer_brews(update, context, purpose, question)
+        await offer_brews(update, context, PLAN if entry else PLAN_SHOW)
     elif entry is None:
         await show_plan(context, message.chat_id, brew)
     else:
@@ -178,19 +177,8 @@ async def show_plan(context: Context, chat_id: int, brew: Brew) -> None:
         lines.append(
             found.text("plan_line", number=number, what=item.what, who=item.who, when=when)
         )
-    for text in _messages(lines):
+    for text in chunks(lines):
         await context.bot.send_message(chat_id, text)
-
-
-def _messages(lines: Sequence[str], limit: int = 3500) -> list[str]:
-    """Join lines into as few messages as fit, a blank line between."""
-    found: list[str] = []
-    for line in lines:
-        if found and len(found[-1]) + len(line) + 2 <= limit:
-            found[-1] += "\n\n" + line
-        else:
-            found.append(line)
-    return found
 
 
 # ------------------------------------------------------------------ buttons

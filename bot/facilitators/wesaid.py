@@ -41,7 +41,7 @@ async def wesaid(update: Update, context: Context) -> None:
         return
     brew = await replied_brew(update, context)
     if brew is None:
-        await offer_brews(update, context, PURPOSE, "pick_wesaid")
+        await offer_brews(update, context, PURPOSE)
         return
     await share_news(context, message.chat_id, brew, words, once_key(message))
 
