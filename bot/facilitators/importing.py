@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import Document, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.facilitators.gate import for_facilitators
@@ -18,15 +18,24 @@ from conversations.importing import (
     prompt_for,
     read_answers,
 )
+from storage.records import Brew
 
 CAPTION = r"^/import(@\w+)?(\s|$)"
+
+
+def cannot_take(found: Services, brew: Brew, document: Document) -> str | None:
+    """Say why a file can't be added to this brew before fetching it (too big, no pack), or None."""
+    if (document.file_size or 0) > MAX_BYTES:
+        return found.text("import_too_big", megabytes=MAX_BYTES // (1024 * 1024))
+    if brew.pack_id not in found.packs:
+        return found.text("import_no_pack")
+    return None
 
 
 @for_facilitators
 async def import_file(update: Update, context: Context) -> None:
     """Add the answers in the attached file to the brew named in the caption."""
-    found = services(context)
-    message = update.effective_message
+    found, message = services(context), update.effective_message
     if message is None or message.document is None or message.caption is None:
         return
     words = message.caption.split()
@@ -35,16 +44,13 @@ async def import_file(update: Update, context: Context) -> None:
         await message.reply_text(found.text("import_unknown_code"))
         return
     document = message.document
-    name = document.file_name or "answers.csv"
+    if (refusal := cannot_take(found, brew, document)) is not None:
+        await message.reply_text(refusal)
+        return
     try:
-        if (document.file_size or 0) > MAX_BYTES:
-            raise ImportProblem(f"{name} is bigger than {MAX_BYTES // (1024 * 1024)} MB")
         data = bytes(await (await document.get_file()).download_as_bytearray())
-        imported = read_answers(data, name=name)
-        pack = found.packs.get(brew.pack_id)
-        if pack is None:
-            raise ImportProblem(f"the brew's pack {brew.pack_id!r} is not installed")
-        answers = answers_for(imported, prompt_for(pack, None))
+        imported = read_answers(data, name=document.file_name or "answers.csv")
+        answers = answers_for(imported, prompt_for(found.packs[brew.pack_id], None))
     except ImportProblem as problem:
         await message.reply_text(found.text("import_problem", problem=problem))
         return
