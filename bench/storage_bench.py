@@ -71,7 +71,14 @@ async def _naive_stage_counts(store: Store, brew_id: int) -> list[StageCount]:
 async def _naive_answer_texts(store: Store, brew_id: int) -> list[AnswerText]:
     """Load every answer row into Python and keep the typed ones there."""
     return [
-        AnswerText(a.id, a.prompt_id, a.principle, a.text, a.quote_consent)
+        AnswerText(
+            a.id,
+            f"p:{a.participant_id}" if a.participant_id else f"a:{a.id}",
+            a.prompt_id,
+            a.principle,
+            a.text,
+            a.quote_consent,
+        )
         for a in await store.answers(brew_id)
         if a.kind is Kind.TEXT and a.text is not None and not a.held
     ]
