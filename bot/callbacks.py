@@ -57,6 +57,14 @@ class PickAction:
 
 
 @dataclass(frozen=True)
+class PackAction:
+    """A facilitator switching a new brew to another pack, before anyone has joined."""
+
+    brew_id: int
+    pack_id: str
+
+
+@dataclass(frozen=True)
 class ReviewAction:
     """A facilitator releasing or keeping out a held answer."""
 
@@ -64,7 +72,7 @@ class ReviewAction:
     release: bool
 
 
-Action = PromptAction | ForgetAction | NewsAction | PickAction | ReviewAction
+Action = PromptAction | ForgetAction | NewsAction | PickAction | PackAction | ReviewAction
 
 
 class ButtonCodec:
@@ -134,6 +142,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return ("n", str(brew_id), "1" if wanted else "0")
         case PickAction(purpose, brew_id):
             return _check("k", purpose, str(brew_id))
+        case PackAction(brew_id, pack_id):
+            return _check("b", str(brew_id), pack_id)
         case ReviewAction(answer_id, release):
             return ("v", str(answer_id), "1" if release else "0")
     raise ValueError(f"no button data for {action!r}")
@@ -164,6 +174,8 @@ def _action(parts: list[str]) -> Action:
         return NewsAction(int(args[0]), _flag(args[1]))
     if kind == "k" and len(args) == 2:
         return PickAction(args[0], int(args[1]))
+    if kind == "b" and len(args) == 2:
+        return PackAction(int(args[0]), args[1])
     if kind == "v" and len(args) == 2:
         return ReviewAction(int(args[0]), _flag(args[1]))
     raise ValueError(kind)

@@ -141,6 +141,21 @@ class BrewStore(StoreBase):
         )
         return [rows.brew(row) for row in found]
 
+    async def switch_pack(self, brew_id: int, pack_id: str) -> Brew | None:
+        """Give an open brew another pack, only while nobody has begun it; None if too late."""
+
+        async def work(db: aiosqlite.Connection) -> Brew | None:
+            changed = await run(
+                db,
+                "UPDATE brews SET pack_id = ? WHERE id = ? AND closed_at IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM progress WHERE brew_id = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM answers WHERE brew_id = ?)",
+                (pack_id, brew_id, brew_id, brew_id),
+            )
+            return await _brew(db, brew_id) if changed == 1 else None
+
+        return await self._write(work)
+
     async def close_brew(self, brew_id: int) -> Brew:
         """Close a brew (closing twice keeps the first time)."""
         now = self._stamp()

@@ -20,6 +20,7 @@ from tests.facilitator_support import (
     group_texts,
     in_group,
     qr_text_matches,
+    shown_now,
     tap_in_group,
 )
 from tests.running import FACILITATORS, Running
@@ -70,6 +71,30 @@ async def test_newbrew_uses_the_pack_asked_for(brewbot: Running) -> None:
     await in_group(brewbot, "/newbrew pack=four-principles staying connected")
     assert await _brews(brewbot) == [("staying connected", "four-principles", True)]
     assert "How are we doing?" in group_texts(brewbot)[-1]
+
+
+async def test_the_pack_can_be_chosen_with_a_button_until_someone_joins(brewbot: Running) -> None:
+    await in_group(brewbot, "/newbrew staying connected")
+    invite = group_calls(brewbot)[-1]
+    other = "Use “How are we doing?” instead"
+    assert [label for label, _ in brewbot.standin.buttons(invite)] == [other]
+    await tap_in_group(brewbot, other, user=MEMBER)
+    assert await _brews(brewbot) == [("staying connected", "over-a-brew", True)]
+    await tap_in_group(brewbot, other)
+    assert await _brews(brewbot) == [("staying connected", "four-principles", True)]
+    shown = shown_now(brewbot, invite.result["message_id"])
+    assert "How are we doing?" in shown["caption"]
+    back = [label for label, _ in brewbot.standin.buttons(shown)]
+    assert back == ["Use “Over a brew” instead"]
+
+    found = LINK.search(shown["caption"])
+    assert found is not None
+    await brewbot.send(ANNE, f"/start {found.group(2)}")
+    await tap_in_group(brewbot, back[0])
+    assert await _brews(brewbot) == [("staying connected", "four-principles", True)]
+    refusal = brewbot.standin.calls_to("answerCallbackQuery")[-1]
+    assert refusal.params["text"] == brewbot.services.text("pack_locked")
+    brewbot.standin.assert_no_problems()
 
 
 async def test_newbrew_with_an_unknown_pack_lists_the_packs(brewbot: Running) -> None:

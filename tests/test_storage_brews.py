@@ -60,3 +60,20 @@ async def test_a_brew_closed_exactly_at_the_edge_is_still_recent(
 async def test_an_unknown_group_has_no_closed_brews(clocked: tuple[Store, Clock]) -> None:
     store, _ = clocked
     assert await store.closed_brews(GROUP, within=MONTH) == []
+
+
+async def test_a_pack_can_change_only_before_anyone_begins(clocked: tuple[Store, Clock]) -> None:
+    from conversations.model import Answer, Kind, Principle
+
+    store, _ = clocked
+    fresh = await store.create_brew(theme="t", pack_id="over-a-brew", group_chat_id=GROUP)
+    switched = await store.switch_pack(fresh.id, "four-principles")
+    assert switched is not None and switched.pack_id == "four-principles"
+    imported = await store.create_brew(theme="t", pack_id="over-a-brew", group_chat_id=GROUP)
+    answer = Answer("what_matters", Principle.THEME, Kind.TEXT, text="x")
+    await store.import_answers(brew_id=imported.id, sha256="a" * 64, answers=[answer])
+    assert await store.switch_pack(imported.id, "four-principles") is None
+    closed = await store.create_brew(theme="t", pack_id="over-a-brew", group_chat_id=GROUP)
+    await store.close_brew(closed.id)
+    assert await store.switch_pack(closed.id, "four-principles") is None
+    assert (await store.brew(closed.id)).pack_id == "over-a-brew"  # type: ignore[union-attr]

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChatAdministrators, InputFile, Update
-from telegram.error import TelegramError
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChatAdministrators,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import PickAction
+from bot.callbacks import PackAction, PickAction
 from bot.facilitators import export
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import (
     THEME_LIMIT,
     OnPick,
+    may_press,
     offer,
     offer_brews,
     pick_pattern,
@@ -105,11 +114,56 @@ async def newbrew(update: Update, context: Context) -> None:
     brew = await found.store.create_brew(theme=theme, pack_id=pack_id, group_chat_id=chat.id)
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
-    title = found.packs[pack_id].title
-    caption = found.text("newbrew_open", theme=theme, pack=title, link=link)
+    caption = invite_caption(found, brew, link)
     await context.bot.send_photo(
-        chat.id, InputFile(picture, filename="brew-invite.png"), caption=caption
+        chat.id,
+        InputFile(picture, filename="brew-invite.png"),
+        caption=caption,
+        reply_markup=other_packs(found, brew),
     )
+
+
+def invite_caption(found: Services, brew: Brew, link: str) -> str:
+    """Say the brew is open, which questions it uses, and how to share it."""
+    title = found.packs[brew.pack_id].title
+    return found.text("newbrew_open", theme=brew.theme, pack=title, link=link)
+
+
+def other_packs(found: Services, brew: Brew) -> InlineKeyboardMarkup | None:
+    """Offer the other packs, one button each, for a change of mind before anyone joins."""
+    rows = [
+        [(found.text("button_use_pack", title=pack.title), PackAction(brew.id, pack_id))]
+        for pack_id, pack in sorted(found.packs.items())
+        if pack_id != brew.pack_id
+    ]
+    return action_keyboard(rows, found.buttons) if rows else None
+
+
+async def use_pack(update: Update, context: Context) -> None:
+    """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
+    found, query = services(context), update.callback_query
+    if query is None or not await may_press(update, context):
+        return
+    action = found.buttons.unpack(query.data)
+    assert isinstance(action, PackAction)
+    brew = await found.store.brew(action.brew_id)
+    chat = update.effective_chat
+    if brew is None or chat is None or brew.group_chat_id != chat.id:
+        await query.answer(found.text("not_this_group"), show_alert=True)
+        return
+    switched = None
+    if action.pack_id in found.packs:
+        switched = await found.store.switch_pack(brew.id, action.pack_id)
+    if switched is None:
+        await query.answer(found.text("pack_locked"), show_alert=True)
+        return
+    await query.answer()
+    link = invite_link(context.bot.username, switched.code)
+    with contextlib.suppress(BadRequest):  # a double tap finds it changed already
+        await query.edit_message_caption(
+            caption=invite_caption(found, switched, link),
+            reply_markup=other_packs(found, switched),
+        )
 
 
 # ------------------------------------------------------------------ /brews
@@ -274,3 +328,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
         CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
     )
     app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(found.buttons, ON_PICK)))
+    app.add_handler(CallbackQueryHandler(use_pack, pattern=found.buttons.accepts(PackAction)))
