@@ -11,6 +11,7 @@ from bot.callbacks import (
     ForgedButton,
     ForgetAction,
     NewsAction,
+    PackAction,
     PickAction,
     PromptAction,
     ReviewAction,
@@ -27,6 +28,7 @@ actions = st.one_of(
     st.builds(ForgetAction, st.booleans()),
     st.builds(NewsAction, st.integers(1, 10**9), st.booleans()),
     st.builds(PickAction, ids, st.integers(1, 10**9)),
+    st.builds(PackAction, st.integers(1, 10**9), ids),
     st.builds(ReviewAction, st.integers(1, 10**9), st.booleans()),
 )
 
