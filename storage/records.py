@@ -46,6 +46,11 @@ class BrewCounts:
     finished: int
     imported: int = 0
 
+    @property
+    def people(self) -> int:
+        """Everyone whose words count: on Telegram, and each answer brought in."""
+        return self.took_part + self.imported
+
 
 @dataclass(frozen=True)
 class Participant:

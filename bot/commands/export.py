@@ -53,7 +53,7 @@ async def _export(args: argparse.Namespace) -> list[Path]:
         if brew is None:
             raise ExportProblem(f"there is no brew with the code {args.code!r}")
         counts = await store.brew_counts(brew.id)
-        if counts.took_part + counts.imported < settings.min_group:
+        if counts.people < settings.min_group:
             text = load_messages().text(
                 "export_too_few", theme=brew.theme, min_group=settings.min_group
             )

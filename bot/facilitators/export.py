@@ -146,7 +146,7 @@ async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
     found = services(context)
     theme = theme_words(brew, THEME_LIMIT)
     counts = await found.store.brew_counts(brew.id)
-    if counts.took_part + counts.imported < found.settings.min_group:
+    if counts.people < found.settings.min_group:
         text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return

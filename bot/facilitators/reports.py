@@ -63,7 +63,7 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
     return BrewResults(
         theme=brew.theme,
         pack_title=pack.title if pack else brew.pack_id,
-        took_part=counts.took_part + counts.imported,  # each imported answer is one person
+        took_part=counts.people,
         finished=counts.finished,
         self_description=described,
         stages=stages,
