@@ -13,11 +13,24 @@ from bot.callbacks import NewsAction
 from bot.replies import action_keyboard, send_replies
 from bot.services import Services, services
 from conversations.engine import step
-from conversations.model import Begin, Event, Outcome, Progress, Status
+from conversations.model import (
+    AnswerText,
+    Begin,
+    Choose,
+    Event,
+    Outcome,
+    Progress,
+    Resume,
+    Skip,
+    Status,
+)
+from conversations.safeguarding import suggests_risk
 from storage.records import Brew, Participant
 
 Context = CallbackContext[Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
+# Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
+_ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
 
 
 class PackMissing(Exception):
@@ -35,6 +48,8 @@ async def advance(
     before = await found.store.progress(participant.id, brew.id)
     if before is None and isinstance(event, Begin):
         before = Progress(pack_id=pack.id, easy=participant.easy)
+    if brew.closed_at is not None and isinstance(event, _ANSWERING):
+        return await _closed(context, participant, brew, before or Progress(pack.id), event)
     outcome = step(pack, before, event, theme=brew.theme, messages=found.messages)
     if outcome.changed:
         await found.store.record_step(
@@ -53,6 +68,18 @@ async def advance(
     if _just_finished(before, outcome) and not participant.news:
         await _ask_for_news(context, found, participant, brew, easy=outcome.progress.easy)
     return outcome
+
+
+async def _closed(
+    context: Context, participant: Participant, brew: Brew, progress: Progress, event: Event
+) -> Outcome:
+    """Say kindly that a closed brew takes no more answers; keep nothing."""
+    await clear_buttons(context, participant.chat_id)
+    if isinstance(event, AnswerText) and suggests_risk(event.text):
+        await send_help(context, participant.chat_id, easy=participant.easy, kept=False)
+    text = services(context).text("brew_closed_now", easy=participant.easy, theme=brew.theme)
+    await context.bot.send_message(participant.chat_id, text)
+    return Outcome(progress=progress, changed=False)
 
 
 async def send_help(context: Context, chat_id: int, *, easy: bool, kept: bool) -> None:

@@ -118,3 +118,21 @@ async def test_restart_mid_journey_continues_where_they_left_off(brewbot: Runnin
     assert "one thing that would make this better" in brewbot.last(ANNE)
     texts = [r["text"] for r in _answers(str(brewbot.settings.db)) if r["kind"] == "text"]
     assert texts == ["Being asked what I think.", "The morning the nurse listened."]
+
+
+async def test_a_closed_brew_takes_no_more_answers_but_still_points_to_help(
+    brewbot: Running,
+) -> None:
+    brew = await brewbot.new_brew()
+    await brewbot.send(ANNE, f"/start {brew.code}")
+    await brewbot.tap(ANNE, "Skip")
+    await brewbot.tap(ANNE, "Yes")
+    await brewbot.services.store.close_brew(brew.id)
+    await brewbot.send(ANNE, "One more thought about my carer.")
+    assert "has closed" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "He hits me when nobody is here")
+    assert any("116 123" in t for t in brewbot.texts(ANNE)[-2:])
+    texts = [r["text"] for r in _answers(str(brewbot.settings.db)) if r["kind"] == "text"]
+    assert texts == []
+    await brewbot.send(ANNE, "/pause")  # ways out still work
+    assert "has closed" not in brewbot.last(ANNE)
