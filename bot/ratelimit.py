@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import httpx
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
@@ -22,6 +23,16 @@ SERVER_RETRIES = 3
 log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def might_have_arrived(error: NetworkError) -> bool:
+    """Say whether a failed call may still have reached Telegram (so must not be sent again).
+
+    A 5xx is Telegram's own answer (no transport error behind it), and a refused connection
+    never carried the call; a connection cut after sending may have done its work.
+    """
+    cause = error.__cause__
+    return cause is not None and not isinstance(cause, httpx.ConnectError)
 
 
 class PacedRateLimiter(AIORateLimiter):
@@ -66,7 +77,7 @@ class PacedRateLimiter(AIORateLimiter):
             except (BadRequest, TimedOut):
                 raise  # our mistake, or it may have got through: never send twice
             except NetworkError as exc:
-                if attempt == SERVER_RETRIES or endpoint == "getUpdates":
+                if attempt == SERVER_RETRIES or endpoint == "getUpdates" or might_have_arrived(exc):
                     raise
                 delay = 0.5 * 2**attempt
                 log.info(

@@ -95,3 +95,18 @@ async def test_a_409_from_another_poller_is_waited_out(brewbot: Running) -> None
     brewbot.standin.fail_next("getUpdates", status=409, times=2)
     await brewbot.send(DEV, "Lifts that work.")
     await brewbot.standin.wait_for(lambda: _texts(brewbot) == ["Lifts that work."])
+
+
+async def test_a_connection_cut_after_sending_is_not_sent_again(brewbot: Running) -> None:
+    await _at_first_text_question(brewbot)
+    brewbot.standin.drop_next("sendMessage", after_effect=True)
+    await brewbot.send(DEV, "A ramp at the library.")
+    assert _texts(brewbot) == ["A ramp at the library."]
+    shown = [  # what the phone shows, including the message whose reply was cut off
+        m["text"]
+        for (chat, _), m in sorted(brewbot.standin.world.messages.items())
+        if chat == DEV and m["from"]["is_bot"] and "text" in m
+    ]
+    after = shown[shown.index("What matters most to you about getting out and about?") + 1 :]
+    assert len(after) == len(set(after)), after  # nothing arrived twice
+    assert "safe" in after[-1]  # and the person hears, kindly, that something went wrong
