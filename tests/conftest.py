@@ -7,6 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
+settings.register_profile("brewbot", deadline=None)
+settings.load_profile("brewbot")
 
 from bot.standin import StandIn
 from tests.running import Running
