@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
-settings.register_profile("brewbot", deadline=None)
-settings.load_profile("brewbot")
 
 from bot.standin import StandIn
 from tests.running import Running
+
+# Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
+settings.register_profile("brewbot", deadline=None)
+settings.load_profile("brewbot")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # python-telegram-bot's opt-in to timedelta retry_after, as brewbot's CLI sets it too.
