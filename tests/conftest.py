@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-
 from bot.standin import StandIn
 from tests.running import Running
 
