@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
 from conversations.model import Button, Pause, Reply, Skip, Stop
+
+CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
 
 # Way-out buttons share the last row; answer buttons get a row each.
 _WAY_OUT = (Skip, Pause, Stop)
@@ -37,6 +39,17 @@ def action_keyboard(
             for row in rows
         ]
     )
+
+
+def chunks(items: Iterable[str], limit: int = CHUNK, sep: str = "\n\n") -> list[str]:
+    """Put blocks of text together into as few messages as fit, ``sep`` between them."""
+    messages: list[str] = []
+    for item in items:
+        if messages and len(messages[-1]) + len(sep) + len(item) <= limit:
+            messages[-1] += sep + item
+        else:
+            messages.append(item[:limit])
+    return messages
 
 
 def _button(button: Button, brew_id: int, codec: ButtonCodec) -> InlineKeyboardButton:

@@ -33,9 +33,9 @@ from bot.facilitators.picking import (
     read_pick,
     theme_words,
 )
-from bot.facilitators.reports import brew_summary, chunks, post_summary
+from bot.facilitators.reports import brew_summary, post_summary
 from bot.handlers.common import Context
-from bot.replies import action_keyboard
+from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
 from conversations.reporting import clean
 from storage.records import Brew

@@ -20,8 +20,9 @@ from bot.facilitators.picking import (
     replied_brew,
     theme_words,
 )
-from bot.facilitators.reports import brew_summary, chunks
+from bot.facilitators.reports import brew_summary
 from bot.handlers.common import Context
+from bot.replies import chunks
 from bot.services import Services, services
 from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
 from conversations.summary import Idea

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
@@ -15,19 +15,6 @@ from conversations.model import Pack, Principle, Stage
 from conversations.summary import BrewResults, FreeText, Summary, build_summary
 from storage.records import Brew
 from storage.store import Store
-
-CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
-
-
-def chunks(items: Iterable[str], limit: int = CHUNK) -> list[str]:
-    """Put blocks of text together into as few messages as fit, a blank line between."""
-    messages: list[str] = []
-    for item in items:
-        if messages and len(messages[-1]) + len(item) + 2 <= limit:
-            messages[-1] += "\n\n" + item
-        else:
-            messages.append(item[:limit])
-    return messages
 
 
 def idea_prompts(pack: Pack | None) -> frozenset[str]:

@@ -10,10 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.callbacks import ForgetAction
 from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
-from bot.replies import action_keyboard
+from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
-
-CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
 
 
 async def mydata(update: Update, context: Context) -> None:
@@ -26,7 +24,7 @@ async def mydata(update: Update, context: Context) -> None:
         return
     kept = await found.store.export(participant.id)
     lines = await _readable(found, kept, easy=participant.easy)
-    for chunk in _chunks(lines):
+    for chunk in chunks(lines, sep="\n"):
         await context.bot.send_message(chat.id, chunk)
     document = InputFile(
         json.dumps(kept, indent=2, ensure_ascii=False).encode(), filename="brewbot-my-data.json"
@@ -131,20 +129,6 @@ def _described(found: Services, option_id: object, *, easy: bool) -> str:
                 if option.id == option_id:
                     return option.text
     return str(option_id)
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[:CHUNK]
-        if len(current) + len(line) + 1 > CHUNK:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
