@@ -157,6 +157,15 @@ CREATE TABLE imports (
 );
 """
 
+_INBOX = """
+CREATE TABLE inbox (
+    update_id INTEGER PRIMARY KEY,
+    chat_key INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -166,6 +175,7 @@ MIGRATIONS: list[Migration] = [
         " imports",
         _FACILITATION,
     ),
+    (4, "inbox: updates kept as they arrive, until handled", _INBOX),
 ]
 
 _BOOTSTRAP = """

@@ -69,7 +69,7 @@ async def insert_answers(db: aiosqlite.Connection, values: Iterable[tuple[object
     await db.executemany(INSERT_ANSWER, values)
 
 
-async def _mark_handled(db: aiosqlite.Connection, update_id: int, now: str) -> bool:
+async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) -> bool:
     """Record an update id; False if it was already there (inside a write)."""
     changed = await run(
         db,
@@ -122,7 +122,7 @@ class StepStore(StoreBase):
         ]
 
         async def work(db: aiosqlite.Connection) -> bool:
-            if update_id is not None and not await _mark_handled(db, update_id, now):
+            if update_id is not None and not await mark_handled_in(db, update_id, now):
                 return False
             await run(
                 db,
@@ -159,7 +159,7 @@ class StepStore(StoreBase):
     async def mark_handled(self, update_id: int) -> bool:
         """Record a Telegram update as handled; True the first time only."""
         now = self._stamp()
-        return await self._write(lambda db: _mark_handled(db, update_id, now))
+        return await self._write(lambda db: mark_handled_in(db, update_id, now))
 
     async def due_nudges(self, *, idle_before: datetime) -> list[NudgeDue]:
         """List people part way through an open brew, quiet since before ``idle_before``,

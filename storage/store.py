@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.inbox import InboxStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
@@ -20,6 +21,7 @@ class Store(
     SummaryStore,
     FacilitationStore,
     FollowUpStore,
+    InboxStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
