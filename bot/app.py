@@ -14,17 +14,19 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.callbacks import ButtonCodec
 from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
-from bot.services import Services, attach, utc_now
+from bot.services import KEY, Services, attach, utc_now
 from bot.settings import Settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from storage.store import Store
 
 log = logging.getLogger("brewbot")
+SHUTDOWN_GRACE = 10.0  # seconds to finish updates in hand; the rest wait in the inbox
 App = Application[Any, Any, Any, Any, Any, Any]
 
 # Order matters inside a group: the first matching handler wins, catch-alls go last.
@@ -55,6 +57,17 @@ PARTICIPANT_COMMANDS = (
 )
 
 
+def still_working(app: App) -> bool:
+    """Say whether brewbot has kept updates still to handle, or calls waiting for their turn.
+
+    The demo and the tests wait on this as well as on the stand-in's own quiet.
+    """
+    found: Services | None = app.bot_data.get(KEY)
+    limiter = app.bot.rate_limiter
+    waiting = isinstance(limiter, PacedRateLimiter) and limiter.waiting > 0
+    return waiting or (found is not None and found.inbox is not None and found.inbox.busy)
+
+
 def build_application(settings: Settings) -> App:
     """Build the python-telegram-bot Application; polling is brewbot's own (bot/poller.py)."""
     return (
@@ -62,7 +75,11 @@ def build_application(settings: Settings) -> App:
         .token(settings.require_token())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(PacedRateLimiter(person_rate=settings.person_rate))
+        .rate_limiter(
+            PacedRateLimiter(
+                person_rate=settings.person_rate, group_per_minute=settings.group_per_minute
+            )
+        )
         .updater(None)
         .build()
     )
@@ -107,12 +124,17 @@ async def serve(
             weekly_digest.schedule(app)
             broadcast.schedule(app)
             await app.start()
+            inbox = Inbox(app, found.store)
+            found.inbox = inbox
             try:
                 log.info("brewbot is running as @%s", app.bot.username)
+                await inbox.resume()
                 if ready is not None:
                     await ready(app)
-                await Poller(app).run(stop)
+                await Poller(app, inbox).run(stop)
+                await inbox.finish(SHUTDOWN_GRACE)
             finally:
+                await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest
                 await app.stop()
         finally:
             await found.store.close()

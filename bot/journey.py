@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackContext
 
 from bot.callbacks import NewsAction
-from bot.replies import action_keyboard, send_replies
+from bot.ratelimit import Priority
+from bot.replies import Outgoing, action_keyboard, outgoing, send_folded, tidy
 from bot.services import Services, services
 from conversations.engine import step
 from conversations.model import (
@@ -38,9 +37,19 @@ class PackMissing(Exception):
 
 
 async def advance(
-    update: Update | None, context: Context, participant: Participant, brew: Brew, event: Event
+    update: Update | None,
+    context: Context,
+    participant: Participant,
+    brew: Brew,
+    event: Event,
+    *,
+    lead: str | None = None,
 ) -> Outcome:
-    """Ask the engine what follows an event, keep it, then send what it says."""
+    """Ask the engine what follows an event, keep it, then send it as one message.
+
+    ``lead`` (a welcome, say) goes at the top of that message. Help, if an answer suggests
+    someone may be at risk, goes first of all; old buttons come off afterwards.
+    """
     found = services(context)
     pack = found.packs.get(brew.pack_id)
     if pack is None:
@@ -58,15 +67,16 @@ async def advance(
             outcome=outcome,
             update_id=update.update_id if update else None,
         )
-    await clear_buttons(context, participant.chat_id)
     if outcome.concern:
         await send_help(context, participant.chat_id, easy=outcome.progress.easy, kept=True)
-    last = await send_replies(
-        context.bot, participant.chat_id, outcome.replies, brew.id, found.buttons
-    )
-    _remember_buttons(context, participant.chat_id, last)
+    messages = outgoing(outcome.replies, brew.id, found.buttons)
     if _just_finished(before, outcome) and not participant.news:
-        await _ask_for_news(context, found, participant, brew, easy=outcome.progress.easy)
+        messages.append(_news_question(found, brew, easy=outcome.progress.easy))
+    if lead:
+        messages.insert(0, Outgoing(lead))
+    tidy_buttons(context, participant.chat_id)
+    last = await send_folded(context.bot, participant.chat_id, messages)
+    _remember_buttons(context, participant.chat_id, last)
     return outcome
 
 
@@ -74,9 +84,9 @@ async def _closed(
     context: Context, participant: Participant, brew: Brew, progress: Progress, event: Event
 ) -> Outcome:
     """Say kindly that a closed brew takes no more answers; keep nothing."""
-    await clear_buttons(context, participant.chat_id)
     if isinstance(event, AnswerText) and suggests_risk(event.text):
         await send_help(context, participant.chat_id, easy=participant.easy, kept=False)
+    tidy_buttons(context, participant.chat_id)
     text = services(context).text("brew_closed_now", easy=participant.easy, theme=brew.theme)
     await context.bot.send_message(participant.chat_id, text)
     return Outcome(progress=progress, changed=False)
@@ -87,17 +97,19 @@ async def send_help(context: Context, chat_id: int, *, easy: bool, kept: bool) -
     found = services(context)
     contacts = "\n".join(f"• {c.name}: {c.how}" for c in found.settings.help_contacts)
     key = "concern_help" if kept else "concern_help_unkept"
-    await context.bot.send_message(chat_id, found.text(key, easy=easy, contacts=contacts))
+    text = found.text(key, easy=easy, contacts=contacts)
+    await context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP)
 
 
-async def clear_buttons(context: Context, chat_id: int) -> None:
-    """Take the buttons off the last question sent, so they can't be pressed twice."""
+def tidy_buttons(context: Context, chat_id: int) -> None:
+    """Take the buttons off the last question sent, once the reply has gone (they're stale)."""
     store = context.application.chat_data.get(chat_id)
     message_id = store.pop(_LAST_BUTTONS, None) if store is not None else None
-    if message_id is None:
-        return
-    with contextlib.suppress(BadRequest):
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    if message_id is not None:
+        tidy(
+            context,
+            context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None),
+        )
 
 
 def forget_buttons(context: Context, query: CallbackQuery) -> None:
@@ -120,9 +132,8 @@ def _just_finished(before: Progress | None, outcome: Outcome) -> bool:
     return outcome.progress.status is Status.FINISHED and not was_finished
 
 
-async def _ask_for_news(
-    context: Context, found: Services, participant: Participant, brew: Brew, *, easy: bool
-) -> None:
+def _news_question(found: Services, brew: Brew, *, easy: bool) -> Outgoing:
+    """Ask, at the end, whether they'd like to hear what changed."""
     markup = action_keyboard(
         [
             [
@@ -132,6 +143,4 @@ async def _ask_for_news(
         ],
         found.buttons,
     )
-    await context.bot.send_message(
-        participant.chat_id, found.text("news_ask", easy=easy), reply_markup=markup
-    )
+    return Outgoing(found.text("news_ask", easy=easy), markup)

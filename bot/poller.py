@@ -1,10 +1,10 @@
-"""Long polling that confirms an update to Telegram only after it has been handled.
+"""Long polling that confirms an update to Telegram only once it is kept in the inbox.
 
 python-telegram-bot's Updater confirms fetched updates (by moving ``offset`` on)
 before the handlers have run them, so a process killed mid-batch loses them.
-Here an update's offset moves on only after ``Application.process_update`` has
-finished with it, so Telegram redelivers anything unfinished after a crash; the
-handled-updates table in storage makes a redelivered update count once.
+Here each fetched batch is first kept in storage's inbox, in one transaction, and
+only then confirmed; the handlers run from the inbox (``bot/inbox.py``), so the
+next fetch never waits for a slow chat.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import (
@@ -25,6 +24,9 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
+from bot.inbox import Inbox
+from bot.ratelimit import seconds
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
@@ -34,22 +36,29 @@ CONFLICT = "Another program is fetching this bot's updates; is brewbot running t
 
 
 class Poller:
-    """Fetch updates, handle each chat's in order, then confirm the batch."""
+    """Fetch updates, keep each batch in the inbox, then confirm it with the next fetch."""
 
-    def __init__(self, app: Application, *, timeout: int = 30) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        inbox: Inbox,
+        *,
+        timeout: int = 30,
+    ) -> None:
         self.app = app
+        self.inbox = inbox
         self.timeout = timeout
         self.offset: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set; finish the batch in hand, then confirm it."""
+        """Poll until ``stop`` is set; keep the batch in hand, then confirm it."""
         await self._bootstrap(stop)
         failures = 0
         while not stop.is_set():
             try:
                 updates = await self._fetch(stop)
             except RetryAfter as exc:
-                await _sleep(stop, _seconds(exc.retry_after))
+                await _sleep(stop, seconds(exc.retry_after))
                 continue
             except TimedOut:
                 continue
@@ -64,20 +73,9 @@ class Poller:
                 continue
             failures = 0
             if updates:
-                await self.handle(updates)
+                await self.inbox.receive(updates)
+                self.offset = max(u.update_id for u in updates) + 1
         await self._confirm()
-
-    async def handle(self, updates: Sequence[Update]) -> None:
-        """Process a batch: each chat's updates in order, chats side by side."""
-        by_chat: dict[int, list[Update]] = {}
-        for update in updates:
-            by_chat.setdefault(_chat_key(update), []).append(update)
-        await asyncio.gather(*(self._in_order(chat) for chat in by_chat.values()))
-        self.offset = max(u.update_id for u in updates) + 1
-
-    async def _in_order(self, updates: list[Update]) -> None:
-        for update in updates:
-            await self.app.process_update(update)
 
     async def _fetch(self, stop: asyncio.Event) -> tuple[Update, ...]:
         fetch = asyncio.create_task(
@@ -104,7 +102,7 @@ class Poller:
                 await self.app.bot.delete_webhook(drop_pending_updates=False)
                 return
             except RetryAfter as exc:
-                await _sleep(stop, _seconds(exc.retry_after))
+                await _sleep(stop, seconds(exc.retry_after))
             except NetworkError as exc:
                 log.warning("Telegram could not be reached (%s); trying again", exc)
                 await _sleep(stop, delay)
@@ -118,19 +116,6 @@ class Poller:
             await self.app.bot.get_updates(offset=self.offset, timeout=0, limit=1)
 
 
-def _chat_key(update: Update) -> int:
-    chat = update.effective_chat
-    if chat is not None:
-        return chat.id
-    user = update.effective_user
-    return user.id if user is not None else 0
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+async def _sleep(stop: asyncio.Event, delay: float) -> None:
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+        await asyncio.wait_for(stop.wait(), timeout=delay)

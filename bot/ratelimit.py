@@ -1,28 +1,71 @@
-"""Pacing within Telegram's limits: PTB's AIORateLimiter plus a limiter per person."""
+"""Pacing within Telegram's limits, one chat at a time, so a slow chat never holds up another.
+
+What Telegram asks (its bot FAQ; tdlib/td#1834 and #3034):
+- about one message a second to one chat, with short bursts; edits count too;
+- at most 20 messages a minute to one group;
+- about 30 a second overall for bulk notifications (news, nudges, digests), not for
+  replies to people who are talking to the bot;
+- answerCallbackQuery is not limited.
+
+Each chat has its own :class:`Pace`, taken in :class:`Priority` order, so help for someone
+who may be at risk goes before anything else queued for them, and taking old buttons off
+waits behind the next question. A 429 holds back only the chat it was about, for its
+``retry_after`` (python-telegram-bot's AIORateLimiter pauses every request instead: #3765).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
-from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
+from enum import IntEnum
 from typing import Any
 
 import httpx
-from aiolimiter import AsyncLimiter
-from telegram.error import BadRequest, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter
-
-# Telegram asks bots to send about one message a second to a person. A small
-# burst keeps a "thank you" and the next question snappy; the average holds.
-PERSON_BURST = 3
-_MAX_PEOPLE = 2048
-# Telegram's own 5xx (or a refused connection) means the call did not get through.
-SERVER_RETRIES = 3
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+# A short burst keeps a reply snappy; the average holds at the rate.
+PERSON_BURST = 3
+GROUP_BURST = 3
+BULK_PER_SECOND = 30.0
+# Telegram's own 5xx (or a refused connection) means the call did not get through.
+SERVER_RETRIES = 3
+# A 429 is Telegram refusing, so nothing happened: wait and try again, this many times.
+TOO_MANY_RETRIES = 5
+_MAX_CHATS = 4096
+_UNLIMITED = frozenset({"answerCallbackQuery", "getUpdates"})
+
+
+class Priority(IntEnum):
+    """Which of a chat's waiting calls goes first (a lower number goes sooner)."""
+
+    HELP = 1  # help for someone who may be at risk
+    REPLY = 2  # the reply to what someone just did
+    TIDY = 3  # taking old buttons off, a ✓ under a tapped question
+    BULK = 4  # news, nudges and digests: also held to about 30 a second overall
+
+
+_default_priority: ContextVar[Priority] = ContextVar("brewbot_priority", default=Priority.REPLY)
+
+
+@contextlib.contextmanager
+def sending_as(priority: Priority) -> Iterator[None]:
+    """Send every call made inside this block (in this task) at ``priority``."""
+    token = _default_priority.set(priority)
+    try:
+        yield
+    finally:
+        _default_priority.reset(token)
 
 
 def might_have_arrived(error: NetworkError) -> bool:
@@ -35,22 +78,155 @@ def might_have_arrived(error: NetworkError) -> bool:
     return cause is not None and not isinstance(cause, httpx.ConnectError)
 
 
-class PacedRateLimiter(AIORateLimiter):
-    """AIORateLimiter (30/s overall, 20/min per group, retries on 429) + ~1/s per person."""
+class Pace:
+    """A token bucket (``burst`` at once, then ``rate`` a second), optionally also at most
+    ``window_count`` calls in any ``window_s`` seconds; waiters go in priority order."""
 
-    def __init__(self, *, max_retries: int = 5, person_rate: float = 1.0) -> None:
-        super().__init__(max_retries=max_retries)
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        *,
+        window: tuple[int, float] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._window = window
+        self._recent: deque[float] = deque()
+        self._clock = clock
+        self._tokens = float(burst)
+        self._updated: float | None = None
+        self._held_until = 0.0
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def waiting(self) -> int:
+        """How many calls wait for this chat's turn."""
+        return sum(1 for *_, future in self._waiting if not future.done())
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    def _refill(self, now: float) -> None:
+        if self._updated is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+        if self._window is not None:
+            while self._recent and now - self._recent[0] >= self._window[1]:
+                self._recent.popleft()
+
+    def _free_at(self, now: float) -> float:
+        """When the next call may go (now or later)."""
+        at = max(now, self._held_until)
+        if self._tokens < 1:
+            at = max(at, now + (1 - self._tokens) / self.rate)
+        if self._window is not None and len(self._recent) >= self._window[0]:
+            at = max(at, self._recent[0] + self._window[1])
+        return at
+
+    def _take(self, now: float) -> None:
+        self._tokens -= 1
+        if self._window is not None:
+            self._recent.append(now)
+
+    async def take(self, priority: int = Priority.REPLY) -> None:
+        """Wait for this chat's turn, in priority order, then count one call."""
+        now = self._now()
+        self._refill(now)
+        if not self._waiting and self._free_at(now) <= now:
+            self._take(now)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (int(priority), next(self._order), future))
+        self._arm()
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self._tokens += 1  # granted as it was cancelled: give the turn back
+            self._arm()
+            raise
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing more to this chat for ``seconds`` (Telegram's 429 retry_after)."""
+        self._held_until = max(self._held_until, self._now() + seconds)
+        self._tokens = min(self._tokens, 0.0)
+
+    def _arm(self) -> None:
+        """Make sure the next waiter is woken when its turn comes."""
+        while self._waiting and self._waiting[0][2].done():
+            heapq.heappop(self._waiting)
+        if not self._waiting or self._timer is not None:
+            return
+        loop = asyncio.get_running_loop()
+        now = self._now()
+        self._refill(now)
+        delay = self._free_at(now) - now
+        self._timer = loop.call_later(max(0.0, delay), self._release)
+
+    def _release(self) -> None:
+        self._timer = None
+        now = self._now()
+        self._refill(now)
+        while self._waiting and self._free_at(now) <= now:
+            *_, future = heapq.heappop(self._waiting)
+            if future.done():
+                continue
+            self._take(now)
+            future.set_result(None)
+        self._arm()
+
+
+class PacedRateLimiter(BaseRateLimiter[int]):
+    """Pace each chat on its own, in priority order; hold back only the chat a 429 was about.
+
+    ``rate_limit_args`` (or :func:`sending_as`) gives a call's :class:`Priority`.
+    """
+
+    def __init__(
+        self,
+        *,
+        person_rate: float = 1.0,
+        group_per_minute: float = 20.0,
+        bulk_per_second: float = BULK_PER_SECOND,
+    ) -> None:
         self._person_rate = person_rate
-        self._people: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._group_per_minute = group_per_minute
+        self._chats: OrderedDict[int | str, Pace] = OrderedDict()
+        self._bulk = Pace(bulk_per_second, max(1, int(bulk_per_second)))
 
-    def _person(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._people.pop(chat_id, None) or AsyncLimiter(
-            PERSON_BURST, PERSON_BURST / self._person_rate
-        )
-        self._people[chat_id] = limiter
-        while len(self._people) > _MAX_PEOPLE:
-            self._people.popitem(last=False)
-        return limiter
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    @property
+    def waiting(self) -> int:
+        """How many calls are waiting for their chat's turn (for tests and benchmarks)."""
+        return self._bulk.waiting + sum(p.waiting for p in self._chats.values())
+
+    def chat(self, chat_id: int | str) -> Pace:
+        """Return the pace of one chat (a group's is slower), creating it on first use."""
+        pace = self._chats.pop(chat_id, None)
+        if pace is None:
+            if isinstance(chat_id, int) and chat_id > 0:
+                pace = Pace(self._person_rate, PERSON_BURST)
+            else:
+                per_minute = self._group_per_minute
+                scale = per_minute / 20.0
+                # A second's slack a minute: a call is counted here before Telegram sees it.
+                pace = Pace(scale, GROUP_BURST, window=(20, 61.0 / scale))
+        self._chats[chat_id] = pace
+        while len(self._chats) > _MAX_CHATS:
+            oldest, old = next(iter(self._chats.items()))
+            if old.waiting:
+                break
+            self._chats.pop(oldest)
+        return pace
 
     async def process_request(
         self,
@@ -61,27 +237,46 @@ class PacedRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
-        """Wait for the person's own slot, then the shared limits; retry Telegram's 5xx."""
+        """Wait for the chat's turn (and the bulk limit), send, and retry what never arrived."""
+        priority = rate_limit_args or _default_priority.get()
         chat_id = data.get("chat_id")
-        person = self._person(chat_id) if isinstance(chat_id, int) and chat_id > 0 else None
-        for attempt in range(SERVER_RETRIES + 1):
+        pace = None if endpoint in _UNLIMITED or chat_id is None else self.chat(chat_id)
+        server_errors = too_many = 0
+        while True:
+            if priority == Priority.BULK:
+                await self._bulk.take(priority)
+            if pace is not None:
+                await pace.take(priority)
             try:
-                if person is None:
-                    return await super().process_request(
-                        callback, args, kwargs, endpoint, data, rate_limit_args
-                    )
-                async with person:
-                    return await super().process_request(
-                        callback, args, kwargs, endpoint, data, rate_limit_args
-                    )
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                too_many += 1
+                wait = seconds(exc.retry_after)
+                if too_many > TOO_MANY_RETRIES:
+                    raise
+                log.info("Telegram asked brewbot to wait %.0fs before %s", wait, endpoint)
+                if pace is not None:
+                    pace.hold(wait)
+                else:
+                    await asyncio.sleep(wait)
             except (BadRequest, TimedOut):
                 raise  # our mistake, or it may have got through: never send twice
             except NetworkError as exc:
-                if attempt == SERVER_RETRIES or endpoint == "getUpdates" or might_have_arrived(exc):
+                server_errors += 1
+                if (
+                    server_errors > SERVER_RETRIES
+                    or endpoint == "getUpdates"
+                    or might_have_arrived(exc)
+                ):
                     raise
-                delay = 0.5 * 2**attempt
+                delay = 0.5 * 2 ** (server_errors - 1)
                 log.info(
                     "Telegram had a problem (%s); trying %s again in %.1fs", exc, endpoint, delay
                 )
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+
+
+def seconds(value: object) -> float:
+    """Read a retry_after as seconds, whether PTB gives a timedelta or a number."""
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

@@ -1,13 +1,26 @@
-"""Turn the engine's plain replies into Telegram messages and keyboards."""
+"""Turn the engine's plain replies into Telegram messages and keyboards.
+
+Telegram lets a bot send about one message a second to a person, and edits count too,
+so what the engine says after one input goes out as one message where it fits: a
+"thank you" is folded into the next question rather than sent on its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Coroutine, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
+from bot.ratelimit import Priority, sending_as
 from conversations.model import Button, Pause, Reply, Skip, Stop
+
+log = logging.getLogger(__name__)
 
 CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
 
@@ -58,15 +71,59 @@ def _button(button: Button, brew_id: int, codec: ButtonCodec) -> InlineKeyboardB
     )
 
 
-async def send_replies(
-    bot: Bot, chat_id: int, replies: Sequence[Reply], brew_id: int, codec: ButtonCodec
-) -> Message | None:
-    """Send each reply in order; return the last message that carries buttons."""
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: its text and, if any, its buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def outgoing(replies: Sequence[Reply], brew_id: int, codec: ButtonCodec) -> list[Outgoing]:
+    """Lay the engine's replies out as messages with their keyboards."""
+    return [Outgoing(r.text, keyboard(r.buttons, brew_id, codec)) for r in replies]
+
+
+def fold(messages: Sequence[Outgoing], limit: int = CHUNK) -> list[Outgoing]:
+    """Join each message without buttons onto the one after it, where they fit together.
+
+    Buttons stay on the message they came with, so nothing is pressed out of place.
+    """
+    folded: list[Outgoing] = []
+    for message in messages:
+        if folded and folded[-1].markup is None:
+            joined = f"{folded[-1].text}\n\n{message.text}"
+            if len(joined) <= limit:
+                folded[-1] = Outgoing(joined, message.markup)
+                continue
+        folded.append(message)
+    return folded
+
+
+async def send_folded(bot: Bot, chat_id: int, messages: Sequence[Outgoing]) -> Message | None:
+    """Send the messages, folded into as few as fit; return the last one with buttons."""
     with_buttons: Message | None = None
-    for reply in replies:
-        sent = await bot.send_message(
-            chat_id, reply.text, reply_markup=keyboard(reply.buttons, brew_id, codec)
-        )
-        if reply.buttons:
+    for message in fold(messages):
+        sent = await bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        if message.markup is not None:
             with_buttons = sent
     return with_buttons
+
+
+def tidy(context: CallbackContext[Any, Any, Any, Any], call: Coroutine[Any, Any, Any]) -> None:
+    """Run a tidying call (old buttons off, a ✓ note) without holding up the reply.
+
+    It waits behind the person's next message in their chat's queue. If it fails, the
+    old buttons stay; pressing one then gets a kind "that's from an earlier message".
+    """
+
+    async def quietly() -> None:
+        try:
+            with sending_as(Priority.TIDY):
+                await call
+        except BadRequest:
+            pass  # gone already, tapped twice, or too old to edit
+        except TelegramError as error:
+            log.info("Could not tidy an old message (%s)", type(error).__name__)
+
+    context.application.create_task(quietly(), name="brewbot tidy")

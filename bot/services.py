@@ -10,6 +10,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext
 
 from bot.callbacks import ButtonCodec
+from bot.inbox import Inbox
 from bot.settings import Settings
 from conversations.messages import Messages
 from conversations.model import Pack
@@ -34,6 +35,7 @@ class Services:
     buttons: ButtonCodec
     clock: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
+    inbox: Inbox | None = None  # set once polling starts
 
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""

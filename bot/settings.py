@@ -91,6 +91,7 @@ class Settings:
     digest_time: time = time(9, 0)
     help_contacts: tuple[HelpContact, ...] = DEFAULT_HELP_CONTACTS
     person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
+    group_per_minute: float = 20.0  # messages a minute to one group (Telegram: 20)
 
     @property
     def file_url(self) -> str:
@@ -140,6 +141,7 @@ def load_settings(
         digest_time=_clock(raw, "digest_time", time(9, 0)),
         help_contacts=_contacts(file_values, path),
         person_rate=_number(raw, "person_rate", 1.0),
+        group_per_minute=_number(raw, "group_per_minute", 20.0),
     )
 
 

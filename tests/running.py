@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, serve
+from bot.app import App, serve, still_working
 from bot.services import KEY, Services
 from bot.settings import Secret, Settings
 from bot.standin import StandIn
@@ -46,6 +46,7 @@ class Running:
                 facilitator_chats=(FACILITATORS,),
                 # Pacing has its own test; elsewhere it would only make the suite slow.
                 person_rate=30.0,
+                group_per_minute=600.0,
             ),
             **overrides,
         )
@@ -65,6 +66,7 @@ class Running:
         async def on_ready(app: App) -> None:
             self.app = app
             self._services = app.bot_data[KEY]
+            self.standin.busy_elsewhere = self.busy
             ready.set()
 
         self._stop = asyncio.Event()
@@ -78,6 +80,10 @@ class Running:
             self._task.result()  # raises what stopped it
             raise AssertionError("brewbot stopped before it was ready")
         return self
+
+    def busy(self) -> bool:
+        """Say whether brewbot still has updates to handle or calls waiting for their turn."""
+        return self._services is not None and still_working(self.app)
 
     async def stop(self) -> None:
         """Ask brewbot to stop, as SIGTERM would, and wait until it has."""

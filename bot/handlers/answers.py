@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.callbacks import PromptAction
 from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
 from bot.journey import advance, forget_buttons, send_help
+from bot.replies import tidy
 from bot.services import Services, services
 from conversations.model import AnswerText, Choose, Resume, Skip
 from conversations.safeguarding import suggests_risk
@@ -40,10 +41,10 @@ async def _not_kept(
     """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
     easy = bool(participant and participant.easy)
     stopped = bool(participant and participant.stopped)
-    await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
     chat = update.effective_chat
     if chat is not None and suggests_risk(text):
         await send_help(context, chat.id, easy=easy, kept=False)
+    await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
 
 
 async def pressed(update: Update, context: Context) -> None:
@@ -63,7 +64,8 @@ async def pressed(update: Update, context: Context) -> None:
     forget_buttons(context, query)
     outcome = await advance(update, context, participant, brew, action.event)
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
-    await drop_buttons(query, found.text("chosen", label=_label(query)) if answered else None)
+    note = found.text("chosen", label=_label(query)) if answered else None
+    tidy(context, drop_buttons(query, note))
 
 
 def _label(query: CallbackQuery) -> str:

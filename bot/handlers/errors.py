@@ -55,13 +55,7 @@ async def skip_if_handled(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def mark_handled(update: Update, context: Context) -> None:
-    """Note the update as handled, so a redelivery is skipped."""
-    await services(context).store.mark_handled(update.update_id)
-
-
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
-    """Add the duplicate guard first, the handled mark last, and the error handler."""
+    """Add the duplicate guard first, and the error handler (the inbox marks updates handled)."""
     app.add_handler(TypeHandler(Update, skip_if_handled), group=-1)
-    app.add_handler(TypeHandler(Update, mark_handled), group=99)
     app.add_error_handler(on_error)

@@ -33,9 +33,10 @@ async def start(update: Update, context: Context) -> None:
     participant = await found.store.join(chat.id)
     if participant.stopped:
         participant = await found.store.set_preferences(participant.id, stopped=False)
+    lead = None
     if await found.store.progress(participant.id, brew.id) is None:
-        await say(update, context, "welcome", easy=participant.easy, theme=brew.theme)
-    await advance(update, context, participant, brew, Begin())
+        lead = found.text("welcome", easy=participant.easy, theme=brew.theme)
+    await advance(update, context, participant, brew, Begin(), lead=lead)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:

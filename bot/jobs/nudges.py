@@ -10,6 +10,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.callbacks import PromptAction
+from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
 from bot.services import Services, services
 from conversations.model import Pause, Resume
@@ -32,8 +33,11 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
         participant = await found.store.participant(due.participant_id)
         if brew is None or brew.closed_at is not None or participant is None:
             continue
-        if await _nudge(context, found, due.chat_id, brew.id, brew.theme, participant.easy):
-            sent += 1
+        with sending_as(Priority.BULK):
+            nudged = await _nudge(
+                context, found, due.chat_id, brew.id, brew.theme, participant.easy
+            )
+        sent += nudged
     return sent
 
 

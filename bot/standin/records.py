@@ -80,6 +80,8 @@ class Recording:
     _activity: asyncio.Event
     _send_times: dict[int, list[float]]
     _retry_due: float  # loop time until which a 429's retry_after still holds
+    # A test harness may add the bot's own "still working" (its inbox, its pacing).
+    busy_elsewhere: Callable[[], bool] | None = None
 
     def _changed(self) -> None:
         wake, self._activity = self._activity, asyncio.Event()
@@ -133,11 +135,11 @@ class Recording:
         return None
 
     def send_times(self, chat_id: int) -> list[float]:
-        """Event-loop times of each successful send to a chat."""
+        """Event-loop times of each successful send or edit to a chat (Telegram counts both)."""
         return list(self._send_times.get(chat_id, []))
 
     def max_rate(self, chat_id: int, window_s: float) -> int:
-        """The most sends to one chat inside any window of window_s seconds."""
+        """The most sends and edits to one chat inside any window of window_s seconds."""
         times = self.send_times(chat_id)
         best, start = 0, 0
         for end, at in enumerate(times):
@@ -178,7 +180,12 @@ class Recording:
         while True:
             wake = self._activity
             retrying = loop.time() < self._retry_due
-            busy = self._in_flight > 0 or not self.updates.all_confirmed or retrying
+            busy = (
+                self._in_flight > 0
+                or not self.updates.all_confirmed
+                or retrying
+                or (self.busy_elsewhere is not None and self.busy_elsewhere())
+            )
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise StandInTimeout(f"not idle within {timeout}s; {self._summary()}")

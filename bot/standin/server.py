@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,11 +15,12 @@ from aiohttp import web
 
 from bot.standin import api_chats, api_messages
 from bot.standin.faults import Fault, FaultPlan, error_for
+from bot.standin.flood import FLOOD_COUNTED, FloodControl
 from bot.standin.inject import Injections
 from bot.standin.inject_groups import GroupInjections
 from bot.standin.limits import ApiError, bad_request
 from bot.standin.params import STRING_PARAMS, Params, Upload, decode
-from bot.standin.records import SEND_METHODS, Call, Recording
+from bot.standin.records import Call, Recording
 from bot.standin.spec import Spec
 from bot.standin.state import World
 from bot.standin.updates import UpdateQueue
@@ -48,6 +50,8 @@ class StandIn(Injections, GroupInjections, Recording):
         bot_id: int = 7_000_000_001,
         username: str = "brewbot_test_bot",
         first_name: str = "Brewbot Test",
+        speed: float = 1.0,
+        flood_control: bool = True,
     ) -> None:
         self.spec = Spec.load(spec_path) if spec_path is not None else None
         secret = hashlib.sha256(f"stand-in {bot_id}".encode()).hexdigest()
@@ -65,11 +69,18 @@ class StandIn(Injections, GroupInjections, Recording):
         self.updates = UpdateQueue(on_confirm=self._changed)
         self.faults = FaultPlan()
         self.calls: list[Call] = []
+        self.listeners: list[Callable[[Call], None]] = []  # told of every call as it is recorded
         self.problems: list[str] = []
         self._in_flight = 0
         self._activity = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
         self._retry_due = 0.0
+        # Telegram's per-chat and per-group limits; speed scales them for quick tests.
+        self.flood = (
+            FloodControl(speed=speed, clock=lambda: asyncio.get_running_loop().time())
+            if flood_control
+            else None
+        )
         self._runner: web.AppRunner | None = None
         self.offline = False  # True: drop every connection, as if the network were down
         self.host = "127.0.0.1"
@@ -191,6 +202,8 @@ class StandIn(Injections, GroupInjections, Recording):
         try:
             if fault is not None and fault.error is not None:
                 raise fault.error
+            if self.flood is not None:
+                self.flood.check(method, params.get("chat_id"))
             result = await self._run(method, params)
         except ApiError as error:
             if fault is None and not (error.code == 409 and _client_gone(request)):
@@ -257,6 +270,9 @@ class StandIn(Injections, GroupInjections, Recording):
                 self._retry_due = max(self._retry_due, now + retry_after)
         else:
             status, result, error = 200, outcome, None
-            if method in SEND_METHODS and isinstance(outcome, dict):
+            if method in FLOOD_COUNTED and isinstance(outcome, dict) and "chat" in outcome:
                 self._send_times.setdefault(outcome["chat"]["id"], []).append(now)
-        self.calls.append(Call(method, params.values, params.files, status, result, error, now))
+        call = Call(method, params.values, params.files, status, result, error, now)
+        self.calls.append(call)
+        for listener in self.listeners:
+            listener(call)

@@ -1,0 +1,135 @@
+"""Handle kept updates: each chat's in order, many chats side by side, none waiting on another.
+
+The poller keeps every fetched batch in storage's inbox (one transaction) and only then
+lets Telegram forget it, so a killed process loses nothing it fetched. Here each kept
+update is handed to ``Application.process_update`` in its chat's order; it leaves the
+inbox, recorded as handled, once its handler is done. After a restart, whatever was
+kept but not finished is handled then, and a step already recorded is not recorded
+twice (the handled-updates check in ``bot/handlers/errors.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from storage.inbox import Kept
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+CHATS_AT_ONCE = 128
+# What a kept update may not hold: who someone is (names, usernames, phone numbers).
+_DROPPED = frozenset({"last_name", "username", "language_code", "vcard", "bio"})
+_BLANKED = frozenset({"first_name", "phone_number"})
+
+
+def chat_key(update: Update) -> int:
+    """The chat an update belongs to (its order is kept within it)."""
+    chat = update.effective_chat
+    if chat is not None:
+        return chat.id
+    user = update.effective_user
+    return user.id if user is not None else 0
+
+
+def scrub(value: Any) -> Any:
+    """Return an update's JSON without names, usernames or phone numbers."""
+    if isinstance(value, dict):
+        return {
+            key: "" if key in _BLANKED else scrub(item)
+            for key, item in value.items()
+            if key not in _DROPPED
+        }
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
+
+
+class Inbox:
+    """Keep fetched updates, then handle each chat's in order, chats side by side."""
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        store: Store,
+        *,
+        chats_at_once: int = CHATS_AT_ONCE,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self._slots = asyncio.Semaphore(chats_at_once)
+        self._queues: dict[int, deque[tuple[int, Update]]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
+        self.unfinished = 0
+
+    @property
+    def busy(self) -> bool:
+        """True while any kept update is waiting or being handled."""
+        return self.unfinished > 0
+
+    async def resume(self) -> int:
+        """Hand out whatever was kept but not finished before a restart; return how many."""
+        waiting = await self.store.waiting_updates()
+        for kept in waiting:
+            update = Update.de_json(json.loads(kept.payload), self.app.bot)
+            self._hand_out(kept.chat_key, kept.update_id, update)
+        if waiting:
+            log.info("Carrying on with %d update(s) kept before a restart", len(waiting))
+        return len(waiting)
+
+    async def receive(self, updates: Sequence[Update]) -> None:
+        """Keep a fetched batch in one transaction, then hand out what was new."""
+        by_id = {u.update_id: u for u in updates}
+        kept = [
+            Kept(u.update_id, chat_key(u), json.dumps(scrub(u.to_dict()), ensure_ascii=False))
+            for u in updates
+        ]
+        for fresh in await self.store.keep_updates(kept):
+            self._hand_out(fresh.chat_key, fresh.update_id, by_id[fresh.update_id])
+
+    async def finish(self, grace: float) -> None:
+        """At shutdown: let workers finish for up to ``grace`` seconds, then stop them.
+
+        What they had not finished stays in the inbox for the next start.
+        """
+        if not self._workers:
+            return
+        _, late = await asyncio.wait(set(self._workers), timeout=grace)
+        for worker in late:
+            worker.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    def _hand_out(self, key: int, update_id: int, update: Update) -> None:
+        self.unfinished += 1
+        queue = self._queues.get(key)
+        if queue is not None:
+            queue.append((update_id, update))
+            return
+        self._queues[key] = deque([(update_id, update)])
+        worker = asyncio.create_task(self._work(key), name=f"brewbot chat {key}")
+        self._workers.add(worker)
+        worker.add_done_callback(self._workers.discard)
+
+    async def _work(self, key: int) -> None:
+        """Handle one chat's kept updates in order, then let the chat go."""
+        queue = self._queues[key]
+        try:
+            async with self._slots:
+                while queue:
+                    update_id, update = queue[0]
+                    await self.app.process_update(update)
+                    await self.store.finish_update(update_id)
+                    queue.popleft()
+                    self.unfinished -= 1
+        finally:
+            # A stop mid-way leaves the rest in storage's inbox for the next start.
+            self.unfinished -= len(queue)
+            del self._queues[key]
