@@ -1,0 +1,371 @@
+"""A whole room at once: N people open one brew's invite link together and answer everything.
+
+brewbot runs as its own process (``brewbot run``, its real Application and HTTP stack)
+against the project's Bot API stand-in, which enforces Telegram's per-chat and per-group
+limits (edits count too). Each simulated person opens the link within the first
+``--arrive`` seconds, then waits a varied think time (``--think`` x 0.5 to 1.5) before
+each input: a tap on one of the question's answer buttons, or typed words. A person who
+waits more than ``--patience`` seconds for a reply gives up.
+
+In the same run, a bare python-telegram-bot echo bot (bench/echo_bot.py) takes the same
+load on a fresh stand-in: the floor for CPU per Bot API call. Printed, side by side:
+how many finished; p50, p95 and max seconds from an input to the bot's whole reply (the
+next question shown); sends and per-chat calls per input; 429s; CPU ms per input and per
+call, and brewbot's CPU per call over the echo bot's.
+
+.venv/bin/python -m bench.crowd [--people 300] [--think 2.0] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.standin import StandIn
+from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
+from conversations.messages import load_messages
+from storage import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT.parent / "shared" / "telegram-bot-api-spec" / "api.json"
+FACILITATORS = -1009000000001
+WORDS = (
+    "Knowing who is coming and when.",
+    "The day someone stayed to chat about my garden.",
+    "Fewer different faces each week.",
+    "Being asked what matters to me.",
+    "A phone call back when they said they would.",
+    "Help with forms, in plain words.",
+)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+@dataclass
+class Person:
+    """One simulated phone: what it waited for, and how it ended."""
+
+    user: int
+    waits: list[float] = field(default_factory=list)
+    inputs: int = 0
+    finished: bool = False
+    gave_up: bool = False
+
+
+class Phones:
+    """Every message the bot sends to a person, as it arrives, per chat."""
+
+    def __init__(self) -> None:
+        self.sent: dict[int, list[Call]] = {}
+        self.wake: dict[int, asyncio.Event] = {}
+
+    def listen(self, call: Call) -> None:
+        """Note a successful send to a private chat and wake whoever waits for it."""
+        if call.ok and call.method in SEND_METHODS and isinstance(call.chat_id, int | str):
+            chat = int(call.chat_id)
+            if chat > 0:
+                self.sent.setdefault(chat, []).append(call)
+                self.wake.setdefault(chat, asyncio.Event()).set()
+
+    async def reply(self, chat: int, after: int, patience: float) -> Call | None:
+        """Wait for the next message with buttons after the first ``after`` sends."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + patience
+        while True:
+            for call in self.sent.get(chat, [])[after:]:
+                if buttons(call):
+                    return call
+            event = self.wake.setdefault(chat, asyncio.Event())
+            event.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return None
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                return None
+
+
+@dataclass
+class Load:
+    """The crowd's shape."""
+
+    people: int
+    think: float
+    arrive: float
+    patience: float
+    seed: int
+
+
+@dataclass
+class Result:
+    """What one bot did under the load."""
+
+    name: str
+    people: list[Person]
+    calls: list[Call]
+    cpu: float
+
+    @property
+    def inputs(self) -> int:
+        return sum(p.inputs for p in self.people)
+
+    def waits(self) -> list[float]:
+        return [w for p in self.people for w in p.waits]
+
+    def count(self, methods: frozenset[str] | None = None, *, private: bool = False) -> int:
+        return sum(
+            1
+            for c in self.calls
+            if (methods is None or c.method in methods)
+            and (not private or (c.chat_id is not None and int(c.chat_id) > 0))
+        )
+
+
+class Walker:
+    """Walks one person through whatever the bot asks, by buttons or by typing."""
+
+    def __init__(self, standin: StandIn, phones: Phones, load: Load, way_out: set[str]) -> None:
+        self.standin = standin
+        self.phones = phones
+        self.load = load
+        self.way_out = way_out
+
+    async def walk(
+        self, person: Person, first: str, rng: random.Random, *, end: set[str], most: int
+    ) -> None:
+        """Open the link, then answer until the end shows, the inputs run out, or patience."""
+        await asyncio.sleep(rng.uniform(0, self.load.arrive))
+        loop = asyncio.get_running_loop()
+        self.standin.command(person.user, first)
+        while True:
+            person.inputs += 1
+            asked_at = loop.time()
+            seen = len(self.phones.sent.get(person.user, []))
+            reply = await self.phones.reply(person.user, seen, self.load.patience)
+            if reply is None:
+                person.gave_up = True
+                return
+            person.waits.append(reply.at - asked_at)
+            labels = [text for text, _ in buttons(reply)]
+            if end & set(labels) or person.inputs >= most:
+                person.finished = True
+                return
+            await asyncio.sleep(self.load.think * rng.uniform(0.5, 1.5))
+            answers = [label for label in labels if label not in self.way_out]
+            message_id = int(reply.result["message_id"]) if isinstance(reply.result, dict) else 0
+            if answers:
+                self.standin.press_label(person.user, message_id, rng.choice(answers))
+            else:
+                self.standin.private_message(person.user, rng.choice(WORDS))
+
+
+async def _walk_all(
+    standin: StandIn, load: Load, first: str, *, end: set[str], most: int, pid: int
+) -> Result:
+    messages = load_messages()
+    way_out = {
+        messages.text(f"button_{k}", easy=e)
+        for k in ("skip", "pause", "stop", "resume")
+        for e in (False, True)
+    }
+    phones = Phones()
+    standin.listeners.append(phones.listen)
+    walker = Walker(standin, phones, load, way_out)
+    rng = random.Random(load.seed)
+    people = [Person(user=880_000_001 + n) for n in range(load.people)]
+    start_calls = len(standin.calls)
+    cpu_before = cpu_seconds(pid)
+    await asyncio.gather(
+        *(walker.walk(p, first, random.Random(rng.random()), end=end, most=most) for p in people)
+    )
+    await asyncio.sleep(1.5)  # let tidying edits land, so they are counted
+    cpu = cpu_seconds(pid) - cpu_before
+    return Result("", people, standin.calls[start_calls:], cpu)
+
+
+async def _ready(standin: StandIn, process: subprocess.Popen[bytes]) -> None:
+    """Wait until the bot polls (and has said its commands), or fail if it died."""
+    for _ in range(600):
+        if process.poll() is not None:
+            raise SystemExit(f"the bot stopped early with code {process.returncode}")
+        if standin.updates.polls_waiting or standin.calls_to("getUpdates"):
+            await asyncio.sleep(0.5)
+            return
+        await asyncio.sleep(0.05)
+    raise SystemExit("the bot did not start polling within 30 s")
+
+
+def _start(module: str, args: Sequence[str], env: dict[str, str], log: Path) -> Any:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", module, *args], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+async def run_brewbot(load: Load, folder: Path, pack: str) -> Result:
+    """Run brewbot as its own process under the load; return what it did."""
+    db = folder / "crowd.db"
+    async with await Store.open(db) as store:
+        brew = await store.create_brew(
+            theme="getting help at home", pack_id=pack, group_chat_id=FACILITATORS
+        )
+    messages = load_messages()
+    end = {messages.text("news_yes", easy=e) for e in (False, True)}
+    async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+        env = {
+            **os.environ,
+            "BREWBOT_TOKEN": standin.token,
+            "BREWBOT_API_URL": standin.base_url,
+            "BREWBOT_DB": str(db),
+            "BREWBOT_FACILITATOR_CHATS": str(FACILITATORS),
+            "PTB_TIMEDELTA": "1",
+        }
+        process = _start("bot.cli", ["run"], env, folder / "brewbot.log")
+        try:
+            await _ready(standin, process)
+            result = await _walk_all(
+                standin, load, f"/start {brew.code}", end=end, most=40, pid=process.pid
+            )
+        finally:
+            _stop(process)
+        result.name = "brewbot"
+        problems = [p for p in standin.problems if "429" not in p]
+        if problems:
+            print(f"  (stand-in problems with brewbot: {problems[:3]})")
+        return result
+
+
+async def run_echo(load: Load, folder: Path, inputs: int) -> Result:
+    """Run the bare echo bot under the same load, for as many inputs a person."""
+    async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+        env = {**os.environ, "BREWBOT_TOKEN": standin.token, "BREWBOT_API_URL": standin.base_url}
+        process = _start("bench.echo_bot", [], env, folder / "echo.log")
+        try:
+            await _ready(standin, process)
+            result = await _walk_all(
+                standin, load, "/start hello", end=set(), most=inputs, pid=process.pid
+            )
+        finally:
+            _stop(process)
+        result.name = "echo bot"
+        return result
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(results: Sequence[Result]) -> None:
+    """Print the figures of each run side by side, and brewbot's CPU against the floor's."""
+    heads = ("", *(r.name for r in results))
+    rows: list[tuple[str, ...]] = [heads]
+
+    def row(name: str, fmt: str, values: Sequence[float]) -> None:
+        rows.append((name, *(fmt.format(v) for v in values)))
+
+    row("people who finished", "{:.0f}", [sum(p.finished for p in r.people) for r in results])
+    row("people who gave up", "{:.0f}", [sum(p.gave_up for p in r.people) for r in results])
+    row("inputs", "{:.0f}", [r.inputs for r in results])
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+        row(f"{name} s to the whole reply", "{:.2f}", [_quantile(r.waits(), q) for r in results])
+    row(
+        "sends per input",
+        "{:.2f}",
+        [r.count(SEND_METHODS, private=True) / r.inputs for r in results],
+    )
+    chat_methods = SEND_METHODS | EDIT_METHODS
+    row(
+        "per-chat calls per input",
+        "{:.2f}",
+        [r.count(chat_methods, private=True) / r.inputs for r in results],
+    )
+    row("all Bot API calls per input", "{:.2f}", [r.count() / r.inputs for r in results])
+    row("429s", "{:.0f}", [sum(c.status == 429 for c in r.calls) for r in results])
+    row("CPU ms per input", "{:.2f}", [1000 * r.cpu / r.inputs for r in results])
+    row("CPU ms per Bot API call", "{:.2f}", [1000 * r.cpu / max(1, r.count()) for r in results])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(heads))]
+    for line in rows:
+        print(
+            "  "
+            + "  ".join(
+                cell.rjust(w) if i else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+    if len(results) == 2 and results[1].count():
+        bot, echo = results
+        per_call_echo = echo.cpu / echo.count()
+        ratio = (bot.cpu / bot.inputs) / (per_call_echo * bot.count() / bot.inputs)
+        print(
+            f"  brewbot CPU per input / (echo CPU per call x brewbot calls per input): {ratio:.2f}"
+        )
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    load = Load(args.people, args.think, args.arrive, args.patience, args.seed)
+    print(
+        f"{load.people} people, think {load.think} s (x0.5 to x1.5), all arriving within "
+        f"{load.arrive} s, giving up after {load.patience} s without a reply"
+    )
+    with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
+        folder = Path(tmp)
+        bot = await run_brewbot(load, folder, args.pack)
+        inputs = max(1, round(statistics.median(p.inputs for p in bot.people)))
+        echo = await run_echo(load, folder, inputs) if not args.no_echo else None
+        report([bot] if echo is None else [bot, echo])
+        if args.keep_logs:
+            for name in ("brewbot.log", "echo.log"):
+                if (folder / name).exists():
+                    print(
+                        f"--- {name} (last lines)\n"
+                        + "".join((folder / name).read_text().splitlines(True)[-20:])
+                    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the crowd against brewbot and the echo bot; print both side by side."""
+    parser = argparse.ArgumentParser(prog="bench.crowd", description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds between inputs")
+    parser.add_argument(
+        "--arrive", type=float, default=2.0, help="everyone opens the link within this"
+    )
+    parser.add_argument("--patience", type=float, default=15.0, help="seconds before giving up")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pack", default="over-a-brew")
+    parser.add_argument("--no-echo", action="store_true", help="skip the echo bot floor")
+    parser.add_argument("--keep-logs", action="store_true", help="print the bots' last log lines")
+    return asyncio.run(main_async(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
