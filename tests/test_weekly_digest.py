@@ -235,3 +235,13 @@ async def test_the_digest_waits_for_a_digest_chat_brewbot_cannot_reach_yet(
     await brewbot.run_job(post_due_digests)
     assert [t.split("\n")[0] for t in group_texts(brewbot, DIGEST_CHAT)] == [W47]
     assert headings(brewbot) == []
+
+
+async def test_after_the_upgrade_each_group_carries_on_from_the_pooled_digest(
+    brewbot: Running,
+) -> None:
+    await brewbot.services.store.claim_post("digest", "2026-W47")  # the pooled digest's last
+    brewbot.clock.now = at(MONDAY + timedelta(days=7), 9, 5)  # W48 is due, and was not posted
+    await brewbot.run_job(post_due_digests)
+    await brewbot.run_job(post_due_digests)
+    assert headings(brewbot) == ["☕ Over a Brew: the week of Monday 23 November 2026"]
