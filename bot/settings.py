@@ -21,6 +21,9 @@ import yaml
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_CONFIG_FILE = "brewbot.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The smallest group anything may be shared from. Written here only: the core takes it as a
+# required keyword, so every summary, export and digest gets it from the settings.
+MIN_GROUP = 5
 
 
 class SettingsError(Exception):
@@ -81,7 +84,8 @@ class Settings:
     db: Path = Path("brewbot.db")
     facilitator_chats: tuple[int, ...] = ()
     digest_chat: int | None = None
-    min_group: int = 5
+    digest_chats: tuple[tuple[int, int], ...] = ()  # (facilitators' group, its digest chat)
+    min_group: int = MIN_GROUP
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     nudge_after: timedelta = timedelta(days=2)
     quiet_start: time = time(21, 0)
@@ -110,6 +114,24 @@ class Settings:
             )
         return self.token.reveal()
 
+    def digest_chat_for(self, group: int) -> int:
+        """Return where a facilitators' group's weekly digest goes: its own digest chat if
+        given, the one digest chat when there is one group, else the group itself."""
+        own = dict(self.digest_chats)
+        if group in own:
+            return own[group]
+        if self.digest_chat is not None and len(self.facilitator_chats) == 1:
+            return self.digest_chat
+        return group
+
+    @property
+    def digest_chat_ids(self) -> tuple[int, ...]:
+        """Every chat a digest goes to that is not itself a facilitators' group."""
+        chats = [self.digest_chat_for(g) for g in self.facilitator_chats]
+        if self.digest_chat is not None:
+            chats.append(self.digest_chat)
+        return tuple(dict.fromkeys(c for c in chats if c not in self.facilitator_chats))
+
     def is_quiet(self, local: time) -> bool:
         """Say whether a local wall-clock time falls in quiet hours."""
         if self.quiet_start <= self.quiet_end:
@@ -125,13 +147,15 @@ def load_settings(
     path = Path(config_file or env.get("BREWBOT_CONFIG", DEFAULT_CONFIG_FILE))
     file_values = _read_yaml(path) if path.exists() else {}
     raw = _Raw(env, file_values, path)
+    facilitator_chats = _chat_ids(raw, "facilitator_chats")
     return Settings(
         token=Secret(raw.get("token", "")),
         api_url=_url(raw, "api_url", TELEGRAM_API_URL),
         db=Path(raw.get("db", "brewbot.db")),
-        facilitator_chats=_chat_ids(raw, "facilitator_chats"),
-        digest_chat=_optional_chat_id(raw, "digest_chat"),
-        min_group=_int(raw, "min_group", 5, lowest=2),
+        facilitator_chats=facilitator_chats,
+        digest_chat=_one_digest_chat(raw, "digest_chat", facilitator_chats),
+        digest_chats=_chat_pairs(raw, "digest_chats", facilitator_chats),
+        min_group=_int(raw, "min_group", MIN_GROUP, lowest=2),
         timezone=_zone(raw, "timezone", "Europe/London"),
         nudge_after=timedelta(hours=_int(raw, "nudge_after_hours", 48, lowest=1)),
         quiet_start=_clock(raw, "quiet_start", time(21, 0)),
@@ -227,6 +251,39 @@ def _chat_ids(raw: _Raw, key: str) -> tuple[int, ...]:
 def _optional_chat_id(raw: _Raw, key: str) -> int | None:
     text = raw.get(key)
     return _chat_id(raw, key, text) if text else None
+
+
+def _one_digest_chat(raw: _Raw, key: str, groups: tuple[int, ...]) -> int | None:
+    """Read the one digest chat, which only fits one facilitators' group: two councils'
+    digests must not meet in one chat."""
+    chat = _optional_chat_id(raw, key)
+    if chat is not None and len(groups) > 1:
+        raise SettingsError(
+            f"{raw.name(key)} is one chat, but there are {len(groups)} facilitators' groups; "
+            "use BREWBOT_DIGEST_CHATS to give each group its own, like -1001:-1002,-1003:-1004"
+        )
+    return chat
+
+
+def _chat_pairs(raw: _Raw, key: str, groups: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """Read 'group:chat' pairs, each group one of the facilitators' groups, and once only."""
+    pairs: dict[int, int] = {}
+    for part in (p.strip() for p in raw.get(key).split(",") if p.strip()):
+        group, colon, chat = part.partition(":")
+        if not colon:
+            raise SettingsError(
+                f"{raw.name(key)} should pair a facilitators' group with its digest chat, "
+                f"like -1001:-1002, not {part!r}"
+            )
+        group_id, chat_id = _chat_id(raw, key, group.strip()), _chat_id(raw, key, chat.strip())
+        if group_id not in groups:
+            raise SettingsError(
+                f"{raw.name(key)} names {group_id}, which is not in BREWBOT_FACILITATOR_CHATS"
+            )
+        if group_id in pairs:
+            raise SettingsError(f"{raw.name(key)} names {group_id} twice")
+        pairs[group_id] = chat_id
+    return tuple(pairs.items())
 
 
 def _zone(raw: _Raw, key: str, default: str) -> ZoneInfo:

@@ -1,17 +1,22 @@
 """The weekly digest for co-producers: the week's brews, trends, themes and "we said, we did".
 
-The small-group rules are those of :mod:`conversations.summary`: a brew with fewer than
-``min_group`` people shows no count; a principle's point in a week is plotted only when
-at least ``min_group`` people answered it that week; a theme is shown only when at least
-``min_group`` different people's answers are in it, and quotes need consent.
+One digest is one facilitators' group's: the bot gives it that group's brews only.
+
+The small-group rules are those of :mod:`conversations.summary`, and start where a summary
+does: nothing from a brew too small for its own summary (:func:`enough_people`) counts
+here, in any figure, trend, theme or quote; such a brew is only named, as "fewer than
+``min_group`` so far". From the brews that are big enough: a brew's count this week shows
+only when at least ``min_group`` answered; a principle's point in a week is plotted only
+when at least ``min_group`` people answered it that week; a theme is shown only when at
+least ``min_group`` different people's answers are in it, and quotes need consent.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from conversations.model import Principle, Stage
@@ -32,10 +37,10 @@ from conversations.reporting import (
     trim,
 )
 from conversations.summary import (
-    MIN_GROUP,
     FreeText,
     ThemeFinder,
     ThemeGroups,
+    enough_people,
     group_themes,
     html_themes,
     markdown_themes,
@@ -46,7 +51,8 @@ UPDATE_LIMIT = 300  # each half of a "we said, we did"
 STEADY = 0.3  # a change in average stage smaller than this is "about the same"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
-StageCount = tuple[str, Principle, Stage, int]  # (week 'YYYY-Www', principle, stage, count)
+# (week 'YYYY-Www', brew id, principle, stage, count)
+StageCount = tuple[str, int, Principle, Stage, int]
 
 
 class BadWeek(ValueError):
@@ -90,10 +96,19 @@ def week_words(key: str) -> str:
 
 @dataclass(frozen=True)
 class BrewLine:
-    """One brew held this week."""
+    """One brew held this week: ``took_part`` counts the people who answered this week."""
 
     theme: str
     took_part: int
+    brew: int
+
+
+@dataclass(frozen=True)
+class BrewText:
+    """One free-text answer and the brew it was given in."""
+
+    brew: int
+    answer: FreeText
 
 
 @dataclass(frozen=True)
@@ -108,15 +123,18 @@ class Update:
 class WeekResults:
     """What the digest is built from, as plain data the bot maps from storage rows.
 
-    ``stage_counts`` covers the recent weeks (older weeks are ignored); ``answers`` are
-    this week's free-text answers across all brews, concerns left out.
+    All of it is one facilitators' group's. ``stage_counts`` covers the recent weeks (older
+    weeks are ignored); ``answers`` are this week's free-text answers, concerns left out.
+    ``people`` maps each brew named in any of them to everyone who took part in it, as its
+    summary counts them (``BrewCounts.people``); a brew missing from it counts as nobody.
     """
 
     week: str
     brews: tuple[BrewLine, ...] = ()
     stage_counts: tuple[StageCount, ...] = ()
-    answers: tuple[FreeText, ...] = ()
+    answers: tuple[BrewText, ...] = ()
     updates: tuple[Update, ...] = ()
+    people: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,12 +158,31 @@ class Digest:
 # ------------------------------------------------------------------ trends
 
 
+def shared_brews(results: WeekResults, *, min_group: int) -> frozenset[int]:
+    """Name the brews big enough for their own summary: only these count in a digest."""
+    return frozenset(
+        brew
+        for brew, people in results.people.items()
+        if enough_people(people, min_group=min_group)
+    )
+
+
+def shareable(results: WeekResults, *, min_group: int) -> WeekResults:
+    """Leave out every stage count and answer from a brew too small for its own summary."""
+    shared = shared_brews(results, min_group=min_group)
+    return replace(
+        results,
+        stage_counts=tuple(c for c in results.stage_counts if c[1] in shared),
+        answers=tuple(a for a in results.answers if a.brew in shared),
+    )
+
+
 def trend_points(
-    counts: Sequence[StageCount], weeks: Sequence[str], min_group: int = MIN_GROUP
+    counts: Sequence[StageCount], weeks: Sequence[str], *, min_group: int
 ) -> dict[Principle, tuple[float | None, ...]]:
     """Average the stage chosen per principle per week; None where too few answered."""
     totals: dict[tuple[Principle, str], list[int]] = defaultdict(lambda: [0, 0])
-    for week, principle, stage, count in counts:
+    for week, _brew, principle, stage, count in counts:
         if week in weeks and principle is not Principle.THEME and count > 0:
             cell = totals[principle, week]
             cell[0] += int(stage) * count
@@ -185,7 +222,7 @@ def trend_sentence(principle: Principle, points: Sequence[float | None]) -> str:
 
 
 def trends(
-    counts: Sequence[StageCount], weeks: Sequence[str], min_group: int = MIN_GROUP
+    counts: Sequence[StageCount], weeks: Sequence[str], *, min_group: int
 ) -> tuple[Trend, ...]:
     """Describe each principle's path over the weeks."""
     return tuple(
@@ -194,12 +231,12 @@ def trends(
             TrendLine(principle_name(p)[:1].upper() + principle_name(p)[1:], row),
             trend_sentence(p, row),
         )
-        for p, row in trend_points(counts, weeks, min_group).items()
+        for p, row in trend_points(counts, weeks, min_group=min_group).items()
     )
 
 
 def trend_chart(
-    found: Sequence[Trend], weeks: Sequence[str], min_group: int = MIN_GROUP
+    found: Sequence[Trend], weeks: Sequence[str], *, min_group: int
 ) -> tuple[ChartSpec, ...]:
     """Make the trend chart, if any principle has a point to plot."""
     if not any(p is not None for t in found for p in t.line.points):
@@ -215,9 +252,9 @@ def trend_chart(
 # ------------------------------------------------------------------ text
 
 
-def _brew_words(brew: BrewLine, min_group: int) -> str:
+def _brew_words(brew: BrewLine, shared: frozenset[int], min_group: int) -> str:
     """Say how many took part in a brew, or only that it was fewer than ``min_group``."""
-    if brew.took_part >= min_group:
+    if brew.brew in shared and brew.took_part >= min_group:
         return f"{plural(brew.took_part, 'person', 'people')} took part"
     return f"fewer than {min_group} so far"
 
@@ -233,8 +270,9 @@ def _html(
         f"<b>☕ Over a Brew: {esc(week_words(results.week))}</b>\n"
         "Here is what happened this week. Thank you for reading.\n\n<b>This week's brews</b>"
     )
+    shared = shared_brews(results, min_group=min_group)
     brews = [
-        f"• {esc_iso(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, min_group)}"
+        f"• {esc_iso(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, shared, min_group)}"
         for b in results.brews
     ] or ["No brews this week."]
     brews[0] = f"{head}\n{brews[0]}"
@@ -261,8 +299,9 @@ def _markdown(
 ) -> str:
     """Write the same digest as a Markdown report."""
     lines = [f"# Over a Brew: {week_words(results.week)}", "", "## This week's brews", ""]
+    shared = shared_brews(results, min_group=min_group)
     lines += [
-        f"- {md(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, min_group)}"
+        f"- {md(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, shared, min_group)}"
         for b in results.brews
     ] or ["No brews this week."]
     lines.append("")
@@ -282,15 +321,17 @@ def build_digest(
     results: WeekResults,
     *,
     weeks: int = WEEKS_SHOWN,
-    min_group: int = MIN_GROUP,
+    min_group: int,
     find: ThemeFinder | None = None,
 ) -> Digest:
     """Build the weekly digest, sharing only what keeps everyone safe."""
     shown = recent_weeks(results.week, weeks)
-    found = trends(results.stage_counts, shown, min_group)
-    groups = group_themes(results.answers, find=find, min_group=min_group, limit=3, quotes=1)
+    results = shareable(results, min_group=min_group)
+    found = trends(results.stage_counts, shown, min_group=min_group)
+    said = [a.answer for a in results.answers]
+    groups = group_themes(said, find=find, min_group=min_group, limit=3, quotes=1)
     return Digest(
         sections=_html(results, found, groups, min_group),
-        charts=trend_chart(found, shown, min_group),
+        charts=trend_chart(found, shown, min_group=min_group),
         markdown=_markdown(results, found, groups, min_group),
     )

@@ -1,6 +1,6 @@
 """The themed summary of one brew that brewbot posts to its facilitator group.
 
-Small-group protection (``min_group``, default 5) decides what may be shown:
+Small-group protection (``min_group``, from the settings) decides what may be shown:
 
 * Fewer than ``min_group`` people took part: the whole summary is one short, kind message
   saying how many more are needed. No counts per principle, no themes, no quotes.
@@ -51,7 +51,6 @@ from conversations.reporting import (
     trim,
 )
 
-MIN_GROUP = 5
 THEMES_SHOWN = 5
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
 OTHER = "other"  # the bucket for small groups: self-descriptions and themes alike
@@ -209,7 +208,16 @@ class PrincipleView:
 # ------------------------------------------------------------------ the rules
 
 
-def too_few(took_part: int, min_group: int = MIN_GROUP) -> str:
+def enough_people(people: int, *, min_group: int) -> bool:
+    """Say whether a brew has enough people for anything from it to be shared.
+
+    ``people`` counts everyone whose words count (``storage.records.BrewCounts.people``).
+    Summaries, exports and the digest all ask this, so they cannot disagree.
+    """
+    return people >= min_group
+
+
+def too_few(took_part: int, *, min_group: int) -> str:
     """Say kindly, in plain text, that too few people have answered to share anything yet."""
     more = max(1, min_group - took_part)
     return (
@@ -220,7 +228,7 @@ def too_few(took_part: int, min_group: int = MIN_GROUP) -> str:
 
 
 def self_description_mix(
-    counts: Mapping[str, int], min_group: int = MIN_GROUP
+    counts: Mapping[str, int], *, min_group: int
 ) -> tuple[tuple[str, int], ...]:
     """Return the groups safe to show, biggest first, or () when the mix must stay hidden."""
     items = [(trim(clean(label), 60), n) for label, n in counts.items() if n > 0]
@@ -259,7 +267,7 @@ def stage_sentence(principle: Principle, counts: Mapping[Stage, int]) -> str:
 
 
 def principle_views(
-    stages: Mapping[Principle, Mapping[Stage, int]], min_group: int = MIN_GROUP
+    stages: Mapping[Principle, Mapping[Stage, int]], *, min_group: int
 ) -> tuple[PrincipleView, ...]:
     """Describe each principle anyone answered, in the usual order."""
     views = []
@@ -347,7 +355,7 @@ def group_themes(
     answers: Sequence[FreeText],
     *,
     find: ThemeFinder | None = None,
-    min_group: int = MIN_GROUP,
+    min_group: int,
     limit: int = THEMES_SHOWN,
     quotes: int = 2,
 ) -> ThemeGroups:
@@ -376,7 +384,7 @@ def group_themes(
 
 
 def answer_themes(
-    answers: Sequence[FreeText], *, find: ThemeFinder | None = None, min_group: int = MIN_GROUP
+    answers: Sequence[FreeText], *, find: ThemeFinder | None = None, min_group: int
 ) -> tuple[str, ...]:
     """Name each answer's theme, as the summary would show it (for exports).
 
@@ -400,7 +408,7 @@ def group_ideas(
     answers: Sequence[FreeText],
     *,
     find: ThemeFinder | None = None,
-    min_group: int = MIN_GROUP,
+    min_group: int,
     limit: int = IDEAS_SHOWN,
 ) -> tuple[tuple[Idea, ...], int]:
     """Rank ideas for change, most mentioned first; return them and how many stay private."""
@@ -588,16 +596,16 @@ def _markdown(
 
 
 def build_summary(
-    results: BrewResults, *, min_group: int = MIN_GROUP, find: ThemeFinder | None = None
+    results: BrewResults, *, min_group: int, find: ThemeFinder | None = None
 ) -> Summary:
     """Build the summary of one brew, sharing only what keeps everyone safe."""
-    if results.took_part < min_group:
+    if not enough_people(results.took_part, min_group=min_group):
         theme = trim(clean(results.theme), LABEL_LIMIT)
-        body = too_few(results.took_part, min_group)
+        body = too_few(results.took_part, min_group=min_group)
         message = f"<b>☕ {esc_iso(theme)}</b>\n{esc(body)}"
         return Summary((message,), (), (), f"# {md(theme)}\n\n{body}\n", shared=False)
-    mix = self_description_mix(results.self_description, min_group)
-    views = principle_views(results.stages, min_group)
+    mix = self_description_mix(results.self_description, min_group=min_group)
+    views = principle_views(results.stages, min_group=min_group)
     said = [a for a in results.answers if a.prompt_id not in results.idea_prompts]
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
     groups = group_themes(said, find=find, min_group=min_group)

@@ -9,10 +9,18 @@ import aiosqlite
 
 from storage import rows
 from storage.base import StoreBase
-from storage.records import AnswerText, NewsItem, PlanItem, WeekBrew, WeSaid, WeSaidQueued
+from storage.records import (
+    BrewAnswerText,
+    NewsItem,
+    PlanItem,
+    WeekBrew,
+    WeSaid,
+    WeSaidQueued,
+)
 from storage.sql import insert, run
 from storage.times import iso, parse
 
+# The digest's reads are always one facilitators' group's: it never pools councils.
 WEEK_BREWS = f"""
 WITH answered AS (
     SELECT brew_id, COUNT(DISTINCT {rows.PERSON}) AS people
@@ -21,22 +29,30 @@ WITH answered AS (
     GROUP BY brew_id
 )
 SELECT b.id, b.theme, COALESCE(answered.people, 0) AS people
-FROM brews AS b LEFT JOIN answered ON answered.brew_id = b.id
-WHERE answered.brew_id IS NOT NULL OR (b.opened_at >= ? AND b.opened_at < ?)
+FROM brews AS b
+JOIN groups AS g ON g.id = b.group_id
+LEFT JOIN answered ON answered.brew_id = b.id
+WHERE g.chat_id = ?
+  AND (answered.brew_id IS NOT NULL OR (b.opened_at >= ? AND b.opened_at < ?))
 ORDER BY b.opened_at, b.id
 """
 
 WEEK_ANSWER_TEXTS = f"""
-SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
+SELECT id, brew_id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
 FROM answers
 WHERE kind = 'text' AND text IS NOT NULL AND held = 0 AND created_at >= ? AND created_at < ?
+  AND brew_id IN (
+      SELECT b.id FROM brews AS b JOIN groups AS g ON g.id = b.group_id WHERE g.chat_id = ?
+  )
 ORDER BY id
 """
 
 WEEK_WESAID = """
 SELECT w.id, w.brew_id, b.theme, w.text, w.created_at
-FROM wesaid AS w JOIN brews AS b ON b.id = w.brew_id
-WHERE w.created_at >= ? AND w.created_at < ?
+FROM wesaid AS w
+JOIN brews AS b ON b.id = w.brew_id
+JOIN groups AS g ON g.id = b.group_id
+WHERE w.created_at >= ? AND w.created_at < ? AND g.chat_id = ?
 ORDER BY w.id
 """
 
@@ -75,23 +91,29 @@ async def _claim(db: aiosqlite.Connection, kind: str, key: str, now: str) -> boo
 class FollowUpStore(StoreBase):
     """Reads for the weekly digest, news to queue and send, plans, and once-only posts."""
 
-    async def week_brews(self, start: datetime, end: datetime) -> list[WeekBrew]:
-        """List brews opened or answered in [start, end), with how many people answered then."""
+    async def week_brews(
+        self, start: datetime, end: datetime, *, group_chat_id: int
+    ) -> list[WeekBrew]:
+        """List a group's brews opened or answered in [start, end), with how many answered then."""
         since, until = iso(start), iso(end)
-        found = await self._all(WEEK_BREWS, (since, until, since, until))
+        found = await self._all(WEEK_BREWS, (since, until, group_chat_id, since, until))
         return [
             WeekBrew(brew_id=int(row["id"]), theme=str(row["theme"]), took_part=int(row["people"]))
             for row in found
         ]
 
-    async def week_answer_texts(self, start: datetime, end: datetime) -> list[AnswerText]:
-        """List typed answers given in [start, end) across all brews, held ones left out."""
-        found = await self._all(WEEK_ANSWER_TEXTS, (iso(start), iso(end)))
-        return [rows.answer_text(row) for row in found]
+    async def week_answer_texts(
+        self, start: datetime, end: datetime, *, group_chat_id: int
+    ) -> list[BrewAnswerText]:
+        """List typed answers given in [start, end) in a group's brews, held ones left out."""
+        found = await self._all(WEEK_ANSWER_TEXTS, (iso(start), iso(end), group_chat_id))
+        return [BrewAnswerText(int(row["brew_id"]), rows.answer_text(row)) for row in found]
 
-    async def week_wesaid(self, start: datetime, end: datetime) -> list[WeSaid]:
-        """List the "we said, we did" updates written in [start, end), oldest first."""
-        found = await self._all(WEEK_WESAID, (iso(start), iso(end)))
+    async def week_wesaid(
+        self, start: datetime, end: datetime, *, group_chat_id: int
+    ) -> list[WeSaid]:
+        """List a group's "we said, we did" updates written in [start, end), oldest first."""
+        found = await self._all(WEEK_WESAID, (iso(start), iso(end), group_chat_id))
         return [
             WeSaid(
                 id=int(row["id"]),

@@ -96,6 +96,17 @@ class WeeklyStageCount:
 
 
 @dataclass(frozen=True)
+class WeeklyBrewStageCount:
+    """How many (not held) answers in one brew put a principle at a stage in an ISO week."""
+
+    week: str  # "YYYY-Www"
+    brew_id: int
+    principle: Principle
+    stage: Stage
+    count: int
+
+
+@dataclass(frozen=True)
 class AnswerText:
     """One free-text answer. ``person`` is an opaque key, only to count people, not answers."""
 
@@ -105,6 +116,14 @@ class AnswerText:
     principle: Principle
     text: str
     quote_consent: bool
+
+
+@dataclass(frozen=True)
+class BrewAnswerText:
+    """A free-text answer and the brew it was given in (for the digest)."""
+
+    brew_id: int
+    answer: AnswerText
 
 
 @dataclass(frozen=True)

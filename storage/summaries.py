@@ -10,7 +10,13 @@ from datetime import datetime
 from conversations.model import Principle, Rag, Stage
 from storage import rows
 from storage.base import StoreBase
-from storage.records import AnswerText, StageCount, StoredAnswer, WeeklyStageCount
+from storage.records import (
+    AnswerText,
+    StageCount,
+    StoredAnswer,
+    WeeklyBrewStageCount,
+    WeeklyStageCount,
+)
 from storage.times import iso
 
 STAGE_COUNTS = """
@@ -22,23 +28,27 @@ ORDER BY principle, stage
 """
 
 # The ISO week of a day is the week of its Thursday: step back 3 days, then on to a Thursday.
+# ``{brew}`` is empty, or "brew_id, " to count brew by brew.
 _ISO_WEEK = """
 SELECT printf('%s-W%02d', strftime('%Y', thursday),
               (CAST(strftime('%j', thursday) AS INTEGER) - 1) / 7 + 1) AS week,
-       principle, stage, COUNT(*) AS n
+       {brew}principle, stage, COUNT(*) AS n
 FROM (
-    SELECT date(a.created_at, '-3 days', 'weekday 4') AS thursday, a.principle, a.stage
+    SELECT date(a.created_at, '-3 days', 'weekday 4') AS thursday,
+           a.brew_id, a.principle, a.stage
     FROM answers AS a
     {join}
     WHERE a.created_at >= ? AND a.held = 0 AND a.stage IS NOT NULL {where}
 )
-GROUP BY week, principle, stage
-ORDER BY week, principle, stage
+GROUP BY week, {brew}principle, stage
+ORDER BY week, {brew}principle, stage
 """
-WEEKLY_STAGE_COUNTS = _ISO_WEEK.format(join="", where="")
-WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(
-    join="JOIN brews AS b ON b.id = a.brew_id JOIN groups AS g ON g.id = b.group_id",
-    where="AND g.chat_id = ?",
+_IN_GROUP = "JOIN brews AS b ON b.id = a.brew_id JOIN groups AS g ON g.id = b.group_id"
+WEEKLY_STAGE_COUNTS = _ISO_WEEK.format(join="", where="", brew="")
+WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(join=_IN_GROUP, where="AND g.chat_id = ?", brew="")
+# The digest's: one group's, brew by brew, so brews too small to share can be left out.
+WEEKLY_BREW_STAGE_COUNTS = _ISO_WEEK.format(
+    join=_IN_GROUP, where="AND g.chat_id = ?", brew="brew_id, "
 )
 
 ANSWER_TEXTS = f"""
@@ -86,6 +96,22 @@ class SummaryStore(StoreBase):
         return [
             WeeklyStageCount(
                 week=str(row["week"]),
+                principle=Principle(str(row["principle"])),
+                stage=Stage(int(row["stage"])),
+                count=int(row["n"]),
+            )
+            for row in found
+        ]
+
+    async def weekly_brew_stage_counts(
+        self, *, since: datetime, group_chat_id: int
+    ) -> list[WeeklyBrewStageCount]:
+        """Count a group's stage answers by ISO week, brew, principle and stage since ``since``."""
+        found = await self._all(WEEKLY_BREW_STAGE_COUNTS, (iso(since), group_chat_id))
+        return [
+            WeeklyBrewStageCount(
+                week=str(row["week"]),
+                brew_id=int(row["brew_id"]),
                 principle=Principle(str(row["principle"])),
                 stage=Stage(int(row["stage"])),
                 count=int(row["n"]),

@@ -10,6 +10,7 @@ import pytest
 from conversations.digest import (
     BadWeek,
     BrewLine,
+    BrewText,
     Update,
     WeekResults,
     build_digest,
@@ -32,26 +33,29 @@ FINDER = KeywordFinder(
     )
 )
 WEEKS = ("2024-W50", "2024-W51", "2024-W52", "2025-W01", "2025-W02", "2025-W03")
+MIN = 5
+BIG, SMALL = 1, 2  # a brew of 9 people this week, and one of 3
+PEOPLE = {BIG: 9, SMALL: 3}
 
 
-def _counts() -> tuple[tuple[str, Principle, Stage, int], ...]:
+def _counts() -> tuple[tuple[str, int, Principle, Stage, int], ...]:
     """Assets climbs from 'got the basics' to 'getting there'; work stays low; networks is thin."""
     rows = []
     for n, week in enumerate(WEEKS):
         rows += [
-            (week, Principle.ASSETS, Stage.BASICS, 6 - n),
-            (week, Principle.ASSETS, Stage.GETTING_THERE, n),
-            (week, Principle.ASSETS, Stage.DOING_WELL, n // 2),
-            (week, Principle.WORK, Stage.NOT_YET, 4),
-            (week, Principle.WORK, Stage.BASICS, 2),
-            (week, Principle.NETWORKS, Stage.DOING_WELL, 2),
-            (week, Principle.THEME, Stage.DOING_WELL, 9),
+            (week, BIG, Principle.ASSETS, Stage.BASICS, 6 - n),
+            (week, BIG, Principle.ASSETS, Stage.GETTING_THERE, n),
+            (week, BIG, Principle.ASSETS, Stage.DOING_WELL, n // 2),
+            (week, BIG, Principle.WORK, Stage.NOT_YET, 4),
+            (week, BIG, Principle.WORK, Stage.BASICS, 2),
+            (week, BIG, Principle.NETWORKS, Stage.DOING_WELL, 2),
+            (week, BIG, Principle.THEME, Stage.DOING_WELL, 9),
         ]
-    rows.append(("2024-W10", Principle.RECIPROCITY, Stage.NOT_YET, 50))  # too old to show
+    rows.append(("2024-W10", BIG, Principle.RECIPROCITY, Stage.NOT_YET, 50))  # too old to show
     return tuple(rows)
 
 
-def _answers() -> tuple[FreeText, ...]:
+def _answers() -> tuple[BrewText, ...]:
     said = [
         ("a", "Waiting six weeks for a call back is too long.", True),
         ("b", "I waited months and nobody told me why.", False),
@@ -61,15 +65,15 @@ def _answers() -> tuple[FreeText, ...]:
         ("f", "They listened to me this time.", True),
         ("g", "I felt heard at the meeting.", False),
     ]
-    return tuple(FreeText(p, "moments", Principle.THEME, t, c) for p, t, c in said)
+    return tuple(BrewText(BIG, FreeText(p, "moments", Principle.THEME, t, c)) for p, t, c in said)
 
 
 def week(**changes: object) -> WeekResults:
     base = WeekResults(
         week="2025-W03",
         brews=(
-            BrewLine("Going through an assessment", 9),
-            BrewLine("Skills we want from the people who support us", 3),
+            BrewLine("Going through an assessment", 9, BIG),
+            BrewLine("Skills we want from the people who support us", 3, SMALL),
         ),
         stage_counts=_counts(),
         answers=_answers(),
@@ -79,6 +83,7 @@ def week(**changes: object) -> WeekResults:
                 did="We rewrote the review letter with six people who get it.",
             ),
         ),
+        people=PEOPLE,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
@@ -123,7 +128,7 @@ def test_bad_week_keys_are_refused(bad: str) -> None:
 
 
 def test_trend_points_skip_small_weeks_old_weeks_and_the_theme() -> None:
-    points = trend_points(_counts(), WEEKS)
+    points = trend_points(_counts(), WEEKS, min_group=MIN)
     assert set(points) == {Principle.ASSETS, Principle.WORK, Principle.NETWORKS}
     assert points[Principle.NETWORKS] == (None,) * 6
     assert points[Principle.WORK] == pytest.approx((8 / 6,) * 6)
@@ -170,7 +175,7 @@ def test_trend_sentences(points: tuple[float | None, ...], sentence: str) -> Non
 
 
 def test_digest_lists_brews_trends_themes_and_updates() -> None:
-    digest = build_digest(week(), find=FINDER)
+    digest = build_digest(week(), min_group=MIN, find=FINDER)
     text = seen(digest.sections)
     assert "Over a Brew: the week of Monday 13 January 2025" in text
     assert "• Going through an assessment: 9 people took part" in text
@@ -187,7 +192,7 @@ def test_digest_lists_brews_trends_themes_and_updates() -> None:
 
 
 def test_digest_quotes_one_consented_answer_per_theme() -> None:
-    text = seen(build_digest(week(), find=FINDER).sections)
+    text = seen(build_digest(week(), min_group=MIN, find=FINDER).sections)
     assert "“Waiting six weeks for a call back is too long.”" in text
     for private in ("nobody told me why", "no news at all", "carer's assessment", "felt heard"):
         assert private not in text
@@ -195,7 +200,7 @@ def test_digest_quotes_one_consented_answer_per_theme() -> None:
 
 
 def test_digest_trend_chart_spec() -> None:
-    (chart,) = build_digest(week(), find=FINDER).charts
+    (chart,) = build_digest(week(), min_group=MIN, find=FINDER).charts
     assert isinstance(chart, TrendChart)
     assert chart.weeks == WEEKS
     assert [line.label for line in chart.lines] == [
@@ -210,11 +215,11 @@ def test_digest_trend_chart_spec() -> None:
 
 def test_digest_without_enough_answers_shares_no_theme_or_chart() -> None:
     thin = week(
-        stage_counts=(("2025-W03", Principle.ASSETS, Stage.BASICS, 4),),
+        stage_counts=(("2025-W03", BIG, Principle.ASSETS, Stage.BASICS, 4),),
         brews=(),
         answers=_answers()[:4],
     )
-    digest = build_digest(thin, find=FINDER)
+    digest = build_digest(thin, min_group=MIN, find=FINDER)
     text = seen(digest.sections)
     assert digest.charts == ()
     assert "No brews this week." in text
@@ -223,12 +228,32 @@ def test_digest_without_enough_answers_shares_no_theme_or_chart() -> None:
     assert "Waiting" not in text
 
 
+def test_nothing_from_a_brew_too_small_for_its_own_summary_counts() -> None:
+    said = "The wait for the weekend lunch club is too long."
+    lunch = tuple(
+        BrewText(SMALL, FreeText(p, "moments", Principle.THEME, said, True)) for p in "xyz"
+    )
+    stages = tuple((w, SMALL, Principle.WORK, Stage.DOING_WELL, 3) for w in WEEKS)
+    with_small = week(answers=_answers() + lunch, stage_counts=_counts() + stages)
+    digest = build_digest(with_small, min_group=MIN, find=FINDER)
+    assert "lunch club" not in seen(digest.sections) + digest.markdown
+    assert digest == build_digest(week(), min_group=MIN, find=FINDER)
+
+
+def test_a_brew_big_this_week_but_too_small_for_a_summary_shows_no_count() -> None:
+    digest = build_digest(week(people={BIG: 4, SMALL: 3}), min_group=MIN, find=FINDER)
+    text = seen(digest.sections)
+    assert "• Going through an assessment: fewer than 5 so far" in text
+    assert "9 people" not in text and "Waiting" not in text and digest.charts == ()
+    assert "We said: Letters about reviews felt frightening." in text
+
+
 def test_digest_escapes_updates_and_themes() -> None:
     hostile = week(
-        brews=(BrewLine("<b>Tea</b> & cake", 7),),
+        brews=(BrewLine("<b>Tea</b> & cake", 7, BIG),),
         updates=(Update(said="<script>x</script> &amp;", did="Fixed it " + "&" * 2000),),
     )
-    digest = build_digest(hostile, find=FINDER)
+    digest = build_digest(hostile, min_group=MIN, find=FINDER)
     text = seen(digest.sections)
     assert "• <b>Tea</b> & cake: 7 people took part" in text
     assert "We said: <script>x</script> &amp;" in text
@@ -238,7 +263,7 @@ def test_digest_escapes_updates_and_themes() -> None:
 
 
 def test_digest_markdown_holds_the_same_numbers() -> None:
-    digest = build_digest(week(), find=FINDER)
+    digest = build_digest(week(), min_group=MIN, find=FINDER)
     for fact in (
         "- Going through an assessment: 9 people took part",
         "fewer than 5 so far",
@@ -251,14 +276,14 @@ def test_digest_markdown_holds_the_same_numbers() -> None:
 
 
 def test_digest_sections_fit_a_phone_screen() -> None:
-    digest = build_digest(week(), find=FINDER)
+    digest = build_digest(week(), min_group=MIN, find=FINDER)
     assert len(digest.sections) >= 2
     assert all(tg_len(s) <= 1000 for s in digest.sections)
 
 
 def test_digest_with_the_real_theme_finder() -> None:
     themes = pytest.importorskip("conversations.themes")
-    digest = build_digest(week(), find=themes.find_themes)
+    digest = build_digest(week(), min_group=MIN, find=themes.find_themes)
     text = seen(digest.sections)
     for private in ("nobody told me why", "no news at all", "carer's assessment", "felt heard"):
         assert private not in text

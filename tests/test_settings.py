@@ -55,6 +55,35 @@ def test_a_malformed_value_is_named_in_one_line(key: str, value: str, named: str
     assert named in str(caught.value) and "\n" not in str(caught.value)
 
 
+def test_each_facilitators_group_can_have_its_own_digest_chat(tmp_path: Path) -> None:
+    env = {
+        "BREWBOT_FACILITATOR_CHATS": "-1001,-1002,-1003",
+        "BREWBOT_DIGEST_CHATS": "-1001:-2001,-1002:-2002",
+    }
+    settings = load_settings(env, tmp_path / "absent.yaml")
+    assert [settings.digest_chat_for(g) for g in (-1001, -1002, -1003)] == [-2001, -2002, -1003]
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("facilitator_chats: [-1001]\ndigest_chat: -2001\n")
+    assert load_settings({}, config).digest_chat_for(-1001) == -2001
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"BREWBOT_DIGEST_CHATS": "-1001:-2001,-1001"}, "like -1001:-1002"),
+        ({"BREWBOT_DIGEST_CHATS": "-1001:chat"}, "chat ids"),
+        ({"BREWBOT_DIGEST_CHATS": "-1009:-2001"}, "not in BREWBOT_FACILITATOR_CHATS"),
+        ({"BREWBOT_DIGEST_CHATS": "-1001:-2001,-1001:-2002"}, "twice"),
+        ({"BREWBOT_DIGEST_CHAT": "-2001"}, "use BREWBOT_DIGEST_CHATS"),
+    ],
+)
+def test_digest_chats_that_do_not_fit_the_groups_are_named(env: dict[str, str], said: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"BREWBOT_FACILITATOR_CHATS": "-1001,-1002", **env}, "/nonexistent")
+    assert said in str(caught.value) and "\n" not in str(caught.value)
+    assert str(caught.value).startswith(next(iter(env)))
+
+
 def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "brewbot.yaml"
     config.write_text("min_group: 5\nhelp_contacts:\n  - name: [unclosed\n")

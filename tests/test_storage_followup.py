@@ -15,6 +15,7 @@ from storage.records import Brew, WeekBrew
 from tests.storage_support import START, Clock, stage, step, text
 
 GROUP = -1001234
+OTHER_GROUP = -1005678  # another council's facilitators: never in GROUP's digest
 WEEK = (START, START + timedelta(days=7))  # START is Monday 09:00 of 2026-W47
 
 
@@ -53,9 +54,14 @@ async def test_week_brews_counts_the_people_who_answered_that_week(
     await store.import_answers(
         brew_id=new.id, sha256="a" * 64, answers=[text("t", Principle.THEME, "imported")]
     )
+    elsewhere = await store.create_brew(theme="elsewhere", pack_id="p", group_chat_id=OTHER_GROUP)
+    await _answer(store, elsewhere, 5, "in the week, in another group")
     clock.now = START + timedelta(days=8)
     await _answer(store, quiet, 4, "after the week")
-    assert await store.week_brews(*WEEK) == [
+    assert await store.week_brews(*WEEK, group_chat_id=OTHER_GROUP) == [
+        WeekBrew(elsewhere.id, "elsewhere", 1)
+    ]
+    assert await store.week_brews(*WEEK, group_chat_id=GROUP) == [
         WeekBrew(old.id, "older", 1),
         WeekBrew(new.id, "new", 3),
         WeekBrew(quiet.id, "quiet", 0),
@@ -72,14 +78,19 @@ async def test_week_answer_texts_leave_out_held_answers_and_other_weeks(
     clock.now = START
     person = await _answer(store, brew, 2, "kept", "also kept")
     await _answer(store, brew, 3, "worrying", held=True)
+    elsewhere = await store.create_brew(theme="e", pack_id="p", group_chat_id=OTHER_GROUP)
+    await _answer(store, elsewhere, 5, "another group's")
     clock.now = WEEK[1]
     await _answer(store, brew, 4, "too late")
-    found = await store.week_answer_texts(*WEEK)
-    assert [a.text for a in found] == ["kept", "also kept"]
-    assert {a.person for a in found} == {f"p:{person}"}
+    found = await store.week_answer_texts(*WEEK, group_chat_id=GROUP)
+    assert [(a.brew_id, a.answer.text) for a in found] == [
+        (brew.id, "kept"),
+        (brew.id, "also kept"),
+    ]
+    assert {a.answer.person for a in found} == {f"p:{person}"}
     (held,) = await store.held_answers(GROUP)
     assert await store.release(held.answer_id)
-    assert [a.text for a in await store.week_answer_texts(*WEEK)] == [
+    assert [a.answer.text for a in await store.week_answer_texts(*WEEK, group_chat_id=GROUP)] == [
         "kept",
         "also kept",
         "worrying",
@@ -93,9 +104,11 @@ async def test_week_wesaid_lists_the_weeks_updates_with_their_theme(
     brew = await store.create_brew(theme="reviews", pack_id="p", group_chat_id=GROUP)
     clock.now = START + timedelta(days=2)
     await store.record_wesaid(brew.id, "We changed the letter.", "chat:1")
+    elsewhere = await store.create_brew(theme="e", pack_id="p", group_chat_id=OTHER_GROUP)
+    await store.record_wesaid(elsewhere.id, "Another group's news.", "chat:3")
     clock.now = START + timedelta(days=9)
     await store.record_wesaid(brew.id, "Next week's news.", "chat:2")
-    (found,) = await store.week_wesaid(*WEEK)
+    (found,) = await store.week_wesaid(*WEEK, group_chat_id=GROUP)
     assert (found.theme, found.text, found.brew_id) == (
         "reviews",
         "We changed the letter.",
@@ -122,7 +135,8 @@ async def test_record_wesaid_queues_news_once_for_people_who_want_it(store: Stor
     )
     await store.mark_sent(item.outbox_id)
     assert await store.pending_news(10) == []
-    assert len(await store.week_wesaid(START - timedelta(days=1), START + timedelta(days=1))) == 1
+    day = (START - timedelta(days=1), START + timedelta(days=1))
+    assert len(await store.week_wesaid(*day, group_chat_id=GROUP)) == 1
 
 
 async def test_pending_news_skips_people_who_stopped_after_it_was_queued(store: Store) -> None:

@@ -385,6 +385,19 @@ async def test_weekly_counts_use_iso_weeks(clocked: tuple[Store, Clock]) -> None
     assert [(w.week, w.count) for w in mine_only] == [("2026-W47", 2), ("2026-W48", 1)]
     later = await store.weekly_stage_counts(since=start + timedelta(days=7))
     assert [(w.week, w.count) for w in later] == [("2026-W48", 2)]
+    second = await store.create_brew(theme="t2", pack_id="p", group_chat_id=GROUP)
+    await store.record_step(
+        participant_id=person.id,
+        brew_id=second.id,
+        outcome=step(stage("a", ASSETS, Stage.BASICS)),
+        update_id=None,
+    )
+    by_brew = await store.weekly_brew_stage_counts(since=start, group_chat_id=GROUP)
+    assert [(w.week, w.brew_id, w.count) for w in by_brew] == [
+        ("2026-W47", mine.id, 2),
+        ("2026-W48", mine.id, 1),
+        ("2026-W48", second.id, 1),
+    ]
 
 
 async def test_self_descriptions_count_a_brews_people(store: Store) -> None:

@@ -109,7 +109,7 @@ def everything(summary_sections: tuple[str, ...]) -> str:
 
 
 def test_four_people_get_only_one_short_kind_message() -> None:
-    summary = build_summary(brew(took_part=4, finished=4), find=FINDER)
+    summary = build_summary(brew(took_part=4, finished=4), min_group=5, find=FINDER)
     assert not summary.shared
     assert len(summary.sections) == 1
     seen = visible_text(summary.sections[0])
@@ -123,12 +123,12 @@ def test_four_people_get_only_one_short_kind_message() -> None:
 
 
 def test_too_few_message_counts_how_many_more_are_needed() -> None:
-    seen = visible_text(build_summary(brew(took_part=2), find=FINDER).sections[0])
+    seen = visible_text(build_summary(brew(took_part=2), min_group=5, find=FINDER).sections[0])
     assert "3 more people needed" in seen
 
 
 def test_five_people_get_the_full_summary() -> None:
-    summary = build_summary(brew(took_part=5, finished=5), find=FINDER)
+    summary = build_summary(brew(took_part=5, finished=5), min_group=5, find=FINDER)
     assert summary.shared
     seen = everything(summary.sections)
     assert "5 people took part and 5 got to the end" in seen
@@ -139,7 +139,7 @@ def test_five_people_get_the_full_summary() -> None:
 
 
 def test_every_section_is_about_one_phone_screen() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     assert len(summary.sections) >= 3
     for section in summary.sections:
         assert tg_len(section) <= 1000, section
@@ -151,6 +151,7 @@ def test_every_section_is_about_one_phone_screen() -> None:
 def test_self_description_hidden_when_small_groups_cannot_be_merged_safely() -> None:
     summary = build_summary(
         brew(self_description={"an unpaid carer": 6, "someone who works in social care": 3}),
+        min_group=5,
         find=FINDER,
     )
     seen = everything(summary.sections)
@@ -160,14 +161,14 @@ def test_self_description_hidden_when_small_groups_cannot_be_merged_safely() -> 
 
 
 def test_self_description_hidden_in_the_realistic_brew_where_every_group_is_small() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     assert "described themselves" not in everything(summary.sections)
     assert "Who took part" not in summary.markdown
 
 
 def test_self_description_shown_with_small_groups_merged_into_other() -> None:
     mix = {"an unpaid carer": 6, "staff": 3, "someone who draws on care and support": 2}
-    summary = build_summary(brew(took_part=11, self_description=mix), find=FINDER)
+    summary = build_summary(brew(took_part=11, self_description=mix), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     assert "• an unpaid carer: 6" in seen
     assert "• other: 5" in seen
@@ -192,7 +193,7 @@ def test_self_description_shown_with_small_groups_merged_into_other() -> None:
 def test_self_description_mix_rules(
     counts: dict[str, int], expected: tuple[tuple[str, int], ...]
 ) -> None:
-    shown = self_description_mix(counts)
+    shown = self_description_mix(counts, min_group=5)
     assert shown == expected
     assert all(n >= 5 for _, n in shown)
 
@@ -201,7 +202,7 @@ def test_self_description_mix_rules(
 
 
 def test_each_principle_gets_one_plain_sentence_with_colour_words() -> None:
-    seen = everything(build_summary(brew(), find=FINDER).sections)
+    seen = everything(build_summary(brew(), min_group=5, find=FINDER).sections)
     assert "Most people said ‘getting there’ (amber) about people as assets." in seen
     assert (
         "The answer given most about valuing work differently was "
@@ -216,7 +217,7 @@ def test_each_principle_gets_one_plain_sentence_with_colour_words() -> None:
 
 
 def test_principle_with_fewer_than_five_answers_shows_no_counts() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     assert "Not enough answers about staying connected yet to share safely." in seen
     block = seen[seen.index("Staying connected") :].split("\n\n")[0]
@@ -258,14 +259,14 @@ def test_stage_sentences(counts: dict[Stage, int], sentence: str) -> None:
 
 
 def test_themes_from_five_people_are_shown_with_words_and_count() -> None:
-    seen = everything(build_summary(brew(), find=FINDER).sections)
+    seen = everything(build_summary(brew(), min_group=5, find=FINDER).sections)
     assert "Waiting a long time · 6 answers" in seen
     assert "Letters and forms · 5 answers" in seen
     assert "Words that link them: wait, weeks, months" in seen
 
 
 def test_small_theme_folds_into_other_things_without_words() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     assert "Being listened to" not in seen
     assert "Being listened to" not in summary.markdown
@@ -279,7 +280,7 @@ def test_theme_counts_people_not_answers() -> None:
         FreeText("p1", "moments", Principle.THEME, f"Waiting again, week {n}.", True)
         for n in range(6)
     )
-    summary = build_summary(brew(answers=one_person), find=FINDER)
+    summary = build_summary(brew(answers=one_person), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     assert "Waiting a long time" not in seen
     assert "week 3" not in seen
@@ -287,7 +288,7 @@ def test_theme_counts_people_not_answers() -> None:
 
 
 def test_quotes_only_from_people_who_said_yes() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     for person, text in SAID + WISHED:
         if person not in CONSENT:
@@ -300,7 +301,7 @@ def test_quotes_only_from_people_who_said_yes() -> None:
 
 def test_without_any_consent_no_participant_sentence_appears() -> None:
     answers = tuple(dataclasses.replace(a, quote_consent=False) for a in brew().answers)
-    summary = build_summary(brew(answers=answers), find=FINDER)
+    summary = build_summary(brew(answers=answers), min_group=5, find=FINDER)
     seen = everything(summary.sections) + summary.markdown
     for _, text in SAID + WISHED:
         assert text not in seen
@@ -320,7 +321,7 @@ def test_quotes_prefer_answers_that_use_the_theme_words() -> None:
         ("p4", True, "The wait was long."),
     ]
     answers = tuple(FreeText(p, "moments", Principle.THEME, t, c) for p, c, t in texts)
-    seen = everything(build_summary(brew(answers=answers), find=FINDER).sections)
+    seen = everything(build_summary(brew(answers=answers), min_group=5, find=FINDER).sections)
     assert "“Weeks and months of waiting for a call.”" in seen
     assert "I waited" not in seen and "Months of waiting." not in seen
     assert "“Wait.”" in seen or "“The wait was long.”" in seen
@@ -335,7 +336,7 @@ def test_idea_label_is_never_an_untypical_answer() -> None:
         ("p4", True, "Named worker."),
     ]
     answers = tuple(FreeText(p, "better", Principle.THEME, t, c) for p, c, t in wished)
-    (idea,) = build_summary(brew(answers=answers), find=FINDER).ideas
+    (idea,) = build_summary(brew(answers=answers), min_group=5, find=FINDER).ideas
     assert idea.label == "Having one named person, named, same person"
     assert idea.count == 5
 
@@ -344,7 +345,7 @@ def test_idea_label_is_never_an_untypical_answer() -> None:
 
 
 def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     assert [(i.label, i.count) for i in summary.ideas] == [
         ("Have one named worker who stays with you the whole way.", 5),
         ("A reminder by text, not a letter.", 1),
@@ -365,7 +366,7 @@ def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
 def test_long_consented_idea_is_trimmed_for_a_poll() -> None:
     long = "Please " + "let people bring a friend along to the visit " * 8
     answers = (FreeText("p1", "better", Principle.THEME, long, True),)
-    summary = build_summary(brew(answers=answers), find=FINDER)
+    summary = build_summary(brew(answers=answers), min_group=5, find=FINDER)
     (idea,) = summary.ideas
     assert len(idea.label) <= 100 and idea.label.endswith("…")
     assert len(idea.examples[0]) <= 200
@@ -409,7 +410,7 @@ NO_THEMES = KeywordFinder((("never", ("zzzz-no-such-word",)),))
 
 
 def test_hostile_theme_labels_words_and_quotes_are_escaped() -> None:
-    summary = build_summary(hostile_brew(), find=ONE_BIG_THEME)
+    summary = build_summary(hostile_brew(), min_group=5, find=ONE_BIG_THEME)
     assert summary.shared
     seen = everything(summary.sections)  # raises on any tag or entity Telegram would reject
     assert "<b>Brew</b> & <script>" in seen
@@ -422,7 +423,7 @@ def test_hostile_theme_labels_words_and_quotes_are_escaped() -> None:
 
 
 def test_hostile_answers_shown_one_by_one_are_escaped_and_within_limits() -> None:
-    summary = build_summary(hostile_brew(), find=NO_THEMES)
+    summary = build_summary(hostile_brew(), min_group=5, find=NO_THEMES)
     seen = everything(summary.sections)
     assert len(summary.ideas) == 10
     assert "<b>hi</b><script>alert('x')</script> & <i>" in seen
@@ -446,7 +447,7 @@ def test_hostile_answers_shown_one_by_one_are_escaped_and_within_limits() -> Non
 
 
 def test_hostile_text_is_escaped_in_markdown() -> None:
-    summary = build_summary(hostile_brew(), find=NO_THEMES)
+    summary = build_summary(hostile_brew(), min_group=5, find=NO_THEMES)
     assert "<script>" not in summary.markdown
     assert "\\<script\\>" in summary.markdown
     assert "\\*bold\\*" in summary.markdown
@@ -454,7 +455,7 @@ def test_hostile_text_is_escaped_in_markdown() -> None:
 
 
 def test_too_few_message_escapes_the_theme() -> None:
-    summary = build_summary(brew(theme="<b>x</b> & y", took_part=1), find=FINDER)
+    summary = build_summary(brew(theme="<b>x</b> & y", took_part=1), min_group=5, find=FINDER)
     assert "<b>x</b> & y" in everything(summary.sections)
     assert "\\<b\\>x\\</b\\> \\& y" in summary.markdown
 
@@ -473,7 +474,7 @@ def test_trim_cuts_on_a_word_boundary() -> None:
 
 
 def test_markdown_holds_the_same_numbers() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     facts = [
         "8 people took part and 6 got to the end",
@@ -505,7 +506,7 @@ def _strip_quotes(text: str) -> str:
 
 def test_summary_with_the_real_theme_finder() -> None:
     themes = pytest.importorskip("conversations.themes")
-    summary = build_summary(brew(), find=themes.find_themes)
+    summary = build_summary(brew(), min_group=5, find=themes.find_themes)
     seen = everything(summary.sections)
     for person, text in SAID + WISHED:
         if person not in CONSENT:
@@ -530,7 +531,7 @@ def test_any_text_gives_valid_sections_within_limits(
         for n, text in enumerate(texts)
     )
     results = brew(theme=theme, answers=answers)
-    summary = build_summary(results, find=ONE_BIG_THEME if grouped else NO_THEMES)
+    summary = build_summary(results, min_group=5, find=ONE_BIG_THEME if grouped else NO_THEMES)
     everything(summary.sections)
     assert all(tg_len(s) <= 4096 for s in summary.sections)
     assert all(1 <= len(i.label) <= 100 for i in summary.ideas)

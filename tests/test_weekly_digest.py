@@ -11,8 +11,9 @@ import pytest
 
 from bot.jobs.digest import (
     CATCH_UP,
-    digest_chat,
+    DONE,
     due_weeks,
+    kind,
     post_due_digests,
     to_post,
     week_bounds,
@@ -90,10 +91,12 @@ def test_a_week_runs_from_local_monday_midnight() -> None:
     assert summer_start.astimezone(UTC) == datetime(2026, 5, 31, 23, 0, tzinfo=UTC)
 
 
-def test_the_digest_goes_to_its_own_chat_or_the_first_facilitators_group() -> None:
-    assert digest_chat(Settings(facilitator_chats=(-5, -6))) == -5
-    assert digest_chat(Settings(facilitator_chats=(-5,), digest_chat=-9)) == -9
-    assert digest_chat(Settings()) is None
+def test_each_groups_digest_goes_to_its_own_chat_or_the_group_itself() -> None:
+    assert Settings(facilitator_chats=(-5, -6)).digest_chat_for(-6) == -6
+    assert Settings(facilitator_chats=(-5,), digest_chat=-9).digest_chat_for(-5) == -9
+    two = Settings(facilitator_chats=(-5, -6), digest_chats=((-6, -8),))
+    assert (two.digest_chat_for(-5), two.digest_chat_for(-6)) == (-5, -8)
+    assert two.digest_chat_ids == (-8,)
 
 
 # ------------------------------------------------------------------ once a week, end to end
@@ -227,8 +230,18 @@ async def test_the_digest_waits_for_a_digest_chat_brewbot_cannot_reach_yet(
     await first_check_at(brewbot, at(MONDAY, 8, 30))
     brewbot.clock.now = at(MONDAY, 9, 5)
     await brewbot.run_job(post_due_digests)  # Telegram: chat not found
-    assert not await brewbot.services.store.has_post("digest", "2026-W47")
+    assert not await brewbot.services.store.has_post(kind(DONE, FACILITATORS), "2026-W47")
     brewbot.standin.world.group_chat(DIGEST_CHAT)  # someone adds brewbot to the chat
     await brewbot.run_job(post_due_digests)
     assert [t.split("\n")[0] for t in group_texts(brewbot, DIGEST_CHAT)] == [W47]
     assert headings(brewbot) == []
+
+
+async def test_after_the_upgrade_each_group_carries_on_from_the_pooled_digest(
+    brewbot: Running,
+) -> None:
+    await brewbot.services.store.claim_post("digest", "2026-W47")  # the pooled digest's last
+    brewbot.clock.now = at(MONDAY + timedelta(days=7), 9, 5)  # W48 is due, and was not posted
+    await brewbot.run_job(post_due_digests)
+    await brewbot.run_job(post_due_digests)
+    assert headings(brewbot) == ["☕ Over a Brew: the week of Monday 23 November 2026"]

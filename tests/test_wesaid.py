@@ -100,7 +100,8 @@ async def test_when_nobody_asked_for_news_it_is_kept_for_the_digest(brewbot: Run
     headline = await post_brew_summary(brewbot, brew)
     await reply_in_group(brewbot, f"/wesaid {WORDS}", headline)
     assert "Nobody from" in last_in_group(brewbot)
-    kept = await brewbot.services.store.week_wesaid(brew.opened_at, brew.opened_at + timedelta(1))
+    store, day = brewbot.services.store, (brew.opened_at, brew.opened_at + timedelta(1))
+    kept = await store.week_wesaid(*day, group_chat_id=FACILITATORS)
     assert [w.text for w in kept] == [WORDS]
 
 

@@ -12,6 +12,7 @@ from bot.facilitators.export import export_files
 from bot.settings import SettingsError, load_settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages
+from conversations.summary import enough_people
 from storage.errors import StorageError
 from storage.store import Store
 
@@ -53,7 +54,7 @@ async def _export(args: argparse.Namespace) -> list[Path]:
         if brew is None:
             raise ExportProblem(f"there is no brew with the code {args.code!r}")
         counts = await store.brew_counts(brew.id)
-        if counts.people < settings.min_group:
+        if not enough_people(counts.people, min_group=settings.min_group):
             text = load_messages().text(
                 "export_too_few", theme=brew.theme, min_group=settings.min_group
             )

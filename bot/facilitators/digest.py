@@ -1,4 +1,5 @@
-"""/digest: post the weekly digest now, in the group that asked (this week so far, or last)."""
+"""/digest: post the weekly digest now, in the group that asked (this week so far, or last),
+of that group's brews only."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from conversations.digest import week_key
 
 @for_facilitators
 async def digest_now(update: Update, context: Context) -> None:
-    """Build this week's digest so far (or last week's, with 'last') and post it here."""
+    """Build this group's digest of this week so far (or last, with 'last') and post it here."""
     found, message = services(context), update.effective_message
     assert message is not None
     asked = command_words(message).casefold()
@@ -28,7 +29,7 @@ async def digest_now(update: Update, context: Context) -> None:
     today = found.clock().astimezone(found.settings.timezone).date()
     week = week_key(today - timedelta(weeks=1) if asked else today)
     await context.bot.send_chat_action(message.chat_id, "typing")
-    await post_digest(context.bot, message.chat_id, await build_week(found, week))
+    await post_digest(context.bot, message.chat_id, await build_week(found, week, message.chat_id))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:

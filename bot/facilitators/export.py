@@ -21,7 +21,7 @@ from bot.facilitators.reports import option_words, results_from
 from bot.handlers.common import Context
 from bot.services import services
 from conversations.model import Kind, Pack
-from conversations.summary import FreeText, answer_themes, build_summary
+from conversations.summary import FreeText, answer_themes, build_summary, enough_people
 from storage.records import Brew, StoredAnswer
 from storage.store import Store
 
@@ -146,7 +146,7 @@ async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
     found = services(context)
     theme = theme_words(brew, THEME_LIMIT)
     counts = await found.store.brew_counts(brew.id)
-    if counts.people < found.settings.min_group:
+    if not enough_people(counts.people, min_group=found.settings.min_group):
         text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return

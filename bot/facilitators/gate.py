@@ -33,8 +33,8 @@ def is_registered(found: Services, chat: Chat) -> bool:
 
 
 def is_known(found: Services, chat: Chat) -> bool:
-    """Say whether brewbot belongs in a group: a facilitator group or the digest chat."""
-    return is_registered(found, chat) or chat.id == found.settings.digest_chat
+    """Say whether brewbot belongs in a group: a facilitator group or a digest chat."""
+    return is_registered(found, chat) or chat.id in found.settings.digest_chat_ids
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
@@ -125,8 +125,6 @@ async def message_in_unknown_group(update: Update, context: Context) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
     """Watch brewbot's own membership, and leave groups it was not registered for."""
     app.add_handler(ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
-    known = [*found.settings.facilitator_chats]
-    if found.settings.digest_chat is not None:
-        known.append(found.settings.digest_chat)
+    known = [*found.settings.facilitator_chats, *found.settings.digest_chat_ids]
     registered = filters.Chat(chat_id=known)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~registered, message_in_unknown_group))

@@ -19,6 +19,11 @@ is lost. A message Telegram refuses outright (a 400 about the message itself) is
 and skipped, so one bad message cannot hold a week back for ever; any other failure,
 including a chat brewbot cannot post in yet, stops, and the next check carries on where
 this one stopped.
+
+One digest per facilitators' group, of that group's brews only, in that group's digest chat
+(``Settings.digest_chat_for``). Each group keeps its own record of weeks posted, so one
+group's week going out, or failing to, never holds another's back. Before digests were per
+group there was one pooled record; each group carries on from where it stopped.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from bot.services import Services, services
 from bot.settings import Settings
 from conversations.digest import (
     BrewLine,
+    BrewText,
     Digest,
     WeekResults,
     build_digest,
@@ -48,6 +54,7 @@ from conversations.digest import (
     week_start,
 )
 from conversations.summary import FreeText
+from storage.records import AnswerText
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,7 @@ FIRST_CHECK = timedelta(minutes=1)
 CATCH_UP = 4
 THIS_WEEK_FROM = 3  # Thursday
 DONE, PART, STARTED = "digest", "digest-part", "digest-since"
+POOLED = "digest-pooled-carried"  # the pooled record (before per group) has been carried over
 _LOCK = "brewbot.digest"
 
 
@@ -71,11 +79,9 @@ class Part:
 # ------------------------------------------------------------------ when
 
 
-def digest_chat(settings: Settings) -> int | None:
-    """Return where the weekly digest goes: the digest chat, else the first facilitators' group."""
-    if settings.digest_chat is not None:
-        return settings.digest_chat
-    return settings.facilitator_chats[0] if settings.facilitator_chats else None
+def kind(what: str, group: int) -> str:
+    """Name a group's own record of its digests, e.g. 'digest:-1001234567890'."""
+    return f"{what}:{group}"
 
 
 def week_bounds(week: str, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -112,29 +118,41 @@ def to_post(due: list[str], since: str) -> list[str]:
 # ------------------------------------------------------------------ what
 
 
-async def week_results(found: Services, week: str) -> WeekResults:
-    """Read a week's brews, trends, answers and updates from storage, as plain data."""
-    store, zone = found.store, found.settings.timezone
-    start, end = week_bounds(week, zone)
-    shown = recent_weeks(week)
-    counts = await store.weekly_stage_counts(since=week_bounds(shown[0], zone)[0])
-    return WeekResults(
-        week=week,
-        brews=tuple(BrewLine(b.theme, b.took_part) for b in await store.week_brews(start, end)),
-        stage_counts=tuple(
-            (c.week, c.principle, c.stage, c.count) for c in counts if c.week in shown
-        ),
-        answers=tuple(
-            FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent)
-            for a in await store.week_answer_texts(start, end)
-        ),
-        updates=tuple(digest_update(u.theme, u.text) for u in await store.week_wesaid(start, end)),
+def _free_text(answer: AnswerText) -> FreeText:
+    """Map a stored answer to the core's plain answer."""
+    return FreeText(
+        answer.person, answer.prompt_id, answer.principle, answer.text, answer.quote_consent
     )
 
 
-async def build_week(found: Services, week: str) -> Digest:
-    """Build a week's digest in a worker thread (finding themes can take a few seconds)."""
-    results = await week_results(found, week)
+async def week_results(found: Services, week: str, group: int) -> WeekResults:
+    """Read a group's week (brews, trends, answers, updates, who took part) as plain data."""
+    store, zone = found.store, found.settings.timezone
+    start, end = week_bounds(week, zone)
+    shown = recent_weeks(week)
+    since = week_bounds(shown[0], zone)[0]
+    counts = await store.weekly_brew_stage_counts(since=since, group_chat_id=group)
+    brews = await store.week_brews(start, end, group_chat_id=group)
+    texts = await store.week_answer_texts(start, end, group_chat_id=group)
+    named = {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
+    return WeekResults(
+        week=week,
+        brews=tuple(BrewLine(b.theme, b.took_part, b.brew_id) for b in brews),
+        stage_counts=tuple(
+            (c.week, c.brew_id, c.principle, c.stage, c.count) for c in counts if c.week in shown
+        ),
+        answers=tuple(BrewText(t.brew_id, _free_text(t.answer)) for t in texts),
+        updates=tuple(
+            digest_update(u.theme, u.text)
+            for u in await store.week_wesaid(start, end, group_chat_id=group)
+        ),
+        people={brew: (await store.brew_counts(brew)).people for brew in sorted(named)},
+    )
+
+
+async def build_week(found: Services, week: str, group: int) -> Digest:
+    """Build a group's digest of a week in a worker thread (finding themes takes a while)."""
+    results = await week_results(found, week, group)
     return await asyncio.to_thread(build_digest, results, min_group=found.settings.min_group)
 
 
@@ -171,12 +189,13 @@ def _about_the_chat(error: BadRequest) -> bool:
     return "chat" in words or "rights" in words
 
 
-async def post_week_once(bot: Bot, found: Services, chat_id: int, week: str) -> bool:
-    """Post the messages of a week's digest not yet recorded as sent; True once all have gone."""
-    parts = await digest_parts(await build_week(found, week))
+async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bool:
+    """Post the messages of a group's week not yet recorded as sent; True once all have gone."""
+    chat_id = found.settings.digest_chat_for(group)
+    parts = await digest_parts(await build_week(found, week, group))
     for index, part in enumerate(parts):
         key = f"{week}/{index}"
-        if await found.store.has_post(PART, key):
+        if await found.store.has_post(kind(PART, group), key):
             continue
         try:
             await send_part(bot, chat_id, part)
@@ -192,40 +211,62 @@ async def post_week_once(bot: Bot, found: Services, chat_id: int, week: str) -> 
                 "The %s digest stopped at part %d; the next check carries on: %s", week, index, exc
             )
             return False
-        await found.store.claim_post(PART, key)
-    await found.store.claim_post(DONE, week)
+        await found.store.claim_post(kind(PART, group), key)
+    await found.store.claim_post(kind(DONE, group), week)
     return True
 
 
-async def _since(found: Services, due: list[str]) -> str:
-    """Return the week after which digests are owed; on the very first check, the newest due."""
-    marks = [await found.store.latest_post(DONE), await found.store.latest_post(STARTED)]
+async def _latest(found: Services, *kinds: str) -> str | None:
+    """Return the latest week recorded under any of these kinds, or None."""
+    marks = [await found.store.latest_post(k) for k in kinds]
     known = [mark for mark in marks if mark is not None]
-    if known:
-        return max(known)
+    return max(known) if known else None
+
+
+async def _carry_over_pooled(found: Services) -> None:
+    """Once, after upgrading: each group carries on from where the one pooled digest stopped,
+    so no week is posted twice or skipped."""
+    pooled = await _latest(found, DONE, STARTED)
+    if pooled is None or await found.store.has_post(POOLED, pooled):
+        return
+    for group in found.settings.facilitator_chats:
+        await found.store.claim_post(kind(STARTED, group), pooled)
+    await found.store.claim_post(POOLED, pooled)
+
+
+async def _since(found: Services, group: int, due: list[str]) -> str:
+    """Return the week after which a group's digests are owed; first time, the newest due."""
+    latest = await _latest(found, kind(DONE, group), kind(STARTED, group))
+    if latest is not None:
+        return latest
     first = due[-1] if due else ""
-    await found.store.claim_post(STARTED, first)
+    await found.store.claim_post(kind(STARTED, group), first)
     return first
 
 
+async def post_group_digests(bot: Bot, found: Services, group: int, due: list[str]) -> list[str]:
+    """Post a group's due digests not yet posted, oldest first, up to one that cannot go yet."""
+    posted: list[str] = []
+    for week in to_post(due, await _since(found, group, due)):
+        if await found.store.has_post(kind(DONE, group), week):
+            continue
+        if not await post_week_once(bot, found, group, week):
+            break
+        log.info("Posted the weekly digest for %s", week)
+        posted.append(week)
+    return posted
+
+
 async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
-    """Post every weekly digest that is due and not yet posted, oldest first; return their weeks."""
+    """Post every group's due weekly digests, oldest first; return the weeks posted."""
     found = services(context)
-    chat_id = digest_chat(found.settings)
-    if chat_id is None:
-        return []
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     posted: list[str] = []
     async with lock:
+        await _carry_over_pooled(found)
         due = due_weeks(found.clock(), found.settings)
-        since = await _since(found, due)
-        for week in to_post(due, since):
-            if await found.store.has_post(DONE, week):
-                continue
-            if not await post_week_once(context.bot, found, chat_id, week):
-                break
-            log.info("Posted the weekly digest for %s", week)
-            posted.append(week)
+        for group in found.settings.facilitator_chats:
+            posted += await post_group_digests(context.bot, found, group, due)
     return posted
 
 
