@@ -507,7 +507,7 @@ def _html_principles(
     """Show the stages chosen for each principle, in words, and by perspective where safe."""
     blocks = []
     for i, view in enumerate(views):
-        head = "<b>Where people think we are</b>\n\n" if i == 0 else ""
+        head = f"<b>{esc(messages.text('summary_where_we_are'))}</b>\n\n" if i == 0 else ""
         body = f"<b>{esc(_cap(principle_name(view.principle)))}</b>\n{esc(view.sentence)}"
         if view.shared:
             body += f"\n{esc(_counts_line(view.counts))}"
@@ -522,24 +522,27 @@ def html_themes(
 ) -> list[str]:
     """Show the themes found in people's own words, quotes only with consent.
 
-    Given ``messages``, a theme's people are also shown by perspective where safe.
+    A theme's people are also shown by perspective where safe. ``messages`` gives the
+    words (default: the shipped message files).
     """
+    say = messages or shipped_messages()
     blocks = []
     for i, view in enumerate(groups.shown):
         head = f"<b>{esc(heading)}</b>\n\n" if i == 0 else ""
         lines = [f"<b>{esc_iso(view.label)}</b> · {plural(view.answers, 'answer', 'answers')}"]
         if view.words:
             words = ", ".join(esc_iso(w) for w in view.words)
-            lines.append(f"<i>Words that link them:</i> {words}")
+            lines.append(f"<i>{esc(say.text('summary_linking_words'))}</i> {words}")
         lines.extend(esc_quote(q) for q in view.quotes)
-        if messages is not None and view.split:
-            lines.append(html_split(view.split, messages))
+        if view.split:
+            lines.append(html_split(view.split, say))
         blocks.append(head + "\n".join(lines))
     if groups.other:
         head = f"<b>{esc(heading)}</b>\n\n" if not blocks else ""
-        what = "Other things people said" if blocks else "People wrote in their own words"
-        tail = "" if blocks else " Too few were alike to share safely, so they stay private."
-        blocks.append(f"{head}<i>{what}:</i> {plural(groups.other, 'answer', 'answers')}.{tail}")
+        what = say.text("summary_other_said" if blocks else "summary_own_words")
+        tail = "" if blocks else " " + say.text("summary_own_words_private")
+        count = plural(groups.other, "answer", "answers")
+        blocks.append(f"{head}<i>{esc(what)}</i> {count}.{esc(tail)}")
     return blocks
 
 
@@ -569,20 +572,21 @@ def _html_ideas(ideas: Sequence[Idea], private: int) -> list[str]:
 def markdown_themes(
     groups: ThemeGroups, heading: str, *, messages: Messages | None = None
 ) -> list[str]:
-    """Write the themes as Markdown (by perspective too where safe, given ``messages``)."""
+    """Write the themes as Markdown, by perspective too where safe (words: ``messages``)."""
     if not groups.shown and not groups.other:
         return []
+    say = messages or shipped_messages()
     lines = [f"## {heading}", ""]
     for view in groups.shown:
         lines.append(f"### {md(view.label)} ({plural(view.answers, 'answer', 'answers')})")
         if view.words:
-            lines.append(f"Words that link them: {md(', '.join(view.words))}")
+            lines.append(f"{md(say.text('summary_linking_words'))} {md(', '.join(view.words))}")
         lines.extend(f"> “{md(q)}”" for q in view.quotes)
         lines.append("")
-        if messages is not None:
-            lines += markdown_split(view.split, messages)
+        lines += markdown_split(view.split, say)
     if groups.other:
-        lines.append(f"Other things people said: {plural(groups.other, 'answer', 'answers')}.")
+        count = plural(groups.other, "answer", "answers")
+        lines.append(f"{md(say.text('summary_other_said'))} {count}.")
         lines.append("")
     return lines
 
@@ -609,7 +613,7 @@ def _markdown(
     if mix:
         lines += ["## Who took part", "", *(f"- {md(label)}: {n}" for label, n in mix), ""]
     if views:
-        lines += ["## Where people think we are", ""]
+        lines += [f"## {md(messages.text('summary_where_we_are'))}", ""]
         for view in views:
             lines += [f"### {_cap(principle_name(view.principle))}", "", view.sentence, ""]
             counts = [f"- {s.label} ({s.rag.value}): {n}" for s, n in view.counts if n]
