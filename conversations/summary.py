@@ -9,14 +9,17 @@ Small-group protection (``min_group``, from the settings) decides what may be sh
   itself reaches ``min_group``; otherwise the breakdown is left out without a word.
 * Stage counts for a principle are shown, small ones included, only when at least
   ``min_group`` people answered that principle. The numbers then describe one question asked
-  of a group big enough that nobody can be picked out, and they are never split by anything
-  else (not by self-description, not by theme), so no small group is made by crossing two
-  tables. A small count ("1 said 'haven't got this yet'") is part of the whole picture, and
-  hiding it would make the picture untrue. A principle with fewer answers says only that
-  there are not enough answers yet.
+  of a group big enough that nobody can be picked out. They are split by perspective (people
+  who draw on care and support, unpaid carers, staff) only under the rule of
+  :mod:`conversations.perspectives`: each part shown has at least ``min_group`` people, and
+  the rest, which a reader could work out from the total, is nobody or at least
+  ``min_group`` people. They are never split by theme. A small count ("1 said 'haven't got
+  this yet'") is part of the whole picture, and hiding it would make the picture untrue. A
+  principle with fewer answers says only that there are not enough answers yet.
 * A theme in the free text is shown by itself only when it holds answers from at least
   ``min_group`` different people. Smaller themes, and answers that fit no theme, are folded
-  into one "other things people said" count, with no words and no quotes.
+  into one "other things people said" count, with no words and no quotes. A theme shown is
+  split by perspective under the same rule as the stages, as counts of people only.
 * Quotes come only from answers whose author said yes to being quoted, trimmed to about
   200 characters on a word boundary. Ideas for change follow the theme rule, except that
   an idea its author agreed to share may be shown in its own words.
@@ -26,11 +29,22 @@ Everything a participant wrote is cleaned of layout-changing characters and HTML
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from conversations.messages import Messages, load_messages
 from conversations.model import Principle, Stage
+from conversations.perspectives import (
+    NO_SPLIT,
+    DescribedStages,
+    Split,
+    html_split,
+    markdown_split,
+    people_split,
+    principle_splits,
+)
 from conversations.reporting import (
     LABEL_LIMIT,
     POLL_OPTION_LIMIT,
@@ -86,6 +100,12 @@ def default_finder() -> ThemeFinder:
     return find_themes
 
 
+@functools.cache
+def shipped_messages() -> Messages:
+    """Load the shipped message files once, for callers that do not pass their own."""
+    return load_messages()
+
+
 # ------------------------------------------------------------------ inputs
 
 
@@ -94,7 +114,8 @@ class FreeText:
     """One answer in someone's own words.
 
     ``person`` is the opaque random id storage keeps for the participant; it is used only
-    to count different people, never shown.
+    to count different people, never shown. ``self_description`` is the option id its
+    author chose for "which fits you best", if any, to show perspectives side by side.
     """
 
     person: str
@@ -102,6 +123,7 @@ class FreeText:
     principle: Principle
     text: str
     quote_consent: bool = False
+    self_description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +133,8 @@ class BrewResults:
     ``took_part`` counts people who gave at least one answer. ``self_description`` maps an
     option's words to how many chose it. ``stages`` maps a principle to how many chose each
     stage. ``idea_prompts`` names the prompts that ask what would make things better; their
-    answers become ideas for change. Leave out answers held back as a concern.
+    answers become ideas for change. ``described_stages`` counts the same stages by the
+    answerers' self-descriptions, in different people. Leave out answers held back as a concern.
     """
 
     theme: str
@@ -123,6 +146,7 @@ class BrewResults:
     answers: tuple[FreeText, ...] = ()
     idea_prompts: frozenset[str] = frozenset()
     imported: int = 0  # of took_part: answers brought in from paper or forms, one person each
+    described_stages: tuple[DescribedStages, ...] = ()
 
 
 def taking_part(results: BrewResults) -> str:
@@ -181,6 +205,7 @@ class ThemeView:
     people: int
     words: tuple[str, ...]
     quotes: tuple[str, ...]
+    split: Split = NO_SPLIT  # its people by perspective, where safe
 
 
 @dataclass(frozen=True)
@@ -377,7 +402,9 @@ def group_themes(
             if clean(w) and clean(w).casefold() != label.casefold()
         )[:5]
         quoted = _consented_quotes(answers, order, quotes, 200)
-        views.append(ThemeView(label, len(members), people, words, quoted))
+        authors = ((answers[i].person, answers[i].self_description) for i in members)
+        split = people_split(authors, min_group=min_group)
+        views.append(ThemeView(label, len(members), people, words, quoted, split))
     views.sort(key=lambda v: -v.answers)
     shown = tuple(views[:limit])
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown))
@@ -482,34 +509,48 @@ def _html_headline(results: BrewResults, mix: Sequence[tuple[str, int]]) -> list
     return blocks
 
 
-def _html_principles(views: Sequence[PrincipleView]) -> list[str]:
-    """Show the stages chosen for each principle, in words."""
+def _html_principles(
+    views: Sequence[PrincipleView], splits: Mapping[Principle, Split], messages: Messages
+) -> list[str]:
+    """Show the stages chosen for each principle, in words, and by perspective where safe."""
     blocks = []
     for i, view in enumerate(views):
-        head = "<b>Where people think we are</b>\n\n" if i == 0 else ""
+        head = f"<b>{esc(messages.text('summary_where_we_are'))}</b>\n\n" if i == 0 else ""
         body = f"<b>{esc(_cap(principle_name(view.principle)))}</b>\n{esc(view.sentence)}"
         if view.shared:
             body += f"\n{esc(_counts_line(view.counts))}"
+            split = splits.get(view.principle, NO_SPLIT)
+            body += f"\n{html_split(split, messages)}" if split else ""
         blocks.append(head + body)
     return blocks
 
 
-def html_themes(groups: ThemeGroups, heading: str) -> list[str]:
-    """Show the themes found in people's own words, quotes only with consent."""
+def html_themes(
+    groups: ThemeGroups, heading: str, *, messages: Messages | None = None
+) -> list[str]:
+    """Show the themes found in people's own words, quotes only with consent.
+
+    A theme's people are also shown by perspective where safe. ``messages`` gives the
+    words (default: the shipped message files).
+    """
+    say = messages or shipped_messages()
     blocks = []
     for i, view in enumerate(groups.shown):
         head = f"<b>{esc(heading)}</b>\n\n" if i == 0 else ""
         lines = [f"<b>{esc_iso(view.label)}</b> · {plural(view.answers, 'answer', 'answers')}"]
         if view.words:
             words = ", ".join(esc_iso(w) for w in view.words)
-            lines.append(f"<i>Words that link them:</i> {words}")
+            lines.append(f"<i>{esc(say.text('summary_linking_words'))}</i> {words}")
         lines.extend(esc_quote(q) for q in view.quotes)
+        if view.split:
+            lines.append(html_split(view.split, say))
         blocks.append(head + "\n".join(lines))
     if groups.other:
         head = f"<b>{esc(heading)}</b>\n\n" if not blocks else ""
-        what = "Other things people said" if blocks else "People wrote in their own words"
-        tail = "" if blocks else " Too few were alike to share safely, so they stay private."
-        blocks.append(f"{head}<i>{what}:</i> {plural(groups.other, 'answer', 'answers')}.{tail}")
+        what = say.text("summary_other_said" if blocks else "summary_own_words")
+        tail = "" if blocks else " " + say.text("summary_own_words_private")
+        count = plural(groups.other, "answer", "answers")
+        blocks.append(f"{head}<i>{esc(what)}</i> {count}.{esc(tail)}")
     return blocks
 
 
@@ -536,19 +577,24 @@ def _html_ideas(ideas: Sequence[Idea], private: int) -> list[str]:
 # ------------------------------------------------------------------ Markdown
 
 
-def markdown_themes(groups: ThemeGroups, heading: str) -> list[str]:
-    """Write the themes as Markdown."""
+def markdown_themes(
+    groups: ThemeGroups, heading: str, *, messages: Messages | None = None
+) -> list[str]:
+    """Write the themes as Markdown, by perspective too where safe (words: ``messages``)."""
     if not groups.shown and not groups.other:
         return []
+    say = messages or shipped_messages()
     lines = [f"## {heading}", ""]
     for view in groups.shown:
         lines.append(f"### {md(view.label)} ({plural(view.answers, 'answer', 'answers')})")
         if view.words:
-            lines.append(f"Words that link them: {md(', '.join(view.words))}")
+            lines.append(f"{md(say.text('summary_linking_words'))} {md(', '.join(view.words))}")
         lines.extend(f"> “{md(q)}”" for q in view.quotes)
         lines.append("")
+        lines += markdown_split(view.split, say)
     if groups.other:
-        lines.append(f"Other things people said: {plural(groups.other, 'answer', 'answers')}.")
+        count = plural(groups.other, "answer", "answers")
+        lines.append(f"{md(say.text('summary_other_said'))} {count}.")
         lines.append("")
     return lines
 
@@ -560,6 +606,8 @@ def _markdown(
     groups: ThemeGroups,
     ideas: Sequence[Idea],
     private: int,
+    splits: Mapping[Principle, Split],
+    messages: Messages,
 ) -> str:
     """Write the same summary as a Markdown report."""
     lines = [
@@ -573,12 +621,14 @@ def _markdown(
     if mix:
         lines += ["## Who took part", "", *(f"- {md(label)}: {n}" for label, n in mix), ""]
     if views:
-        lines += ["## Where people think we are", ""]
+        lines += [f"## {md(messages.text('summary_where_we_are'))}", ""]
         for view in views:
             lines += [f"### {_cap(principle_name(view.principle))}", "", view.sentence, ""]
             counts = [f"- {s.label} ({s.rag.value}): {n}" for s, n in view.counts if n]
             lines += [*counts, ""] if counts else []
-    lines += markdown_themes(groups, "What people said")
+            if view.shared:
+                lines += markdown_split(splits.get(view.principle, NO_SPLIT), messages)
+    lines += markdown_themes(groups, "What people said", messages=messages)
     if ideas or private:
         lines += ["## Ideas for change", "", "Most mentioned first.", ""]
         for i, idea in enumerate(ideas, start=1):
@@ -596,9 +646,16 @@ def _markdown(
 
 
 def build_summary(
-    results: BrewResults, *, min_group: int, find: ThemeFinder | None = None
+    results: BrewResults,
+    *,
+    min_group: int,
+    find: ThemeFinder | None = None,
+    messages: Messages | None = None,
 ) -> Summary:
-    """Build the summary of one brew, sharing only what keeps everyone safe."""
+    """Build the summary of one brew, sharing only what keeps everyone safe.
+
+    ``messages`` gives the words kept in the message files (default: the shipped ones).
+    """
     if not enough_people(results.took_part, min_group=min_group):
         theme = trim(clean(results.theme), LABEL_LIMIT)
         body = too_few(results.took_part, min_group=min_group)
@@ -610,15 +667,17 @@ def build_summary(
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
     groups = group_themes(said, find=find, min_group=min_group)
     ideas, private = group_ideas(wished, find=find, min_group=min_group)
+    words = messages or shipped_messages()
+    splits = principle_splits(results.described_stages, min_group=min_group)
     topics = (
         _html_headline(results, mix),
-        _html_principles(views),
-        html_themes(groups, "What people said"),
+        _html_principles(views, splits, words),
+        html_themes(groups, "What people said", messages=words),
         _html_ideas(ideas, private),
     )
     return Summary(
         sections=tuple(section for blocks in topics for section in pack(blocks)),
         charts=stage_chart(views),
         ideas=ideas,
-        markdown=_markdown(results, mix, views, groups, ideas, private),
+        markdown=_markdown(results, mix, views, groups, ideas, private, splits, words),
     )

@@ -26,6 +26,7 @@ PLAN_COLUMNS = "id, brew_id, who, what, due, created_at"
 # An opaque key per person in ``answers``, to count people not answers: a participant's
 # random id, or the row's own id for an imported answer (each one a person of its own).
 PERSON = "COALESCE('p:' || participant_id, 'a:' || id)"
+A_PERSON = "COALESCE('p:' || a.participant_id, 'a:' || a.id)"  # the same, for ``answers AS a``
 
 
 def optional_str(value: object) -> str | None:

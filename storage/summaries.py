@@ -5,9 +5,11 @@ The SQL is kept in named constants so tests can ask SQLite how it runs them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from conversations.model import Principle, Rag, Stage
+from conversations.perspectives import DescribedStages
 from storage import rows
 from storage.base import StoreBase
 from storage.records import (
@@ -64,6 +66,31 @@ FROM progress AS pr JOIN participants AS p ON p.id = pr.participant_id
 WHERE pr.brew_id = ? AND p.self_description IS NOT NULL
 GROUP BY p.self_description
 ORDER BY p.self_description
+"""
+
+# Stages by the answerers' self-descriptions, in different people: one row per stage chosen,
+# and one (stage NULL) for everyone who answered the principle. Imported answers have no one
+# to ask, so their self-description is NULL, like that of anyone who did not say.
+DESCRIBED_STAGES = f"""
+SELECT a.principle, p.self_description, a.stage, COUNT(DISTINCT {rows.A_PERSON}) AS people
+FROM answers AS a LEFT JOIN participants AS p ON p.id = a.participant_id
+WHERE a.brew_id = ? AND a.held = 0 AND a.stage IS NOT NULL
+GROUP BY a.principle, p.self_description, a.stage
+UNION ALL
+SELECT a.principle, p.self_description, NULL, COUNT(DISTINCT {rows.A_PERSON}) AS people
+FROM answers AS a LEFT JOIN participants AS p ON p.id = a.participant_id
+WHERE a.brew_id = ? AND a.held = 0 AND a.stage IS NOT NULL
+GROUP BY a.principle, p.self_description
+ORDER BY 1, 2, 3
+"""
+
+# How each person who typed an answer (as ANSWER_TEXTS keys them) describes themselves.
+ANSWERER_DESCRIPTIONS = f"""
+SELECT DISTINCT {rows.A_PERSON} AS person, p.self_description
+FROM answers AS a JOIN participants AS p ON p.id = a.participant_id
+WHERE a.brew_id = ? AND a.kind = 'text' AND a.text IS NOT NULL AND a.held <= ?
+  AND p.self_description IS NOT NULL
+ORDER BY person
 """
 
 ALL_ANSWERS = f"SELECT {rows.ANSWER_COLUMNS} FROM answers AS a WHERE a.brew_id = ? ORDER BY a.id"
@@ -128,6 +155,30 @@ class SummaryStore(StoreBase):
         """Count a brew's participants by how they describe themselves (unsaid left out)."""
         found = await self._all(SELF_DESCRIPTIONS, (brew_id,))
         return {str(row["self_description"]): int(row["n"]) for row in found}
+
+    async def described_stages(self, brew_id: int) -> list[DescribedStages]:
+        """Count a brew's stage answers (not held ones) by principle and self-description, in
+        different people: how many answered, and how many chose each stage."""
+        people: dict[tuple[Principle, str | None], int] = {}
+        stages: dict[tuple[Principle, str | None], dict[Stage, int]] = defaultdict(dict)
+        for row in await self._all(DESCRIBED_STAGES, (brew_id, brew_id)):
+            key = (Principle(str(row["principle"])), rows.optional_str(row["self_description"]))
+            if row["stage"] is None:
+                people[key] = int(row["people"])
+            else:
+                stages[key][Stage(int(row["stage"]))] = int(row["people"])
+        return [
+            DescribedStages(principle, described, n, stages[(principle, described)])
+            for (principle, described), n in people.items()
+        ]
+
+    async def answerer_descriptions(
+        self, brew_id: int, *, include_held: bool = False
+    ) -> dict[str, str]:
+        """Map each person behind a brew's typed answers (as ``answer_texts`` keys them) to
+        how they describe themselves; people who did not say are left out."""
+        found = await self._all(ANSWERER_DESCRIPTIONS, (brew_id, int(include_held)))
+        return {str(row["person"]): str(row["self_description"]) for row in found}
 
     async def answers(self, brew_id: int) -> list[StoredAnswer]:
         """Load every answer row of a brew (for exports and checks; summaries use the counts)."""

@@ -140,15 +140,19 @@ async def finish_pack(
     pack: str = "over-a-brew",
     quote: Sequence[bool] | None = None,
     texts: dict[int, list[str]] | None = None,
+    about: Sequence[str] | None = None,
 ) -> None:
-    """Take several people through a whole pack together, one question at a time for all."""
+    """Take several people through a whole pack together, one question at a time for all.
+
+    ``about`` is the "which fits you best" option each person taps (default: I work in care).
+    """
     standin, found = brewbot.standin, brewbot.services
     agree = quote or [True] * len(people)
     steps = 4 if pack == "over-a-brew" else 8
     words = [(texts or {}).get(p) or answers_for(p, steps) for p in people]
     many = len(people)
     await _each(standin, people, "say", [f"/start {code}"] * many)
-    await _each(standin, people, "tap", ["I work in care"] * many)
+    await _each(standin, people, "tap", list(about or ["I work in care"] * many))
     await _each(standin, people, "tap", ["Yes" if yes else "No" for yes in agree])
     if pack == "over-a-brew":
         for n in range(4):

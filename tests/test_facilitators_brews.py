@@ -283,6 +283,38 @@ async def test_four_people_get_the_short_message_and_five_the_full_summary(
     brewbot.standin.assert_no_problems()
 
 
+async def test_summary_shows_perspectives_side_by_side_only_where_big_enough(
+    brewbot: Running,
+) -> None:
+    brew = await brewbot.new_brew("how we work together", pack="four-principles")
+    about = (
+        ["I draw on care and support"] * 5
+        + ["I am an unpaid carer"] * 5
+        + ["I work in care"] * 2
+        + ["I would rather not say"] * 3
+    )
+    people = [880301 + n for n in range(len(about))]
+    await finish_pack(brewbot, brew.code, people, pack="four-principles", about=about)
+    mark = len(group_calls(brewbot))
+    await in_group(brewbot, "/summary")
+    posted = group_calls(brewbot)[mark:]
+    assert all(c.ok for c in posted)
+    text = "\n".join(c.text or "" for c in posted)
+    assert "15 people took part and 15 got to the end" in text
+    both = (
+        "• People who draw on care and support, 5 people: getting there (amber): 5\n"
+        "• Unpaid carers, 5 people: getting there (amber): 5"
+    )
+    assert text.count(both) == 1  # "people as assets": everyone picked "getting there"
+    for stage in ("got the basics (amber)", "haven't got this yet (red)", "doing really well"):
+        assert f"• Unpaid carers, 5 people: {stage}" in text  # the other principles
+    assert "Everyone else is only in the total, so nobody can be picked out." in text
+    # Nothing about the two people who work in care: not named, not counted apart.
+    for hint in ("work in care", "staff", ", 2 people"):
+        assert hint not in text.casefold()
+    brewbot.standin.assert_no_problems()
+
+
 async def test_hostile_answers_are_shown_safely(brewbot: Running) -> None:
     hostile = [
         "<b>x</b><script>alert(1)</script> & more &amp; <i>",

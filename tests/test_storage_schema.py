@@ -17,6 +17,8 @@ from storage.followup import PENDING_NEWS
 from storage.steps import DUE_NUDGES
 from storage.summaries import (
     ANSWER_TEXTS,
+    ANSWERER_DESCRIPTIONS,
+    DESCRIBED_STAGES,
     SELF_DESCRIPTIONS,
     STAGE_COUNTS,
     WEEKLY_STAGE_COUNTS,
@@ -111,6 +113,8 @@ PLANS = {
     "weekly_group": (WEEKLY_STAGE_COUNTS_FOR_GROUP, ("2026-01-01", -100), "answers_"),
     "answer_texts": (ANSWER_TEXTS, (1, 0), "answers_texts"),
     "self_descriptions": (SELF_DESCRIPTIONS, (1,), "progress_by_brew"),
+    "described_stages": (DESCRIBED_STAGES, (1, 1), "answers_stage_counts"),
+    "answerer_descriptions": (ANSWERER_DESCRIPTIONS, (1, 0), "answers_texts"),
     "due_nudges": (DUE_NUDGES, ("2026-01-01",), "progress_idle"),
     "held_answers": (HELD_ANSWERS, (-100,), "answers_held"),
     "pending_news": (PENDING_NEWS, (10,), "outbox_pending"),

@@ -413,6 +413,75 @@ async def test_self_descriptions_count_a_brews_people(store: Store) -> None:
     assert await store.self_descriptions(brew.id) == {"carer": 2, "staff": 1}
 
 
+async def test_described_stages_count_different_people_by_self_description(store: Store) -> None:
+    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
+    said = [
+        (80, "unpaid_carer", [Stage.BASICS]),
+        (81, "unpaid_carer", [Stage.BASICS, Stage.BASICS]),  # the same answer twice: one person
+        (82, "unpaid_carer", [Stage.DOING_WELL]),
+        (83, "works_in_care", [Stage.NOT_YET]),
+        (84, None, [Stage.BASICS]),
+    ]
+    for chat, described, stages in said:
+        person = await store.join(chat)
+        answers = [stage("assets_stage", ASSETS, s) for s in stages]
+        await store.record_step(
+            participant_id=person.id,
+            brew_id=brew.id,
+            outcome=step(*answers, self_description=described),
+            update_id=None,
+        )
+    await store.import_answers(
+        brew_id=brew.id, sha256="ab" * 32, answers=[stage("work_stage", WORK, Stage.BASICS)]
+    )
+    other = await store.create_brew(theme="u", pack_id="p", group_chat_id=GROUP)
+    elsewhere = await store.join(86)
+    await store.record_step(
+        participant_id=elsewhere.id,
+        brew_id=other.id,
+        outcome=step(stage("assets_stage", ASSETS, Stage.NOT_YET), self_description="unpaid_carer"),
+        update_id=None,
+    )
+    found = {(d.principle, d.self_description): d for d in await store.described_stages(brew.id)}
+    assert set(found) == {
+        (ASSETS, "unpaid_carer"),
+        (ASSETS, "works_in_care"),
+        (ASSETS, None),
+        (WORK, None),
+    }
+    carers = found[(ASSETS, "unpaid_carer")]
+    assert carers.people == 3
+    assert dict(carers.stages) == {Stage.BASICS: 2, Stage.DOING_WELL: 1}
+    assert (found[(ASSETS, None)].people, dict(found[(ASSETS, None)].stages)) == (
+        1,
+        {Stage.BASICS: 1},
+    )
+    assert found[(WORK, None)].people == 1  # an imported answer is one person, undescribed
+
+
+async def test_answerer_descriptions_key_people_as_answer_texts_does(store: Store) -> None:
+    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
+    chats = (5550001190, 5550001191, 5550001192)
+    for chat, described in zip(chats, ["draws_on_care", None, "works_in_care"], strict=True):
+        person = await store.join(chat)
+        await store.record_step(
+            participant_id=person.id,
+            brew_id=brew.id,
+            outcome=step(
+                text("what_matters", Principle.THEME, f"words {chat}"),
+                self_description=described,
+            ),
+            update_id=None,
+        )
+    typed = {a.text: a.person for a in await store.answer_texts(brew.id)}
+    about = await store.answerer_descriptions(brew.id)
+    assert about == {
+        typed["words 5550001190"]: "draws_on_care",
+        typed["words 5550001192"]: "works_in_care",
+    }
+    assert not any(str(chat) in key for key in about for chat in chats)  # no Telegram id
+
+
 # ---------------------------------------------------------------- facilitator side
 
 

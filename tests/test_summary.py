@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conversations.model import Principle, Stage
+from conversations.perspectives import DescribedStages
 from conversations.reporting import StageChart, clean, quote, tg_len, trim
 from conversations.summary import (
     BrewResults,
@@ -550,3 +551,76 @@ def test_answers_from_paper_are_counted_and_said_plainly() -> None:
     assert taking_part(paper) == "6 people answered on paper or a form."
     online = BrewResults("t", "p", took_part=1, finished=1)
     assert taking_part(online) == "1 person took part and 1 got to the end."
+
+
+# ------------------------------------------------------------------ perspectives side by side
+
+
+def _by_perspective() -> BrewResults:
+    """Sixteen people: 5 who draw on care, 6 carers, 2 staff and 3 who did not say."""
+    who = ["draws_on_care"] * 5 + ["unpaid_carer"] * 6 + ["works_in_care"] * 2 + [None] * 3
+    rows = [
+        DescribedStages(Principle.ASSETS, "draws_on_care", 5, {Stage.NOT_YET: 1, Stage.BASICS: 4}),
+        DescribedStages(Principle.ASSETS, "unpaid_carer", 6, {Stage.GETTING_THERE: 6}),
+        DescribedStages(Principle.ASSETS, "works_in_care", 2, {Stage.DOING_WELL: 2}),
+        DescribedStages(Principle.ASSETS, None, 3, {Stage.BASICS: 3}),
+    ]
+    said = tuple(
+        FreeText(f"q{n}", "moments", Principle.THEME, "The waiting was hard.", False, d)
+        for n, d in enumerate(who)
+    )
+    return brew(
+        took_part=16,
+        stages={
+            Principle.ASSETS: {
+                Stage.NOT_YET: 1,
+                Stage.BASICS: 7,
+                Stage.GETTING_THERE: 6,
+                Stage.DOING_WELL: 2,
+            }
+        },
+        described_stages=tuple(rows),
+        answers=said,
+    )
+
+
+def test_perspectives_are_shown_side_by_side_where_each_is_big_enough() -> None:
+    summary = build_summary(_by_perspective(), find=FINDER)
+    seen = everything(summary.sections)
+    assert (
+        "• People who draw on care and support, 5 people: haven't got this yet (red): 1"
+        " · got the basics (amber): 4" in seen
+    )
+    assert "• Unpaid carers, 6 people: getting there (amber): 6" in seen
+    assert "Everyone else is only in the total, so nobody can be picked out." in seen
+    assert "People who draw on care and support, 5 people · " not in seen
+    # the theme from all 16 people is split the same way, as people only
+    theme = next(s for s in seen.split("\n\n") if "Waiting a long time" in s)
+    assert "• People who draw on care and support, 5 people" in theme
+    assert "• Unpaid carers, 6 people" in theme
+    for text in (seen, summary.markdown):
+        assert "work in care" not in text.casefold()
+        assert "doing really well (green): 2" in text  # only in the total, with everyone
+    assert "| got the basics (amber) | 4 | 0 |" in summary.markdown
+    assert "| getting there (amber) | 0 | 6 |" in summary.markdown
+    assert "- Unpaid carers, 6 people" in summary.markdown
+
+
+def test_a_small_group_alone_in_the_rest_folds_a_shown_group_in_with_it() -> None:
+    results = _by_perspective()
+    rows = tuple(r for r in results.described_stages if r.self_description is not None)
+    answers = tuple(a for a in results.answers if a.self_description is not None)
+    summary = build_summary(
+        dataclasses.replace(results, took_part=13, described_stages=rows, answers=answers),
+        find=FINDER,
+    )
+    seen = everything(summary.sections)
+    assert "Unpaid carers, 6 people" in seen
+    assert "draw on care and support, 5 people" not in seen
+    assert "draw on care and support, 5 people" not in summary.markdown
+
+
+def test_no_split_without_self_descriptions() -> None:
+    summary = build_summary(brew(), find=FINDER)
+    assert "Side by side" not in everything(summary.sections)
+    assert "Side by side" not in summary.markdown

@@ -20,6 +20,7 @@ from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import option_words, results_from
 from bot.handlers.common import Context
 from bot.services import services
+from conversations.messages import Messages
 from conversations.model import Kind, Pack
 from conversations.summary import FreeText, answer_themes, build_summary, enough_people
 from storage.records import Brew, StoredAnswer
@@ -120,16 +121,24 @@ class ExportFiles:
 
 
 async def export_files(
-    store: Store, packs: Mapping[str, Pack], brew: Brew, *, min_group: int, zone: tzinfo
+    store: Store,
+    packs: Mapping[str, Pack],
+    brew: Brew,
+    *,
+    min_group: int,
+    zone: tzinfo,
+    messages: Messages | None = None,
 ) -> ExportFiles:
-    """Build a brew's CSV (with each answer's theme) and Markdown report, off the event loop."""
+    """Build a brew's CSV (with each answer's theme) and Markdown report, off the event loop.
+
+    ``messages`` gives the report's words (default: the shipped message files)."""
     answers = await store.answers(brew.id)
     words = option_words(packs.get(brew.pack_id))
     results = await results_from(store, packs, brew)
 
     def build() -> ExportFiles:
         themes = theme_of_each(answers, min_group=min_group)
-        summary = build_summary(results, min_group=min_group)
+        summary = build_summary(results, min_group=min_group, messages=messages)
         table = answers_csv(answers, words, zone, themes)
         return ExportFiles(file_stem(brew), table, summary.markdown.encode())
 
@@ -157,6 +166,7 @@ async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
         brew,
         min_group=found.settings.min_group,
         zone=found.settings.timezone,
+        messages=found.messages,
     )
     await context.bot.send_document(
         chat_id,

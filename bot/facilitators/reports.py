@@ -43,8 +43,9 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
     described = {
         words.get(key, key): n for key, n in (await store.self_descriptions(brew.id)).items()
     }
+    about = await store.answerer_descriptions(brew.id)
     texts = tuple(
-        FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent)
+        FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent, about.get(a.person))
         for a in await store.answer_texts(brew.id)
     )
     return BrewResults(
@@ -57,13 +58,16 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
         answers=texts,
         idea_prompts=idea_prompts(pack),
         imported=counts.imported,
+        described_stages=tuple(await store.described_stages(brew.id)),
     )
 
 
 async def brew_summary(found: Services, brew: Brew) -> Summary:
     """Build a brew's summary in a worker thread (finding themes can take a few seconds)."""
     results = await brew_results(found, brew)
-    return await asyncio.to_thread(build_summary, results, min_group=found.settings.min_group)
+    return await asyncio.to_thread(
+        build_summary, results, min_group=found.settings.min_group, messages=found.messages
+    )
 
 
 async def post_summary(bot: Bot, chat_id: int, summary: Summary) -> None:
