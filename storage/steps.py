@@ -29,7 +29,7 @@ JOIN participants AS p ON p.id = pr.participant_id
 JOIN brews AS b ON b.id = pr.brew_id
 WHERE pr.status = 'active'
   AND pr.last_activity_at < ?
-  AND (pr.nudged_at IS NULL OR pr.nudged_at < pr.last_activity_at)
+  AND pr.nudged_at IS NULL
   AND p.nudges = 1 AND p.stopped = 0
   AND b.closed_at IS NULL
 ORDER BY pr.last_activity_at, pr.participant_id
@@ -163,7 +163,8 @@ class StepStore(StoreBase):
 
     async def due_nudges(self, *, idle_before: datetime) -> list[NudgeDue]:
         """List people part way through an open brew, quiet since before ``idle_before``,
-        not yet nudged since, who have nudges on and have not stopped."""
+        never nudged about it (the reminder says it is the only one), with nudges on and not
+        stopped."""
         found = await self._all(DUE_NUDGES, (iso(idle_before),))
         return [
             NudgeDue(

@@ -294,7 +294,7 @@ async def test_latest_progress_is_the_most_recently_active_brew(
 # ------------------------------------------------------------------------- nudges
 
 
-async def test_nudges_are_due_once_per_quiet_spell(clocked: tuple[Store, Clock]) -> None:
+async def test_a_nudge_is_due_once_per_brew_ever(clocked: tuple[Store, Clock]) -> None:
     store, clock = clocked
     brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
     quiet = await store.join(40)
@@ -326,7 +326,7 @@ async def test_nudges_are_due_once_per_quiet_spell(clocked: tuple[Store, Clock])
         participant_id=quiet.id, brew_id=brew.id, outcome=step(), update_id=None
     )
     clock.advance(days=1)
-    assert len(await store.due_nudges(idle_before=clock.now - timedelta(hours=2))) == 1
+    assert await store.due_nudges(idle_before=clock.now - timedelta(hours=2)) == []
 
 
 async def test_no_nudges_for_a_closed_brew(clocked: tuple[Store, Clock]) -> None:
