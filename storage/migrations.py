@@ -157,6 +157,12 @@ CREATE TABLE imports (
 );
 """
 
+# Which brew a person's typed words go to: the one they last opened. Timestamps can tie
+# (a coarse clock, two taps in one instant), so each open takes the person's next number.
+_LAST_OPENED = """
+ALTER TABLE progress ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -166,6 +172,7 @@ MIGRATIONS: list[Migration] = [
         " imports",
         _FACILITATION,
     ),
+    (4, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
 ]
 
 _BOOTSTRAP = """

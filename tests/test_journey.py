@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 from conversations.model import Status
 from tests.running import Running
@@ -136,3 +137,25 @@ async def test_a_closed_brew_takes_no_more_answers_but_still_points_to_help(
     assert texts == []
     await brewbot.send(ANNE, "/pause")  # ways out still work
     assert "has closed" not in brewbot.last(ANNE)
+
+
+def _kept(db: str, brew_id: int) -> list[tuple[str, str]]:
+    rows = _answers(db)
+    return [(r["prompt_id"], r["text"]) for r in rows if r["brew_id"] == brew_id]
+
+
+async def test_typed_words_go_to_the_brew_last_opened(brewbot: Running) -> None:
+    first = await brewbot.new_brew("getting help at home")
+    second = await brewbot.new_brew("choosing my own support")
+    await brewbot.send(ANNE, f"/start {first.code}")
+    await brewbot.tap(ANNE, "Skip")
+    await brewbot.tap(ANNE, "Yes")
+    brewbot.clock.advance(timedelta(minutes=5))
+    await brewbot.send(ANNE, f"/start {second.code}")
+    brewbot.clock.advance(timedelta(minutes=5))
+    await brewbot.send(ANNE, f"/start {first.code}")
+    assert "What matters most to you about getting help at home?" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "Knowing who is coming.")
+    assert ("what_matters", "Knowing who is coming.") in _kept(str(brewbot.settings.db), first.id)
+    assert "getting help at home" in brewbot.last(ANNE)  # A's next question, not B's
+    brewbot.standin.assert_no_problems()

@@ -291,6 +291,20 @@ async def test_latest_progress_is_the_most_recently_active_brew(
     assert latest[0].id == one.id and latest[1].current == "x"
 
 
+async def test_the_brew_last_opened_wins_even_at_the_same_instant(store: Store) -> None:
+    person = await store.join(31)
+    one = await store.create_brew(theme="one", pack_id="p", group_chat_id=GROUP)
+    two = await store.create_brew(theme="two", pack_id="p", group_chat_id=GROUP)
+    for brew in (one, two):
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=step(current="x"), update_id=None
+        )
+    for brew in (two, one, two, one):
+        await store.mark_opened(person.id, brew.id)
+        latest = await store.latest_progress(person.id)
+        assert latest is not None and latest[0].id == brew.id
+
+
 # ------------------------------------------------------------------------- nudges
 
 

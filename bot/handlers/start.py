@@ -36,6 +36,7 @@ async def start(update: Update, context: Context) -> None:
     if await found.store.progress(participant.id, brew.id) is None:
         await say(update, context, "welcome", easy=participant.easy, theme=brew.theme)
     await advance(update, context, participant, brew, Begin())
+    await found.store.mark_opened(participant.id, brew.id)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
