@@ -51,6 +51,7 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "already_finished",
     "earlier_question",
     "use_buttons",
+    "kept_words_tap",
     "empty_answer",
     "button_skip",
     "button_pause",
@@ -130,8 +131,9 @@ class _Turn:
         self.progress = replace(self.progress, **changes)  # type: ignore[arg-type]
 
     def outcome(self, before: Progress | None) -> Outcome:
-        """Build the Outcome; an event that changed nothing leaves progress as it was."""
-        if before is not None and replace(self.progress, turns=before.turns) == before:
+        """Build the Outcome; an event that changed and kept nothing leaves progress as it was."""
+        same = before is not None and replace(self.progress, turns=before.turns) == before
+        if before is not None and same and not self.answers:
             progress, changed = before, False
         else:
             progress, changed = replace(self.progress, turns=self.progress.turns + 1), True
@@ -242,7 +244,12 @@ def _set_easy(turn: _Turn, on: bool) -> None:
 
 
 def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
-    """Keep typed words as the answer; words that name a button act as that button."""
+    """Keep typed words as the answer; words that name a button act as that button.
+
+    Words typed on a button question are never dropped: they are kept beside it, and the
+    buttons are offered again. Only a try at a button (a number, or words that fit two
+    buttons) or no words at all (only marks or emoji) just asks again.
+    """
     event = _typed_button(turn, prompt, text)
     if isinstance(event, Choose):
         _choose(turn, prompt, event)
@@ -250,14 +257,24 @@ def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
         _skip(turn, prompt, event)
     elif isinstance(event, Pause):
         _pause(turn)
-    elif prompt.kind is not Kind.TEXT:
+    elif prompt.kind is not Kind.TEXT and (not _plain(text) or _tried_a_button(turn, prompt, text)):
         turn.say("use_buttons")
         _ask(turn, prompt, story=False)
+    elif prompt.kind is not Kind.TEXT:
+        _keep_beside(turn, prompt, text.strip())
     elif not text.strip():
         turn.say("empty_answer")
         _ask(turn, prompt, story=False)
     else:
         _keep(turn, prompt, _answer(turn, prompt, text=text.strip()))
+
+
+def _keep_beside(turn: _Turn, prompt: Prompt, text: str) -> None:
+    """Keep words typed on a button question as words about it; the question stays open."""
+    turn.answers.append(replace(_answer(turn, prompt, text=text), kind=Kind.TEXT))
+    if not turn.concern:  # after words that suggest harm, the shell offers help instead
+        turn.say("kept_words_tap")
+    _ask(turn, prompt, story=False)
 
 
 def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
@@ -456,6 +473,19 @@ def _typed_button(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
     if said.isascii() and said.isdigit():
         number = int(said)
         return answer_buttons[number - 1].event if 1 <= number <= len(answer_buttons) else None
+    found = _meanings(turn, prompt).get(said, set())
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _tried_a_button(turn: _Turn, prompt: Prompt, text: str) -> bool:
+    """Say whether typed words try for a button without naming one: a number, or shared words."""
+    said = _plain(text)
+    return (said.isascii() and said.isdigit()) or len(_meanings(turn, prompt).get(said, ())) > 1
+
+
+def _meanings(turn: _Turn, prompt: Prompt) -> dict[str, set[Event]]:
+    """Map plain words a person might type to the buttons of the question they could mean."""
+    answer_buttons = _answer_buttons(turn, prompt)
     meanings: dict[str, set[Event]] = {}
 
     def mean(words: str, event: Event) -> None:
@@ -469,8 +499,7 @@ def _typed_button(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
         mean(turn.messages.text(key, easy=True), event)
     for choice, words in _other_words(turn, prompt):
         mean(words, Choose(prompt.id, choice))
-    found = meanings.get(said, set())
-    return next(iter(found)) if len(found) == 1 else None
+    return meanings
 
 
 def _other_words(turn: _Turn, prompt: Prompt) -> Iterable[tuple[str, str]]:

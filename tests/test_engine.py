@@ -255,11 +255,13 @@ def test_words_of_harm_raise_a_concern_and_are_still_kept() -> None:
     assert outcome.concern and len(outcome.answers) == 1
 
 
-def test_words_of_harm_raise_a_concern_even_when_not_kept() -> None:
+def test_words_of_harm_on_a_button_question_raise_a_concern_and_are_kept() -> None:
     pack = PACKS["over-a-brew"]
-    progress, _ = at(pack, Kind.CHOICE)
+    progress, prompt = at(pack, Kind.CHOICE)
     outcome = go(pack, progress, AnswerText("I don't feel safe at home"))
-    assert outcome.concern and not outcome.answers and not outcome.changed
+    assert outcome.concern and outcome.changed
+    assert [(a.kind, a.text) for a in outcome.answers] == [(Kind.TEXT, "I don't feel safe at home")]
+    assert outcome.notes == (f"ask:{prompt.id}",)  # no cheery thank-you: the shell offers help
 
 
 # ------------------------------------------------------------------ typed buttons
@@ -285,8 +287,8 @@ def test_typed_words_that_match_a_stage_count_as_that_stage(typed: str, option: 
     assert [(a.option, a.stage) for a in outcome.answers] == [(option, Stage.from_key(option))]
 
 
-@pytest.mark.parametrize("typed", ["amber", "5", "0", "maybe", "sort of"])
-def test_typed_words_that_fit_no_stage_or_two_ask_for_a_button(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["amber", "5", "0", "🙂", "?!"])
+def test_a_try_at_a_button_that_fits_no_stage_or_two_asks_for_a_button(typed: str) -> None:
     pack = PACKS["four-principles"]
     progress, prompt = at(pack, Kind.STAGE)
     outcome = go(pack, progress, AnswerText(typed))
@@ -339,6 +341,29 @@ def test_other_words_on_a_text_question_are_the_answer(typed: str) -> None:
     progress, _ = at(pack, Kind.TEXT)
     outcome = go(pack, progress, AnswerText(typed))
     assert [a.text for a in outcome.answers] == [typed]
+
+
+@pytest.mark.parametrize("kind", [Kind.STAGE, Kind.CHOICE, Kind.CONSENT])
+@pytest.mark.parametrize("typed", ["maybe", "sort of", "Some days yes, some days no."])
+def test_words_typed_on_a_button_question_are_kept_and_the_question_stays(
+    kind: Kind, typed: str
+) -> None:
+    pack = PACKS["four-principles"]
+    progress, prompt = at(pack, kind)
+    outcome = go(pack, progress, AnswerText(typed))
+    (kept,) = outcome.answers
+    assert (kept.prompt_id, kept.principle, kept.kind, kept.text) == (
+        prompt.id,
+        prompt.principle,
+        Kind.TEXT,
+        typed,
+    )
+    assert kept.stage is None and kept.option is None
+    assert outcome.changed and outcome.progress.current == prompt.id
+    assert prompt.id not in outcome.progress.done
+    assert outcome.notes == ("kept_words_tap", f"ask:{prompt.id}")
+    assert "Skip" in outcome.replies[0].text
+    assert outcome.quote_consent is None and outcome.self_description is None
 
 
 # ------------------------------------------------------------------ buttons
@@ -610,8 +635,11 @@ def check_step(pack: Pack, before: Progress | None, event: Event, outcome: Outco
         assert before is not None and answer.prompt_id == before.current
         assert answer.prompt_id not in old_done
         prompt = pack.prompt(answer.prompt_id)
-        assert prompt is not None and answer.kind is prompt.kind
-        assert (answer.stage is not None) is (prompt.kind is Kind.STAGE)
+        assert prompt is not None
+        # Words typed on a button question are kept as words beside it.
+        beside = isinstance(event, AnswerText) and answer.kind is Kind.TEXT
+        assert answer.kind is prompt.kind or beside
+        assert (answer.stage is not None) is (answer.kind is Kind.STAGE)
     assert len(outcome.answers) <= 1
     if isinstance(event, Choose) and (before is None or event.prompt_id != before.current):
         assert not outcome.answers

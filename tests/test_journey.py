@@ -159,3 +159,15 @@ async def test_typed_words_go_to_the_brew_last_opened(brewbot: Running) -> None:
     assert ("what_matters", "Knowing who is coming.") in _kept(str(brewbot.settings.db), first.id)
     assert "getting help at home" in brewbot.last(ANNE)  # A's next question, not B's
     brewbot.standin.assert_no_problems()
+
+
+async def test_words_typed_on_a_button_question_are_kept_not_dropped(brewbot: Running) -> None:
+    brew = await brewbot.new_brew("getting help at home")
+    await brewbot.send(ANNE, f"/start {brew.code}")
+    await brewbot.send(ANNE, "I look after my dad most days")
+    assert _kept(str(brewbot.settings.db), brew.id) == [
+        ("about_you", "I look after my dad most days")
+    ]
+    assert "Which of these fits you best?" in brewbot.last(ANNE)  # still theirs to tap or skip
+    await brewbot.tap(ANNE, "I am an unpaid carer")
+    assert "quote" in brewbot.last(ANNE)
