@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
+from bot.standin import StandIn
 from conversations.model import Status
 from tests.running import Running
 
@@ -171,3 +173,21 @@ async def test_words_typed_on_a_button_question_are_kept_not_dropped(brewbot: Ru
     assert "Which of these fits you best?" in brewbot.last(ANNE)  # still theirs to tap or skip
     await brewbot.tap(ANNE, "I am an unpaid carer")
     assert "quote" in brewbot.last(ANNE)
+
+
+async def test_people_are_told_truly_who_sees_what_and_for_how_long(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    brewbot = await Running(standin, tmp_path / "brewbot.db", retention_days=30).start()
+    try:
+        brew = await brewbot.new_brew("getting help at home")
+        await brewbot.send(ANNE, f"/start {brew.code}")
+        (welcome,) = [t for t in brewbot.texts(ANNE) if "don't keep your name" in t]
+        await brewbot.send(ANNE, "/mydata")
+        (mydata,) = [t for t in brewbot.texts(ANNE) if "everything I keep" in t]
+        for told in (welcome, mydata):
+            assert "only see a summary" not in told
+            assert "summary" in told and "yes" in told  # words shown only if they said yes
+            assert "30 days" in told  # the real setting, filled in
+    finally:
+        await brewbot.stop()

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.handlers.common import Context, say
+from bot.handlers.common import Context, say, who_sees
 from bot.journey import advance
 from bot.services import Services, services
 from conversations.model import Begin
@@ -34,7 +34,8 @@ async def start(update: Update, context: Context) -> None:
     if participant.stopped:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     if await found.store.progress(participant.id, brew.id) is None:
-        await say(update, context, "welcome", easy=participant.easy, theme=brew.theme)
+        told = who_sees(context, easy=participant.easy)
+        await say(update, context, "welcome", easy=participant.easy, who_sees=told)
     await advance(update, context, participant, brew, Begin())
     await found.store.mark_opened(participant.id, brew.id)
 
