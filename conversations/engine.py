@@ -24,6 +24,7 @@ from conversations.model import (
     Outcome,
     Pack,
     Pause,
+    Principle,
     Progress,
     Prompt,
     Reply,
@@ -60,9 +61,14 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "button_yes",
     "button_no",
     *(f"stage_{stage.key}" for stage in Stage),
+    "recap_intro",
+    "recap_line",
+    "recap_skipped",
+    *(f"principle_{p.value}" for p in Principle if p is not Principle.THEME),
 )
 
 _CONSENT = (("yes", True), ("no", False))
+_STAGE_KEYS = frozenset(stage.key for stage in Stage)
 _YES_WORDS = ("yes", "y", "yeah", "yep", "ok", "okay", "sure")
 _NO_WORDS = ("no", "n", "nope", "no thanks", "no thank you")
 
@@ -113,9 +119,9 @@ class _Turn:
         self.self_description: str | None = None
         self.concern = False
 
-    def words(self, key: str) -> str:
-        """Return a message's words in this person's wording, varied by turn."""
-        return self.messages.text(key, easy=self.progress.easy, turn=self.progress.turns)
+    def words(self, key: str, **values: object) -> str:
+        """Return a message's words in this person's wording, varied by turn, values filled."""
+        return self.messages.text(key, easy=self.progress.easy, turn=self.progress.turns, **values)
 
     def say(self, key: str, buttons: Iterable[Button] = ()) -> None:
         """Send one engine message."""
@@ -293,6 +299,9 @@ def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
             answer = replace(answer, quote_consent=agreed)
     if prompt.keeps is Keeps.SELF_DESCRIPTION:
         turn.self_description = answer.option
+    if answer.stage is not None:
+        stages = tuple((k, v) for k, v in turn.progress.stages if k != prompt.id)
+        turn.update(stages=(*stages, (prompt.id, answer.stage.key)))
     _keep(turn, prompt, answer)
 
 
@@ -318,11 +327,36 @@ def _keep(turn: _Turn, prompt: Prompt, answer: Answer) -> None:
 
 
 def _finish(turn: _Turn) -> None:
-    """Say the pack's warm close."""
+    """Give the recap of their own stages (if any), then the pack's warm close."""
     turn.update(status=Status.FINISHED, current=None)
+    _recap(turn)
     close = turn.pack.close_easy if turn.progress.easy else turn.pack.close
     turn.replies.append(Reply(turn.fill(close)))
     turn.notes.append("close")
+
+
+def _recap(turn: _Turn) -> None:
+    """Show the person the stage they chose for each big idea, in words; say which they skipped.
+
+    Nothing is shown when the pack asks about no stages or none was chosen.
+    """
+    chosen = dict(turn.progress.stages)
+    asked = [
+        p for p in turn.pack.prompts if p.kind is Kind.STAGE and p.principle is not Principle.THEME
+    ]
+    if not any(p.id in chosen for p in asked):
+        return
+    lines = [turn.words("recap_intro")]
+    for prompt in asked:
+        principle = turn.words(f"principle_{prompt.principle.value}")
+        stage = chosen.get(prompt.id)
+        if stage in _STAGE_KEYS:
+            words = turn.words(f"stage_{stage}")
+            lines.append(turn.words("recap_line", principle=principle, stage=words))
+        else:
+            lines.append(turn.words("recap_skipped", principle=principle))
+    turn.replies.append(Reply("\n".join(lines)))
+    turn.notes.append("recap")
 
 
 # ------------------------------------------------------------------ prompts

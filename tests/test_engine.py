@@ -747,3 +747,73 @@ def test_no_cheery_thank_you_after_words_that_suggest_harm() -> None:
         pack, progress, AnswerText("Knowing who is coming"), theme="t", messages=MESSAGES
     )
     assert not ordinary.concern and "thanks" in ordinary.notes
+
+
+# ------------------------------------------------------------------ recap
+
+
+def _through_four_principles(picks: dict[str, str], *, easy: bool = False) -> Outcome:
+    """Walk four-principles, choosing ``picks`` (prompt id to stage key), skipping the rest."""
+    pack = PACKS["four-principles"]
+    outcome = started(pack, easy=easy)
+    while outcome.progress.status is not Status.FINISHED:
+        current = outcome.progress.current
+        assert current is not None
+        event: Event = Choose(current, picks[current]) if current in picks else Skip(current)
+        outcome = go(pack, outcome.progress, event)
+    return outcome
+
+
+def test_the_recap_gives_each_stage_in_words_and_says_which_were_skipped() -> None:
+    picks = {"assets_stage": "getting_there", "reciprocity_stage": "not_yet"}
+    outcome = _through_four_principles({**picks, "networks_stage": "doing_well"})
+    assert outcome.notes[-2:] == ("recap", "close")
+    recap = outcome.replies[-2].text.splitlines()
+    assert recap == [
+        "Here is what you picked for each big idea:",
+        "• Seeing what people are good at: 🟠 Getting there (amber)",
+        "• Unpaid work is real work: you skipped this one",
+        "• Giving help as well as getting it: 🔴 Haven't got this yet (red)",
+        "• Staying close to friends and family: 🟢 Doing really well (green)",
+    ]
+    assert outcome.replies[-2].buttons == ()
+
+
+def test_the_recap_uses_easy_words_for_easy_read() -> None:
+    outcome = _through_four_principles({"work_stage": "basics"}, easy=True)
+    recap = outcome.replies[-2].text
+    assert "• Unpaid work counts: 🟠 Just started (amber)" in recap
+    assert "• What people are good at: skipped" in recap
+
+
+def test_no_recap_when_every_stage_was_skipped_or_the_pack_has_none() -> None:
+    outcome = _through_four_principles({})
+    assert "recap" not in outcome.notes and outcome.notes[-1] == "close"
+    pack = PACKS["over-a-brew"]
+    outcomes = walk(pack, [Begin(), *(Skip(p.id) for p in pack.prompts)])
+    assert "recap" not in outcomes[-1].notes
+
+
+def test_chosen_stages_are_remembered_in_progress_and_survive_storage() -> None:
+    pack = PACKS["four-principles"]
+    progress, prompt = at(pack, Kind.STAGE)
+    after = go(pack, progress, Choose(prompt.id, "basics")).progress
+    assert after.stages == ((prompt.id, "basics"),)
+    assert Progress.from_dict(after.to_dict()) == after
+    older = {k: v for k, v in after.to_dict().items() if k != "stages"}
+    assert Progress.from_dict(older).stages == ()  # progress kept before the recap existed
+
+
+def test_a_stage_key_no_longer_known_reads_as_skipped() -> None:
+    pack = PACKS["four-principles"]
+    finished = _through_four_principles({"assets_stage": "basics"}).progress
+    last = pack.prompts[-1].id
+    progress = replace(
+        finished,
+        status=Status.ACTIVE,
+        current=last,
+        done=finished.done[:-1],
+        stages=(("assets_stage", "basics"), ("work_stage", "gone")),
+    )
+    recap = go(pack, progress, Skip(last)).replies[-2].text
+    assert "• Unpaid work is real work: you skipped this one" in recap

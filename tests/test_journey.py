@@ -191,3 +191,26 @@ async def test_people_are_told_truly_who_sees_what_and_for_how_long(
             assert "30 days" in told  # the real setting, filled in
     finally:
         await brewbot.stop()
+
+
+async def test_the_four_principles_end_with_a_recap_of_my_own_stages(brewbot: Running) -> None:
+    brew = await brewbot.new_brew("the four principles", pack="four-principles")
+    await brewbot.send(BEN, f"/start {brew.code}")
+    await brewbot.tap(BEN, "Skip")  # about you
+    await brewbot.tap(BEN, "No")  # no quotes
+    await brewbot.tap(BEN, "🟠 Getting there (amber)")  # people as assets
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")  # valuing work: no stage
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.send(BEN, "green")  # give and get, typed
+    for _ in range(5):
+        await brewbot.tap(BEN, "Skip")
+    (recap,) = [t for t in brewbot.texts(BEN) if "for each big idea" in t]
+    assert "Seeing what people are good at: 🟠 Getting there (amber)" in recap
+    assert "Unpaid work is real work: you skipped this one" in recap
+    assert "Giving help as well as getting it: 🟢 Doing really well (green)" in recap
+    assert "Staying close to friends and family: you skipped this one" in recap
+    assert "That is everything" in brewbot.texts(BEN)[brewbot.texts(BEN).index(recap) + 1]
+    brewbot.standin.assert_no_problems()
