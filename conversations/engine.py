@@ -24,6 +24,7 @@ from conversations.model import (
     Outcome,
     Pack,
     Pause,
+    Principle,
     Progress,
     Prompt,
     Reply,
@@ -51,6 +52,7 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "already_finished",
     "earlier_question",
     "use_buttons",
+    "kept_words_tap",
     "empty_answer",
     "button_skip",
     "button_pause",
@@ -59,9 +61,14 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "button_yes",
     "button_no",
     *(f"stage_{stage.key}" for stage in Stage),
+    "recap_intro",
+    "recap_line",
+    "recap_skipped",
+    *(f"principle_{p.value}" for p in Principle if p is not Principle.THEME),
 )
 
 _CONSENT = (("yes", True), ("no", False))
+_STAGE_KEYS = frozenset(stage.key for stage in Stage)
 _YES_WORDS = ("yes", "y", "yeah", "yep", "ok", "okay", "sure")
 _NO_WORDS = ("no", "n", "nope", "no thanks", "no thank you")
 
@@ -112,9 +119,9 @@ class _Turn:
         self.self_description: str | None = None
         self.concern = False
 
-    def words(self, key: str) -> str:
-        """Return a message's words in this person's wording, varied by turn."""
-        return self.messages.text(key, easy=self.progress.easy, turn=self.progress.turns)
+    def words(self, key: str, **values: object) -> str:
+        """Return a message's words in this person's wording, varied by turn, values filled."""
+        return self.messages.text(key, easy=self.progress.easy, turn=self.progress.turns, **values)
 
     def say(self, key: str, buttons: Iterable[Button] = ()) -> None:
         """Send one engine message."""
@@ -130,8 +137,9 @@ class _Turn:
         self.progress = replace(self.progress, **changes)  # type: ignore[arg-type]
 
     def outcome(self, before: Progress | None) -> Outcome:
-        """Build the Outcome; an event that changed nothing leaves progress as it was."""
-        if before is not None and replace(self.progress, turns=before.turns) == before:
+        """Build the Outcome; an event that changed and kept nothing leaves progress as it was."""
+        same = before is not None and replace(self.progress, turns=before.turns) == before
+        if before is not None and same and not self.answers:
             progress, changed = before, False
         else:
             progress, changed = replace(self.progress, turns=self.progress.turns + 1), True
@@ -242,7 +250,12 @@ def _set_easy(turn: _Turn, on: bool) -> None:
 
 
 def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
-    """Keep typed words as the answer; words that name a button act as that button."""
+    """Keep typed words as the answer; words that name a button act as that button.
+
+    Words typed on a button question are never dropped: they are kept beside it, and the
+    buttons are offered again. Only a try at a button (a number, or words that fit two
+    buttons) or no words at all (only marks or emoji) just asks again.
+    """
     event = _typed_button(turn, prompt, text)
     if isinstance(event, Choose):
         _choose(turn, prompt, event)
@@ -250,14 +263,24 @@ def _answer_text(turn: _Turn, prompt: Prompt, text: str) -> None:
         _skip(turn, prompt, event)
     elif isinstance(event, Pause):
         _pause(turn)
-    elif prompt.kind is not Kind.TEXT:
+    elif prompt.kind is not Kind.TEXT and (not _plain(text) or _tried_a_button(turn, prompt, text)):
         turn.say("use_buttons")
         _ask(turn, prompt, story=False)
+    elif prompt.kind is not Kind.TEXT:
+        _keep_beside(turn, prompt, text.strip())
     elif not text.strip():
         turn.say("empty_answer")
         _ask(turn, prompt, story=False)
     else:
         _keep(turn, prompt, _answer(turn, prompt, text=text.strip()))
+
+
+def _keep_beside(turn: _Turn, prompt: Prompt, text: str) -> None:
+    """Keep words typed on a button question as words about it; the question stays open."""
+    turn.answers.append(replace(_answer(turn, prompt, text=text), kind=Kind.TEXT))
+    if not turn.concern:  # after words that suggest harm, the shell offers help instead
+        turn.say("kept_words_tap")
+    _ask(turn, prompt, story=False)
 
 
 def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
@@ -276,6 +299,9 @@ def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
             answer = replace(answer, quote_consent=agreed)
     if prompt.keeps is Keeps.SELF_DESCRIPTION:
         turn.self_description = answer.option
+    if answer.stage is not None:
+        stages = tuple((k, v) for k, v in turn.progress.stages if k != prompt.id)
+        turn.update(stages=(*stages, (prompt.id, answer.stage.key)))
     _keep(turn, prompt, answer)
 
 
@@ -301,11 +327,36 @@ def _keep(turn: _Turn, prompt: Prompt, answer: Answer) -> None:
 
 
 def _finish(turn: _Turn) -> None:
-    """Say the pack's warm close."""
+    """Give the recap of their own stages (if any), then the pack's warm close."""
     turn.update(status=Status.FINISHED, current=None)
+    _recap(turn)
     close = turn.pack.close_easy if turn.progress.easy else turn.pack.close
     turn.replies.append(Reply(turn.fill(close)))
     turn.notes.append("close")
+
+
+def _recap(turn: _Turn) -> None:
+    """Show the person the stage they chose for each big idea, in words; say which they skipped.
+
+    Nothing is shown when the pack asks about no stages or none was chosen.
+    """
+    chosen = dict(turn.progress.stages)
+    asked = [
+        p for p in turn.pack.prompts if p.kind is Kind.STAGE and p.principle is not Principle.THEME
+    ]
+    if not any(p.id in chosen for p in asked):
+        return
+    lines = [turn.words("recap_intro")]
+    for prompt in asked:
+        principle = turn.words(f"principle_{prompt.principle.value}")
+        stage = chosen.get(prompt.id)
+        if stage in _STAGE_KEYS:
+            words = turn.words(f"stage_{stage}")
+            lines.append(turn.words("recap_line", principle=principle, stage=words))
+        else:
+            lines.append(turn.words("recap_skipped", principle=principle))
+    turn.replies.append(Reply("\n".join(lines)))
+    turn.notes.append("recap")
 
 
 # ------------------------------------------------------------------ prompts
@@ -456,6 +507,19 @@ def _typed_button(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
     if said.isascii() and said.isdigit():
         number = int(said)
         return answer_buttons[number - 1].event if 1 <= number <= len(answer_buttons) else None
+    found = _meanings(turn, prompt).get(said, set())
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _tried_a_button(turn: _Turn, prompt: Prompt, text: str) -> bool:
+    """Say whether typed words try for a button without naming one: a number, or shared words."""
+    said = _plain(text)
+    return (said.isascii() and said.isdigit()) or len(_meanings(turn, prompt).get(said, ())) > 1
+
+
+def _meanings(turn: _Turn, prompt: Prompt) -> dict[str, set[Event]]:
+    """Map plain words a person might type to the buttons of the question they could mean."""
+    answer_buttons = _answer_buttons(turn, prompt)
     meanings: dict[str, set[Event]] = {}
 
     def mean(words: str, event: Event) -> None:
@@ -469,8 +533,7 @@ def _typed_button(turn: _Turn, prompt: Prompt, text: str) -> Event | None:
         mean(turn.messages.text(key, easy=True), event)
     for choice, words in _other_words(turn, prompt):
         mean(words, Choose(prompt.id, choice))
-    found = meanings.get(said, set())
-    return next(iter(found)) if len(found) == 1 else None
+    return meanings
 
 
 def _other_words(turn: _Turn, prompt: Prompt) -> Iterable[tuple[str, str]]:

@@ -157,6 +157,7 @@ class Progress:
     easy: bool = False  # easy-read wording
     consents: tuple[tuple[str, bool], ...] = ()  # remembered consent answers
     turns: int = 0  # events handled; varies the thank-yous
+    stages: tuple[tuple[str, str], ...] = ()  # (prompt id, stage key) chosen, for the recap
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -167,6 +168,7 @@ class Progress:
             "easy": self.easy,
             "consents": [[k, v] for k, v in self.consents],
             "turns": self.turns,
+            "stages": [[k, v] for k, v in self.stages],
         }
 
     @classmethod
@@ -175,6 +177,7 @@ class Progress:
         consents = data.get("consents", [])
         turns = data.get("turns", 0)
         current = data.get("current")
+        stages = data.get("stages", [])
         return cls(
             pack_id=str(data["pack_id"]),
             status=Status(str(data.get("status", "active"))),
@@ -185,6 +188,7 @@ class Progress:
             if isinstance(consents, list)
             else (),
             turns=int(turns) if isinstance(turns, int) else 0,
+            stages=tuple((str(k), str(v)) for k, v in stages) if isinstance(stages, list) else (),
         )
 
 

@@ -166,6 +166,12 @@ CREATE TABLE inbox (
 );
 """
 
+# Which brew a person's typed words go to: the one they last opened. Timestamps can tie
+# (a coarse clock, two taps in one instant), so each open takes the person's next number.
+_LAST_OPENED = """
+ALTER TABLE progress ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -176,6 +182,7 @@ MIGRATIONS: list[Migration] = [
         _FACILITATION,
     ),
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
+    (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
 ]
 
 _BOOTSTRAP = """

@@ -29,7 +29,7 @@ JOIN participants AS p ON p.id = pr.participant_id
 JOIN brews AS b ON b.id = pr.brew_id
 WHERE pr.status = 'active'
   AND pr.last_activity_at < ?
-  AND (pr.nudged_at IS NULL OR pr.nudged_at < pr.last_activity_at)
+  AND pr.nudged_at IS NULL
   AND p.nudges = 1 AND p.stopped = 0
   AND b.closed_at IS NULL
 ORDER BY pr.last_activity_at, pr.participant_id
@@ -92,15 +92,27 @@ class StepStore(StoreBase):
         return None if row is None else rows.progress(str(row["state"]))
 
     async def latest_progress(self, participant_id: str) -> tuple[Brew, ProgressState] | None:
-        """Return the brew this person was most recently active in, with their progress."""
+        """Return the brew this person last opened (else last active in), with their progress."""
         row = await self._one(
             f"SELECT {rows.BREW_COLUMNS}, pr.state FROM progress AS pr"
             " JOIN brews AS b ON b.id = pr.brew_id LEFT JOIN groups AS g ON g.id = b.group_id"
             " WHERE pr.participant_id = ?"
-            " ORDER BY pr.last_activity_at DESC, pr.updated_at DESC LIMIT 1",
+            " ORDER BY pr.opened DESC, pr.last_activity_at DESC, pr.updated_at DESC LIMIT 1",
             (participant_id,),
         )
         return None if row is None else (rows.brew(row), rows.progress(str(row["state"])))
+
+    async def mark_opened(self, participant_id: str, brew_id: int) -> None:
+        """Make this brew the one this person last opened, so their typed words go to it."""
+        await self._write(
+            lambda db: run(
+                db,
+                "UPDATE progress SET opened ="
+                " (SELECT COALESCE(MAX(opened), 0) + 1 FROM progress WHERE participant_id = ?)"
+                " WHERE participant_id = ? AND brew_id = ?",
+                (participant_id, participant_id, brew_id),
+            )
+        )
 
     async def record_step(
         self, *, participant_id: str, brew_id: int, outcome: Outcome, update_id: int | None
@@ -163,7 +175,8 @@ class StepStore(StoreBase):
 
     async def due_nudges(self, *, idle_before: datetime) -> list[NudgeDue]:
         """List people part way through an open brew, quiet since before ``idle_before``,
-        not yet nudged since, who have nudges on and have not stopped."""
+        never nudged about it (the reminder says it is the only one), with nudges on and not
+        stopped."""
         found = await self._all(DUE_NUDGES, (iso(idle_before),))
         return [
             NudgeDue(

@@ -255,11 +255,13 @@ def test_words_of_harm_raise_a_concern_and_are_still_kept() -> None:
     assert outcome.concern and len(outcome.answers) == 1
 
 
-def test_words_of_harm_raise_a_concern_even_when_not_kept() -> None:
+def test_words_of_harm_on_a_button_question_raise_a_concern_and_are_kept() -> None:
     pack = PACKS["over-a-brew"]
-    progress, _ = at(pack, Kind.CHOICE)
+    progress, prompt = at(pack, Kind.CHOICE)
     outcome = go(pack, progress, AnswerText("I don't feel safe at home"))
-    assert outcome.concern and not outcome.answers and not outcome.changed
+    assert outcome.concern and outcome.changed
+    assert [(a.kind, a.text) for a in outcome.answers] == [(Kind.TEXT, "I don't feel safe at home")]
+    assert outcome.notes == (f"ask:{prompt.id}",)  # no cheery thank-you: the shell offers help
 
 
 # ------------------------------------------------------------------ typed buttons
@@ -285,8 +287,8 @@ def test_typed_words_that_match_a_stage_count_as_that_stage(typed: str, option: 
     assert [(a.option, a.stage) for a in outcome.answers] == [(option, Stage.from_key(option))]
 
 
-@pytest.mark.parametrize("typed", ["amber", "5", "0", "maybe", "sort of"])
-def test_typed_words_that_fit_no_stage_or_two_ask_for_a_button(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["amber", "5", "0", "🙂", "?!"])
+def test_a_try_at_a_button_that_fits_no_stage_or_two_asks_for_a_button(typed: str) -> None:
     pack = PACKS["four-principles"]
     progress, prompt = at(pack, Kind.STAGE)
     outcome = go(pack, progress, AnswerText(typed))
@@ -339,6 +341,29 @@ def test_other_words_on_a_text_question_are_the_answer(typed: str) -> None:
     progress, _ = at(pack, Kind.TEXT)
     outcome = go(pack, progress, AnswerText(typed))
     assert [a.text for a in outcome.answers] == [typed]
+
+
+@pytest.mark.parametrize("kind", [Kind.STAGE, Kind.CHOICE, Kind.CONSENT])
+@pytest.mark.parametrize("typed", ["maybe", "sort of", "Some days yes, some days no."])
+def test_words_typed_on_a_button_question_are_kept_and_the_question_stays(
+    kind: Kind, typed: str
+) -> None:
+    pack = PACKS["four-principles"]
+    progress, prompt = at(pack, kind)
+    outcome = go(pack, progress, AnswerText(typed))
+    (kept,) = outcome.answers
+    assert (kept.prompt_id, kept.principle, kept.kind, kept.text) == (
+        prompt.id,
+        prompt.principle,
+        Kind.TEXT,
+        typed,
+    )
+    assert kept.stage is None and kept.option is None
+    assert outcome.changed and outcome.progress.current == prompt.id
+    assert prompt.id not in outcome.progress.done
+    assert outcome.notes == ("kept_words_tap", f"ask:{prompt.id}")
+    assert "Skip" in outcome.replies[0].text
+    assert outcome.quote_consent is None and outcome.self_description is None
 
 
 # ------------------------------------------------------------------ buttons
@@ -610,8 +635,11 @@ def check_step(pack: Pack, before: Progress | None, event: Event, outcome: Outco
         assert before is not None and answer.prompt_id == before.current
         assert answer.prompt_id not in old_done
         prompt = pack.prompt(answer.prompt_id)
-        assert prompt is not None and answer.kind is prompt.kind
-        assert (answer.stage is not None) is (prompt.kind is Kind.STAGE)
+        assert prompt is not None
+        # Words typed on a button question are kept as words beside it.
+        beside = isinstance(event, AnswerText) and answer.kind is Kind.TEXT
+        assert answer.kind is prompt.kind or beside
+        assert (answer.stage is not None) is (answer.kind is Kind.STAGE)
     assert len(outcome.answers) <= 1
     if isinstance(event, Choose) and (before is None or event.prompt_id != before.current):
         assert not outcome.answers
@@ -719,3 +747,73 @@ def test_no_cheery_thank_you_after_words_that_suggest_harm() -> None:
         pack, progress, AnswerText("Knowing who is coming"), theme="t", messages=MESSAGES
     )
     assert not ordinary.concern and "thanks" in ordinary.notes
+
+
+# ------------------------------------------------------------------ recap
+
+
+def _through_four_principles(picks: dict[str, str], *, easy: bool = False) -> Outcome:
+    """Walk four-principles, choosing ``picks`` (prompt id to stage key), skipping the rest."""
+    pack = PACKS["four-principles"]
+    outcome = started(pack, easy=easy)
+    while outcome.progress.status is not Status.FINISHED:
+        current = outcome.progress.current
+        assert current is not None
+        event: Event = Choose(current, picks[current]) if current in picks else Skip(current)
+        outcome = go(pack, outcome.progress, event)
+    return outcome
+
+
+def test_the_recap_gives_each_stage_in_words_and_says_which_were_skipped() -> None:
+    picks = {"assets_stage": "getting_there", "reciprocity_stage": "not_yet"}
+    outcome = _through_four_principles({**picks, "networks_stage": "doing_well"})
+    assert outcome.notes[-2:] == ("recap", "close")
+    recap = outcome.replies[-2].text.splitlines()
+    assert recap == [
+        "Here is what you picked for each big idea:",
+        "• Seeing what people are good at: 🟠 Getting there (amber)",
+        "• Unpaid work is real work: you skipped this one",
+        "• Giving help as well as getting it: 🔴 Haven't got this yet (red)",
+        "• Staying close to friends and family: 🟢 Doing really well (green)",
+    ]
+    assert outcome.replies[-2].buttons == ()
+
+
+def test_the_recap_uses_easy_words_for_easy_read() -> None:
+    outcome = _through_four_principles({"work_stage": "basics"}, easy=True)
+    recap = outcome.replies[-2].text
+    assert "• Unpaid work counts: 🟠 Just started (amber)" in recap
+    assert "• What people are good at: skipped" in recap
+
+
+def test_no_recap_when_every_stage_was_skipped_or_the_pack_has_none() -> None:
+    outcome = _through_four_principles({})
+    assert "recap" not in outcome.notes and outcome.notes[-1] == "close"
+    pack = PACKS["over-a-brew"]
+    outcomes = walk(pack, [Begin(), *(Skip(p.id) for p in pack.prompts)])
+    assert "recap" not in outcomes[-1].notes
+
+
+def test_chosen_stages_are_remembered_in_progress_and_survive_storage() -> None:
+    pack = PACKS["four-principles"]
+    progress, prompt = at(pack, Kind.STAGE)
+    after = go(pack, progress, Choose(prompt.id, "basics")).progress
+    assert after.stages == ((prompt.id, "basics"),)
+    assert Progress.from_dict(after.to_dict()) == after
+    older = {k: v for k, v in after.to_dict().items() if k != "stages"}
+    assert Progress.from_dict(older).stages == ()  # progress kept before the recap existed
+
+
+def test_a_stage_key_no_longer_known_reads_as_skipped() -> None:
+    pack = PACKS["four-principles"]
+    finished = _through_four_principles({"assets_stage": "basics"}).progress
+    last = pack.prompts[-1].id
+    progress = replace(
+        finished,
+        status=Status.ACTIVE,
+        current=last,
+        done=finished.done[:-1],
+        stages=(("assets_stage", "basics"), ("work_stage", "gone")),
+    )
+    recap = go(pack, progress, Skip(last)).replies[-2].text
+    assert "• Unpaid work is real work: you skipped this one" in recap

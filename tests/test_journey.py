@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
+from pathlib import Path
 
+from bot.standin import StandIn
 from conversations.model import Status
 from tests.running import Running
 
@@ -136,3 +139,78 @@ async def test_a_closed_brew_takes_no_more_answers_but_still_points_to_help(
     assert texts == []
     await brewbot.send(ANNE, "/pause")  # ways out still work
     assert "has closed" not in brewbot.last(ANNE)
+
+
+def _kept(db: str, brew_id: int) -> list[tuple[str, str]]:
+    rows = _answers(db)
+    return [(r["prompt_id"], r["text"]) for r in rows if r["brew_id"] == brew_id]
+
+
+async def test_typed_words_go_to_the_brew_last_opened(brewbot: Running) -> None:
+    first = await brewbot.new_brew("getting help at home")
+    second = await brewbot.new_brew("choosing my own support")
+    await brewbot.send(ANNE, f"/start {first.code}")
+    await brewbot.tap(ANNE, "Skip")
+    await brewbot.tap(ANNE, "Yes")
+    brewbot.clock.advance(timedelta(minutes=5))
+    await brewbot.send(ANNE, f"/start {second.code}")
+    brewbot.clock.advance(timedelta(minutes=5))
+    await brewbot.send(ANNE, f"/start {first.code}")
+    assert "What matters most to you about getting help at home?" in brewbot.last(ANNE)
+    await brewbot.send(ANNE, "Knowing who is coming.")
+    assert ("what_matters", "Knowing who is coming.") in _kept(str(brewbot.settings.db), first.id)
+    assert "getting help at home" in brewbot.last(ANNE)  # A's next question, not B's
+    brewbot.standin.assert_no_problems()
+
+
+async def test_words_typed_on_a_button_question_are_kept_not_dropped(brewbot: Running) -> None:
+    brew = await brewbot.new_brew("getting help at home")
+    await brewbot.send(ANNE, f"/start {brew.code}")
+    await brewbot.send(ANNE, "I look after my dad most days")
+    assert _kept(str(brewbot.settings.db), brew.id) == [
+        ("about_you", "I look after my dad most days")
+    ]
+    assert "Which of these fits you best?" in brewbot.last(ANNE)  # still theirs to tap or skip
+    await brewbot.tap(ANNE, "I am an unpaid carer")
+    assert "quote" in brewbot.last(ANNE)
+
+
+async def test_people_are_told_truly_who_sees_what_and_for_how_long(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    brewbot = await Running(standin, tmp_path / "brewbot.db", retention_days=30).start()
+    try:
+        brew = await brewbot.new_brew("getting help at home")
+        await brewbot.send(ANNE, f"/start {brew.code}")
+        (welcome,) = [t for t in brewbot.texts(ANNE) if "don't keep your name" in t]
+        await brewbot.send(ANNE, "/mydata")
+        (mydata,) = [t for t in brewbot.texts(ANNE) if "everything I keep" in t]
+        for told in (welcome, mydata):
+            assert "only see a summary" not in told
+            assert "summary" in told and "yes" in told  # words shown only if they said yes
+            assert "30 days" in told  # the real setting, filled in
+    finally:
+        await brewbot.stop()
+
+
+async def test_the_four_principles_end_with_a_recap_of_my_own_stages(brewbot: Running) -> None:
+    brew = await brewbot.new_brew("the four principles", pack="four-principles")
+    await brewbot.send(BEN, f"/start {brew.code}")
+    await brewbot.tap(BEN, "Skip")  # about you
+    await brewbot.tap(BEN, "No")  # no quotes
+    await brewbot.tap(BEN, "🟠 Getting there (amber)")  # people as assets
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")  # valuing work: no stage
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.tap(BEN, "Skip")
+    await brewbot.send(BEN, "green")  # give and get, typed
+    for _ in range(5):
+        await brewbot.tap(BEN, "Skip")
+    (recap,) = [t for t in brewbot.texts(BEN) if "for each big idea" in t]
+    assert "Seeing what people are good at: 🟠 Getting there (amber)" in recap
+    assert "Unpaid work is real work: you skipped this one" in recap
+    assert "Giving help as well as getting it: 🟢 Doing really well (green)" in recap
+    assert "Staying close to friends and family: you skipped this one" in recap
+    assert "That is everything" in brewbot.texts(BEN)[brewbot.texts(BEN).index(recap) + 1]
+    brewbot.standin.assert_no_problems()

@@ -65,3 +65,20 @@ async def test_reminders_are_rebuilt_from_the_database_after_a_restart(brewbot: 
     brewbot.clock.advance(timedelta(days=2, minutes=1))
     await brewbot.run_job(send_due_nudges)
     assert len(_nudges(brewbot)) == 1
+
+
+async def test_carrying_on_and_going_quiet_again_brings_no_second_reminder(
+    brewbot: Running,
+) -> None:
+    await _part_way(brewbot)
+    brewbot.clock.advance(timedelta(days=2, minutes=1))
+    await brewbot.run_job(send_due_nudges)
+    assert len(_nudges(brewbot)) == 1
+    brewbot.clock.advance(timedelta(hours=1))
+    await brewbot.tap(FAY, "Carry on")
+    await brewbot.tap(FAY, "Yes")  # answers once more, then goes quiet again
+    brewbot.clock.advance(timedelta(days=3))
+    await brewbot.run_job(send_due_nudges)
+    brewbot.clock.advance(timedelta(days=3))
+    await brewbot.run_job(send_due_nudges)
+    assert len(_nudges(brewbot)) == 1  # the reminder said it was the only one

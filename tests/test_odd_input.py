@@ -63,10 +63,14 @@ async def test_unknown_command_points_to_help(brewbot: Running) -> None:
 async def test_text_when_a_button_is_expected(brewbot: Running) -> None:
     brew = await brewbot.new_brew()
     await brewbot.send(CARA, f"/start {brew.code}")
-    await brewbot.send(CARA, "banana")
+    await brewbot.send(CARA, "7")  # a try at a button that isn't there: asked again
     assert "tap" in brewbot.last(CARA).lower()  # said in the same message as the question
     assert "fits you best" in brewbot.last(CARA)
     assert _answer_count(brewbot) == 0
+    await brewbot.send(CARA, "banana")  # words are kept, and the buttons offered again
+    assert "kept your words" in brewbot.texts(CARA)[-2]
+    assert "fits you best" in brewbot.last(CARA)
+    assert _answer_count(brewbot) == 1
     await brewbot.send(CARA, "I work in care")  # the words of an option count as choosing it
     participant = await brewbot.services.store.participant_by_chat(CARA)
     assert participant is not None and participant.self_description == "works_in_care"

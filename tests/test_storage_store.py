@@ -291,10 +291,24 @@ async def test_latest_progress_is_the_most_recently_active_brew(
     assert latest[0].id == one.id and latest[1].current == "x"
 
 
+async def test_the_brew_last_opened_wins_even_at_the_same_instant(store: Store) -> None:
+    person = await store.join(31)
+    one = await store.create_brew(theme="one", pack_id="p", group_chat_id=GROUP)
+    two = await store.create_brew(theme="two", pack_id="p", group_chat_id=GROUP)
+    for brew in (one, two):
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=step(current="x"), update_id=None
+        )
+    for brew in (two, one, two, one):
+        await store.mark_opened(person.id, brew.id)
+        latest = await store.latest_progress(person.id)
+        assert latest is not None and latest[0].id == brew.id
+
+
 # ------------------------------------------------------------------------- nudges
 
 
-async def test_nudges_are_due_once_per_quiet_spell(clocked: tuple[Store, Clock]) -> None:
+async def test_a_nudge_is_due_once_per_brew_ever(clocked: tuple[Store, Clock]) -> None:
     store, clock = clocked
     brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
     quiet = await store.join(40)
@@ -326,7 +340,7 @@ async def test_nudges_are_due_once_per_quiet_spell(clocked: tuple[Store, Clock])
         participant_id=quiet.id, brew_id=brew.id, outcome=step(), update_id=None
     )
     clock.advance(days=1)
-    assert len(await store.due_nudges(idle_before=clock.now - timedelta(hours=2))) == 1
+    assert await store.due_nudges(idle_before=clock.now - timedelta(hours=2)) == []
 
 
 async def test_no_nudges_for_a_closed_brew(clocked: tuple[Store, Clock]) -> None:

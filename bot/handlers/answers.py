@@ -21,7 +21,7 @@ MAX_ANSWER_CHARS = 4096
 
 
 async def typed_answer(update: Update, context: Context) -> None:
-    """Treat typed text as the answer to the person's current question."""
+    """Treat typed text as the answer to the question shown in the brew last opened."""
     message = update.effective_message
     if message is None or message.text is None:
         return
@@ -48,7 +48,7 @@ async def _not_kept(
 
 
 async def pressed(update: Update, context: Context) -> None:
-    """Pass a question's button to the engine, for the brew the button belongs to."""
+    """Pass a question's button to the engine, for the brew it belongs to, and open that brew."""
     found = services(context)
     query, action = pressed_action(update, context, PromptAction)
     participant = await known_participant(update, context)
@@ -63,6 +63,7 @@ async def pressed(update: Update, context: Context) -> None:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)
     outcome = await advance(update, context, participant, brew, action.event)
+    await found.store.mark_opened(participant.id, brew.id)
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
     note = found.text("chosen", label=_label(query)) if answered else None
     tidy(context, drop_buttons(query, note))

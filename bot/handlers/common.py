@@ -26,6 +26,12 @@ async def say(
         await context.bot.send_message(chat.id, services(context).text(key, easy=easy, **values))
 
 
+def who_sees(context: Context, *, easy: bool) -> str:
+    """Say who sees what and how long typed words are kept, with the real setting filled in."""
+    found = services(context)
+    return found.text("who_sees", easy=easy, days=found.settings.retention_days)
+
+
 async def known_participant(update: Update, context: Context) -> Participant | None:
     """Return the participant behind this private chat, if brewbot knows them."""
     chat = update.effective_chat

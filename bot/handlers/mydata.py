@@ -9,7 +9,14 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
-from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
+from bot.handlers.common import (
+    Context,
+    drop_buttons,
+    known_participant,
+    pressed_action,
+    say,
+    who_sees,
+)
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
 
@@ -23,7 +30,8 @@ async def mydata(update: Update, context: Context) -> None:
         await say(update, context, "mydata_empty")
         return
     kept = await found.store.export(participant.id)
-    lines = await _readable(found, kept, easy=participant.easy)
+    told = who_sees(context, easy=participant.easy)
+    lines = await _readable(found, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
         await context.bot.send_message(chat.id, chunk)
     document = InputFile(
@@ -71,7 +79,7 @@ async def forget_confirmed(update: Update, context: Context) -> None:
         await say(update, context, "forget_kept", easy=participant.easy)
 
 
-async def _readable(found: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
+async def _readable(found: Services, kept: dict[str, Any], told: str, *, easy: bool) -> list[str]:
     """Turn the export into short lines a person can read on a phone."""
     prefs = kept.get("preferences", {})
 
@@ -79,7 +87,7 @@ async def _readable(found: Services, kept: dict[str, Any], *, easy: bool) -> lis
         return found.text("mydata_on" if prefs.get(key) else "mydata_off", easy=easy)
 
     lines = [
-        found.text("mydata_intro", easy=easy),
+        found.text("mydata_intro", easy=easy, who_sees=told),
         found.text(
             "mydata_settings",
             easy=easy,

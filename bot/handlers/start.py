@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.handlers.common import Context, say
+from bot.handlers.common import Context, say, who_sees
 from bot.journey import advance
 from bot.services import Services, services
 from conversations.model import Begin
@@ -35,8 +35,10 @@ async def start(update: Update, context: Context) -> None:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     lead = None
     if await found.store.progress(participant.id, brew.id) is None:
-        lead = found.text("welcome", easy=participant.easy, theme=brew.theme)
+        told = who_sees(context, easy=participant.easy)
+        lead = found.text("welcome", easy=participant.easy, who_sees=told)
     await advance(update, context, participant, brew, Begin(), lead=lead)
+    await found.store.mark_opened(participant.id, brew.id)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
