@@ -212,5 +212,5 @@ async def test_the_four_principles_end_with_a_recap_of_my_own_stages(brewbot: Ru
     assert "Unpaid work is real work: you skipped this one" in recap
     assert "Giving help as well as getting it: 🟢 Doing really well (green)" in recap
     assert "Staying close to friends and family: you skipped this one" in recap
-    assert "That is everything" in brewbot.texts(BEN)[brewbot.texts(BEN).index(recap) + 1]
+    assert recap.index("for each big idea") < recap.index("That is everything")  # one message
     brewbot.standin.assert_no_problems()

@@ -585,7 +585,7 @@ def _by_perspective() -> BrewResults:
 
 
 def test_perspectives_are_shown_side_by_side_where_each_is_big_enough() -> None:
-    summary = build_summary(_by_perspective(), find=FINDER)
+    summary = build_summary(_by_perspective(), min_group=5, find=FINDER)
     seen = everything(summary.sections)
     assert (
         "• People who draw on care and support, 5 people: haven't got this yet (red): 1"
@@ -612,6 +612,7 @@ def test_a_small_group_alone_in_the_rest_folds_a_shown_group_in_with_it() -> Non
     answers = tuple(a for a in results.answers if a.self_description is not None)
     summary = build_summary(
         dataclasses.replace(results, took_part=13, described_stages=rows, answers=answers),
+        min_group=5,
         find=FINDER,
     )
     seen = everything(summary.sections)
@@ -621,6 +622,6 @@ def test_a_small_group_alone_in_the_rest_folds_a_shown_group_in_with_it() -> Non
 
 
 def test_no_split_without_self_descriptions() -> None:
-    summary = build_summary(brew(), find=FINDER)
+    summary = build_summary(brew(), min_group=5, find=FINDER)
     assert "Side by side" not in everything(summary.sections)
     assert "Side by side" not in summary.markdown
