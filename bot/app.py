@@ -17,6 +17,7 @@ from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
+from bot.journey import help_first
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, Services, attach, utc_now
@@ -124,7 +125,7 @@ async def serve(
             weekly_digest.schedule(app)
             broadcast.schedule(app)
             await app.start()
-            inbox = Inbox(app, found.store)
+            inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
             found.inbox = inbox
             try:
                 log.info("brewbot is running as @%s", app.bot.username)

@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -62,9 +62,11 @@ class Inbox:
         store: Store,
         *,
         chats_at_once: int = CHATS_AT_ONCE,
+        first: Callable[[Update], None] | None = None,
     ) -> None:
         self.app = app
         self.store = store
+        self._first = first  # sees each new update before it queues (help for someone at risk)
         self._slots = asyncio.Semaphore(chats_at_once)
         self._queues: dict[int, deque[tuple[int, Update]]] = {}
         self._workers: set[asyncio.Task[None]] = set()
@@ -93,7 +95,10 @@ class Inbox:
             for u in updates
         ]
         for fresh in await self.store.keep_updates(kept):
-            self._hand_out(fresh.chat_key, fresh.update_id, by_id[fresh.update_id])
+            update = by_id[fresh.update_id]
+            if self._first is not None:
+                self._first(update)
+            self._hand_out(fresh.chat_key, fresh.update_id, update)
 
     async def finish(self, grace: float) -> None:
         """At shutdown: let workers finish for up to ``grace`` seconds, then stop them.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import CallbackContext
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackContext
 
 from bot.callbacks import NewsAction
 from bot.ratelimit import Priority
@@ -27,7 +28,9 @@ from conversations.safeguarding import suggests_risk
 from storage.records import Brew, Participant
 
 Context = CallbackContext[Any, Any, Any, Any]
+App = Application[Any, Any, Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
+_HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
 _ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
 
@@ -58,7 +61,8 @@ async def advance(
     if before is None and isinstance(event, Begin):
         before = Progress(pack_id=pack.id, easy=participant.easy)
     if brew.closed_at is not None and isinstance(event, _ANSWERING):
-        return await _closed(context, participant, brew, before or Progress(pack.id), event)
+        progress = before or Progress(pack.id)
+        return await _closed(update, context, participant, brew, progress, event)
     outcome = step(pack, before, event, theme=brew.theme, messages=found.messages)
     if outcome.changed:
         await found.store.record_step(
@@ -68,7 +72,9 @@ async def advance(
             update_id=update.update_id if update else None,
         )
     if outcome.concern:
-        await send_help(context, participant.chat_id, easy=outcome.progress.easy, kept=True)
+        await send_help(
+            context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
+        )
     messages = outgoing(outcome.replies, brew.id, found.buttons)
     if _just_finished(before, outcome) and not participant.news:
         messages.append(_news_question(found, brew, easy=outcome.progress.easy))
@@ -81,24 +87,73 @@ async def advance(
 
 
 async def _closed(
-    context: Context, participant: Participant, brew: Brew, progress: Progress, event: Event
+    update: Update | None,
+    context: Context,
+    participant: Participant,
+    brew: Brew,
+    progress: Progress,
+    event: Event,
 ) -> Outcome:
     """Say kindly that a closed brew takes no more answers; keep nothing."""
     if isinstance(event, AnswerText) and suggests_risk(event.text):
-        await send_help(context, participant.chat_id, easy=participant.easy, kept=False)
+        await send_help(
+            context, participant.chat_id, easy=participant.easy, kept=False, update=update
+        )
     tidy_buttons(context, participant.chat_id)
     text = services(context).text("brew_closed_now", easy=participant.easy, theme=brew.theme)
     await context.bot.send_message(participant.chat_id, text)
     return Outcome(progress=progress, changed=False)
 
 
-async def send_help(context: Context, chat_id: int, *, easy: bool, kept: bool) -> None:
-    """Point someone who may be at risk to help now; brewbot is not a crisis service."""
+async def send_help(
+    context: Context, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
+) -> None:
+    """Point someone who may be at risk to help now; brewbot is not a crisis service.
+
+    Nothing is sent if :func:`help_first` already sent help for this update.
+    """
+    helped = context.application.chat_data[chat_id].get(_HELPED)
+    if update is not None and helped is not None and update.update_id in helped:
+        helped.discard(update.update_id)
+        return
     found = services(context)
     contacts = "\n".join(f"• {c.name}: {c.how}" for c in found.settings.help_contacts)
     key = "concern_help" if kept else "concern_help_unkept"
     text = found.text(key, easy=easy, contacts=contacts)
     await context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP)
+
+
+def help_first(app: App, update: Update) -> None:
+    """Send help at once to someone whose new words suggest they may be at risk.
+
+    Called as an update is kept, before it waits behind that person's other updates, so
+    help is the very next thing they receive; their handler later sends it no second time.
+    """
+    message = update.message
+    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
+        return
+    if not suggests_risk(message.text):
+        return
+    app.chat_data[message.chat.id].setdefault(_HELPED, set()).add(update.update_id)
+    app.create_task(_help_now(app, update), update=update, name="brewbot help first")
+
+
+async def _help_now(app: App, update: Update) -> None:
+    """Send help as the handler would: saying whether the words are kept."""
+    context = app.context_types.context.from_update(update, app)
+    found = services(context)
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    participant = await found.store.participant_by_chat(chat_id)
+    latest = await found.store.latest_progress(participant.id) if participant else None
+    kept = (
+        participant is not None
+        and not participant.stopped
+        and latest is not None
+        and latest[0].closed_at is None
+        and latest[1].status is Status.ACTIVE
+    )
+    easy = participant.easy if participant else False
+    await send_help(context, chat_id, easy=easy, kept=kept)
 
 
 def tidy_buttons(context: Context, chat_id: int) -> None:

@@ -183,3 +183,22 @@ def test_chat_key_is_the_chat_or_else_the_person() -> None:
         None,
     )
     assert chat_key(update) == 77
+
+
+async def test_help_overtakes_the_replies_still_waiting_for_that_person(
+    brewbot: Running,
+) -> None:
+    await _paced(brewbot)
+    await _at_first_text_question(brewbot, CARA)
+    await brewbot.standin.wait_idle()
+    for n in range(1, 4):  # quick answers: their replies wait their turn, about 1 a second
+        brewbot.standin.private_message(CARA, f"Quick answer {n}.")
+    brewbot.standin.private_message(CARA, WORRYING)
+    await brewbot.standin.wait_idle(timeout=20)
+
+    texts = brewbot.texts(CARA)
+    helped = [i for i, t in enumerate(texts) if "sounds hard" in t]
+    assert len(helped) == 1, "help is sent once"
+    replies_after = [t for t in texts[helped[0] + 1 :] if "sounds hard" not in t]
+    assert replies_after, "help went ahead of replies still waiting for Cara"
+    assert _texts_of(brewbot, CARA)[-1] == WORRYING  # and her words are kept in order

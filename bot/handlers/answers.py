@@ -43,7 +43,7 @@ async def _not_kept(
     stopped = bool(participant and participant.stopped)
     chat = update.effective_chat
     if chat is not None and suggests_risk(text):
-        await send_help(context, chat.id, easy=easy, kept=False)
+        await send_help(context, chat.id, easy=easy, kept=False, update=update)
     await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
 
 
