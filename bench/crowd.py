@@ -212,10 +212,13 @@ async def _ready(standin: StandIn, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the bot did not start polling within 30 s")
 
 
-def _start(module: str, args: Sequence[str], env: dict[str, str], log: Path) -> Any:
+def _start(
+    module: str, args: Sequence[str], env: dict[str, str], log: Path, profile: str | None = None
+) -> Any:
+    python = [sys.executable, *(("-m", "cProfile", "-o", profile) if profile else ())]
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", module, *args], env=env, stdout=out, stderr=subprocess.STDOUT
+            [*python, "-m", module, *args], env=env, stdout=out, stderr=subprocess.STDOUT
         )
 
 
@@ -227,7 +230,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-async def run_brewbot(load: Load, folder: Path, pack: str) -> Result:
+async def run_brewbot(load: Load, folder: Path, pack: str, profile: str | None = None) -> Result:
     """Run brewbot as its own process under the load; return what it did."""
     db = folder / "crowd.db"
     async with await Store.open(db) as store:
@@ -245,7 +248,7 @@ async def run_brewbot(load: Load, folder: Path, pack: str) -> Result:
             "BREWBOT_FACILITATOR_CHATS": str(FACILITATORS),
             "PTB_TIMEDELTA": "1",
         }
-        process = _start("bot.cli", ["run"], env, folder / "brewbot.log")
+        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile)
         try:
             await _ready(standin, process)
             result = await _walk_all(
@@ -337,7 +340,7 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
         folder = Path(tmp)
-        bot = await run_brewbot(load, folder, args.pack)
+        bot = await run_brewbot(load, folder, args.pack, args.profile)
         inputs = max(1, round(statistics.median(p.inputs for p in bot.people)))
         echo = await run_echo(load, folder, inputs) if not args.no_echo else None
         report([bot] if echo is None else [bot, echo])
@@ -363,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pack", default="over-a-brew")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot floor")
+    parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")
     parser.add_argument("--keep-logs", action="store_true", help="print the bots' last log lines")
     return asyncio.run(main_async(parser.parse_args(argv)))
 
