@@ -92,6 +92,7 @@ async def test_each_group_gets_its_own_weekly_digest_and_neither_holds_the_other
     two_councils: Running,
 ) -> None:
     brewbot = two_councils
+    brewbot.clock.now = datetime.now(UTC)  # answers are stamped by this clock: this week
     await _a_brew_in_each_group(brewbot)
     brewbot.standin.world.group_chat(FACILITATORS)  # brewbot is in the first group only, yet
     monday = next_monday_morning(datetime.now(UTC))
