@@ -70,6 +70,7 @@ class Inbox:
         self._slots = asyncio.Semaphore(chats_at_once)
         self._queues: dict[int, deque[tuple[int, Update]]] = {}
         self._workers: set[asyncio.Task[None]] = set()
+        self._resumed: set[int] = set()  # kept before a restart: perhaps handled already
         self.unfinished = 0
 
     @property
@@ -77,22 +78,31 @@ class Inbox:
         """True while any kept update is waiting or being handled."""
         return self.unfinished > 0
 
+    def may_be_handled(self, update_id: int) -> bool:
+        """Say whether an update might have been handled already (it was kept before a restart).
+
+        A new update cannot have been: keeping it refused any that were.
+        """
+        return update_id in self._resumed
+
     async def resume(self) -> int:
         """Hand out whatever was kept but not finished before a restart; return how many."""
         waiting = await self.store.waiting_updates()
         for kept in waiting:
             update = Update.de_json(json.loads(kept.payload), self.app.bot)
+            self._resumed.add(kept.update_id)
             self._hand_out(kept.chat_key, kept.update_id, update)
         if waiting:
             log.info("Carrying on with %d update(s) kept before a restart", len(waiting))
         return len(waiting)
 
-    async def receive(self, updates: Sequence[Update]) -> None:
-        """Keep a fetched batch in one transaction, then hand out what was new."""
+    async def receive(self, batch: Sequence[dict[str, Any]]) -> None:
+        """Keep a fetched batch (Telegram's JSON) in one transaction, then hand out what was new."""
+        updates = [Update.de_json(data, self.app.bot) for data in batch]
         by_id = {u.update_id: u for u in updates}
         kept = [
-            Kept(u.update_id, chat_key(u), json.dumps(scrub(u.to_dict()), ensure_ascii=False))
-            for u in updates
+            Kept(u.update_id, chat_key(u), json.dumps(scrub(data), ensure_ascii=False))
+            for u, data in zip(updates, batch, strict=True)
         ]
         for fresh in await self.store.keep_updates(kept):
             update = by_id[fresh.update_id]
@@ -132,6 +142,7 @@ class Inbox:
                     update_id, update = queue[0]
                     await self.app.process_update(update)
                     await self.store.finish_update(update_id)
+                    self._resumed.discard(update_id)
                     queue.popleft()
                     self.unfinished -= 1
         finally:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import warnings
+from typing import Any
 
 from telegram import Update
 from telegram.error import (
@@ -23,13 +25,18 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 from bot.inbox import Inbox
 from bot.ratelimit import seconds
 
 log = logging.getLogger(__name__)
+# brewbot asks for getUpdates' raw JSON on purpose: the inbox keeps it as Telegram sent it
+# (less names), which is cheaper than rebuilding it from PTB's objects for every update.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 MAX_BACKOFF = 30.0
+READ_SLACK = 10  # seconds beyond the long poll's own timeout before a fetch counts as lost
 # Telegram answers 409 while another process polls with the same token (say, the old
 # brewbot during a restart): wait for it to go rather than stop.
 CONFLICT = "Another program is fetching this bot's updates; is brewbot running twice?"
@@ -74,13 +81,17 @@ class Poller:
             failures = 0
             if updates:
                 await self.inbox.receive(updates)
-                self.offset = max(u.update_id for u in updates) + 1
+                self.offset = max(int(u["update_id"]) for u in updates) + 1
         await self._confirm()
 
-    async def _fetch(self, stop: asyncio.Event) -> tuple[Update, ...]:
+    async def _fetch(self, stop: asyncio.Event) -> list[dict[str, Any]]:
+        """Fetch a batch as Telegram's JSON (the inbox keeps it as it came, less names)."""
+        asked: dict[str, Any] = {"timeout": self.timeout, "allowed_updates": Update.ALL_TYPES}
+        if self.offset is not None:
+            asked["offset"] = self.offset
         fetch = asyncio.create_task(
-            self.app.bot.get_updates(
-                offset=self.offset, timeout=self.timeout, allowed_updates=Update.ALL_TYPES
+            self.app.bot.do_api_request(
+                "getUpdates", api_kwargs=asked, read_timeout=self.timeout + READ_SLACK
             )
         )
         stopping = asyncio.create_task(stop.wait())
@@ -90,8 +101,8 @@ class Poller:
             fetch.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await fetch
-            return ()
-        updates: tuple[Update, ...] = fetch.result()
+            return []
+        updates: list[dict[str, Any]] = fetch.result()
         return updates
 
     async def _bootstrap(self, stop: asyncio.Event) -> None:

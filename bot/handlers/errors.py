@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.handlers.common import Context
@@ -17,27 +17,43 @@ from conversations.model import Resume, Status
 from storage.errors import Locked
 
 log = logging.getLogger("brewbot")
+TELEGRAMS_OWN = (NetworkError, RetryAfter)  # NetworkError covers timeouts and Telegram's 5xx
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the error with its traceback and say sorry, kindly, where someone is waiting."""
+    """Log what went wrong and say sorry, kindly, where someone is waiting.
+
+    Telegram's own failures (timeouts, its 5xx once retried, a 429 past its retries) are one
+    WARNING line; ERROR and a traceback are kept for brewbot's own mistakes.
+    """
     error = context.error
-    log.error("Could not handle an update: %s", type(error).__name__, exc_info=error)
-    if not isinstance(update, Update) or isinstance(error, Forbidden):
+    if isinstance(error, Forbidden):
+        log.info("A person has blocked brewbot, so a message could not reach them")
         return
-    chat = update.effective_chat
-    if chat is None or chat.type != ChatType.PRIVATE:
+    if isinstance(error, TELEGRAMS_OWN):
+        log.warning("Telegram had a problem (%s: %s); carrying on", type(error).__name__, error)
+    else:
+        log.error("Could not handle an update: %s", type(error).__name__, exc_info=error)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None:
         return
-    key = "too_busy" if isinstance(error, Locked) else "went_wrong"
+    if chat.type == ChatType.PRIVATE:
+        if isinstance(error, TimedOut):
+            return  # the reply may well have arrived: a "sorry" would only confuse
+        key = "too_busy" if isinstance(error, Locked) else "went_wrong"
+    else:
+        key = "went_wrong_group"
     try:
         await context.bot.send_message(chat.id, services(context).text(key))
     except TelegramError:
-        log.warning("Could not tell the person about the error either")
+        log.warning("Could not say sorry for it either")
 
 
 async def skip_if_handled(update: Update, context: Context) -> None:
     """Drop an update Telegram sent again after brewbot had handled it; re-ask the question."""
     found = services(context)
+    if found.inbox is not None and not found.inbox.may_be_handled(update.update_id):
+        return
     if not await found.store.was_handled(update.update_id):
         return
     log.info("Update %s was handled before; not handling it twice", update.update_id)
