@@ -6,10 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
 from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
@@ -20,7 +19,7 @@ from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
-from bot.services import KEY, Services, attach, utc_now
+from bot.services import KEY, App, Services, attach, utc_now
 from bot.settings import Settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages
@@ -28,7 +27,6 @@ from storage.store import Store
 
 log = logging.getLogger("brewbot")
 SHUTDOWN_GRACE = 10.0  # seconds to finish updates in hand; the rest wait in the inbox
-App = Application[Any, Any, Any, Any, Any, Any]
 
 # Order matters inside a group: the first matching handler wins, catch-alls go last.
 FEATURES = (
@@ -76,6 +74,7 @@ def build_application(settings: Settings) -> App:
         .token(settings.require_token())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
+        .read_timeout(settings.api_timeout)
         .rate_limiter(
             PacedRateLimiter(
                 person_rate=settings.person_rate, group_per_minute=settings.group_per_minute

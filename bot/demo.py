@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import App, serve, still_working
+from bot.app import serve, still_working
+from bot.services import App
 from bot.settings import Secret, Settings
 from bot.standin import StandIn
 from bot.standin.records import SEND_METHODS, Call

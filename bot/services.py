@@ -17,6 +17,7 @@ from conversations.model import Pack
 from storage.store import Store
 
 KEY = "brewbot.services"
+App = Application[Any, Any, Any, Any, Any, Any]  # brewbot's Application, with PTB's defaults
 
 
 def utc_now() -> datetime:
@@ -48,6 +49,6 @@ def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     return found
 
 
-def attach(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def attach(app: App, found: Services) -> None:
     """Keep the services where handlers can reach them."""
     app.bot_data[KEY] = found

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, serve, still_working
-from bot.services import KEY, Services
+from bot.app import serve, still_working
+from bot.services import KEY, App, Services
 from bot.settings import Secret, Settings
 from bot.standin import StandIn
 from bot.standin.records import SEND_METHODS
