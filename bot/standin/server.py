@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.standin import api_chats, api_messages
-from bot.standin.faults import Fault, FaultPlan, error_for
+from bot.standin.faults import Chaos, Fault, FaultPlan, error_for
 from bot.standin.flood import FLOOD_COUNTED, FloodControl
 from bot.standin.inject import Injections
 from bot.standin.inject_groups import GroupInjections
@@ -144,6 +144,11 @@ class StandIn(Injections, GroupInjections, Recording):
         error = error_for(status, retry_after, description)
         self.faults.add(Fault(method.lower(), times, error=error))
 
+    def chaos(self, share: float = 0.2, *, seed: int = 1, late_s: float = 8.0) -> Chaos:
+        """Fail a seeded share of calls from now on: 500, 502, 429, or done but answered late."""
+        self.faults.chaos = Chaos(share, seed, late_s)
+        return self.faults.chaos
+
     def drop_next(self, method: str, *, times: int = 1, after_effect: bool = False) -> None:
         """Drop the connection on the next calls; after_effect: do the work first, then drop."""
         self.faults.add(Fault(method.lower(), times, drop_after_effect=after_effect))
@@ -214,7 +219,9 @@ class StandIn(Injections, GroupInjections, Recording):
         if self.spec is not None:
             self.problems += [f"stand-in bug: {p}" for p in self.spec.check_result(method, result)]
         self._record(method, params, result)
-        if fault is not None:  # dropped after the work was done
+        if fault is not None and fault.late_s:  # done, but the answer comes too late
+            await asyncio.sleep(fault.late_s)
+        elif fault is not None:  # dropped after the work was done
             raise _Dropped
         return web.json_response({"ok": True, "result": result})
 
