@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext
+from telegram.error import TelegramError
+from telegram.ext import CallbackContext
 
 from bot.callbacks import NewsAction
 from bot.ratelimit import Priority
-from bot.replies import Outgoing, action_keyboard, outgoing, send_folded, tidy
-from bot.services import Services, services
+from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
+from bot.services import App, Services, services
 from conversations.engine import step
 from conversations.model import (
     AnswerText,
@@ -27,8 +29,8 @@ from conversations.model import (
 from conversations.safeguarding import suggests_risk
 from storage.records import Brew, Participant
 
+log = logging.getLogger(__name__)
 Context = CallbackContext[Any, Any, Any, Any]
-App = Application[Any, Any, Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
@@ -120,7 +122,7 @@ async def send_help(
     contacts = "\n".join(f"• {c.name}: {c.how}" for c in found.settings.help_contacts)
     key = "concern_help" if kept else "concern_help_unkept"
     text = found.text(key, easy=easy, contacts=contacts)
-    await context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP)
+    await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
 
 
 def help_first(app: App, update: Update) -> None:
@@ -153,7 +155,11 @@ async def _help_now(app: App, update: Update) -> None:
         and latest[1].status is Status.ACTIVE
     )
     easy = participant.easy if participant else False
-    await send_help(context, chat_id, easy=easy, kept=kept)
+    try:
+        await send_help(context, chat_id, easy=easy, kept=kept)
+    except TelegramError as error:  # it did not go: the handler sends it in its turn
+        app.chat_data[chat_id].get(_HELPED, set()).discard(update.update_id)
+        log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 
 
 def tidy_buttons(context: Context, chat_id: int) -> None:

@@ -8,12 +8,12 @@ so what the engine says after one input goes out as one message where it fits: a
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import CallbackContext
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
@@ -21,6 +21,7 @@ from bot.ratelimit import Priority, sending_as
 from conversations.model import Button, Pause, Reply, Skip, Stop
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK = 3500  # keep each message well inside Telegram's 4,096 characters
 
@@ -104,10 +105,23 @@ async def send_folded(bot: Bot, chat_id: int, messages: Sequence[Outgoing]) -> M
     """Send the messages, folded into as few as fit; return the last one with buttons."""
     with_buttons: Message | None = None
     for message in fold(messages):
-        sent = await bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        sent = await carry_on(bot.send_message(chat_id, message.text, reply_markup=message.markup))
         if message.markup is not None:
             with_buttons = sent
     return with_buttons
+
+
+async def carry_on(call: Awaitable[T]) -> T | None:
+    """Make one call; if Telegram does not answer in time, carry on without it.
+
+    A timed-out call may still have reached Telegram, so it is never sent again. Other
+    failures (Telegram's own errors, once the rate limiter's retries are spent) are raised.
+    """
+    try:
+        return await call
+    except TimedOut:
+        log.info("Telegram did not answer in time; the message may have arrived, so not again")
+        return None
 
 
 def tidy(context: CallbackContext[Any, Any, Any, Any], call: Coroutine[Any, Any, Any]) -> None:

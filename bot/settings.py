@@ -96,6 +96,7 @@ class Settings:
     help_contacts: tuple[HelpContact, ...] = DEFAULT_HELP_CONTACTS
     person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
     group_per_minute: float = 20.0  # messages a minute to one group (Telegram: 20)
+    api_timeout: float = 5.0  # seconds to wait for Telegram's answer to a call
 
     @property
     def file_url(self) -> str:
@@ -166,6 +167,7 @@ def load_settings(
         help_contacts=_contacts(file_values, path),
         person_rate=_number(raw, "person_rate", 1.0),
         group_per_minute=_number(raw, "group_per_minute", 20.0),
+        api_timeout=_number(raw, "api_timeout", 5.0),
     )
 
 

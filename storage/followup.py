@@ -143,14 +143,15 @@ class FollowUpStore(StoreBase):
 
         return await self._write(work)
 
-    async def mark_sent(self, outbox_id: int) -> None:
-        """Remember that one queued message was sent."""
+    async def mark_sent(self, outbox_id: int, *, uncertain: bool = False) -> None:
+        """Remember that one queued message was sent (or, uncertain, may have been: Telegram
+        stopped answering after it had the message), so it is never sent again."""
         now = self._stamp()
         await self._write(
             lambda db: run(
                 db,
-                "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-                (now, outbox_id),
+                "UPDATE outbox SET sent_at = ?, uncertain = ? WHERE id = ? AND sent_at IS NULL",
+                (now, int(uncertain), outbox_id),
             )
         )
 

@@ -172,6 +172,11 @@ _LAST_OPENED = """
 ALTER TABLE progress ADD COLUMN opened INTEGER NOT NULL DEFAULT 0;
 """
 
+# A message Telegram may have had when it stopped answering is not sent again; say so.
+_UNCERTAIN = """
+ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -183,6 +188,7 @@ MIGRATIONS: list[Migration] = [
     ),
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
+    (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
 ]
 
 _BOOTSTRAP = """

@@ -34,7 +34,7 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.handlers.common import Context
+from bot.handlers.common import Context, acknowledge
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
 from conversations.reporting import clean
@@ -149,15 +149,15 @@ async def use_pack(update: Update, context: Context) -> None:
     brew = await found.store.brew(action.brew_id)
     chat = update.effective_chat
     if brew is None or chat is None or brew.group_chat_id != chat.id:
-        await query.answer(found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, found.text("not_this_group"), show_alert=True)
         return
     switched = None
     if action.pack_id in found.packs:
         switched = await found.store.switch_pack(brew.id, action.pack_id)
     if switched is None:
-        await query.answer(found.text("pack_locked"), show_alert=True)
+        await acknowledge(query, found.text("pack_locked"), show_alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     link = invite_link(context.bot.username, switched.code)
     with contextlib.suppress(BadRequest):  # a double tap finds it changed already
         await query.edit_message_caption(

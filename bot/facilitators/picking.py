@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
-from bot.handlers.common import Context
+from bot.handlers.common import Context, acknowledge
 from bot.replies import action_keyboard
 from bot.services import Services, services
 from conversations.reporting import LABEL_LIMIT, clean, trim
@@ -147,7 +147,7 @@ async def may_press(update: Update, context: Context) -> bool:
         and await is_admin(context, chat.id, user.id)
     ):
         return True
-    await query.answer(found.text("press_refused"), show_alert=True)
+    await acknowledge(query, found.text("press_refused"), show_alert=True)
     return False
 
 
@@ -171,14 +171,14 @@ async def read_pick(
         or brew is None
         or brew.group_chat_id != shown.chat_id
     ):
-        await query.answer(found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, found.text("not_this_group"), show_alert=True)
         return None
     command = shown.reply_to_message
     if command is None and needs_command:
-        await query.answer()
+        await acknowledge(query)
         await _settle(shown, found.text("pick_lost"))
         return None
-    await query.answer()
+    await acknowledge(query)
     await _settle(shown, found.text("picked", theme=theme_words(brew)))
     asked = command or shown
     return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(asked))

@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
-from bot.handlers.common import Context
+from bot.handlers.common import Context, acknowledge
 from bot.replies import action_keyboard
 from bot.services import Services, services
 
@@ -68,7 +68,7 @@ async def decided(update: Update, context: Context) -> None:
     action = found.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
     if not isinstance(action, ReviewAction) or shown is None:
-        await query.answer()
+        await acknowledge(query)
         return
     waiting = {h.answer_id for h in await found.store.held_answers(shown.chat_id)}
     if action.answer_id not in waiting:
@@ -79,7 +79,7 @@ async def decided(update: Update, context: Context) -> None:
     else:
         await found.store.keep_out(action.answer_id)
         note = found.text("review_kept_out")
-    await query.answer(note)
+    await acknowledge(query, note)
     text, buttons = await next_held(found, shown.chat_id, "review_done")
     with contextlib.suppress(BadRequest):  # the same words already: a second tap
         await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)

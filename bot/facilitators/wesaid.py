@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from telegram import Update
@@ -12,7 +13,6 @@ from bot.facilitators.news import WORDS_LIMIT
 from bot.facilitators.picking import (
     command_words,
     offer_brews,
-    once_key,
     pick_pattern,
     read_pick,
     replied_brew,
@@ -43,21 +43,28 @@ async def wesaid(update: Update, context: Context) -> None:
     if brew is None:
         await offer_brews(update, context, PURPOSE)
         return
-    await share_news(context, message.chat_id, brew, words, once_key(message))
+    await share_news(context, message.chat_id, brew, words)
 
 
 async def wesaid_picked(update: Update, context: Context) -> None:
     """Keep the news for the brew an admin tapped."""
     picked = await read_pick(update, context)
     if picked is not None and 0 < len(picked.words) <= WORDS_LIMIT:
-        await share_news(context, picked.chat_id, picked.brew, picked.words, picked.once)
+        await share_news(context, picked.chat_id, picked.brew, picked.words)
 
 
-async def share_news(context: Context, chat_id: int, brew: Brew, words: str, once: str) -> None:
-    """Keep the news, queue it for those who asked, start sending, and say how many."""
+async def share_news(context: Context, chat_id: int, brew: Brew, words: str) -> None:
+    """Keep the news, queue it for those who asked, start sending, and say how many.
+
+    The same words for the same brew are kept once, however often they are sent: a second
+    try after Telegram failed to confirm the first (or a double tap) sends nobody news twice.
+    """
     found = services(context)
     theme = theme_words(brew)
-    recorded = await found.store.record_wesaid(brew.id, words, once)
+    said = hashlib.sha256(" ".join(words.casefold().split()).encode()).hexdigest()[:32]
+    recorded = await found.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
+    if recorded is not None and recorded.queued:
+        start_sending(context.application)  # first: news goes even if the reply below fails
     if recorded is None:
         await context.bot.send_message(chat_id, found.text("wesaid_again"))
     elif recorded.queued == 0:
@@ -67,7 +74,6 @@ async def share_news(context: Context, chat_id: int, brew: Brew, words: str, onc
         await context.bot.send_message(
             chat_id, found.text("wesaid_queued", people=people, theme=theme)
         )
-        start_sending(context.application)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:

@@ -8,7 +8,14 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
-from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
+from bot.handlers.common import (
+    Context,
+    acknowledge,
+    drop_buttons,
+    known_participant,
+    pressed_action,
+    say,
+)
 from bot.journey import advance, forget_buttons, send_help
 from bot.replies import tidy
 from bot.services import Services, services
@@ -55,10 +62,10 @@ async def pressed(update: Update, context: Context) -> None:
     brew = await found.store.brew(action.brew_id)
     progress = await found.store.progress(participant.id, brew.id) if participant and brew else None
     if participant is None or brew is None or progress is None:
-        await query.answer(found.text("stale_button"))
+        await acknowledge(query, found.text("stale_button"))
         await drop_buttons(query)
         return
-    await query.answer()
+    await acknowledge(query)
     if isinstance(action.event, Resume) and participant.stopped:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
 from bot.callbacks import Action
 from bot.services import services
 from storage.records import Participant
 
+log = logging.getLogger(__name__)
 Context = CallbackContext[Any, Any, Any, Any]
 A = TypeVar("A", bound=Action)
 
@@ -47,6 +49,17 @@ def pressed_action(update: Update, context: Context, kind: type[A]) -> tuple[Cal
     if query is None or not isinstance(action, kind):
         raise TypeError(f"a {kind.__name__} handler was given another update")
     return query, action
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None, **options: Any) -> None:
+    """Answer a button press (ends the phone's little spinner), never stopping on failure.
+
+    The answer is only a courtesy: if Telegram fails it, the press is still handled.
+    """
+    try:
+        await query.answer(text, **options)
+    except TelegramError as error:
+        log.info("Could not answer a button press (%s); handling it anyway", error)
 
 
 async def drop_buttons(query: CallbackQuery, note: str | None = None) -> None:

@@ -8,7 +8,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
-from bot.handlers.common import Context, drop_buttons, known_participant, pressed_action, say
+from bot.handlers.common import (
+    Context,
+    acknowledge,
+    drop_buttons,
+    known_participant,
+    pressed_action,
+    say,
+)
 from bot.journey import advance
 from bot.services import Services, services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
@@ -76,7 +83,7 @@ async def easy(update: Update, context: Context) -> None:
 async def news_choice(update: Update, context: Context) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
-    await query.answer()
+    await acknowledge(query)
     await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import ForgetAction
 from bot.handlers.common import (
     Context,
+    acknowledge,
     drop_buttons,
     known_participant,
     pressed_action,
@@ -67,7 +68,7 @@ async def forget_confirmed(update: Update, context: Context) -> None:
     """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
     found = services(context)
     query, action = pressed_action(update, context, ForgetAction)
-    await query.answer()
+    await acknowledge(query)
     await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:

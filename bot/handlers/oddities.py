@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import Context, drop_buttons, known_participant, say
+from bot.handlers.common import Context, acknowledge, drop_buttons, known_participant, say
 from bot.services import Services, services
 
 # Which text names a non-text message in the reply ("I haven't kept your photo").
@@ -60,7 +60,7 @@ async def stale_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(services(context).text("stale_button"))
+    await acknowledge(query, services(context).text("stale_button"))
     await drop_buttons(query)
 
 

@@ -4,8 +4,10 @@ The queue is the ``outbox`` table, so a restart half-way loses nothing: each mes
 marked sent straight after Telegram accepts it, and the next run starts with whoever is
 left. Sends go one at a time through the bot's rate limiter (about one a second per
 person, 30 a second overall). Someone who blocked brewbot, or whose chat is gone, is
-marked done rather than tried again and again. When Telegram keeps failing, the run stops
-and the repeating check tries the rest later.
+marked done rather than tried again and again. A message Telegram took but did not
+answer for in time (a timeout) may have arrived, so it is marked as perhaps sent and never
+sent twice. When Telegram fails outright, the run stops and starts again within seconds,
+waiting a little longer each time (up to 30 s), rather than at the next check.
 
 The one gap Telegram leaves: if brewbot dies after Telegram accepted a message but before
 it was marked, that one person gets it again after the restart. Marking first would lose
@@ -20,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
+from bot.jobs.again import again_soon, went_well
 from bot.ratelimit import Priority, sending_as
 from bot.services import Services, services
 from storage.records import NewsItem
@@ -58,7 +61,10 @@ async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
                 done, stuck = await _send_queued(context, services(context))
             sent += done
             if stuck:
+                wait = again_soon(context.application, send_news, "news")
+                log.warning("Sending news paused after a problem; carrying on in %.0fs", wait)
                 break
+            went_well(context.application, "news")
     return sent
 
 
@@ -82,30 +88,37 @@ async def _send_queued(
 async def _send_and_mark(
     context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
 ) -> int | None:
-    """Send one news message and mark it sent, unless Telegram said to try later."""
+    """Send one news message and mark it sent (or perhaps sent), unless it is to wait."""
     outcome = await _send_one(context, found, item)
-    if outcome is not None:
-        await found.store.mark_sent(item.outbox_id)
-    return outcome
+    if outcome is None:
+        return None
+    await found.store.mark_sent(item.outbox_id, uncertain=outcome is _PERHAPS)
+    return int(outcome is not _NEVER)
+
+
+_SENT, _PERHAPS, _NEVER = "sent", "perhaps sent", "never"
 
 
 async def _send_one(
     context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> int | None:
-    """Send one message: 1 if sent, 0 if it never can be, None to stop and try later."""
+) -> str | None:
+    """Send one message; say whether it went, perhaps went, never can, or None: try later."""
     text = news_message(found, theme=item.theme, text=item.text, easy=item.easy)
     try:
         await context.bot.send_message(item.chat_id, text)
     except Forbidden:
         log.info("News could not be delivered: the person has blocked the bot")
-        return 0
+        return _NEVER
     except BadRequest as exc:
         log.warning("News could not be delivered and will not be tried again: %s", exc)
-        return 0
+        return _NEVER
+    except TimedOut:
+        log.info("Telegram did not answer in time for one news message; it is not sent again")
+        return _PERHAPS
     except TelegramError as exc:
-        log.warning("Sending news paused after a problem; it will carry on later: %s", exc)
+        log.info("One news message must wait: %s", exc)
         return None
-    return 1
+    return _SENT
 
 
 def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

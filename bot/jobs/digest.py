@@ -36,11 +36,12 @@ from typing import Any
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext
 
 from bot.charts import render
 from bot.facilitators.news import digest_update
+from bot.jobs.again import again_soon, went_well
 from bot.services import Services, services
 from bot.settings import Settings
 from conversations.digest import (
@@ -189,8 +190,9 @@ def _about_the_chat(error: BadRequest) -> bool:
     return "chat" in words or "rights" in words
 
 
-async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bool:
-    """Post the messages of a group's week not yet recorded as sent; True once all have gone."""
+async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bool | None:
+    """Post the messages of a group's week not yet recorded as sent; True once all have gone,
+    False if its chat cannot be reached yet, None if Telegram failed part-way."""
     chat_id = found.settings.digest_chat_for(group)
     parts = await digest_parts(await build_week(found, week, group))
     for index, part in enumerate(parts):
@@ -206,11 +208,12 @@ async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bo
             log.error(
                 "Telegram refused part %d of the %s digest; skipping it: %s", index, week, exc
             )
+        except TimedOut:
+            log.info("Telegram did not answer in time for part %d of the %s digest", index, week)
+            # It may have been posted: record it as done, so it never shows twice.
         except TelegramError as exc:
-            log.warning(
-                "The %s digest stopped at part %d; the next check carries on: %s", week, index, exc
-            )
-            return False
+            log.warning("The %s digest stopped at part %d: %s", week, index, exc)
+            return None
         await found.store.claim_post(kind(PART, group), key)
     await found.store.claim_post(kind(DONE, group), week)
     return True
@@ -244,17 +247,21 @@ async def _since(found: Services, group: int, due: list[str]) -> str:
     return first
 
 
-async def post_group_digests(bot: Bot, found: Services, group: int, due: list[str]) -> list[str]:
-    """Post a group's due digests not yet posted, oldest first, up to one that cannot go yet."""
+async def post_group_digests(
+    bot: Bot, found: Services, group: int, due: list[str]
+) -> tuple[list[str], bool]:
+    """Post a group's due digests not yet posted, oldest first, up to one that cannot go yet;
+    return the weeks posted and whether one is left to try again."""
     posted: list[str] = []
     for week in to_post(due, await _since(found, group, due)):
         if await found.store.has_post(kind(DONE, group), week):
             continue
-        if not await post_week_once(bot, found, group, week):
-            break
+        went = await post_week_once(bot, found, group, week)
+        if not went:
+            return posted, went is None
         log.info("Posted the weekly digest for %s", week)
         posted.append(week)
-    return posted
+    return posted, False
 
 
 async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
@@ -265,8 +272,16 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
     async with lock:
         await _carry_over_pooled(found)
         due = due_weeks(found.clock(), found.settings)
+        stuck = False
         for group in found.settings.facilitator_chats:
-            posted += await post_group_digests(context.bot, found, group, due)
+            done, left = await post_group_digests(context.bot, found, group, due)
+            posted += done
+            stuck = stuck or left
+    if stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
+        wait = again_soon(context.application, post_due_digests, "digest")
+        log.warning("The weekly digest carries on in %.0fs", wait)
+    else:
+        went_well(context.application, "digest")
     return posted
 
 
