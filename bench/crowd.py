@@ -35,7 +35,6 @@ from typing import Any
 from bot.standin import StandIn
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from conversations.messages import load_messages
-from storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "telegram-bot-api-spec" / "api.json"
@@ -230,13 +229,34 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-async def run_brewbot(load: Load, folder: Path, pack: str, profile: str | None = None) -> Result:
-    """Run brewbot as its own process under the load; return what it did."""
+_NEW_BREW = (
+    "import asyncio, sys\n"
+    "from storage import Store\n"
+    "async def main():\n"
+    "    async with await Store.open(sys.argv[1]) as store:\n"
+    "        brew = await store.create_brew(theme='getting help at home', pack_id=sys.argv[2],"
+    " group_chat_id=int(sys.argv[3]))\n"
+    "    print(brew.code)\n"
+    "asyncio.run(main())\n"
+)
+
+
+def _new_brew(db: Path, pack: str, env: dict[str, str]) -> str:
+    """Open a brew in the database as the brewbot under test would (its own migrations)."""
+    args = [sys.executable, "-c", _NEW_BREW, str(db), pack, str(FACILITATORS)]
+    return subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+async def run_brewbot(
+    load: Load, folder: Path, pack: str, profile: str | None = None, code: Path | None = None
+) -> Result:
+    """Run brewbot as its own process under the load; return what it did.
+
+    ``code``: another checkout of brewbot to run instead (say, before a change).
+    """
     db = folder / "crowd.db"
-    async with await Store.open(db) as store:
-        brew = await store.create_brew(
-            theme="getting help at home", pack_id=pack, group_chat_id=FACILITATORS
-        )
+    where = {"PYTHONPATH": str(code)} if code else {}
+    brew_code = _new_brew(db, pack, {**os.environ, **where})
     messages = load_messages()
     end = {messages.text("news_yes", easy=e) for e in (False, True)}
     async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
@@ -247,12 +267,13 @@ async def run_brewbot(load: Load, folder: Path, pack: str, profile: str | None =
             "BREWBOT_DB": str(db),
             "BREWBOT_FACILITATOR_CHATS": str(FACILITATORS),
             "PTB_TIMEDELTA": "1",
+            **where,
         }
         process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile)
         try:
             await _ready(standin, process)
             result = await _walk_all(
-                standin, load, f"/start {brew.code}", end=end, most=40, pid=process.pid
+                standin, load, f"/start {brew_code}", end=end, most=40, pid=process.pid
             )
         finally:
             _stop(process)
@@ -340,7 +361,7 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
         folder = Path(tmp)
-        bot = await run_brewbot(load, folder, args.pack, args.profile)
+        bot = await run_brewbot(load, folder, args.pack, args.profile, args.code)
         inputs = max(1, round(statistics.median(p.inputs for p in bot.people)))
         echo = await run_echo(load, folder, inputs) if not args.no_echo else None
         report([bot] if echo is None else [bot, echo])
@@ -366,9 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pack", default="over-a-brew")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot floor")
+    parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")
     parser.add_argument("--keep-logs", action="store_true", help="print the bots' last log lines")
-    return asyncio.run(main_async(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    args.code = Path(args.code).resolve() if args.code else None
+    return asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":
