@@ -11,8 +11,8 @@ from bot.inbox import chat_key, scrub
 from bot.jobs.broadcast import send_news
 from bot.standin.records import EDIT_METHODS, SEND_METHODS
 from storage.inbox import Kept
-from tests.facilitator_support import news_to, took_part
-from tests.running import Running
+from tests.facilitator_support import ADMIN, news_to, took_part
+from tests.running import FACILITATORS, Running
 
 ANNE, BEN, CARA = 5101, 5102, 5103
 WORRYING = "Some days I don't want to live any more."
@@ -202,3 +202,28 @@ async def test_help_overtakes_the_replies_still_waiting_for_that_person(
     assert "sounds hard" in after[0], f"help is the very next thing Cara gets: {after}"
     assert sum("sounds hard" in t for t in after) == 1, "and it is sent once"
     assert _texts_of(brewbot, CARA) == ["Quick answer 1.", "Quick answer 2.", WORRYING]
+
+
+async def test_a_long_export_holds_up_no_one_talking_to_brewbot(brewbot: Running) -> None:
+    brew = await brewbot.new_brew("getting help at home")
+    words = ("Someone who rings back", "Plain letters", "The same face", "Time to talk")
+    with sqlite3.connect(brewbot.settings.db) as con:  # 20,000 answers from paper forms
+        con.executemany(
+            "INSERT INTO answers (participant_id, brew_id, prompt_id, principle, kind, text,"
+            " quote_consent, imported, created_at) VALUES (NULL, ?, 'what_matters', 'theme',"
+            " 'text', ?, 1, 1, '2026-11-23T11:00:00+00:00')",
+            [(brew.id, f"{words[n % 4]} number {n}.") for n in range(20_000)],
+        )
+    await _at_first_text_question(brewbot, ANNE)
+    brewbot.standin.set_admins(FACILITATORS, [ADMIN])
+    brewbot.standin.command(ADMIN, "/export", chat_id=FACILITATORS)
+    await brewbot.standin.wait_idle()
+    brewbot.standin.tap(ADMIN, "getting help at home", chat_id=FACILITATORS)
+    await brewbot.standin.wait_for(lambda: brewbot.standin.calls_to("sendChatAction"))
+    brewbot.standin.private_message(ANNE, "Answered while the export is being made.")
+    await brewbot.standin.wait_idle(timeout=120)
+
+    sends = [c for c in brewbot.standin.calls if c.ok and c.method in SEND_METHODS]
+    annes_reply = next(i for i, c in enumerate(sends) if c.chat_id == ANNE and "moment" in c.text)
+    export = next(i for i, c in enumerate(sends) if c.method == "sendDocument")
+    assert annes_reply < export, "Anne's reply waited for the facilitator's export"
