@@ -48,6 +48,7 @@ WORDS = (
     "Help with forms, in plain words.",
 )
 _TICK = os.sysconf("SC_CLK_TCK")
+LATE_S = 8.0  # a faulted call may be done and answered this late (brewbot gives up at 5 s)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -120,6 +121,7 @@ class Result:
     people: list[Person]
     calls: list[Call]
     cpu: float
+    log: str = ""
 
     @property
     def inputs(self) -> int:
@@ -212,12 +214,22 @@ async def _ready(standin: StandIn, process: subprocess.Popen[bytes]) -> None:
 
 
 def _start(
-    module: str, args: Sequence[str], env: dict[str, str], log: Path, profile: str | None = None
+    module: str,
+    args: Sequence[str],
+    env: dict[str, str],
+    log: Path,
+    profile: str | None = None,
+    cwd: Path | None = None,
 ) -> Any:
+    """Start a bot as its own process (``python -m`` looks in ``cwd`` first)."""
     python = [sys.executable, *(("-m", "cProfile", "-o", profile) if profile else ())]
     with log.open("wb") as out:
         return subprocess.Popen(
-            [*python, "-m", module, *args], env=env, stdout=out, stderr=subprocess.STDOUT
+            [*python, "-m", module, *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=cwd or ROOT,
         )
 
 
@@ -244,11 +256,19 @@ _NEW_BREW = (
 def _new_brew(db: Path, pack: str, env: dict[str, str]) -> str:
     """Open a brew in the database as the brewbot under test would (its own migrations)."""
     args = [sys.executable, "-c", _NEW_BREW, str(db), pack, str(FACILITATORS)]
-    return subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    found = subprocess.run(
+        args, env=env, check=True, capture_output=True, text=True, cwd=env.get("PYTHONPATH", ROOT)
+    )
+    return found.stdout.strip()
 
 
 async def run_brewbot(
-    load: Load, folder: Path, pack: str, profile: str | None = None, code: Path | None = None
+    load: Load,
+    folder: Path,
+    pack: str,
+    profile: str | None = None,
+    code: Path | None = None,
+    faults: float = 0.0,
 ) -> Result:
     """Run brewbot as its own process under the load; return what it did.
 
@@ -269,9 +289,11 @@ async def run_brewbot(
             "PTB_TIMEDELTA": "1",
             **where,
         }
-        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile)
+        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile, code)
         try:
             await _ready(standin, process)
+            if faults:  # Telegram on a bad day, from the first person on
+                standin.chaos(faults, seed=load.seed, late_s=LATE_S)
             result = await _walk_all(
                 standin, load, f"/start {brew_code}", end=end, most=40, pid=process.pid
             )
@@ -281,6 +303,10 @@ async def run_brewbot(
         problems = [p for p in standin.problems if "429" not in p]
         if problems:
             print(f"  (stand-in problems with brewbot: {problems[:3]})")
+        if standin.faults.chaos is not None:
+            struck = dict(standin.faults.chaos.struck)
+            print(f"  faults the stand-in made for brewbot: {struck}")
+        result.log = (folder / "brewbot.log").read_text(errors="replace")
         return result
 
 
@@ -361,10 +387,13 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
         folder = Path(tmp)
-        bot = await run_brewbot(load, folder, args.pack, args.profile, args.code)
+        bot = await run_brewbot(load, folder, args.pack, args.profile, args.code, args.faults)
         inputs = max(1, round(statistics.median(p.inputs for p in bot.people)))
         echo = await run_echo(load, folder, inputs) if not args.no_echo else None
         report([bot] if echo is None else [bot, echo])
+        errors = [line for line in bot.log.splitlines() if " ERROR " in line]
+        tracebacks = bot.log.count("Traceback (most recent call last)")
+        print(f"  brewbot's log: {len(errors)} ERROR lines, {tracebacks} tracebacks")
         if args.keep_logs:
             for name in ("brewbot.log", "echo.log"):
                 if (folder / name).exists():
@@ -387,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pack", default="over-a-brew")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot floor")
+    parser.add_argument(
+        "--faults", type=float, default=0.0, help="share of brewbot's calls the stand-in fails"
+    )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")
     parser.add_argument("--keep-logs", action="store_true", help="print the bots' last log lines")
