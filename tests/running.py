@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -164,6 +165,17 @@ class Running:
             for c in self.standin.sent_to(user)
             if c.method in SEND_METHODS and c.text is not None
         ]
+
+    def typed_answers(self, user: int) -> list[str]:
+        """The typed answers kept from one person, in the order they were kept."""
+        with sqlite3.connect(self.settings.db) as con:
+            rows = con.execute(
+                "SELECT a.text FROM answers AS a JOIN participants AS p"
+                " ON p.id = a.participant_id WHERE p.chat_id = ? AND a.kind = 'text'"
+                " ORDER BY a.id",
+                (user,),
+            )
+            return [r[0] for r in rows]
 
     def last(self, user: int) -> str:
         return self.texts(user)[-1]

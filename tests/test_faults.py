@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -53,16 +52,6 @@ def _ours_went_wrong(caplog: pytest.LogCaptureFixture) -> list[str]:
         for r in caplog.records
         if r.name.split(".")[0] in OURS and (r.levelno >= logging.ERROR or r.exc_info)
     ]
-
-
-def _stored(brewbot: Running, chat: int) -> list[str]:
-    with sqlite3.connect(brewbot.settings.db) as con:
-        rows = con.execute(
-            "SELECT a.text FROM answers AS a JOIN participants AS p ON p.id = a.participant_id"
-            " WHERE p.chat_id = ? AND a.kind = 'text' ORDER BY a.id",
-            (chat,),
-        )
-        return [r[0] for r in rows]
 
 
 async def _newest_question(brewbot: Running, chat: int, seen: int) -> dict[str, object] | None:
@@ -121,7 +110,7 @@ async def test_a_brew_of_twenty_loses_nothing_and_doubles_nothing(
     )
     await shaky.standin.wait_idle(timeout=30)
     for chat, said in zip(PEOPLE, typed, strict=True):
-        assert _stored(shaky, chat) == said, f"{chat}: every typed answer kept once, in order"
+        assert shaky.typed_answers(chat) == said, f"{chat}: every typed answer kept once, in order"
     chaos = shaky.standin.faults.chaos
     assert chaos is not None and all(chaos.struck[k] for k in ("500", "502", "429", "late"))
     assert _ours_went_wrong(caplog) == []

@@ -18,17 +18,6 @@ ANNE, BEN, CARA = 5101, 5102, 5103
 WORRYING = "Some days I don't want to live any more."
 
 
-def _texts_of(brewbot: Running, chat: int) -> list[str]:
-    """The typed answers kept from one person, in the order they were kept."""
-    with sqlite3.connect(brewbot.settings.db) as con:
-        rows = con.execute(
-            "SELECT a.text FROM answers AS a JOIN participants AS p ON p.id = a.participant_id"
-            " WHERE p.chat_id = ? AND a.kind = 'text' ORDER BY a.id",
-            (chat,),
-        )
-        return [r[0] for r in rows]
-
-
 async def _paced(brewbot: Running) -> None:
     """Pace each person's chat slowly enough that replies queue up (5 a second: the suite's
     stand-in allows 30, so this is the same rule as Telegram's one a second, 5 times faster)."""
@@ -63,8 +52,8 @@ async def test_one_slow_chat_holds_up_no_other_and_each_keeps_its_order(
     bens_reply = next(i for i, c in enumerate(sends) if c.chat_id == BEN and "moment" in c.text)
     annes_last = max(i for i, c in enumerate(sends) if c.chat_id == ANNE)
     assert bens_reply < annes_last, "Ben waited behind Anne's paced replies"
-    assert _texts_of(brewbot, ANNE) == anne_said
-    assert _texts_of(brewbot, BEN) == ["Ben's only answer."]
+    assert brewbot.typed_answers(ANNE) == anne_said
+    assert brewbot.typed_answers(BEN) == ["Ben's only answer."]
     brewbot.standin.assert_no_problems()  # no 429: pacing kept within Telegram's limits
 
 
@@ -83,13 +72,13 @@ async def test_a_kill_after_the_inbox_write_loses_nothing_and_doubles_nothing(
         )
     await brewbot.start()
     await brewbot.standin.wait_idle()
-    assert _texts_of(brewbot, ANNE) == ["Dropped kerbs on my street."]
+    assert brewbot.typed_answers(ANNE) == ["Dropped kerbs on my street."]
     replies = [t for t in brewbot.texts(ANNE) if "moment" in t]
     assert len(replies) == 1, "the answer was handled twice"
     with sqlite3.connect(brewbot.settings.db) as con:
         assert con.execute("SELECT COUNT(*) FROM inbox").fetchone()[0] == 0
     await brewbot.send(ANNE, "When the lift broke.")
-    assert _texts_of(brewbot, ANNE) == ["Dropped kerbs on my street.", "When the lift broke."]
+    assert brewbot.typed_answers(ANNE) == ["Dropped kerbs on my street.", "When the lift broke."]
 
 
 async def test_the_inbox_keeps_no_names_usernames_or_phone_numbers(brewbot: Running) -> None:
@@ -201,7 +190,7 @@ async def test_help_overtakes_the_replies_still_waiting_for_that_person(
     after = brewbot.texts(CARA)[seen:]
     assert "sounds hard" in after[0], f"help is the very next thing Cara gets: {after}"
     assert sum("sounds hard" in t for t in after) == 1, "and it is sent once"
-    assert _texts_of(brewbot, CARA) == ["Quick answer 1.", "Quick answer 2.", WORRYING]
+    assert brewbot.typed_answers(CARA) == ["Quick answer 1.", "Quick answer 2.", WORRYING]
 
 
 async def test_a_long_export_holds_up_no_one_talking_to_brewbot(brewbot: Running) -> None:
