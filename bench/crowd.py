@@ -57,6 +57,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds so far of each of a process's threads, by thread id."""
+    found: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        found[task.name] = (int(fields[11]) + int(fields[12])) / _TICK
+    return found
+
+
 @dataclass
 class Person:
     """One simulated phone: what it waited for, and how it ended."""
@@ -193,11 +202,15 @@ async def _walk_all(
     people = [Person(user=880_000_001 + n) for n in range(load.people)]
     start_calls = len(standin.calls)
     cpu_before = cpu_seconds(pid)
+    threads_before = thread_cpu(pid)
     await asyncio.gather(
         *(walker.walk(p, first, random.Random(rng.random()), end=end, most=most) for p in people)
     )
     await asyncio.sleep(1.5)  # let tidying edits land, so they are counted
     cpu = cpu_seconds(pid) - cpu_before
+    threads = {tid: used - threads_before.get(tid, 0.0) for tid, used in thread_cpu(pid).items()}
+    main = threads.pop(str(pid), 0.0)
+    print(f"  CPU s in the main thread {main:.1f}, in others {sum(threads.values()):.1f}")
     return Result("", people, standin.calls[start_calls:], cpu)
 
 
