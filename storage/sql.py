@@ -16,14 +16,13 @@ Params = Iterable[Any]
 
 async def fetch_one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
     """Run a query and return its first row, if any."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return await cursor.fetchone()
+    found = await fetch_all(db, sql, params)
+    return found[0] if found else None
 
 
 async def fetch_all(db: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-    """Run a query and return all its rows."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return list(await cursor.fetchall())
+    """Run a query and return all its rows (one trip to aiosqlite's thread, not three)."""
+    return list(await db.execute_fetchall(sql, tuple(params)))
 
 
 async def run(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:

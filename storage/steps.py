@@ -103,14 +103,20 @@ class StepStore(StoreBase):
         return None if row is None else (rows.brew(row), rows.progress(str(row["state"])))
 
     async def mark_opened(self, participant_id: str, brew_id: int) -> None:
-        """Make this brew the one this person last opened, so their typed words go to it."""
+        """Make this brew the one this person last opened, so their typed words go to it.
+
+        Nothing is written when it already is (the usual case: a tap in the brew they are in),
+        so most taps cost no commit.
+        """
         await self._write(
             lambda db: run(
                 db,
                 "UPDATE progress SET opened ="
                 " (SELECT COALESCE(MAX(opened), 0) + 1 FROM progress WHERE participant_id = ?)"
-                " WHERE participant_id = ? AND brew_id = ?",
-                (participant_id, participant_id, brew_id),
+                " WHERE participant_id = ? AND brew_id = ? AND opened <= (SELECT"
+                " COALESCE(MAX(opened), -1) FROM progress"
+                " WHERE participant_id = ? AND brew_id != ?)",
+                (participant_id, participant_id, brew_id, participant_id, brew_id),
             )
         )
 
