@@ -193,9 +193,10 @@ class StepStore(StoreBase):
             for row in found
         ]
 
-    async def mark_nudged(self, participant_id: str, brew_id: int) -> None:
-        """Remember that this person was nudged about this brew just now."""
-        now = self._stamp()
+    async def mark_nudged(self, participant_id: str, brew_id: int, *, undo: bool = False) -> None:
+        """Remember that this person was nudged about this brew just now (undo: forget it,
+        because the reminder surely never reached them)."""
+        now = None if undo else self._stamp()
         await self._write(
             lambda db: run(
                 db,

@@ -149,6 +149,13 @@ async def test_summary_and_digest_answer_the_facilitator_and_post_once(
         if any("Over a Brew" in t for t in said) and not any("Telegram had" in t for t in said):
             break
     assert any("Over a Brew" in t for t in group_texts(shaky))
+    for _ in range(4):  # and the digest of the week so far, the same way
+        before = len(group_texts(shaky))
+        await in_group(shaky, "/digest")
+        said = group_texts(shaky)[before:]
+        if any("the week of" in t for t in said) and not any("Telegram had" in t for t in said):
+            break
+    assert any("the week of" in t for t in group_texts(shaky))
 
     shaky.standin.faults.chaos = None
     monday = next_monday_morning(datetime.now(UTC))
@@ -175,3 +182,19 @@ async def _until(check: Callable[[], Awaitable[bool]], *, seconds: float) -> Non
     while not await check():
         assert loop.time() < deadline, "not done in time"
         await asyncio.sleep(0.2)
+
+
+async def test_a_lost_welcome_still_leaves_the_person_in_the_brew(
+    brewbot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    brew = await brewbot.new_brew("getting out and about")
+    brewbot.standin.fail_next("sendMessage", status=500, times=4)  # past brewbot's retries
+    await brewbot.send(7301, f"/start {brew.code}")
+    assert not any("welcome" in t for t in brewbot.texts(7301))  # the welcome never came
+    await brewbot.send(7301, "Hello? Is anyone there?")
+    assert "fits you best" in brewbot.last(7301)  # in the brew: asked the question again
+    await brewbot.tap(7301, "Skip")
+    await brewbot.tap(7301, "Yes")
+    await brewbot.send(7301, "A bus that comes when it says.")
+    assert brewbot.typed_answers(7301)[-1] == "A bus that comes when it says."
+    assert _ours_went_wrong(caplog) == []

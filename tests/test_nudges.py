@@ -82,3 +82,23 @@ async def test_carrying_on_and_going_quiet_again_brings_no_second_reminder(
     brewbot.clock.advance(timedelta(days=3))
     await brewbot.run_job(send_due_nudges)
     assert len(_nudges(brewbot)) == 1  # the reminder said it was the only one
+
+
+async def test_a_reminder_telegram_refused_goes_once_within_seconds(brewbot: Running) -> None:
+    await _part_way(brewbot)
+    brewbot.clock.advance(timedelta(days=2, hours=1))
+    brewbot.standin.fail_next("sendMessage", status=502, times=4)  # past brewbot's own retries
+    await brewbot.run_job(send_due_nudges)
+    assert _nudges(brewbot) == []
+    await brewbot.standin.wait_for(lambda: _nudges(brewbot), timeout=15)  # not the next check
+    await brewbot.run_job(send_due_nudges)
+    assert len(_nudges(brewbot)) == 1
+
+
+async def test_a_reminder_that_may_have_gone_is_not_sent_again(brewbot: Running) -> None:
+    await _part_way(brewbot)
+    brewbot.clock.advance(timedelta(days=2, hours=1))
+    brewbot.standin.drop_next("sendMessage", after_effect=True)  # delivered, then cut off
+    await brewbot.run_job(send_due_nudges)
+    await brewbot.run_job(send_due_nudges)
+    assert len(_nudges(brewbot)) == 1

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import again_soon, went_well
-from bot.ratelimit import Priority, sending_as
+from bot.ratelimit import Priority, might_have_arrived, sending_as
 from bot.services import Services, services
 from storage.records import NewsItem
 
@@ -112,8 +112,11 @@ async def _send_one(
     except BadRequest as exc:
         log.warning("News could not be delivered and will not be tried again: %s", exc)
         return _NEVER
-    except TimedOut:
-        log.info("Telegram did not answer in time for one news message; it is not sent again")
+    except NetworkError as exc:
+        if not might_have_arrived(exc):  # Telegram's own 5xx, or no connection at all
+            log.info("One news message must wait: %s", exc)
+            return None
+        log.info("One news message may have reached Telegram (%s); not sent again", exc)
         return _PERHAPS
     except TelegramError as exc:
         log.info("One news message must wait: %s", exc)

@@ -36,12 +36,13 @@ from typing import Any
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.charts import render
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
+from bot.ratelimit import might_have_arrived
 from bot.services import Services, services
 from bot.settings import Settings
 from conversations.digest import (
@@ -208,9 +209,12 @@ async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bo
             log.error(
                 "Telegram refused part %d of the %s digest; skipping it: %s", index, week, exc
             )
-        except TimedOut:
-            log.info("Telegram did not answer in time for part %d of the %s digest", index, week)
+        except NetworkError as exc:
+            if not might_have_arrived(exc):  # Telegram's own 5xx, or no connection at all
+                log.warning("The %s digest stopped at part %d: %s", week, index, exc)
+                return None
             # It may have been posted: record it as done, so it never shows twice.
+            log.info("Part %d of the %s digest may have been posted (%s)", index, week, exc)
         except TelegramError as exc:
             log.warning("The %s digest stopped at part %d: %s", week, index, exc)
             return None

@@ -6,11 +6,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.callbacks import PromptAction
-from bot.ratelimit import Priority, sending_as
+from bot.jobs.again import again_soon, went_well
+from bot.ratelimit import Priority, might_have_arrived, sending_as
 from bot.replies import action_keyboard
 from bot.services import Services, services
 from conversations.model import Pause, Resume
@@ -25,9 +26,9 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
     now = found.clock()
     if found.settings.is_quiet(now.astimezone(found.settings.timezone).time()):
         return 0
-    sent = 0
+    sent, later = 0, False
     for due in await found.store.due_nudges(idle_before=now - found.settings.nudge_after):
-        # Marked first: a reminder that fails to send is not tried again (at most one).
+        # Marked first: a reminder that may have gone (a timeout) is never sent twice.
         await found.store.mark_nudged(due.participant_id, due.brew_id)
         brew = await found.store.brew(due.brew_id)
         participant = await found.store.participant(due.participant_id)
@@ -37,7 +38,14 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
             nudged = await _nudge(
                 context, found, due.chat_id, brew.id, brew.theme, participant.easy
             )
-        sent += nudged
+        if nudged is None:  # surely not delivered: it is still owed, soon
+            await found.store.mark_nudged(due.participant_id, due.brew_id, undo=True)
+            later = True
+        sent += bool(nudged)
+    if later:
+        again_soon(context.application, send_due_nudges, "nudges")
+    else:
+        went_well(context.application, "nudges")
     return sent
 
 
@@ -48,7 +56,8 @@ async def _nudge(
     brew_id: int,
     theme: str,
     easy: bool,
-) -> bool:
+) -> bool | None:
+    """Send one gentle reminder; say whether it went (or may have), or None: try again."""
     markup = action_keyboard(
         [
             [
@@ -65,9 +74,18 @@ async def _nudge(
     except Forbidden:
         log.info("A reminder could not be delivered: the person has blocked the bot")
         return False
-    except TelegramError as exc:
-        log.warning("A reminder could not be sent: %s", exc)
+    except BadRequest as exc:
+        log.warning("A reminder could not be sent and will not be tried again: %s", exc)
         return False
+    except NetworkError as exc:
+        if not might_have_arrived(exc):  # Telegram's own 5xx, or no connection at all
+            log.info("A reminder must wait a moment: %s", exc)
+            return None
+        log.info("A reminder may have reached Telegram (%s); it is not sent again", exc)
+        return True
+    except TelegramError as exc:
+        log.info("A reminder must wait a moment: %s", exc)
+        return None
     return True
 
 
