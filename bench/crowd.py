@@ -246,12 +246,14 @@ def _start(
         )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+async def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a bot to stop as SIGTERM does, while the stand-in keeps answering its last calls."""
     process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    for _ in range(400):
+        if process.poll() is not None:
+            return
+        await asyncio.sleep(0.05)
+    process.kill()
 
 
 _NEW_BREW = (
@@ -311,7 +313,7 @@ async def run_brewbot(
                 standin, load, f"/start {brew_code}", end=end, most=40, pid=process.pid
             )
         finally:
-            _stop(process)
+            await _stop(process)
         result.name = "brewbot"
         problems = [p for p in standin.problems if "429" not in p]
         if problems:
@@ -334,7 +336,7 @@ async def run_echo(load: Load, folder: Path, inputs: int) -> Result:
                 standin, load, "/start hello", end=set(), most=inputs, pid=process.pid
             )
         finally:
-            _stop(process)
+            await _stop(process)
         result.name = "echo bot"
         return result
 

@@ -20,6 +20,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from storage.errors import StorageError
 from storage.inbox import Kept
 from storage.store import Store
 
@@ -133,6 +134,14 @@ class Inbox:
         self._workers.add(worker)
         worker.add_done_callback(self._workers.discard)
 
+    async def _finish(self, update_id: int) -> None:
+        """Record an update as handled; if storage fails, it waits in the inbox for a restart."""
+        try:
+            await self.store.finish_update(update_id)
+        except StorageError:
+            log.exception("Could not record update %s as handled; it stays in the inbox", update_id)
+        self._resumed.discard(update_id)
+
     async def _work(self, key: int) -> None:
         """Handle one chat's kept updates in order, then let the chat go."""
         queue = self._queues[key]
@@ -141,8 +150,7 @@ class Inbox:
                 while queue:
                     update_id, update = queue[0]
                     await self.app.process_update(update)
-                    await self.store.finish_update(update_id)
-                    self._resumed.discard(update_id)
+                    await self._finish(update_id)
                     queue.popleft()
                     self.unfinished -= 1
         finally:

@@ -5,9 +5,11 @@ Speed is measured by running them (``make bench``), not here: these only check t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bench import storage_bench, summary_bench
+from bench import crowd, storage_bench, summary_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -18,3 +20,12 @@ def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_summary_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert summary_bench.main(["--small", "60", "--big", "120"]) == 0
     assert "ratio" in capsys.readouterr().out.lower()
+
+
+def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    # The echo bot's half is left out here: it has no pacing, so it needs a slow crowd.
+    args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--no-echo"]
+    assert crowd.main(args) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"people who finished +3\n", out), out
+    assert "0 ERROR lines, 0 tracebacks" in out
