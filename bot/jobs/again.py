@@ -1,15 +1,24 @@
-"""Try a job again soon after Telegram failed it: about 1 s, then doubling up to 30 s.
+"""Bulk sends through Telegram's bad moments: how a send went, and trying again soon.
 
-News and digests should not wait for their next scheduled check (minutes away) because
-Telegram had a bad moment; nor should they hammer it. A success resets the wait.
+News, reminders and digests should not wait for their next scheduled check (minutes
+away) because Telegram had a bad moment, nor hammer it: a job is tried again after about
+1 s, then doubling up to 30 s; a success resets the wait. A send that may have reached
+Telegram (a timeout, a connection cut after sending) is never sent again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from enum import Enum
 from typing import Any
 
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
+
+from bot.ratelimit import might_have_arrived
+
+log = logging.getLogger(__name__)
 
 FIRST_WAIT = 1.0
 LONGEST_WAIT = 30.0
@@ -32,3 +41,34 @@ def went_well(app: Application[Any, Any, Any, Any, Any, Any], name: str) -> None
     """Forget the growing wait: the next failure starts again from about a second."""
     waits: dict[str, float] = app.bot_data.setdefault(_KEY, {})
     waits.pop(name, None)
+
+
+class Delivery(Enum):
+    """How one bulk send went."""
+
+    SENT = "sent"
+    PERHAPS = "may have arrived"  # never send it again
+    NEVER = "can never arrive"  # blocked, or refused: do not try again
+    LATER = "did not arrive"  # Telegram's own failure: try again soon
+
+
+async def deliver(call: Awaitable[object], what: str) -> Delivery:
+    """Make one bulk send and say how it went, logging anything but success once."""
+    try:
+        await call
+    except Forbidden:
+        log.info("%s could not be delivered: the person has blocked brewbot", what)
+        return Delivery.NEVER
+    except BadRequest as exc:
+        log.warning("%s could not be delivered and will not be tried again: %s", what, exc)
+        return Delivery.NEVER
+    except NetworkError as exc:
+        if might_have_arrived(exc):
+            log.info("%s may have reached Telegram (%s); it is not sent again", what, exc)
+            return Delivery.PERHAPS
+        log.info("%s must wait a moment: %s", what, exc)  # Telegram's 5xx, or no connection
+        return Delivery.LATER
+    except TelegramError as exc:
+        log.info("%s must wait a moment: %s", what, exc)
+        return Delivery.LATER
+    return Delivery.SENT

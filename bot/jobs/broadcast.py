@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
-from bot.jobs.again import again_soon, went_well
-from bot.ratelimit import Priority, might_have_arrived, sending_as
+from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.ratelimit import Priority, sending_as
 from bot.services import Services, services
 from storage.records import NewsItem
 
@@ -90,38 +89,18 @@ async def _send_and_mark(
 ) -> int | None:
     """Send one news message and mark it sent (or perhaps sent), unless it is to wait."""
     outcome = await _send_one(context, found, item)
-    if outcome is None:
+    if outcome is Delivery.LATER:
         return None
-    await found.store.mark_sent(item.outbox_id, uncertain=outcome is _PERHAPS)
-    return int(outcome is not _NEVER)
-
-
-_SENT, _PERHAPS, _NEVER = "sent", "perhaps sent", "never"
+    await found.store.mark_sent(item.outbox_id, uncertain=outcome is Delivery.PERHAPS)
+    return int(outcome is not Delivery.NEVER)
 
 
 async def _send_one(
     context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> str | None:
-    """Send one message; say whether it went, perhaps went, never can, or None: try later."""
+) -> Delivery:
+    """Send one news message and say how it went."""
     text = news_message(found, theme=item.theme, text=item.text, easy=item.easy)
-    try:
-        await context.bot.send_message(item.chat_id, text)
-    except Forbidden:
-        log.info("News could not be delivered: the person has blocked the bot")
-        return _NEVER
-    except BadRequest as exc:
-        log.warning("News could not be delivered and will not be tried again: %s", exc)
-        return _NEVER
-    except NetworkError as exc:
-        if not might_have_arrived(exc):  # Telegram's own 5xx, or no connection at all
-            log.info("One news message must wait: %s", exc)
-            return None
-        log.info("One news message may have reached Telegram (%s); not sent again", exc)
-        return _PERHAPS
-    except TelegramError as exc:
-        log.info("One news message must wait: %s", exc)
-        return None
-    return _SENT
+    return await deliver(context.bot.send_message(item.chat_id, text), "A news message")
 
 
 def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

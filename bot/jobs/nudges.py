@@ -6,12 +6,11 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.callbacks import PromptAction
-from bot.jobs.again import again_soon, went_well
-from bot.ratelimit import Priority, might_have_arrived, sending_as
+from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
 from bot.services import Services, services
 from conversations.model import Pause, Resume
@@ -67,26 +66,9 @@ async def _nudge(
         ],
         found.buttons,
     )
-    try:
-        await context.bot.send_message(
-            chat_id, found.text("nudge", easy=easy, theme=theme), reply_markup=markup
-        )
-    except Forbidden:
-        log.info("A reminder could not be delivered: the person has blocked the bot")
-        return False
-    except BadRequest as exc:
-        log.warning("A reminder could not be sent and will not be tried again: %s", exc)
-        return False
-    except NetworkError as exc:
-        if not might_have_arrived(exc):  # Telegram's own 5xx, or no connection at all
-            log.info("A reminder must wait a moment: %s", exc)
-            return None
-        log.info("A reminder may have reached Telegram (%s); it is not sent again", exc)
-        return True
-    except TelegramError as exc:
-        log.info("A reminder must wait a moment: %s", exc)
-        return None
-    return True
+    text = found.text("nudge", easy=easy, theme=theme)
+    went = await deliver(context.bot.send_message(chat_id, text, reply_markup=markup), "A reminder")
+    return None if went is Delivery.LATER else went is not Delivery.NEVER
 
 
 async def apply_retention(context: CallbackContext[Any, Any, Any, Any]) -> None:
