@@ -38,6 +38,7 @@ JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 PERSON_BURST = 3
 GROUP_BURST = 3
 BULK_PER_SECOND = 30.0
+BULK_BURST = 10  # a small burst keeps any one second well under Telegram's ~30, jitter and all
 # Telegram's own 5xx (or a refused connection) means the call did not get through.
 SERVER_RETRIES = 3
 # A 429 is Telegram refusing, so nothing happened: wait and try again, this many times.
@@ -196,7 +197,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         self._person_rate = person_rate
         self._group_per_minute = group_per_minute
         self._chats: OrderedDict[int | str, Pace] = OrderedDict()
-        self._bulk = Pace(bulk_per_second, max(1, int(bulk_per_second)))
+        self._bulk = Pace(bulk_per_second, min(BULK_BURST, max(1, int(bulk_per_second))))
 
     async def initialize(self) -> None:
         """Nothing to set up."""
