@@ -13,6 +13,7 @@ from telegram.ext import ApplicationBuilder
 from bot.callbacks import ButtonCodec
 from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
@@ -74,7 +75,7 @@ def build_application(settings: Settings) -> App:
         .token(settings.require_token())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
-        .read_timeout(settings.api_timeout)
+        .request(AiohttpRequest(read_timeout=settings.api_timeout))
         .rate_limiter(
             PacedRateLimiter(
                 person_rate=settings.person_rate, group_per_minute=settings.group_per_minute

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from enum import IntEnum
 from typing import Any
 
+import aiohttp
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
@@ -76,7 +77,8 @@ def might_have_arrived(error: NetworkError) -> bool:
     never carried the call; a connection cut after sending may have done its work.
     """
     cause = error.__cause__
-    return cause is not None and not isinstance(cause, httpx.ConnectError)
+    refused = (httpx.ConnectError, aiohttp.ClientConnectorError)
+    return cause is not None and not isinstance(cause, refused)
 
 
 class Pace:
