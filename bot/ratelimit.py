@@ -91,13 +91,11 @@ class Pace:
         burst: int,
         *,
         window: tuple[int, float] | None = None,
-        clock: Callable[[], float] | None = None,
     ) -> None:
         self.rate = rate
         self.burst = burst
         self._window = window
         self._recent: deque[float] = deque()
-        self._clock = clock
         self._tokens = float(burst)
         self._updated: float | None = None
         self._held_until = 0.0
@@ -111,7 +109,7 @@ class Pace:
         return sum(1 for *_, future in self._waiting if not future.done())
 
     def _now(self) -> float:
-        return self._clock() if self._clock else asyncio.get_running_loop().time()
+        return asyncio.get_running_loop().time()
 
     def _refill(self, now: float) -> None:
         if self._updated is not None:
