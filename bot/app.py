@@ -76,6 +76,7 @@ def build_application(settings: Settings) -> App:
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .request(AiohttpRequest(read_timeout=settings.api_timeout))
+        .get_updates_request(AiohttpRequest(read_timeout=settings.api_timeout, connections=1))
         .rate_limiter(
             PacedRateLimiter(
                 person_rate=settings.person_rate, group_per_minute=settings.group_per_minute

@@ -3,7 +3,9 @@
 The poller keeps every fetched batch in storage's inbox (one transaction) and only then
 lets Telegram forget it, so a killed process loses nothing it fetched. Here each kept
 update is handed to ``Application.process_update`` in its chat's order; it leaves the
-inbox, recorded as handled, once its handler is done. After a restart, whatever was
+inbox, recorded as handled, once its handler is done: finished updates leave together, one
+commit for however many finished while the last commit was being made (under a crowd, many;
+alone, one). After a restart, whatever was
 kept but not finished is handled then, and a step already recorded is not recorded
 twice (the handled-updates check in ``bot/handlers/errors.py``).
 """
@@ -72,12 +74,14 @@ class Inbox:
         self._queues: dict[int, deque[tuple[int, Update]]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._resumed: set[int] = set()  # kept before a restart: perhaps handled already
+        self._done: list[int] = []  # handled, to leave the inbox with the next commit
+        self._leaving: asyncio.Task[None] | None = None
         self.unfinished = 0
 
     @property
     def busy(self) -> bool:
-        """True while any kept update is waiting or being handled."""
-        return self.unfinished > 0
+        """True while any kept update is waiting, being handled, or leaving the inbox."""
+        return self.unfinished > 0 or bool(self._done) or self._leaving is not None
 
     def may_be_handled(self, update_id: int) -> bool:
         """Say whether an update might have been handled already (it was kept before a restart).
@@ -116,12 +120,13 @@ class Inbox:
 
         What they had not finished stays in the inbox for the next start.
         """
-        if not self._workers:
-            return
-        _, late = await asyncio.wait(set(self._workers), timeout=grace)
-        for worker in late:
-            worker.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        if self._workers:
+            _, late = await asyncio.wait(set(self._workers), timeout=grace)
+            for worker in late:
+                worker.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if self._leaving is not None:
+            await asyncio.shield(self._leaving)  # one short commit: let what finished leave
 
     def _hand_out(self, key: int, update_id: int, update: Update) -> None:
         self.unfinished += 1
@@ -134,13 +139,28 @@ class Inbox:
         self._workers.add(worker)
         worker.add_done_callback(self._workers.discard)
 
-    async def _finish(self, update_id: int) -> None:
-        """Record an update as handled; if storage fails, it waits in the inbox for a restart."""
-        try:
-            await self.store.finish_update(update_id)
-        except StorageError:
-            log.exception("Could not record update %s as handled; it stays in the inbox", update_id)
+    def _finish(self, update_id: int) -> None:
+        """Let a handled update leave the inbox with the next commit."""
+        self._done.append(update_id)
         self._resumed.discard(update_id)
+        if self._leaving is None:
+            self._leaving = asyncio.create_task(self._leave(), name="brewbot inbox finishing")
+
+    async def _leave(self) -> None:
+        """Record finished updates as handled, a commit at a time, until none are left.
+
+        If storage fails, they wait in the inbox and are handled after a restart (a step
+        already kept is then only shown again, never kept twice).
+        """
+        try:
+            while self._done:
+                done, self._done = self._done, []
+                try:
+                    await self.store.finish_updates(done)
+                except StorageError:
+                    log.exception("Could not record %d update(s) as handled", len(done))
+        finally:
+            self._leaving = None
 
     async def _work(self, key: int) -> None:
         """Handle one chat's kept updates in order, then let the chat go."""
@@ -150,7 +170,7 @@ class Inbox:
                 while queue:
                     update_id, update = queue[0]
                     await self.app.process_update(update)
-                    await self._finish(update_id)
+                    self._finish(update_id)
                     queue.popleft()
                     self.unfinished -= 1
         finally:

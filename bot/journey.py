@@ -49,17 +49,22 @@ async def advance(
     event: Event,
     *,
     lead: str | None = None,
+    opened: bool = False,
+    before: Progress | None = None,
 ) -> Outcome:
     """Ask the engine what follows an event, keep it, then send it as one message.
 
     ``lead`` (a welcome, say) goes at the top of that message. Help, if an answer suggests
-    someone may be at risk, goes first of all; old buttons come off afterwards.
+    someone may be at risk, goes first of all; old buttons come off afterwards. ``opened``
+    makes this brew the one the person last opened; ``before`` is their progress in it, when
+    the caller has just read it.
     """
     found = services(context)
     pack = found.packs.get(brew.pack_id)
     if pack is None:
         raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
-    before = await found.store.progress(participant.id, brew.id)
+    if before is None:
+        before = await found.store.progress(participant.id, brew.id)
     if before is None and isinstance(event, Begin):
         before = Progress(pack_id=pack.id, easy=participant.easy)
     if brew.closed_at is not None and isinstance(event, _ANSWERING):
@@ -72,7 +77,10 @@ async def advance(
             brew_id=brew.id,
             outcome=outcome,
             update_id=update.update_id if update else None,
+            opened=opened,
         )
+    elif opened:
+        await found.store.mark_opened(participant.id, brew.id)
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update

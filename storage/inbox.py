@@ -15,7 +15,7 @@ import aiosqlite
 
 from storage.base import StoreBase
 from storage.sql import run
-from storage.steps import mark_handled_in
+from storage.steps import mark_all_handled_in
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,17 @@ class InboxStore(StoreBase):
         found = await self._all("SELECT update_id, chat_key, payload FROM inbox ORDER BY update_id")
         return [Kept(int(r["update_id"]), int(r["chat_key"]), str(r["payload"])) for r in found]
 
-    async def finish_update(self, update_id: int) -> None:
-        """Take a handled update out of the inbox and record it as handled, together."""
+    async def finish_updates(self, update_ids: Sequence[int]) -> None:
+        """Take handled updates out of the inbox and record them as handled, in one transaction.
+
+        The inbox finishes updates in groups: under a crowd, one commit serves many.
+        """
         now = self._stamp()
 
         async def work(db: aiosqlite.Connection) -> None:
-            await mark_handled_in(db, update_id, now)
-            await run(db, "DELETE FROM inbox WHERE update_id = ?", (update_id,))
+            await mark_all_handled_in(db, update_ids, now)
+            await db.executemany(
+                "DELETE FROM inbox WHERE update_id = ?", [(update_id,) for update_id in update_ids]
+            )
 
         await self._write(work)

@@ -80,6 +80,30 @@ async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) ->
     return changed == 1
 
 
+async def _open_in(db: aiosqlite.Connection, participant_id: str, brew_id: int) -> int:
+    """Give this brew the person's highest ``opened`` number, unless it has it (inside a write)."""
+    return await run(
+        db,
+        "UPDATE progress SET opened ="
+        " (SELECT COALESCE(MAX(opened), 0) + 1 FROM progress WHERE participant_id = ?)"
+        " WHERE participant_id = ? AND brew_id = ? AND opened <= (SELECT"
+        " COALESCE(MAX(opened), -1) FROM progress"
+        " WHERE participant_id = ? AND brew_id != ?)",
+        (participant_id, participant_id, brew_id, participant_id, brew_id),
+    )
+
+
+async def mark_all_handled_in(
+    db: aiosqlite.Connection, update_ids: Iterable[int], now: str
+) -> None:
+    """Record several update ids at once, skipping any already there (inside a write)."""
+    await db.executemany(
+        "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
+        " ON CONFLICT (update_id) DO NOTHING",
+        [(update_id, now) for update_id in update_ids],
+    )
+
+
 class StepStore(StoreBase):
     """Progress, the main write, and nudges."""
 
@@ -106,24 +130,24 @@ class StepStore(StoreBase):
         """Make this brew the one this person last opened, so their typed words go to it.
 
         Nothing is written when it already is (the usual case: a tap in the brew they are in),
-        so most taps cost no commit.
+        so most taps cost no commit. A step kept with ``record_step(opened=True)`` does this
+        in its own transaction instead.
         """
-        await self._write(
-            lambda db: run(
-                db,
-                "UPDATE progress SET opened ="
-                " (SELECT COALESCE(MAX(opened), 0) + 1 FROM progress WHERE participant_id = ?)"
-                " WHERE participant_id = ? AND brew_id = ? AND opened <= (SELECT"
-                " COALESCE(MAX(opened), -1) FROM progress"
-                " WHERE participant_id = ? AND brew_id != ?)",
-                (participant_id, participant_id, brew_id, participant_id, brew_id),
-            )
-        )
+        await self._write(lambda db: _open_in(db, participant_id, brew_id))
 
     async def record_step(
-        self, *, participant_id: str, brew_id: int, outcome: Outcome, update_id: int | None
+        self,
+        *,
+        participant_id: str,
+        brew_id: int,
+        outcome: Outcome,
+        update_id: int | None,
+        opened: bool = False,
     ) -> bool:
-        """Keep one step in one transaction; False (and nothing written) for a repeated update."""
+        """Keep one step in one transaction; False (and nothing written) for a repeated update.
+
+        ``opened`` also makes this brew the one the person last opened (see ``mark_opened``).
+        """
         now = self._stamp()
         progress = outcome.progress
         state = json.dumps(progress.to_dict(), sort_keys=True)
@@ -153,6 +177,8 @@ class StepStore(StoreBase):
                 (participant_id, brew_id, state, progress.status.value, now, now),
             )
             await insert_answers(db, answers)
+            if opened:
+                await _open_in(db, participant_id, brew_id)
             if outcome.quote_consent is not None:
                 await run(
                     db,

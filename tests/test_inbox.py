@@ -102,9 +102,12 @@ async def test_a_redelivered_update_is_kept_once(brewbot: Running) -> None:
     assert await store.keep_updates([Kept(2, BEN, "{}"), Kept(3, BEN, "{}")]) == [
         Kept(3, BEN, "{}")
     ]
-    await store.finish_update(1)
+    await store.finish_updates([1])
     assert await store.keep_updates([Kept(1, ANNE, "{}")]) == []  # handled: not again
     assert [k.update_id for k in await store.waiting_updates()] == [2, 3]
+    await store.finish_updates([2, 3])  # finished together, in one commit
+    assert await store.waiting_updates() == []
+    assert await store.keep_updates([Kept(3, BEN, "{}")]) == []
 
 
 async def test_help_comes_before_anything_else_waiting_for_that_person(

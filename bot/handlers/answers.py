@@ -38,8 +38,8 @@ async def typed_answer(update: Update, context: Context) -> None:
     if participant is None or latest is None or participant.stopped:
         await _not_kept(update, context, participant, text)
         return
-    brew, _ = latest
-    await advance(update, context, participant, brew, AnswerText(text))
+    brew, progress = latest
+    await advance(update, context, participant, brew, AnswerText(text), before=progress)
 
 
 async def _not_kept(
@@ -69,8 +69,9 @@ async def pressed(update: Update, context: Context) -> None:
     if isinstance(action.event, Resume) and participant.stopped:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)
-    outcome = await advance(update, context, participant, brew, action.event)
-    await found.store.mark_opened(participant.id, brew.id)
+    outcome = await advance(
+        update, context, participant, brew, action.event, opened=True, before=progress
+    )
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
     note = found.text("chosen", label=_label(query)) if answered else None
     tidy(context, drop_buttons(query, note))

@@ -34,7 +34,7 @@ async def pause(update: Update, context: Context) -> None:
     if participant is None or latest is None or latest[1].status is not Status.ACTIVE:
         await say(update, context, "nothing_to_pause")
         return
-    await advance(update, context, participant, latest[0], Pause())
+    await advance(update, context, participant, latest[0], Pause(), before=latest[1])
 
 
 async def resume(update: Update, context: Context) -> None:
@@ -48,7 +48,7 @@ async def resume(update: Update, context: Context) -> None:
     if participant is None or latest is None or latest[1].status is Status.FINISHED:
         await say(update, context, "nothing_to_resume")
         return
-    await advance(update, context, participant, latest[0], Resume())
+    await advance(update, context, participant, latest[0], Resume(), before=latest[1])
 
 
 async def stop(update: Update, context: Context) -> None:
@@ -61,7 +61,7 @@ async def stop(update: Update, context: Context) -> None:
     participant = await found.store.set_preferences(participant.id, stopped=True)
     latest = await found.store.latest_progress(participant.id)
     if latest is not None and latest[1].status in (Status.ACTIVE, Status.PAUSED):
-        await advance(update, context, participant, latest[0], Stop())
+        await advance(update, context, participant, latest[0], Stop(), before=latest[1])
     else:
         await say(update, context, "stopped", easy=participant.easy)
 
@@ -77,7 +77,9 @@ async def easy(update: Update, context: Context) -> None:
     await say(update, context, "easy_on" if participant.easy else "easy_off", easy=participant.easy)
     latest = await found.store.latest_progress(participant.id)
     if latest is not None and latest[1].status is Status.ACTIVE and not participant.stopped:
-        await advance(update, context, participant, latest[0], SetEasy(participant.easy))
+        await advance(
+            update, context, participant, latest[0], SetEasy(participant.easy), before=latest[1]
+        )
 
 
 async def news_choice(update: Update, context: Context) -> None:

@@ -67,7 +67,7 @@ async def skip_if_handled(update: Update, context: Context) -> None:
         participant = await found.store.participant_by_chat(chat.id)
         latest = await found.store.latest_progress(participant.id) if participant else None
         if participant and latest and latest[1].status is Status.ACTIVE and not participant.stopped:
-            await advance(None, context, participant, latest[0], Resume())
+            await advance(None, context, participant, latest[0], Resume(), before=latest[1])
     raise ApplicationHandlerStop
 
 

@@ -34,11 +34,13 @@ async def start(update: Update, context: Context) -> None:
     if participant.stopped:
         participant = await found.store.set_preferences(participant.id, stopped=False)
     lead = None
-    if await found.store.progress(participant.id, brew.id) is None:
+    before = await found.store.progress(participant.id, brew.id)
+    if before is None:
         told = who_sees(context, easy=participant.easy)
         lead = found.text("welcome", easy=participant.easy, who_sees=told)
-    await advance(update, context, participant, brew, Begin(), lead=lead)
-    await found.store.mark_opened(participant.id, brew.id)
+    await advance(
+        update, context, participant, brew, Begin(), lead=lead, opened=True, before=before
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
