@@ -1,4 +1,5 @@
-"""Put brewbot together: the Application, its services, its handlers and jobs, and polling."""
+"""Put brewbot together: the Application, its services, its handlers and jobs, and polling
+(or, with a webhook URL, a webhook server)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, Services, attach, utc_now
 from bot.settings import Settings
+from bot.webhook import WebhookServer
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from storage.store import Store
@@ -106,6 +108,13 @@ async def open_services(
     return found
 
 
+def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
+    """Return what brings updates in: polling by default, a webhook server when a URL is set."""
+    if settings.webhook_url is None:
+        return Poller(app, inbox)
+    return WebhookServer(app, inbox, store, settings)
+
+
 async def serve(
     settings: Settings,
     stop: asyncio.Event,
@@ -133,7 +142,7 @@ async def serve(
                 await inbox.resume()
                 if ready is not None:
                     await ready(app)
-                await Poller(app, inbox).run(stop)
+                await receiver(settings, app, inbox, found.store).run(stop)
                 await inbox.finish(SHUTDOWN_GRACE)
             finally:
                 await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest
