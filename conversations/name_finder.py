@@ -1,0 +1,333 @@
+"""Find people's names in an answer, from the lists shipped in ``conversations/names/``.
+
+How a word is decided (the lists say which words are names; context says when):
+
+* **Kept words win.** Months, days, festivals, towns and the organisations people name
+  ("Age UK", "Sue Ryder", "Mind") are never a name, unless a title or a role says so
+  ("Mrs Lincoln", "my carer April").
+* **Strong context makes a name** of the next word or two, when it is capitalised or on a
+  list: a title ("Mr Hughes", "dr patel"), a role or relation ("my carer Sarah", "our
+  social worker, Tunde", "my son will" is *not* one: lower case and an everyday word),
+  "called" or "named" ("a lady called Maureen"), and a word just before "from the
+  council" or "at the surgery" ("Gary from the council").
+* **A name on its own**: a first name or surname that is not an everyday word counts in
+  any case and anywhere ("sarah never rings back"). One that is an everyday word (Hope,
+  Will, Grace, Bill, White, Ward...) counts only when capitalised in the middle of a
+  sentence, and never when it is a month ("in May").
+* **Names run on**: a capitalised word, or a listed surname, right after a name joins it,
+  so "Sarah Okonkwo" or "sarah jones" is one name.
+* Capitalised words not on any list are left alone unless strong context names them:
+  brewbot cannot tell "Priory" from "Priya" without a list, and would rather keep a word
+  than take out half the sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def word_set(text: str) -> frozenset[str]:
+    """Return the set of words in a whitespace-separated list."""
+    return frozenset(text.split())
+
+
+NAMES_DIR = Path(__file__).resolve().parent / "names"
+
+TITLES = word_set(
+    "mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev reverend sister nurse "
+    "father auntie aunty uncle nan nanna gran granny grandad"
+)
+# Roles and relations after which a capitalised or listed word is someone's name.
+ROLES = word_set(
+    """
+    carer carers worker workers pa keyworker manager coordinator
+    co-ordinator advocate nurse physio ot therapist gp doctor consultant neighbour neighbor
+    friend mate son daughter husband wife partner brother sister mum mam mom dad mother
+    father grandson granddaughter nan gran grandma grandad granddad aunt auntie uncle niece
+    nephew boyfriend girlfriend cousin neighbours friends sons daughters sisters brothers
+    grandchildren grandsons granddaughters parents lodger lad girl boy lady man fella bloke
+    colleague boss officer assessor reviewer volunteer befriender cleaner helper warden landlord
+    landlady sister-in-law brother-in-law stepson stepdaughter stepmum stepdad
+    """
+)
+_APPOSITION = frozenset({"my", "our", "the", "his", "her", "their", "mum's", "dad's"})
+_LOWER_TITLES = frozenset({"mr", "mrs", "ms", "dr"})  # typed in lower case, still a title
+CALLED = frozenset({"called", "named", "name's", "names", "name"})
+# "X from the council": a word before one of these, then one of the places after it.
+FROM = frozenset({"from", "at"})
+FROM_PLACES = word_set(
+    """
+    council social services adult team agency surgery practice hospital office home ward
+    centre center charity carers trust day care gp dwp jobcentre housing reablement gym
+    club church chapel mosque temple pharmacy chemist library school college cafe group
+    shop hospice clinic
+    """
+)
+# Capitalised words that follow "my carer" or "Dr" but are not a name.
+NOT_NAMES = word_set(
+    """
+    i i'm i've i'd i'll im ive a an the and or but so then she he they we you it if when who
+    my our your his her their its me us them him in on at to for of with into from by about
+    without some made overall nothing thank thanks bit
+    what why how is was are were has had have be been will would can could should did does
+    do not no yes ok okay please thanks this that there here all just also never always
+    said says told came comes come went goes go rang rings called is's
+    surgery practice team service services centre center hospital trust council office home
+    house group day unit ward clinic agency care support worker manager nurse doctor lady
+    """
+)
+# Words that end a place's name ("Hope Centre", "Cherry Ward"): the word before is no name.
+PLACE_NOUNS = word_set(
+    """
+    centre center ward house hall lodge court trust unit clinic surgery practice hospital
+    hospice road street lane avenue close school college church chapel park green club
+    cafe group team society foundation project
+    """
+)
+# Endings of everyday words that are rarely a name off the lists ("Issues", "Thinking").
+_COMPASS = frozenset({"north", "south", "east", "west"})  # "West Bridgford" is a place
+_WORDY_ENDINGS = ("s", "ing", "ed", "ly", "ness", "ment", "tion")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """The shipped lists, lower case."""
+
+    first: frozenset[str]
+    surnames: frozenset[str]
+    everyday: frozenset[str]
+    kept: frozenset[str]  # single kept words
+    kept_phrases: tuple[tuple[str, ...], ...]  # kept phrases of two or more words
+
+
+def _entries(path: Path) -> list[str]:
+    """Read one list: lines without comments, lower case."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip().lower() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def shipped_lists(folder: Path = NAMES_DIR) -> NameLists:
+    """Load the name lists shipped with brewbot once."""
+    words = [w for line in _entries(folder / "first-names.txt") for w in line.split()]
+    surnames = [w for line in _entries(folder / "surnames.txt") for w in line.split()]
+    everyday = [w for line in _entries(folder / "everyday-words.txt") for w in line.split()]
+    kept = _entries(folder / "kept-words.txt")
+    return NameLists(
+        first=frozenset(words),
+        surnames=frozenset(surnames),
+        everyday=frozenset(everyday),
+        kept=frozenset(k for k in kept if " " not in k),
+        kept_phrases=tuple(tuple(k.split()) for k in kept if " " in k),
+    )
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    raw: str
+    low: str  # lower case, without a possessive 's
+    cap: bool  # starts with a capital and is not all capitals
+    starts_sentence: bool
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Cut text into words, knowing which start a sentence."""
+    found = []
+    for match in _WORD.finditer(text):
+        raw = match.group().rstrip("'’-")
+        low = raw.lower().replace("’", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        cap = raw[0].isupper() and not (len(raw) > 1 and raw.isupper())
+        begins = bool(_SENTENCE_END.search(text[max(0, match.start() - 3) : match.start()]))
+        found.append(_Token(match.start(), match.start() + len(raw), raw, low, cap, begins))
+    return found
+
+
+def _kept_spans(tokens: list[_Token], lists: NameLists) -> set[int]:
+    """Return the indices of tokens inside a kept phrase ("Sue Ryder", "Age UK")."""
+    kept: set[int] = set()
+    for i in range(len(tokens)):
+        for phrase in lists.kept_phrases:
+            n = len(phrase)
+            if tuple(t.low for t in tokens[i : i + n]) == phrase:
+                kept.update(range(i, i + n))
+    return kept
+
+
+class _Finder:
+    """Walk the tokens of one text once, deciding each word."""
+
+    def __init__(self, text: str, lists: NameLists) -> None:
+        self.text = text
+        self.lists = lists
+        self.tokens = _tokens(text)
+        self.kept = _kept_spans(self.tokens, lists)
+
+    def listed(self, t: _Token) -> bool:
+        return t.low in self.lists.first or t.low in self.lists.surnames
+
+    def plain_name(self, i: int) -> bool:
+        """A listed name standing on its own, with no context."""
+        t = self.tokens[i]
+        if i in self.kept or t.low in self.lists.kept or not self.listed(t):
+            return False
+        if t.low in PLACE_NOUNS or self._names_a_place(i):
+            return False
+        if t.low not in self.lists.everyday:
+            return True
+        return t.cap and not t.starts_sentence
+
+    def _names_a_place(self, i: int) -> bool:
+        """Say whether a capitalised word comes before "Centre", "Ward" or "Trust"."""
+        if i + 1 >= len(self.tokens) or not self.tokens[i].cap:
+            return False
+        after = self.tokens[i + 1]
+        return after.cap and (after.low in PLACE_NOUNS or self.tokens[i].low in _COMPASS)
+
+    def after_context(self, i: int) -> bool:
+        """A word that strong context (title, role, 'called') before it makes a name."""
+        t = self.tokens[i]
+        if t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES or i in self.kept:
+            return False
+        titled = i > 0 and self.tokens[i - 1].low in TITLES
+        if t.low in self.lists.kept and not self.listed(t) and not titled:
+            return False
+        if not t.cap and t.low in self.lists.everyday:
+            return False
+        if self.listed(t):
+            return True
+        return t.cap and not t.low.endswith(_WORDY_ENDINGS)
+
+    def strong_context(self, i: int) -> bool:
+        """Say whether the words before token ``i`` name someone: a title, role or 'called'."""
+        if i == 0:
+            return False
+        before = self.tokens[i - 1]
+        gap = self.text[before.end : self.tokens[i].start]
+        if gap.strip(" ,") not in ("", ".") or "\n" in gap:
+            return False
+        proper_title = before.low in TITLES and before.low not in ROLES
+        if "." in gap and not proper_title:
+            return False  # only the dot of "Dr." may sit between
+        if before.low in TITLES and (before.low not in ROLES or before.cap):
+            return True
+        if before.low in CALLED:
+            return before.low in {"called", "named", "name's"} or self._is_name_is(i)
+        if before.low in {"is", "was"} and i >= 2 and self.tokens[i - 2].low in CALLED:
+            return self._is_name_is(i)
+        if before.low in ROLES:
+            return self._owned(i - 1)
+        return False
+
+    def _is_name_is(self, i: int) -> bool:
+        """'her name is Sarah', 'names Sarah'."""
+        if self.tokens[i - 1].low in {"names", "name's"}:
+            return True
+        return (
+            i >= 2
+            and self.tokens[i - 2].low in {"name", "names"}
+            and (self.tokens[i - 1].low in {"is", "was"})
+        )
+
+    def _owned(self, role: int) -> bool:
+        """A role word with 'my', 'our', 'her', 'the'... within the two words before it."""
+        owners = {"my", "our", "her", "his", "their", "the", "a", "new", "your", "mum's", "dad's"}
+        window = self.tokens[max(0, role - 3) : role]
+        return any(t.low in owners for t in window)
+
+    def before_from(self, i: int) -> bool:
+        """A capitalised word just before 'from the council', 'at the surgery'."""
+        t = self.tokens[i]
+        if not t.cap or t.low in self.lists.kept or t.low in NOT_NAMES or i in self.kept:
+            return False
+        if i + 1 >= len(self.tokens):
+            return False
+        if t.starts_sentence and not self.listed(t):
+            return False
+        if self.tokens[i + 1].low not in FROM:
+            return False
+        rest = [tok.low for tok in self.tokens[i + 2 : i + 5]]
+        return any(word in FROM_PLACES for word in rest)
+
+    def before_role(self, i: int) -> bool:
+        """A capitalised word just before "my PA", ", our befriender", "the handyman"."""
+        t = self.tokens[i]
+        if not t.cap or t.low in self.lists.kept or t.low in NOT_NAMES or i in self.kept:
+            return False
+        if t.low in TITLES or t.low in ROLES or i + 2 >= len(self.tokens):
+            return False
+        if not self.listed(t) and (t.starts_sentence or t.low.endswith(_WORDY_ENDINGS)):
+            return False
+        owner, role = self.tokens[i + 1], self.tokens[i + 2]
+        if self.text[t.end : owner.start].strip(" ,") or owner.low not in _APPOSITION:
+            return False
+        if role.low in ROLES:
+            return True
+        return i + 3 < len(self.tokens) and self.tokens[i + 3].low in ROLES
+
+    def joined(self, i: int, names: list[tuple[int, int]]) -> bool:
+        """A capitalised word joined by "and" or a comma to a name just found."""
+        t = self.tokens[i]
+        if not names or not t.cap or i in self.kept or t.low in self.lists.kept:
+            return False
+        if t.low in NOT_NAMES or t.low in TITLES or t.low in ROLES:
+            return False
+        gap = self.text[names[-1][1] : t.start]
+        return gap.strip() in {"and", ",", "&", "or"} and len(gap) <= 6
+
+    def runs_on(self, i: int) -> bool:
+        """A word that carries on a name just found ("Sarah Jones", "sarah okonkwo")."""
+        t, before = self.tokens[i], self.tokens[i - 1]
+        if self.text[before.end : t.start] != " " or i in self.kept:
+            return False
+        if t.low in self.lists.kept or t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES:
+            return False
+        if t.low in PLACE_NOUNS:
+            return False
+        if t.cap:
+            return before.cap or self.listed(t)
+        return t.low in self.lists.surnames and t.low not in self.lists.everyday
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        """Yield (start, end) of each name, a title and a run of names taken as one."""
+        i, tokens = 0, self.tokens
+        found: list[tuple[int, int]] = []
+        while i < len(tokens):
+            start = i
+            titled = tokens[i].low in TITLES and (tokens[i].cap or tokens[i].low in _LOWER_TITLES)
+            if (
+                titled
+                and i + 1 < len(tokens)
+                and self.strong_context(i + 1)
+                and self.after_context(i + 1)
+            ):
+                i += 1  # the title goes with the name
+            elif not (
+                (self.strong_context(i) and self.after_context(i))
+                or self.plain_name(i)
+                or self.before_from(i)
+                or self.before_role(i)
+                or self.joined(i, found)
+            ):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(tokens) and end - start < 4 and self.runs_on(end):
+                end += 1
+            found.append((tokens[start].start, tokens[end - 1].end))
+            yield found[-1]
+            i = end
+
+
+def find_names(text: str, lists: NameLists | None = None) -> list[tuple[int, int]]:
+    """Return the (start, end) of each person's name in ``text``."""
+    return list(_Finder(text, lists or shipped_lists()).spans())
