@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,13 +103,21 @@ class NameLists:
     surnames: frozenset[str]
     everyday: frozenset[str]
     kept: frozenset[str]  # single kept words
-    kept_phrases: tuple[tuple[str, ...], ...]  # kept phrases of two or more words
+    kept_phrases: Mapping[str, tuple[tuple[str, ...], ...]]  # by first word: 2+ word phrases
 
 
 def _entries(path: Path) -> list[str]:
     """Read one list: lines without comments, lower case."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip().lower() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Index phrases by their first word, so each word looks up only its own."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(found) for word, found in index.items()}
 
 
 @functools.cache
@@ -124,7 +132,7 @@ def shipped_lists(folder: Path = NAMES_DIR) -> NameLists:
         surnames=frozenset(surnames),
         everyday=frozenset(everyday),
         kept=frozenset(k for k in kept if " " not in k),
-        kept_phrases=tuple(tuple(k.split()) for k in kept if " " in k),
+        kept_phrases=_by_first_word([tuple(k.split()) for k in kept if " " in k]),
     )
 
 
@@ -155,8 +163,8 @@ def _tokens(text: str) -> list[_Token]:
 def _kept_spans(tokens: list[_Token], lists: NameLists) -> set[int]:
     """Return the indices of tokens inside a kept phrase ("Sue Ryder", "Age UK")."""
     kept: set[int] = set()
-    for i in range(len(tokens)):
-        for phrase in lists.kept_phrases:
+    for i, token in enumerate(tokens):
+        for phrase in lists.kept_phrases.get(token.low, ()):
             n = len(phrase)
             if tuple(t.low for t in tokens[i : i + n]) == phrase:
                 kept.update(range(i, i + n))
