@@ -48,6 +48,7 @@ from conversations.perspectives import (
     people_split,
     principle_splits,
 )
+from conversations.redaction import redact, unmarked
 from conversations.reporting import (
     LABEL_LIMIT,
     POLL_OPTION_LIMIT,
@@ -67,7 +68,6 @@ from conversations.reporting import (
     stage_words,
     trim,
 )
-from conversations.redaction import redact, unmarked
 
 THEMES_SHOWN = 5
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
