@@ -1,4 +1,8 @@
-"""/mydata shows everything kept about a person; /forget deletes it all, after a confirm."""
+"""/mydata shows everything kept about a person; /forget deletes it all, after a confirm.
+
+An answer with a name, number or address in it is shown whole, as kept, and then as a
+quote of it would look to anyone else, with those taken out.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from bot.handlers.common import (
 )
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
+from conversations.redaction import redact
 
 
 async def mydata(update: Update, context: Context) -> None:
@@ -123,6 +128,9 @@ async def _brew_lines(
             question = words.replace("{theme}", str(entry["theme"]))
         given = answer.get("stage_words") or answer.get("text") or cleared
         lines.append(found.text("mydata_answer", question=question, answer=given))
+        quoted = redact(str(answer.get("text") or ""))
+        if quoted != (answer.get("text") or ""):
+            lines.append(found.text("mydata_quoted", easy=easy, quoted=quoted))
     if not answers:
         lines.append(found.text("mydata_no_answers", easy=easy))
     return lines
