@@ -18,12 +18,16 @@ How a word is decided (the lists say which words are names; context says when):
   so "Sarah Okonkwo" or "sarah jones" is one name.
 * Capitalised words not on any list are left alone unless strong context names them:
   brewbot cannot tell "Priory" from "Priya" without a list, and would rather keep a word
-  than take out half the sentence.
+  than take out half the sentence. First in a sentence, such a word counts only when it is
+  not an ordinary English word (the Dale-Chall list of about 3,000 easy words that
+  textstat ships, plus endings like -ing and -s): "Marlon from the council" is a name,
+  "Help from the council" is not.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -48,7 +52,8 @@ ROLES = word_set(
     co-ordinator advocate nurse physio ot therapist gp doctor consultant neighbour neighbor
     friend mate son daughter husband wife partner brother sister mum mam mom dad mother
     father grandson granddaughter nan gran grandma grandad granddad aunt auntie uncle niece
-    nephew boyfriend girlfriend cousin neighbours friends sons daughters sisters brothers
+    nephew boyfriend girlfriend cousin assistant law neighbours friends sons daughters
+    sisters brothers
     grandchildren grandsons granddaughters parents lodger lad girl boy lady man fella bloke
     colleague boss officer assessor reviewer volunteer befriender cleaner helper warden landlord
     landlady sister-in-law brother-in-law stepson stepdaughter stepmum stepdad
@@ -72,7 +77,8 @@ NOT_NAMES = word_set(
     """
     i i'm i've i'd i'll im ive a an the and or but so then she he they we you it if when who
     my our your his her their its me us them him in on at to for of with into from by about
-    without some made overall nothing thank thanks bit
+    without some made overall nothing thank thanks bit despite although because after before
+    since until while whilst unless though however sometimes often maybe perhaps
     what why how is was are were has had have be been will would can could should did does
     do not no yes ok okay please thanks this that there here all just also never always
     said says told came comes come went goes go rang rings called is's
@@ -118,6 +124,13 @@ def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str,
     for phrase in phrases:
         index.setdefault(phrase[0], []).append(phrase)
     return {word: tuple(found) for word, found in index.items()}
+
+
+@functools.cache
+def ordinary_words() -> frozenset[str]:
+    """Return the easy English words textstat ships (Dale-Chall), lower case."""
+    easy = importlib.resources.files("textstat") / "resources" / "en" / "easy_words.txt"
+    return frozenset(easy.read_text(encoding="utf-8").lower().split())
 
 
 @functools.cache
@@ -182,6 +195,14 @@ class _Finder:
 
     def listed(self, t: _Token) -> bool:
         return t.low in self.lists.first or t.low in self.lists.surnames
+
+    def unknown_name(self, t: _Token) -> bool:
+        """Say whether a capitalised word off the lists may be a name: not an ordinary word."""
+        if not t.cap or t.low in NOT_NAMES or t.low in self.lists.kept:
+            return False
+        if t.low.endswith(_WORDY_ENDINGS) or t.low in ordinary_words():
+            return False
+        return t.low.rstrip("s") not in ordinary_words()
 
     def plain_name(self, i: int) -> bool:
         """A listed name standing on its own, with no context."""
@@ -249,7 +270,7 @@ class _Finder:
     def _owned(self, role: int) -> bool:
         """A role word with 'my', 'our', 'her', 'the'... within the two words before it."""
         owners = {"my", "our", "her", "his", "their", "the", "a", "new", "your", "mum's", "dad's"}
-        window = self.tokens[max(0, role - 3) : role]
+        window = self.tokens[max(0, role - 4) : role]
         return any(t.low in owners for t in window)
 
     def before_from(self, i: int) -> bool:
@@ -259,11 +280,11 @@ class _Finder:
             return False
         if i + 1 >= len(self.tokens):
             return False
-        if t.starts_sentence and not self.listed(t):
+        if not self.listed(t) and not self.unknown_name(t):
             return False
         if self.tokens[i + 1].low not in FROM:
             return False
-        rest = [tok.low for tok in self.tokens[i + 2 : i + 5]]
+        rest = [tok.low for tok in self.tokens[i + 2 : i + 6]]
         return any(word in FROM_PLACES for word in rest)
 
     def before_role(self, i: int) -> bool:
@@ -273,7 +294,7 @@ class _Finder:
             return False
         if t.low in TITLES or t.low in ROLES or i + 2 >= len(self.tokens):
             return False
-        if not self.listed(t) and (t.starts_sentence or t.low.endswith(_WORDY_ENDINGS)):
+        if not self.listed(t) and not self.unknown_name(t):
             return False
         owner, role = self.tokens[i + 1], self.tokens[i + 2]
         if self.text[t.end : owner.start].strip(" ,") or owner.low not in _APPOSITION:
@@ -297,9 +318,9 @@ class _Finder:
         t, before = self.tokens[i], self.tokens[i - 1]
         if self.text[before.end : t.start] != " " or i in self.kept:
             return False
-        if t.low in self.lists.kept or t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES:
+        if t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES or t.low in PLACE_NOUNS:
             return False
-        if t.low in PLACE_NOUNS:
+        if t.low in self.lists.kept and not (t.cap and t.low in self.lists.surnames):
             return False
         if t.cap:
             return before.cap or self.listed(t)
