@@ -167,17 +167,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="print every miss")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    planted, clean, held = load("planted.txt"), load("clean.txt"), load("holdout.txt")
+    planted, clean = load("planted.txt"), load("clean.txt")
     scores, misses, wrong = score(planted + clean)
     total = sum(len(a.planted) for a in planted)
     print(f"{len(planted)} answers with {total} identifiers planted, {len(clean)} with none")
     table(scores, total)
-    held_scores, held_misses, held_wrong = score(held)
-    held_total = sum(len(a.planted) for a in held)
-    print(f"\nheld out: {len(held)} answers with {held_total} identifiers, not used for tuning")
-    table(held_scores, held_total)
-    misses += [(kind, f"(held out) {text}") for kind, text in held_misses]
-    wrong += held_wrong
+    for name, notes in (
+        ("holdout.txt", "written after the rules were settled; its misses then changed them"),
+        ("holdout-2.txt", "written after that change; its misses then changed them too"),
+        ("holdout-3.txt", "written after the last change, and never used to change anything"),
+    ):
+        held = load(name)
+        held_scores, held_misses, held_wrong = score(held)
+        held_total = sum(len(a.planted) for a in held)
+        print(f"\n{name}: {len(held)} answers with {held_total} identifiers, {notes}")
+        table(held_scores, held_total)
+        misses += [(kind, f"({name}) {text}") for kind, text in held_misses]
+        wrong += held_wrong
     clean_speed, planted_speed = speed(clean, args.repeats), speed(planted, args.repeats)
     print(
         f"speed, answers a second: clean {clean_speed:,.0f} · with identifiers "

@@ -52,7 +52,8 @@ ROLES = word_set(
     co-ordinator advocate nurse physio ot therapist gp doctor consultant neighbour neighbor
     friend mate son daughter husband wife partner brother sister mum mam mom dad mother
     father grandson granddaughter nan gran grandma grandad granddad aunt auntie uncle niece
-    nephew boyfriend girlfriend cousin assistant law neighbours friends sons daughters
+    nephew boyfriend girlfriend cousin assistant law driver receptionist postman postie
+    handyman chef neighbours friends sons daughters
     sisters brothers
     grandchildren grandsons granddaughters parents lodger lad girl boy lady man fella bloke
     colleague boss officer assessor reviewer volunteer befriender cleaner helper warden landlord
@@ -79,6 +80,7 @@ NOT_NAMES = word_set(
     my our your his her their its me us them him in on at to for of with into from by about
     without some made overall nothing thank thanks bit despite although because after before
     since until while whilst unless though however sometimes often maybe perhaps
+    senior practitioner lead head director assistant officer advisor adviser consultant
     what why how is was are were has had have be been will would can could should did does
     do not no yes ok okay please thanks this that there here all just also never always
     said says told came comes come went goes go rang rings called is's
@@ -96,9 +98,10 @@ PLACE_NOUNS = word_set(
 )
 # Endings of everyday words that are rarely a name off the lists ("Issues", "Thinking").
 _COMPASS = frozenset({"north", "south", "east", "west"})  # "West Bridgford" is a place
-_WORDY_ENDINGS = ("s", "ing", "ed", "ly", "ness", "ment", "tion")
+_WORDY_ENDINGS = ("ing", "ed", "ly", "ness", "ment", "tion")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“(]\s*)$")
+_SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“]\s*)$")
+_INITIAL = re.compile(r"[A-Z]\.?")
 
 
 @dataclass(frozen=True)
@@ -194,15 +197,22 @@ class _Finder:
         self.kept = _kept_spans(self.tokens, lists)
 
     def listed(self, t: _Token) -> bool:
-        return t.low in self.lists.first or t.low in self.lists.surnames
+        """On a list of names (everyday-words.txt holds names too, that are also words)."""
+        low = t.low
+        return low in self.lists.first or low in self.lists.surnames or low in self.lists.everyday
 
     def unknown_name(self, t: _Token) -> bool:
         """Say whether a capitalised word off the lists may be a name: not an ordinary word."""
         if not t.cap or t.low in NOT_NAMES or t.low in self.lists.kept:
             return False
-        if t.low.endswith(_WORDY_ENDINGS) or t.low in ordinary_words():
-            return False
-        return t.low.rstrip("s") not in ordinary_words()
+        return not self.ordinary(t)
+
+    def ordinary(self, t: _Token) -> bool:
+        """An everyday English word: on the easy-words list (or its plural), or -ing, -ly..."""
+        easy = ordinary_words()
+        if t.low.endswith(_WORDY_ENDINGS) or t.low in easy:
+            return True
+        return t.low.endswith("s") and (t.low[:-1] in easy or t.low[:-2] in easy)
 
     def plain_name(self, i: int) -> bool:
         """A listed name standing on its own, with no context."""
@@ -234,7 +244,7 @@ class _Finder:
             return False
         if self.listed(t):
             return True
-        return t.cap and not t.low.endswith(_WORDY_ENDINGS)
+        return t.cap and (titled or not self.ordinary(t))
 
     def strong_context(self, i: int) -> bool:
         """Say whether the words before token ``i`` name someone: a title, role or 'called'."""
@@ -311,12 +321,25 @@ class _Finder:
         if t.low in NOT_NAMES or t.low in TITLES or t.low in ROLES:
             return False
         gap = self.text[names[-1][1] : t.start]
-        return gap.strip() in {"and", ",", "&", "or"} and len(gap) <= 6
+        if gap.strip() not in {"and", ",", "&", "or"} or len(gap) > 6:
+            return False
+        return self.listed(t) or self.unknown_name(t)
+
+    def before_who(self, i: int) -> bool:
+        """A capitalised name, or word that is no ordinary word, before "who": "Dawn who runs"."""
+        t = self.tokens[i]
+        if i + 1 >= len(self.tokens) or self.tokens[i + 1].low != "who":
+            return False
+        if self.text[t.end : self.tokens[i + 1].start] != " " or i in self.kept:
+            return False
+        return t.cap and (self.listed(t) or self.unknown_name(t)) and t.low not in self.lists.kept
 
     def runs_on(self, i: int) -> bool:
         """A word that carries on a name just found ("Sarah Jones", "sarah okonkwo")."""
         t, before = self.tokens[i], self.tokens[i - 1]
-        if self.text[before.end : t.start] != " " or i in self.kept:
+        gap = self.text[before.end : t.start]
+        initial = bool(_INITIAL.fullmatch(before.raw)) and gap in (". ", ".")  # "J. Thornton"
+        if (gap != " " and not initial) or i in self.kept:
             return False
         if t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES or t.low in PLACE_NOUNS:
             return False
@@ -345,6 +368,7 @@ class _Finder:
                 or self.plain_name(i)
                 or self.before_from(i)
                 or self.before_role(i)
+                or self.before_who(i)
                 or self.joined(i, found)
             ):
                 i += 1

@@ -222,10 +222,17 @@ def find_identifiers(text: str) -> tuple[Found, ...]:
     taken: list[Found] = []
     for finder in _FINDERS:
         for found in finder(text):
-            if found.end > found.start and not any(
-                found.start < t.end and t.start < found.end for t in taken
-            ):
+            touching = [t for t in taken if found.start < t.end and t.start < found.end]
+            if found.end <= found.start:
+                continue
+            if not touching:
                 taken.append(found)
+            elif all(t.kind is found.kind for t in touching):  # "Flat 22" and "22, Brook Court"
+                for t in touching:
+                    taken.remove(t)
+                start = min(found.start, *(t.start for t in touching))
+                end = max(found.end, *(t.end for t in touching))
+                taken.append(Found(start, end, found.kind))
     return tuple(sorted(taken, key=lambda f: f.start))
 
 
