@@ -17,6 +17,7 @@ written after the rules were settled and scored on their own), runs
 from __future__ import annotations
 
 import argparse
+import csv
 import re
 import time
 from collections import Counter
@@ -25,7 +26,9 @@ from pathlib import Path
 
 from conversations.redaction import Found, Kind, find_identifiers, redact
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "redaction"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "redaction"
+FEEDBACK = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 _PLANT = re.compile(r"\{(\w+):([^{}]+)\}")
 KINDS = ("name", "phone", "email", "web", "postcode", "address", "nhs", "ni", "birth")
 TARGETS = {"phone": 0.98, "email": 0.98, "postcode": 0.98, "nhs": 0.98, "ni": 0.98}
@@ -135,6 +138,25 @@ def speed(answers: list[Labelled], repeats: int) -> float:
     return len(texts) / best
 
 
+def real_comments(path: Path = FEEDBACK) -> None:
+    """Time the redactor on real comments, if they are here, and count what it took out.
+
+    They are not labelled: the counts show how often it acts on real words, not whether
+    it was right (docs/benchmarks.md looks at what it took out).
+    """
+    if not path.exists():
+        print(f"\n(no {path.name} beside the project: real comments skipped)")
+        return
+    with path.open(encoding="utf-8", errors="replace", newline="") as file:
+        texts = [row["feedback"] for row in csv.DictReader(file) if row.get("feedback")]
+    began = time.perf_counter()
+    taken = Counter(f.kind.value for text in texts for f in find_identifiers(text))
+    spent = time.perf_counter() - began
+    counts = ", ".join(f"{kind} {n}" for kind, n in taken.most_common()) or "nothing"
+    print(f"\n{len(texts):,} real comments (feedback data): {len(texts) / spent:,.0f} a second;")
+    print(f"taken out: {counts}")
+
+
 def target(kind: str) -> float:
     """Return the recall a kind should reach."""
     return TARGETS.get(kind, NAME_LIKE_TARGET)
@@ -166,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every miss")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-real", action="store_true", help="skip the real comments")
     args = parser.parse_args(argv)
     planted, clean = load("planted.txt"), load("clean.txt")
     scores, misses, wrong = score(planted + clean)
@@ -189,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         f"speed, answers a second: clean {clean_speed:,.0f} · with identifiers "
         f"{planted_speed:,.0f} · ratio {clean_speed / planted_speed:.2f}"
     )
+    if not args.no_real:
+        real_comments()
     shown = misses if args.misses else misses[:8]
     print(f"\n{len(misses)} planted identifiers missed" + (":" if shown else ""))
     for kind, text in shown:

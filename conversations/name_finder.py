@@ -81,6 +81,8 @@ NOT_NAMES = word_set(
     without some made overall nothing thank thanks bit despite although because after before
     since until while whilst unless though however sometimes often maybe perhaps
     senior practitioner lead head director assistant officer advisor adviser consultant
+    staff people everyone everybody someone somebody anyone anybody nobody residents patients
+    members families children nurses doctors volunteers issues
     what why how is was are were has had have be been will would can could should did does
     do not no yes ok okay please thanks this that there here all just also never always
     said says told came comes come went goes go rang rings called is's
@@ -97,6 +99,7 @@ PLACE_NOUNS = word_set(
     """
 )
 # Endings of everyday words that are rarely a name off the lists ("Issues", "Thinking").
+_WARDS = frozenset({"ward", "unit", "wing"})  # in any case: "Burns ward", "Rose unit"
 _COMPASS = frozenset({"north", "south", "east", "west"})  # "West Bridgford" is a place
 _WORDY_ENDINGS = ("ing", "ed", "ly", "ness", "ment", "tion")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -226,10 +229,14 @@ class _Finder:
         return t.cap and not t.starts_sentence
 
     def _names_a_place(self, i: int) -> bool:
-        """Say whether a capitalised word comes before "Centre", "Ward" or "Trust"."""
+        """Say whether a word names a place: before "Centre" or "ward", after "St"."""
+        if i > 0 and self.tokens[i - 1].low in {"st", "saint"} and self.tokens[i - 1].cap:
+            return True  # St Luke's, St Matthews: a hospital or church
         if i + 1 >= len(self.tokens) or not self.tokens[i].cap:
             return False
         after = self.tokens[i + 1]
+        if after.low in _WARDS:  # "Burns ward"
+            return True
         return after.cap and (after.low in PLACE_NOUNS or self.tokens[i].low in _COMPASS)
 
     def after_context(self, i: int) -> bool:
@@ -342,6 +349,8 @@ class _Finder:
         if (gap != " " and not initial) or i in self.kept:
             return False
         if t.low in TITLES or t.low in ROLES or t.low in NOT_NAMES or t.low in PLACE_NOUNS:
+            return False
+        if i + 1 < len(self.tokens) and self.tokens[i + 1].low in _WARDS:
             return False
         if t.low in self.lists.kept and not (t.cap and t.low in self.lists.surnames):
             return False

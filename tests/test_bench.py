@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench import crowd, storage_bench, summary_bench
+from bench import crowd, redaction, storage_bench, summary_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,6 +20,13 @@ def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_summary_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert summary_bench.main(["--small", "60", "--big", "120"]) == 0
     assert "ratio" in capsys.readouterr().out.lower()
+
+
+def test_the_redaction_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert redaction.main(["--repeats", "1", "--no-real"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^name +\d+ +0\.\d{3}", out, re.MULTILINE), out
+    assert "answers a second" in out
 
 
 def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
