@@ -14,8 +14,13 @@ How a word is decided (the lists say which words are names; context says when):
   any case and anywhere ("sarah never rings back"). One that is an everyday word (Hope,
   Will, Grace, Bill, White, Ward...) counts only when capitalised in the middle of a
   sentence, and never when it is a month ("in May").
+* **Context after a word** works too: "Sue my PA", "Bernie, our befriender", "Dawn who
+  runs the cafe", and a name joined by "and" or a comma to one just found ("Tunde and
+  Grace").
 * **Names run on**: a capitalised word, or a listed surname, right after a name joins it,
-  so "Sarah Okonkwo" or "sarah jones" is one name.
+  so "Sarah Okonkwo", "sarah jones" or "Mr J. Thornton" is one name.
+* **Places are not people**: a word before "Centre", "Trust", "ward" ("Hope Centre",
+  "Burns ward"), after "St" ("St Luke's"), or after a compass point ("West Bridgford").
 * Capitalised words not on any list are left alone unless strong context names them:
   brewbot cannot tell "Priory" from "Priya" without a list, and would rather keep a word
   than take out half the sentence. First in a sentence, such a word counts only when it is
