@@ -139,9 +139,22 @@ async def test_summary_digest_export_and_poll_quote_words_without_identifiers(
 
 
 HELD = "Please ring Sarah Jones on 07700 900 411, she is scared of him."
+LONG = (
+    "My neighbour Mrs Okafor at 14 Mill Lane has not been out for weeks and her son Daniel "
+    "shouts at her when he visits. I do not know who to tell. Her number is 07700 900 233 "
+    "and she said not to ring the council because they will move her."
+)
 
 
-async def test_review_masks_identifiers_until_an_admin_asks_and_logs_only_that(
+def _popups(brewbot: Running) -> list[dict[str, object]]:
+    return [c.params for c in brewbot.standin.calls_to("answerCallbackQuery")]
+
+
+def _shown_in_full(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "shown in full" in r.getMessage()]
+
+
+async def test_review_masks_identifiers_and_shows_them_to_the_admin_who_asks(
     brewbot: Running, caplog: pytest.LogCaptureFixture
 ) -> None:
     brew = await brewbot.new_brew("feeling safe at home")
@@ -156,23 +169,41 @@ async def test_review_masks_identifiers_until_an_admin_asks_and_logs_only_that(
     assert message_id is not None
 
     await tap_in_group(brewbot, "Show in full", user=MEMBER)  # not an admin: refused
-    assert "Sarah" not in shown_now(brewbot, message_id)["text"]
+    assert _popups(brewbot)[-1]["text"] == brewbot.services.text("press_refused")
 
     with caplog.at_level(logging.INFO):
         await tap_in_group(brewbot, "Show in full", user=ADMIN)
-    now = shown_now(brewbot, message_id)
-    assert HELD in now["text"]
-    assert brewbot.services.text("review_shown_all") in now["text"]
-    labels = [label for label, _ in brewbot.standin.buttons(now)]
-    assert labels == ["Release", "Keep out"]
-    notes = [r.getMessage() for r in caplog.records if "shown in full" in r.getMessage()]
-    assert notes == [f"Held answer #{held.answer_id} was shown in full in group {FACILITATORS}"]
+    assert _popups(brewbot)[-1]["text"] == HELD  # a pop-up only the admin who tapped sees
+    assert _popups(brewbot)[-1]["show_alert"] is True
+    assert "Sarah" not in shown_now(brewbot, message_id)["text"]  # the group sees it masked
+    assert _shown_in_full(caplog) == [
+        f"Held answer #{held.answer_id} was shown in full in group {FACILITATORS}"
+    ]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Sarah" not in logged and "07700" not in logged and str(ADMIN) not in logged
 
     await tap_in_group(brewbot, "Keep out")
     assert "Sarah" not in shown_now(brewbot, message_id)["text"]
     brewbot.standin.assert_no_problems()
+
+
+async def test_a_long_held_answer_is_shown_in_full_in_a_private_chat(
+    brewbot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    brew = await brewbot.new_brew("feeling safe at home")
+    await took_part(brewbot, brew, list(range(879121, 879126)))
+    await took_part(brewbot, brew, [879130], words=(LONG,), prompt="better", concern=True)
+    await in_group(brewbot, "/review")
+    assert "Okafor" not in last_in_group(brewbot) and "[address]" in last_in_group(brewbot)
+    with caplog.at_level(logging.INFO):
+        await tap_in_group(brewbot, "Show in full", user=ADMIN)  # no private chat yet
+        assert _popups(brewbot)[-1]["text"] == brewbot.services.text("review_start_private")
+        assert not _shown_in_full(caplog) and not brewbot.texts(ADMIN)
+        brewbot.standin.world.private_chat(ADMIN)  # the admin starts a chat with brewbot
+        await tap_in_group(brewbot, "Show in full", user=ADMIN)
+    assert brewbot.texts(ADMIN) == [brewbot.services.text("review_in_full", words=LONG)]
+    assert _popups(brewbot)[-1]["text"] == brewbot.services.text("review_sent_privately")
+    assert len(_shown_in_full(caplog)) == 1
 
 
 async def test_mydata_shows_the_words_whole_and_how_a_quote_would_look(brewbot: Running) -> None:

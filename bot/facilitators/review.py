@@ -2,8 +2,9 @@
 
 Only the words, the brew's theme and the day are shown: never who wrote them, never an id.
 Names, numbers and addresses in the words are masked too; "Show in full" shows them to the
-admin who asks, when keeping someone safe needs them, and the log notes that held answer #N
-was shown in full in group G (never the words, never who asked).
+admin who asks and nobody else (in a pop-up, or in a private chat when too long for one),
+when keeping someone safe needs them. The log notes that held answer #N was shown in full
+in group G: never the words, never who asked.
 Once decided, the message moves on to the next one, so the words do not stay in the chat.
 """
 
@@ -13,8 +14,8 @@ import contextlib
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Action, RevealAction, ReviewAction
@@ -26,15 +27,15 @@ from bot.services import Services, services
 from conversations.redaction import redact
 
 log = logging.getLogger(__name__)
+ALERT_LIMIT = 200  # Telegram's longest pop-up text, in UTF-16 code units
 
 
 async def next_held(
-    found: Services, chat_id: int, empty: str, *, reveal: int | None = None
+    found: Services, chat_id: int, empty: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Word the first answer waiting in this group's brews, with Release and Keep out buttons.
 
-    Its names, numbers and addresses are masked, with a button to show them, unless
-    ``reveal`` is its id.
+    Its names, numbers and addresses are masked, with a button to show them to one admin.
     """
     held = await found.store.held_answers(chat_id)
     if not held:
@@ -42,8 +43,7 @@ async def next_held(
     first = held[0]
     brew = await found.store.brew(first.brew_id)
     day = first.created_at.astimezone(found.settings.timezone)
-    masked = redact(first.text or "")
-    shown = first.text if reveal == first.answer_id else masked
+    shown = redact(first.text or "")
     text = found.text(
         "review_item",
         number=1,
@@ -61,8 +61,6 @@ async def next_held(
     if shown != first.text:
         text += "\n\n" + found.text("review_masked")
         rows.append([(found.text("review_show_all"), RevealAction(first.answer_id))])
-    elif masked != first.text:
-        text += "\n\n" + found.text("review_shown_all")
     return text, action_keyboard(rows, found.buttons)
 
 
@@ -114,14 +112,28 @@ async def revealed(update: Update, context: Context) -> None:
     if not held or held[0].answer_id != action.answer_id:
         await acknowledge(query, found.text("review_gone"))
         text, buttons = await next_held(found, shown.chat_id, "review_done")
-    else:
+        with contextlib.suppress(BadRequest):  # the same words already: a second tap
+            await query.edit_message_text(text, reply_markup=buttons)
+        return
+    if await show_to_one(context, query, held[0].text or found.text("review_cleared")):
         log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
-        await acknowledge(query)
-        text, buttons = await next_held(
-            found, shown.chat_id, "review_done", reveal=action.answer_id
+
+
+async def show_to_one(context: Context, query: CallbackQuery, words: str) -> bool:
+    """Show words only to who pressed: in a pop-up, or a private chat if too long; say if shown."""
+    found = services(context)
+    if len(words.encode("utf-16-le")) // 2 <= ALERT_LIMIT:
+        await acknowledge(query, words, show_alert=True)
+        return True
+    try:
+        await context.bot.send_message(
+            query.from_user.id, found.text("review_in_full", words=words)
         )
-    with contextlib.suppress(BadRequest):  # the same words already: a second tap
-        await query.edit_message_text(text, reply_markup=buttons)
+    except (Forbidden, BadRequest):  # they have never started a private chat with brewbot
+        await acknowledge(query, found.text("review_start_private"), show_alert=True)
+        return False
+    await acknowledge(query, found.text("review_sent_privately"), show_alert=True)
+    return True
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
