@@ -198,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, notes in (
         ("holdout.txt", "written after the rules were settled; its misses then changed them"),
         ("holdout-2.txt", "written after that change; its misses then changed them too"),
-        ("holdout-3.txt", "written after the last change, and never used to change anything"),
+        ("holdout-3.txt", "written after that change; its misses then changed them too"),
+        ("holdout-4.txt", "written after the last change, and never used to change anything"),
     ):
         held = load(name)
         held_scores, held_misses, held_wrong = score(held)

@@ -48,7 +48,8 @@ NAMES_DIR = Path(__file__).resolve().parent / "names"
 
 TITLES = word_set(
     "mr mrs ms miss mx dr doctor prof professor sir dame lady lord rev reverend sister nurse "
-    "father auntie aunty uncle nan nanna gran granny grandad"
+    "father auntie aunty uncle nan nanna gran granny grandad councillor cllr pastor imam rabbi "
+    "matron"
 )
 # Roles and relations after which a capitalised or listed word is someone's name.
 ROLES = word_set(
@@ -104,6 +105,7 @@ PLACE_NOUNS = word_set(
     """
 )
 # Endings of everyday words that are rarely a name off the lists ("Issues", "Thinking").
+_INTRO_NEXT = frozenset({"and", "a", "an", "the", "from", "here", "i", "im", "i'm", "aged"})
 _WARDS = frozenset({"ward", "unit", "wing"})  # in any case: "Burns ward", "Rose unit"
 _COMPASS = frozenset({"north", "south", "east", "west"})  # "West Bridgford" is a place
 _WORDY_ENDINGS = ("ing", "ed", "ly", "ness", "ment", "tion")
@@ -306,8 +308,22 @@ class _Finder:
             return False
         if self.tokens[i + 1].low not in FROM:
             return False
-        rest = [tok.low for tok in self.tokens[i + 2 : i + 6]]
-        return any(word in FROM_PLACES for word in rest)
+        rest = self.tokens[i + 2 : i + 6]
+        if len(rest) >= 2 and rest[0].low == "the" and rest[1].raw[:1].isupper():
+            return True  # "Ray from the Men's Shed": a group with a name of its own
+        return any(tok.low in FROM_PLACES for tok in rest)
+
+    def introduced(self, i: int) -> bool:
+        """A name someone gives for themselves: "I'm Kelvin, a care worker", "I am Jess and..."."""
+        t = self.tokens[i]
+        if i == 0 or not t.cap or not (self.listed(t) or self.unknown_name(t)):
+            return False
+        before = [tok.low for tok in self.tokens[max(0, i - 2) : i]]
+        if before[-1:] not in (["i'm"], ["im"]) and before != ["i", "am"]:
+            return False
+        after = self.text[t.end : t.end + 1]
+        following = self.tokens[i + 1].low if i + 1 < len(self.tokens) else ""
+        return after in ("", ",", ".", "!", " ") and (after != " " or following in _INTRO_NEXT)
 
     def before_role(self, i: int) -> bool:
         """A capitalised word just before "my PA", ", our befriender", "the handyman"."""
@@ -383,6 +399,7 @@ class _Finder:
                 or self.before_from(i)
                 or self.before_role(i)
                 or self.before_who(i)
+                or self.introduced(i)
                 or self.joined(i, found)
             ):
                 i += 1
