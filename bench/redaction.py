@@ -1,14 +1,14 @@
 """How well the redactor takes out names, numbers and addresses, and how fast.
 
 Reads the labelled answers in ``tests/data/redaction/`` (``planted.txt``: identifiers
-written ``{kind:words}``; ``clean.txt``: none; ``holdout.txt``: more with identifiers,
-written after the rules were settled and scored on their own), runs
+written ``{kind:words}``; ``clean.txt``: none; ``holdout*.txt``: more with identifiers,
+each written after the rules of its time were settled, scored on their own), runs
 :func:`conversations.redaction.redact` over them, and prints per kind:
 
 * recall: of the identifiers planted, the share whose every letter and digit was taken out;
 * precision: of the pieces taken out (by the kind brewbot gave them), the share that
-  touch a planted identifier, over both files, so a word taken out of a clean answer counts
-  against it;
+  touch a planted identifier, over the planted and clean answers together (and over each
+  held-out set), so a word taken out of a clean answer counts against it;
 * the speed in answers a second, for the clean and the planted answers side by side.
 
 .venv/bin/python -m bench.redaction [--misses] [--repeats 3]
