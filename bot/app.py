@@ -11,8 +11,9 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
-from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.facilitators import brews, digest, gate, importing, planning, review, timegiven, wesaid
+from bot.facilitators import ideas as theme_ideas
+from bot.handlers import answers, controls, errors, ideas, mydata, mytime, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
@@ -42,6 +43,11 @@ FEATURES = (
     start,
     controls,
     mydata,
+    # the co-production loop: themes suggested, time given (issue 15)
+    theme_ideas,
+    timegiven,
+    ideas,
+    mytime,
     answers,
     oddities,
 )
@@ -54,6 +60,8 @@ PARTICIPANT_COMMANDS = (
     BotCommand("easy", "Easy words on or off"),
     BotCommand("mydata", "See everything I keep about you"),
     BotCommand("forget", "Delete everything you gave"),
+    BotCommand("idea", "Suggest a theme for a brew"),
+    BotCommand("mytime", "The time you gave, and a receipt"),
 )
 
 

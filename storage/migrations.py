@@ -177,6 +177,34 @@ _UNCERTAIN = """
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
 """
 
+# Themes people suggest: under a keyed hash of who suggested (never their id), so one person
+# counts once per suggestion and /forget can find theirs. Time people gave, per brew, is
+# theirs alone and goes with them.
+_LOOP = """
+CREATE TABLE ideas (
+    id INTEGER PRIMARY KEY,
+    suggester TEXT NOT NULL CHECK (length(suggester) = 64),
+    group_id INTEGER REFERENCES groups (id),
+    text TEXT NOT NULL,
+    normal TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (suggester, normal)
+);
+
+CREATE INDEX ideas_by_group ON ideas (group_id, normal);
+
+CREATE TABLE time_given (
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    seconds INTEGER NOT NULL DEFAULT 0 CHECK (seconds >= 0),
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (participant_id, brew_id)
+) WITHOUT ROWID;
+
+CREATE INDEX time_given_by_brew ON time_given (brew_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -189,6 +217,7 @@ MIGRATIONS: list[Migration] = [
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
+    (7, "ideas for future themes, and time people gave", _LOOP),
 ]
 
 _BOOTSTRAP = """

@@ -5,12 +5,14 @@ from __future__ import annotations
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
+from storage.timegiven import TimeStore
 
 
 class Store(
@@ -22,6 +24,8 @@ class Store(
     FacilitationStore,
     FollowUpStore,
     InboxStore,
+    IdeaStore,
+    TimeStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

@@ -55,6 +55,8 @@ FACILITATOR_COMMANDS = (
     BotCommand("prioritise", "Pick ideas to try"),
     BotCommand("plan", "Who does what, and when"),
     BotCommand("review", "Check held answers"),
+    BotCommand("ideas", "Themes people suggested"),
+    BotCommand("timegiven", "Time people gave, for fees"),
     BotCommand("help_facilitators", "What I can do here"),
 )
 
@@ -301,7 +303,9 @@ async def help_facilitators(update: Update, context: Context) -> None:
     """List what facilitators can do in their group."""
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(chat.id, services(context).text("help_facilitators"))
+    found = services(context)
+    words = found.text("help_facilitators") + "\n\n" + found.text("help_facilitators_loop")
+    await context.bot.send_message(chat.id, words)
 
 
 async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:
