@@ -27,7 +27,8 @@ async def ideas(update: Update, context: Context) -> None:
     lines = [found.text("ideas_heading")]
     lines += [found.text("ideas_item", text=i.text, people=i.people) for i in listed.shown]
     if listed.others:
-        key = "ideas_others_only" if not listed.shown else "ideas_others"
+        key = "ideas_other" if listed.others == 1 else "ideas_others"
+        key += "_only" if not listed.shown else ""
         lines.append(found.text(key, others=listed.others, min_group=least))
     for chunk in chunks(lines, sep="\n"):
         await message.reply_text(chunk)
