@@ -125,7 +125,12 @@ def _entries(exported: dict[str, object], section: str) -> list[dict[str, object
 
 
 # Where each table that points at a person shows up in the export.
-EXPORT_SECTIONS = {"answers": "answers", "progress": "brews", "outbox": "news"}
+EXPORT_SECTIONS = {
+    "answers": "answers",
+    "progress": "brews",
+    "outbox": "news",
+    "time_given": "time_given",
+}
 
 
 async def test_export_holds_everything_kept_about_one_person(world: World) -> None:
