@@ -11,7 +11,17 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, importing, planning, review, timegiven, wesaid
+from bot.facilitators import (
+    approval,
+    brews,
+    digest,
+    gate,
+    importing,
+    planning,
+    review,
+    timegiven,
+    wesaid,
+)
 from bot.facilitators import ideas as theme_ideas
 from bot.handlers import answers, controls, errors, ideas, mydata, mytime, oddities, start
 from bot.http import AiohttpRequest
@@ -46,6 +56,7 @@ FEATURES = (
     # the co-production loop: themes suggested, time given (issue 15)
     theme_ideas,
     timegiven,
+    approval,
     ideas,
     mytime,
     answers,

@@ -97,6 +97,9 @@ class Settings:
     person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
     group_per_minute: float = 20.0  # messages a minute to one group (Telegram: 20)
     api_timeout: float = 5.0  # seconds to wait for Telegram's answer to a call
+    # The co-production loop: co-producers check summaries; a region compares its councils.
+    review_chat: int | None = None
+    region_chat: int | None = None
 
     @property
     def file_url(self) -> str:
@@ -133,6 +136,11 @@ class Settings:
             chats.append(self.digest_chat)
         return tuple(dict.fromkeys(c for c in chats if c not in self.facilitator_chats))
 
+    @property
+    def loop_chats(self) -> tuple[int, ...]:
+        """The co-producers' review chat and the region's chat, where they are set."""
+        return tuple(c for c in (self.review_chat, self.region_chat) if c is not None)
+
     def is_quiet(self, local: time) -> bool:
         """Say whether a local wall-clock time falls in quiet hours."""
         if self.quiet_start <= self.quiet_end:
@@ -168,6 +176,8 @@ def load_settings(
         person_rate=_number(raw, "person_rate", 1.0),
         group_per_minute=_number(raw, "group_per_minute", 20.0),
         api_timeout=_number(raw, "api_timeout", 5.0),
+        review_chat=_optional_chat_id(raw, "review_chat"),
+        region_chat=_optional_chat_id(raw, "region_chat"),
     )
 
 

@@ -205,6 +205,16 @@ CREATE TABLE time_given (
 CREATE INDEX time_given_by_brew ON time_given (brew_id);
 """
 
+# Co-producers check each brew's summary before it reaches a digest or "we said, we did".
+_APPROVALS = """
+CREATE TABLE summary_approvals (
+    brew_id INTEGER PRIMARY KEY REFERENCES brews (id),
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'approved', 'change')),
+    sent_at TEXT NOT NULL,
+    decided_at TEXT
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -218,6 +228,7 @@ MIGRATIONS: list[Migration] = [
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
     (7, "ideas for future themes, and time people gave", _LOOP),
+    (8, "summary_approvals: co-producers approve a summary or ask for a change", _APPROVALS),
 ]
 
 _BOOTSTRAP = """

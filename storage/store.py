@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.approvals import ApprovalStore
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
@@ -26,6 +27,7 @@ class Store(
     InboxStore,
     IdeaStore,
     TimeStore,
+    ApprovalStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

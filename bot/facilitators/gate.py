@@ -33,8 +33,14 @@ def is_registered(found: Services, chat: Chat) -> bool:
 
 
 def is_known(found: Services, chat: Chat) -> bool:
-    """Say whether brewbot belongs in a group: a facilitator group or a digest chat."""
-    return is_registered(found, chat) or chat.id in found.settings.digest_chat_ids
+    """Say whether brewbot belongs in a group: a facilitator group, a digest chat, or the
+    co-producers' or region's chat."""
+    settings = found.settings
+    return (
+        is_registered(found, chat)
+        or chat.id in settings.digest_chat_ids
+        or chat.id in settings.loop_chats
+    )
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:

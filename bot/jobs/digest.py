@@ -136,6 +136,15 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
     counts = await store.weekly_brew_stage_counts(since=since, group_chat_id=group)
     brews = await store.week_brews(start, end, group_chat_id=group)
     texts = await store.week_answer_texts(start, end, group_chat_id=group)
+    updates = await store.week_wesaid(start, end, group_chat_id=group)
+    if found.settings.review_chat is not None:  # co-producers check summaries: approved only
+        ok = await store.approved_brews(
+            {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
+        )
+        brews = [b for b in brews if b.brew_id in ok]
+        counts = [c for c in counts if c.brew_id in ok]
+        texts = [t for t in texts if t.brew_id in ok]
+        updates = [u for u in updates if u.brew_id in ok]
     named = {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
     return WeekResults(
         week=week,
@@ -144,10 +153,7 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
             (c.week, c.brew_id, c.principle, c.stage, c.count) for c in counts if c.week in shown
         ),
         answers=tuple(BrewText(t.brew_id, _free_text(t.answer)) for t in texts),
-        updates=tuple(
-            digest_update(u.theme, u.text)
-            for u in await store.week_wesaid(start, end, group_chat_id=group)
-        ),
+        updates=tuple(digest_update(u.theme, u.text) for u in updates),
         people={brew: (await store.brew_counts(brew)).people for brew in sorted(named)},
     )
 
