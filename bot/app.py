@@ -11,24 +11,14 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import (
-    approval,
-    brews,
-    digest,
-    gate,
-    importing,
-    planning,
-    review,
-    timegiven,
-    wesaid,
-)
-from bot.facilitators import ideas as theme_ideas
-from bot.handlers import answers, controls, errors, ideas, mydata, mytime, oddities, start
+from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
+from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
+from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, Services, attach, utc_now
@@ -53,12 +43,7 @@ FEATURES = (
     start,
     controls,
     mydata,
-    # the co-production loop: themes suggested, time given (issue 15)
-    theme_ideas,
-    timegiven,
-    approval,
-    ideas,
-    mytime,
+    *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
     oddities,
 )

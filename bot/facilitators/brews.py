@@ -58,6 +58,7 @@ FACILITATOR_COMMANDS = (
     BotCommand("review", "Check held answers"),
     BotCommand("ideas", "Themes people suggested"),
     BotCommand("timegiven", "Time people gave, for fees"),
+    BotCommand("region", "Compare councils, in the region's chat"),
     BotCommand("help_facilitators", "What I can do here"),
 )
 

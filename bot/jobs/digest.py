@@ -42,6 +42,7 @@ from telegram.ext import Application, CallbackContext
 from bot.charts import render
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
+from bot.jobs.region import post_due_region
 from bot.ratelimit import might_have_arrived
 from bot.services import Services, services
 from bot.settings import Settings
@@ -274,6 +275,12 @@ async def post_group_digests(
     return posted, False
 
 
+async def _weeks_out(found: Services, due: list[str]) -> list[str]:
+    """List the due weeks whose digest some council has had: the region's go beside them."""
+    groups = found.settings.facilitator_chats
+    return [w for w in due if any([await found.store.has_post(kind(DONE, g), w) for g in groups])]
+
+
 async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
     """Post every group's due weekly digests, oldest first; return the weeks posted."""
     found = services(context)
@@ -287,6 +294,7 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
             done, left = await post_group_digests(context.bot, found, group, due)
             posted += done
             stuck = stuck or left
+        await post_due_region(context.bot, found, await _weeks_out(found, due))
     if stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
         wait = again_soon(context.application, post_due_digests, "digest")
         log.warning("The weekly digest carries on in %.0fs", wait)
