@@ -215,6 +215,32 @@ CREATE TABLE summary_approvals (
 );
 """
 
+# A poll of the suggested themes, each person's own copy in their private chat. The queue
+# holds who is still to get it, and goes as it is sent; a ballot is one sent copy's votes,
+# known by the poll id Telegram gave that copy (its `ballot`), never by who.
+_IDEA_POLLS = """
+CREATE TABLE idea_polls (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups (id),
+    options TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE idea_poll_queue (
+    poll_id INTEGER NOT NULL REFERENCES idea_polls (id),
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    PRIMARY KEY (poll_id, participant_id)
+);
+
+CREATE TABLE idea_poll_ballots (
+    ballot TEXT PRIMARY KEY,
+    poll_id INTEGER NOT NULL REFERENCES idea_polls (id),
+    votes TEXT NOT NULL DEFAULT ''
+);
+
+CREATE INDEX idea_poll_ballots_by_poll ON idea_poll_ballots (poll_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -229,6 +255,7 @@ MIGRATIONS: list[Migration] = [
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
     (7, "ideas for future themes, and time people gave", _LOOP),
     (8, "summary_approvals: co-producers approve a summary or ask for a change", _APPROVALS),
+    (9, "idea polls: suggested themes put to the people who asked for news", _IDEA_POLLS),
 ]
 
 _BOOTSTRAP = """

@@ -53,6 +53,11 @@ async def _export(
         " ORDER BY brew_id",
         (participant_id,),
     )
+    polls = await fetch_all(
+        db,
+        "SELECT poll_id FROM idea_poll_queue WHERE participant_id = ? ORDER BY poll_id",
+        (participant_id,),
+    )
     ideas = await fetch_all(
         db,
         "SELECT text, created_at FROM ideas WHERE suggester = ? ORDER BY id",
@@ -91,6 +96,7 @@ async def _export(
             for t in time_given
         ],
         "ideas": [{"text": str(i["text"]), "created_at": str(i["created_at"])} for i in ideas],
+        "theme_polls_to_send": [{"poll_id": int(q["poll_id"])} for q in polls],
     }
 
 

@@ -6,6 +6,7 @@ from storage.approvals import ApprovalStore
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.ideapolls import IdeaPollStore
 from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
 from storage.people import PeopleStore
@@ -28,6 +29,7 @@ class Store(
     IdeaStore,
     TimeStore,
     ApprovalStore,
+    IdeaPollStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
