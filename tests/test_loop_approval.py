@@ -106,3 +106,24 @@ async def test_a_press_from_outside_the_review_chat_decides_nothing(reviewed: Ru
     brewbot.standin.press_label(CO_PRODUCER, copied["message_id"], "Approve", chat_id=FACILITATORS)
     await brewbot.standin.wait_idle()
     assert await found.store.summary_status(brew.id) == "waiting"
+
+
+async def test_an_unreachable_review_chat_is_said_kindly_and_tried_again(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    brewbot = Running(standin, tmp_path / "brewbot.db", review_chat=-100999000999)
+    await brewbot.start()
+    try:
+        found = brewbot.services
+        brew = await brewbot.new_brew(THEME)
+        await took_part(brewbot, brew, range(875201, 875206), words=WORDS)
+        await in_group(brewbot, "/close")
+        await tap_in_group(brewbot, found.text("button_close_yes"))
+        assert last_in_group(brewbot) == found.text("approval_unreachable", theme=THEME)
+        assert await found.store.summary_status(brew.id) is None
+        standin.world.group_chat(-100999000999)  # someone adds brewbot to the chat
+        await in_group(brewbot, "/summary")
+        assert await found.store.summary_status(brew.id) == "waiting"
+        assert "Reply to this message" in group_texts(brewbot, -100999000999)[-1]
+    finally:
+        await brewbot.stop()

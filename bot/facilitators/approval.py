@@ -5,11 +5,12 @@ for comments. Only an approved summary reaches a digest or "we said, we did"."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.callbacks import PickAction
@@ -21,6 +22,8 @@ from bot.services import Services, services
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
 from storage.records import Brew
+
+log = logging.getLogger(__name__)
 
 APPROVE, ASK_CHANGE = "sum_ok", "sum_change"
 STATUS_KEYS = {
@@ -52,8 +55,6 @@ async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
     if await found.store.summary_status(brew.id) in (WAITING, APPROVED):
         return
     theme = theme_words(brew, THEME_LIMIT)
-    await context.bot.send_message(chat_id, found.text("approval_draft", theme=theme))
-    await post_summary(context.bot, chat_id, summary)
     buttons = action_keyboard(
         [
             [(found.text("button_approve"), PickAction(APPROVE, brew.id))],
@@ -61,9 +62,19 @@ async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
         ],
         found.buttons,
     )
-    await context.bot.send_message(
-        chat_id, found.text("approval_ask", theme=theme), reply_markup=buttons
-    )
+    try:
+        await context.bot.send_message(chat_id, found.text("approval_draft", theme=theme))
+        await post_summary(context.bot, chat_id, summary)
+        await context.bot.send_message(
+            chat_id, found.text("approval_ask", theme=theme), reply_markup=buttons
+        )
+    except TelegramError as exc:  # not in that chat yet, or Telegram's bad moment
+        log.warning("The draft summary could not reach the co-producers' chat: %s", exc)
+        if brew.group_chat_id is not None:
+            await context.bot.send_message(
+                brew.group_chat_id, found.text("approval_unreachable", theme=theme)
+            )
+        return
     await found.store.summary_sent(brew.id)  # after it went: a failed send is tried again
 
 

@@ -68,7 +68,10 @@ async def region_lines(bot: Bot, found: Services, week: str) -> list[str]:
     if not compared:
         return [*lines, found.text("region_none", min_group=least)]
     for principle, rows in compared.items():
-        lines += ["", found.text("region_principle", principle=principle_name(principle))]
+        lines += [
+            "",
+            found.text("region_principle", principle=principle_name(principle).capitalize()),
+        ]
         for row in rows:
             if row.council is not None and row.stage is not None:
                 words = stage_words(row.stage)
