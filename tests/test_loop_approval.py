@@ -127,3 +127,13 @@ async def test_an_unreachable_review_chat_is_said_kindly_and_tried_again(
         assert "Reply to this message" in group_texts(brewbot, -100999000999)[-1]
     finally:
         await brewbot.stop()
+
+
+async def test_brewbot_stays_in_the_review_chat_and_runs_no_commands_there(
+    reviewed: Running,
+) -> None:
+    reviewed.standin.set_admins(REVIEW, [CO_PRODUCER])
+    await in_group(reviewed, "/brews", user=CO_PRODUCER, chat_id=REVIEW)
+    said = group_texts(reviewed, REVIEW)
+    assert said == [reviewed.services.text("loop_chat_elsewhere")]
+    assert not [c for c in reviewed.standin.calls if c.method == "leaveChat"]
