@@ -45,16 +45,23 @@ async def test_a_person_sees_their_own_time_with_long_pauses_capped(brewbot: Run
     assert any("about 10 minutes" in text for text in brewbot.texts(SLOW))
 
 
-async def test_facilitators_see_a_total_and_median_only_for_enough_people(
+async def test_facilitators_see_a_total_and_median_only_for_enough_people_once_closed(
     brewbot: Running,
 ) -> None:
+    store = brewbot.services.store
+    few = await brewbot.new_brew("meeting people nearby")
+    for person in (874221, 874222, 874223, 874224):
+        await _answer(brewbot, few, person)
+    await store.close_brew(few.id)
     brew = await brewbot.new_brew("what makes a good review")
     await _answer(brewbot, brew, SLOW, pause=3)
-    for person in OTHERS[:3]:
+    for person in OTHERS:
         await _answer(brewbot, brew, person)
     await in_group(brewbot, "/timegiven")
-    assert "fewer than 5 people gave time" in last_in_group(brewbot)
-    await _answer(brewbot, brew, OTHERS[3])
+    said = last_in_group(brewbot)
+    assert '"what makes a good review" (2026-11-23): still open' in said
+    assert '"meeting people nearby" (2026-11-23): fewer than 5 people gave time' in said
+    await store.close_brew(brew.id)
     await in_group(brewbot, "/timegiven")
     said = last_in_group(brewbot)
     assert "5 people gave 34 minutes in all; the middle person gave 6 minutes" in said

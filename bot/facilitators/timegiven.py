@@ -20,7 +20,9 @@ RECENT = timedelta(weeks=8)  # closed brews this recent are listed beside the op
 
 @for_facilitators
 async def time_given(update: Update, context: Context) -> None:
-    """List this group's open and recent brews with the time people gave, when enough did."""
+    """List this group's open and recent brews with the time people gave: for a closed brew
+    that enough people gave time to, its total and median; for an open one, nothing yet,
+    since a total that still grows would show, between two looks, one newcomer's minutes."""
     found, message = services(context), update.effective_message
     assert message is not None
     store, least = found.store, found.settings.min_group
@@ -32,6 +34,9 @@ async def time_given(update: Update, context: Context) -> None:
     lines = [found.text("timegiven_heading")]
     for brew in brews:
         date = brew.opened_at.astimezone(found.settings.timezone).date().isoformat()
+        if brew.is_open:  # a total that still grows would show each newcomer's minutes
+            lines.append(found.text("timegiven_open", theme=brew.theme, date=date))
+            continue
         counted = brew_time(await store.brew_seconds(brew.id), min_group=least)
         if counted is None:
             lines.append(found.text("timegiven_too_few", theme=brew.theme, date=date, least=least))
