@@ -19,6 +19,7 @@ from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
+from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, Services, attach, utc_now
@@ -44,6 +45,7 @@ FEATURES = (
     start,
     controls,
     mydata,
+    *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
     oddities,
 )
@@ -56,6 +58,8 @@ PARTICIPANT_COMMANDS = (
     BotCommand("easy", "Easy words on or off"),
     BotCommand("mydata", "See everything I keep about you"),
     BotCommand("forget", "Delete everything you gave"),
+    BotCommand("idea", "Suggest a theme for a brew"),
+    BotCommand("mytime", "The time you gave, and a receipt"),
 )
 
 

@@ -79,8 +79,23 @@ class RevealAction:
     answer_id: int
 
 
+@dataclass(frozen=True)
+class ThemeAction:
+    """A facilitator starting a brew on the theme a poll of suggestions chose."""
+
+    poll_id: int
+    option: int
+
+
 Action = (
-    PromptAction | ForgetAction | NewsAction | PickAction | PackAction | ReviewAction | RevealAction
+    PromptAction
+    | ForgetAction
+    | NewsAction
+    | PickAction
+    | PackAction
+    | ReviewAction
+    | RevealAction
+    | ThemeAction
 )
 
 
@@ -157,6 +172,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return ("v", str(answer_id), "1" if release else "0")
         case RevealAction(answer_id):
             return ("w", str(answer_id))
+        case ThemeAction(poll_id, option):
+            return ("t", str(poll_id), str(option))
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -191,4 +208,6 @@ def _action(parts: list[str]) -> Action:
         return ReviewAction(int(args[0]), _flag(args[1]))
     if kind == "w" and len(args) == 1:
         return RevealAction(int(args[0]))
+    if kind == "t" and len(args) == 2:
+        return ThemeAction(int(args[0]), int(args[1]))
     raise ValueError(kind)

@@ -104,6 +104,9 @@ class Settings:
     webhook_url: str | None = None  # None: poll Telegram (the default)
     listen: tuple[str, int] = DEFAULT_LISTEN  # where the webhook server listens
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))  # "": new each start
+    # The co-production loop: co-producers check summaries; a region compares its councils.
+    review_chat: int | None = None
+    region_chat: int | None = None
 
     @property
     def file_url(self) -> str:
@@ -139,6 +142,11 @@ class Settings:
         if self.digest_chat is not None:
             chats.append(self.digest_chat)
         return tuple(dict.fromkeys(c for c in chats if c not in self.facilitator_chats))
+
+    @property
+    def loop_chats(self) -> tuple[int, ...]:
+        """The co-producers' review chat and the region's chat, where they are set."""
+        return tuple(c for c in (self.review_chat, self.region_chat) if c is not None)
 
     def is_quiet(self, local: time) -> bool:
         """Say whether a local wall-clock time falls in quiet hours."""
@@ -178,6 +186,8 @@ def load_settings(
         webhook_url=_url(raw, "webhook_url", "") if raw.get("webhook_url") else None,
         listen=_listen(raw, "listen"),
         webhook_secret=_webhook_secret(raw, "webhook_secret"),
+        review_chat=_optional_chat_id(raw, "review_chat"),
+        region_chat=_optional_chat_id(raw, "region_chat"),
     )
 
 

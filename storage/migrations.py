@@ -177,6 +177,70 @@ _UNCERTAIN = """
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
 """
 
+# Themes people suggest: under a keyed hash of who suggested (never their id), so one person
+# counts once per suggestion and /forget can find theirs. Time people gave, per brew, is
+# theirs alone and goes with them.
+_LOOP = """
+CREATE TABLE ideas (
+    id INTEGER PRIMARY KEY,
+    suggester TEXT NOT NULL CHECK (length(suggester) = 64),
+    group_id INTEGER REFERENCES groups (id),
+    text TEXT NOT NULL,
+    normal TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (suggester, normal)
+);
+
+CREATE INDEX ideas_by_group ON ideas (group_id, normal);
+
+CREATE TABLE time_given (
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    seconds INTEGER NOT NULL DEFAULT 0 CHECK (seconds >= 0),
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (participant_id, brew_id)
+) WITHOUT ROWID;
+
+CREATE INDEX time_given_by_brew ON time_given (brew_id);
+"""
+
+# Co-producers check each brew's summary before it reaches a digest or "we said, we did".
+_APPROVALS = """
+CREATE TABLE summary_approvals (
+    brew_id INTEGER PRIMARY KEY REFERENCES brews (id),
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'approved', 'change')),
+    sent_at TEXT NOT NULL,
+    decided_at TEXT
+);
+"""
+
+# A poll of the suggested themes, each person's own copy in their private chat. The queue
+# holds who is still to get it, and goes as it is sent; a ballot is one sent copy's votes,
+# known by the poll id Telegram gave that copy (its `ballot`), never by who.
+_IDEA_POLLS = """
+CREATE TABLE idea_polls (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups (id),
+    options TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE idea_poll_queue (
+    poll_id INTEGER NOT NULL REFERENCES idea_polls (id),
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    PRIMARY KEY (poll_id, participant_id)
+);
+
+CREATE TABLE idea_poll_ballots (
+    ballot TEXT PRIMARY KEY,
+    poll_id INTEGER NOT NULL REFERENCES idea_polls (id),
+    votes TEXT NOT NULL DEFAULT ''
+);
+
+CREATE INDEX idea_poll_ballots_by_poll ON idea_poll_ballots (poll_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -189,6 +253,9 @@ MIGRATIONS: list[Migration] = [
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
+    (7, "ideas for future themes, and time people gave", _LOOP),
+    (8, "summary_approvals: co-producers approve a summary or ask for a change", _APPROVALS),
+    (9, "idea polls: suggested themes put to the people who asked for news", _IDEA_POLLS),
 ]
 
 _BOOTSTRAP = """

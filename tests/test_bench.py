@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench import crowd, redaction, storage_bench, summary_bench
+from bench import crowd, redaction, storage_bench, summary_bench, timegiven_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,3 +36,8 @@ def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert re.search(r"people who finished +3\n", out), out
     assert "0 ERROR lines, 0 tracebacks" in out
+
+
+def test_the_timegiven_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert timegiven_bench.main(["--people", "3", "--steps", "2"]) == 0
+    assert "ratio" in capsys.readouterr().out.lower()
