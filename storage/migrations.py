@@ -177,6 +177,43 @@ _UNCERTAIN = """
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
 """
 
+# Live and paced brews: how a brew sends its questions, the questions pushed in a live one,
+# and each person's delivery, kept before it is sent (as the outbox is for news).
+_LIVE = """
+ALTER TABLE brews ADD COLUMN pace TEXT NOT NULL DEFAULT 'self'
+    CHECK (pace IN ('self', 'live', 'daily'));
+
+ALTER TABLE brews ADD COLUMN pace_at TEXT;
+
+ALTER TABLE brews ADD COLUMN live_ended_at TEXT;
+
+CREATE TABLE live_questions (
+    id INTEGER PRIMARY KEY,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    prompt_id TEXT NOT NULL,
+    text TEXT,
+    asked_at TEXT NOT NULL,
+    counts_message_id INTEGER,
+    UNIQUE (brew_id, number)
+);
+
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    what TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    sent_at TEXT,
+    uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1)),
+    UNIQUE (brew_id, participant_id, what)
+);
+
+CREATE INDEX deliveries_pending ON deliveries (id) WHERE sent_at IS NULL;
+
+CREATE INDEX deliveries_by_participant ON deliveries (participant_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -189,6 +226,7 @@ MIGRATIONS: list[Migration] = [
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
+    (7, "live and paced brews: brews.pace, live_questions, deliveries", _LIVE),
 ]
 
 _BOOTSTRAP = """

@@ -45,6 +45,12 @@ async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, ob
         " JOIN wesaid AS w ON w.id = o.wesaid_id WHERE o.participant_id = ? ORDER BY o.id",
         (participant_id,),
     )
+    deliveries = await fetch_all(
+        db,
+        "SELECT brew_id, what, queued_at, sent_at FROM deliveries WHERE participant_id = ?"
+        " ORDER BY id",
+        (participant_id,),
+    )
     return {
         "about": ABOUT,
         "participant_id": person.id,
@@ -67,6 +73,15 @@ async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, ob
                 "sent_at": rows.optional_str(n["sent_at"]),
             }
             for n in news
+        ],
+        "questions_sent": [
+            {
+                "brew_id": int(d["brew_id"]),
+                "what": str(d["what"]),
+                "queued_at": str(d["queued_at"]),
+                "sent_at": rows.optional_str(d["sent_at"]),
+            }
+            for d in deliveries
         ],
     }
 
@@ -109,7 +124,12 @@ def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
 
 async def _forget(db: aiosqlite.Connection, participant_id: str) -> None:
     """Delete one person and everything linked to them (inside a write)."""
-    for table in ("outbox", "answers", "progress"):  # fixed names; foreign keys cascade too
+    for table in (
+        "outbox",
+        "deliveries",
+        "answers",
+        "progress",
+    ):  # fixed names; foreign keys cascade too
         await run(db, f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 

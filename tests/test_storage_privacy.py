@@ -67,6 +67,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             update_id=3,
         )
         await store.record_wesaid(one.id, "We changed the review letter.", "-100:1")
+        await store.push_question(two.id, "t9", None)  # a live question on its way to them
         person = await store.participant(person.id) or person
         yield World(store, clock, path, person, other, (one.id, two.id))
 
@@ -125,7 +126,12 @@ def _entries(exported: dict[str, object], section: str) -> list[dict[str, object
 
 
 # Where each table that points at a person shows up in the export.
-EXPORT_SECTIONS = {"answers": "answers", "progress": "brews", "outbox": "news"}
+EXPORT_SECTIONS = {
+    "answers": "answers",
+    "progress": "brews",
+    "outbox": "news",
+    "deliveries": "questions_sent",
+}
 
 
 async def test_export_holds_everything_kept_about_one_person(world: World) -> None:
