@@ -11,11 +11,11 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
+from bot.facilitators import brews, digest, gate, importing, live, planning, review, wesaid
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
-from bot.jobs import broadcast, nudges
+from bot.jobs import broadcast, deliveries, nudges, pacing
 from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
 from bot.poller import Poller
@@ -34,6 +34,7 @@ FEATURES = (
     errors,
     gate,
     brews,
+    live,
     digest,
     wesaid,
     planning,
@@ -125,6 +126,8 @@ async def serve(
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)
+            deliveries.schedule(app)
+            pacing.schedule(app)
             await app.start()
             inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
             found.inbox = inbox

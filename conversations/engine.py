@@ -164,7 +164,8 @@ class _Turn:
     def outcome(self, before: Progress | None) -> Outcome:
         """Build the Outcome; an event that changed and kept nothing leaves progress as it was."""
         same = before is not None and replace(self.progress, turns=before.turns) == before
-        if before is not None and same and not self.answers:
+        opened = before is not None and _unused(before) and bool(self.replies)  # a live welcome
+        if before is not None and same and not self.answers and not opened:
             progress, changed = before, False
         else:
             progress, changed = replace(self.progress, turns=self.progress.turns + 1), True

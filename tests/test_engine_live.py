@@ -45,6 +45,7 @@ def test_joining_a_live_brew_says_hello_then_waits_without_a_question() -> None:
     joined = live(None, Begin())
     assert joined.notes == ("opening", "live_wait")
     assert joined.progress.status is Status.ACTIVE and joined.progress.current is None
+    assert live(Progress(BREW.id), Begin()).changed  # the shell's fresh progress is kept
     again = live(joined.progress, AnswerText("hello?", at=5.0))
     assert again.notes == ("nothing_open", "live_wait") and again.answers == ()
 
