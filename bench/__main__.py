@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("storage_bench", "summary_bench", "themes_bench", "crowd")
+BENCHES = ("storage_bench", "summary_bench", "themes_bench", "crowd", "live_push")
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench import crowd, storage_bench, summary_bench
+from bench import crowd, live_push, storage_bench, summary_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,3 +29,9 @@ def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert re.search(r"people who finished +3\n", out), out
     assert "0 ERROR lines, 0 tracebacks" in out
+
+
+def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert live_push.main(["--people", "6", "--answering", "2", "--settle", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "got it exactly once        6 of 6" in out, out
