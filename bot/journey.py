@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
+from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 Context = CallbackContext[Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
+_STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
 _ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
 
@@ -64,27 +67,31 @@ async def advance(
     the caller has just read it.
     """
     found = services(context)
-    pack, asked = await brew_pack(found, brew)
-    if before is None:
-        before = await found.store.progress(participant.id, brew.id)
-    if before is None and isinstance(event, Begin):
-        # Someone joining a live brew mid-question gets the question open now.
-        released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
-        before = Progress(pack_id=pack.id, easy=participant.easy, released=released)
-    if brew.closed_at is not None and isinstance(event, _ANSWERING):
-        progress = before or Progress(pack.id)
-        return await _closed(update, context, participant, brew, progress, event)
-    outcome = step(pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace)
-    if outcome.changed:
-        await found.store.record_step(
-            participant_id=participant.id,
-            brew_id=brew.id,
-            outcome=outcome,
-            update_id=update.update_id if update else None,
-            opened=opened,
+    async with stepping(context.application, participant.id):  # not mid-way through a push
+        pack, asked = await brew_pack(found, brew)
+        if before is None or brew.pace is not Pace.SELF or brew.was_live:
+            # A live or paced brew may have sent them something since the caller read it.
+            before = await found.store.progress(participant.id, brew.id)
+        if before is None and isinstance(event, Begin):
+            # Someone joining a live brew mid-question gets the question open now.
+            released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
+            before = Progress(pack_id=pack.id, easy=participant.easy, released=released)
+        if brew.closed_at is not None and isinstance(event, _ANSWERING):
+            progress = before or Progress(pack.id)
+            return await _closed(update, context, participant, brew, progress, event)
+        outcome = step(
+            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
         )
-    elif opened:
-        await found.store.mark_opened(participant.id, brew.id)
+        if outcome.changed:
+            await found.store.record_step(
+                participant_id=participant.id,
+                brew_id=brew.id,
+                outcome=outcome,
+                update_id=update.update_id if update else None,
+                opened=opened,
+            )
+        elif opened:
+            await found.store.mark_opened(participant.id, brew.id)
     if outcome.answers and asked:
         counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
     if outcome.concern:
@@ -98,6 +105,21 @@ async def advance(
     last = await send_folded(context.bot, participant.chat_id, messages)
     remember_buttons(context, participant.chat_id, last)
     return outcome
+
+
+def stepping(app: App, participant_id: str) -> asyncio.Lock:
+    """Return the lock held while one person's step is read, decided and kept.
+
+    A person's own updates come one at a time, but a live push or a day's part for them
+    may arrive meanwhile: without the lock, one of the two would overwrite the other's place.
+    """
+    locks: WeakValueDictionary[str, asyncio.Lock] = app.bot_data.setdefault(
+        _STEPPING, WeakValueDictionary()
+    )
+    lock = locks.get(participant_id)
+    if lock is None:
+        lock = locks[participant_id] = asyncio.Lock()
+    return lock
 
 
 async def brew_pack(found: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:

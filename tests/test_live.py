@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+from typing import Any
 
+from bot.jobs import deliveries
+from bot.journey import advance
 from bot.standin.records import SEND_METHODS
+from conversations.model import AnswerText
 from tests.facilitator_support import LINK, group_calls, in_group, shown_now
 from tests.running import FACILITATORS, Running
 
@@ -158,3 +163,31 @@ async def test_a_paused_person_hears_nothing_and_sees_the_open_question_when_bac
     assert got(brewbot, 7201, "Which of these fits you best") == 0
     await brewbot.send(7201, "/resume")
     assert "Which of these fits you best" in brewbot.last(7201)
+
+
+async def test_a_push_and_an_answer_at_the_same_moment_both_keep(brewbot: Running) -> None:
+    await in_group(brewbot, "/live what matters at home")
+    match = LINK.search(group_calls(brewbot)[-1].text or "")
+    assert match is not None
+    await brewbot.send(7401, f"/start {match.group(2)}")
+    await in_group(brewbot, "/ask What helps on a hard day?")
+    await all_got(brewbot, "What helps on a hard day?", [7401])
+    store = brewbot.services.store
+    brew = (await store.open_brews(FACILITATORS))[0]
+    person = await store.participant_by_chat(7401)
+    assert person is not None
+    await store.push_question(brew.id, None, "What gets in the way?")
+    (delivery,) = await store.pending_deliveries(10)
+    words = AnswerText("A friend who calls", at=brewbot.clock.now.timestamp())
+
+    async def both(context: Any) -> None:  # the push and the answer, interleaved
+        await asyncio.gather(
+            deliveries.send_one(context, brewbot.services, delivery),
+            advance(None, context, person, brew, words),
+        )
+
+    await brewbot.run_job(both)
+    progress = await store.progress(person.id, brew.id)
+    assert progress is not None
+    assert "live_1" in progress.done and progress.current == "live_2"
+    assert answered_in_db(brewbot, "live_1") == {7401: "A friend who calls"}

@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import again_soon, deliver, went_well
-from bot.journey import brew_pack, messages_for, remember_buttons
+from bot.journey import brew_pack, messages_for, remember_buttons, stepping
 from bot.ratelimit import Priority, sending_as
 from bot.replies import fold
 from bot.services import Services, services
@@ -88,29 +88,32 @@ async def _send_queued(context: Context, found: Services) -> tuple[int, bool]:
 
 async def _send_and_mark(context: Context, found: Services, delivery: Delivery) -> int | None:
     """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
-    went = await _send_one(context, found, delivery)
+    went = await send_one(context, found, delivery)
     if went is Went.LATER:
         return None
     await found.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
     return int(went is Went.SENT)
 
 
-async def _send_one(context: Context, found: Services, delivery: Delivery) -> Went:
+async def send_one(context: Context, found: Services, delivery: Delivery) -> Went:
     """Ask the engine what this delivery means for the person, keep it, and send it."""
     brew = await found.store.brew(delivery.brew_id)
     participant = await found.store.participant(delivery.participant_id)
-    before = await found.store.progress(delivery.participant_id, delivery.brew_id)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
         return Went.NEVER
-    pack, asked = await brew_pack(found, brew)
-    event = _event(delivery.what, asked)
-    if before is None or event is None:
-        return Went.NEVER
-    outcome = step(pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace)
-    if outcome.changed:
-        await found.store.record_step(
-            participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
+    async with stepping(context.application, participant.id):
+        before = await found.store.progress(delivery.participant_id, delivery.brew_id)
+        pack, asked = await brew_pack(found, brew)
+        event = _event(delivery.what, asked)
+        if before is None or event is None:
+            return Went.NEVER
+        outcome = step(
+            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
         )
+        if outcome.changed:
+            await found.store.record_step(
+                participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
+            )
     went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
     for message in fold(messages_for(found, participant, brew, before, outcome)):
         call = context.bot.send_message(
