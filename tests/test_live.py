@@ -191,3 +191,40 @@ async def test_a_push_and_an_answer_at_the_same_moment_both_keep(brewbot: Runnin
     assert progress is not None
     assert "live_1" in progress.done and progress.current == "live_2"
     assert answered_in_db(brewbot, "live_1") == {7401: "A friend who calls"}
+
+
+async def test_a_push_kept_before_a_crash_reaches_everyone_once_after_the_restart(
+    brewbot: Running,
+) -> None:
+    room = PEOPLE[:8]
+    await in_group(brewbot, "/live what matters at home")
+    match = LINK.search(group_calls(brewbot)[-1].text or "")
+    assert match is not None
+    for user in room:
+        brewbot.standin.command(user, f"/start {match.group(2)}")
+    await brewbot.standin.wait_idle()
+    brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+    await brewbot.services.store.push_question(brew.id, None, "What gets in the way?")
+    await brewbot.kill()  # kept, and nothing sent yet
+    await brewbot.start()
+    await all_got(brewbot, "What gets in the way?", room)
+    await brewbot.run_job(deliveries.send_deliveries)
+    await brewbot.restart()
+    await brewbot.run_job(deliveries.send_deliveries)
+    assert [got(brewbot, user, "What gets in the way?") for user in room] == [1] * len(room)
+
+
+async def test_a_push_that_may_have_arrived_is_not_sent_again(brewbot: Running) -> None:
+    await in_group(brewbot, "/live what matters at home")
+    match = LINK.search(group_calls(brewbot)[-1].text or "")
+    assert match is not None
+    await brewbot.send(7501, f"/start {match.group(2)}")
+    brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+    await brewbot.services.store.push_question(brew.id, None, "What gets in the way?")
+    brewbot.standin.drop_next("sendMessage", after_effect=True)  # arrived, then cut off
+    await brewbot.run_job(deliveries.send_deliveries)
+    await brewbot.run_job(deliveries.send_deliveries)
+    assert got(brewbot, 7501, "What gets in the way?") == 1
+    with sqlite3.connect(brewbot.settings.db) as con:
+        marked = con.execute("SELECT what, uncertain FROM deliveries").fetchall()
+    assert marked == [("ask:1", 1)]  # kept as perhaps sent: never sent twice
