@@ -148,6 +148,9 @@ async def test_end_of_the_live_part_lets_people_answer_what_they_missed(brewbot:
 async def test_ask_with_no_live_brew_says_how_to_start_one(brewbot: Running) -> None:
     await in_group(brewbot, "/ask")
     assert "no live brew" in group_calls(brewbot)[-1].text  # type: ignore[operator]
+    await in_group(brewbot, "/live")
+    assert "after /live" in group_calls(brewbot)[-1].text  # type: ignore[operator]
+    assert await brewbot.services.store.open_brews(FACILITATORS) == []
 
 
 async def test_a_paused_person_hears_nothing_and_sees_the_open_question_when_back(

@@ -3,10 +3,12 @@ the next one (or the facilitator's own) to everyone in it, /endlive ends the liv
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.facilitators import counts
@@ -15,10 +17,12 @@ from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words, theme_words
 from bot.handlers.common import Context
 from bot.jobs.deliveries import start_sending
+from bot.replies import carry_on
 from bot.services import Services, services
 from conversations.model import Pace
 from storage.records import Brew
 
+log = logging.getLogger(__name__)
 QUESTION_LIMIT = 300  # a question fits a phone screen
 
 
@@ -34,6 +38,9 @@ async def live(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None
     asked = parse_newbrew(context.args or ())
+    if not asked.theme:
+        await context.bot.send_message(chat.id, services(context).text("live_how"))
+        return
     await open_brew(context, chat.id, replace(asked, pace=Pace.LIVE.value, at=None))
 
 
@@ -58,8 +65,13 @@ async def ask(update: Update, context: Context) -> None:
     start_sending(context.application)  # first: people get it even if the post below fails
     question = next(q for q in await found.store.live_questions(brew.id) if q.number == number)
     text = await counts.counts_text(found, brew, question)
-    posted = await context.bot.send_message(message.chat_id, text)
-    await found.store.set_counts_message(question.id, posted.message_id)
+    try:  # the question went out already: a failed post must not invite a second /ask
+        posted = await carry_on(context.bot.send_message(message.chat_id, text))
+    except TelegramError as error:
+        log.warning("The live counts message could not be posted: %s", error)
+        posted = None
+    if posted is not None:
+        await found.store.set_counts_message(question.id, posted.message_id)
 
 
 async def _next_from_pack(found: Services, brew: Brew) -> str | None:
