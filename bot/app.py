@@ -11,7 +11,17 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, importing, live, planning, review, wesaid
+from bot.facilitators import (
+    brews,
+    counts,
+    digest,
+    gate,
+    importing,
+    live,
+    planning,
+    review,
+    wesaid,
+)
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
@@ -128,6 +138,7 @@ async def serve(
             broadcast.schedule(app)
             deliveries.schedule(app)
             pacing.schedule(app)
+            counts.schedule(app)
             await app.start()
             inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
             found.inbox = inbox

@@ -159,6 +159,15 @@ class LiveStore(StoreBase):
 
         return await self._write(work)
 
+    async def live_brews(self) -> list[Brew]:
+        """List the open brews that are live now, in any group."""
+        found = await self._all(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
+            " WHERE b.pace = ? AND b.closed_at IS NULL ORDER BY b.id",
+            (Pace.LIVE.value,),
+        )
+        return [rows.brew(row) for row in found]
+
     async def paced_brews(self) -> list[Brew]:
         """List the open brews that send a part a day."""
         found = await self._all(

@@ -10,9 +10,12 @@ from typing import Any
 from bot.jobs import deliveries
 from bot.journey import advance
 from bot.standin.records import SEND_METHODS
-from conversations.model import AnswerText
+from conversations.model import AnswerText, Principle
+from storage import Store
 from tests.facilitator_support import LINK, group_calls, in_group, shown_now
 from tests.running import FACILITATORS, Running
+from tests.storage_support import step
+from tests.storage_support import text as typed
 
 PEOPLE = list(range(7001, 7031))
 OWN_QUESTION = "What would make the first visit feel less strange?"
@@ -231,3 +234,25 @@ async def test_a_push_that_may_have_arrived_is_not_sent_again(brewbot: Running) 
     with sqlite3.connect(brewbot.settings.db) as con:
         marked = con.execute("SELECT what, uncertain FROM deliveries").fetchall()
     assert marked == [("ask:1", 1)]  # kept as perhaps sent: never sent twice
+
+
+async def test_the_counts_message_catches_up_after_a_restart(brewbot: Running) -> None:
+    await in_group(brewbot, "/live what matters at home")
+    match = LINK.search(group_calls(brewbot)[-1].text or "")
+    assert match is not None
+    await brewbot.send(7601, f"/start {match.group(2)}")
+    await in_group(brewbot, "/ask What gets in the way?")
+    message = counts_message(brewbot, 1)
+    await brewbot.stop()
+    async with await Store.open(brewbot.settings.db) as store:  # kept while brewbot was down
+        person = await store.participant_by_chat(7601)
+        brew = (await store.open_brews(FACILITATORS))[0]
+        assert person is not None
+        answer = typed("live_1", Principle.THEME, "Forms, and more forms")
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=step(answer), update_id=None
+        )
+    await brewbot.start()
+    await brewbot.standin.wait_for(
+        lambda: "Answered so far: 1" in shown_now(brewbot, message)["text"], timeout=15
+    )

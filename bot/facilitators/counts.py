@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
 
 from bot.ratelimit import Priority, sending_as
 from bot.services import KEY, App, Services
@@ -61,6 +63,21 @@ async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
         for question in await found.store.live_questions(brew_id):
             if question.prompt_id in prompts and question.counts_message_id is not None:
                 await show(app, brew, question)
+
+
+async def show_all(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Show where each live brew's open question stands (at start-up: edits a stop cut short)."""
+    found: Services = context.application.bot_data[KEY]
+    for brew in await found.store.live_brews():
+        asked = await found.store.live_questions(brew.id)
+        if asked and asked[-1].counts_message_id is not None and brew.group_chat_id is not None:
+            await show(context.application, brew, asked[-1])
+
+
+def schedule(app: App) -> None:
+    """Bring the counts messages up to date soon after start-up."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(show_all, when=3, name="live counts")
 
 
 async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
