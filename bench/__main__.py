@@ -12,6 +12,7 @@ BENCHES = (
     "redaction",
     "crowd",
     "timegiven_bench",
+    "live_push",
 )
 
 

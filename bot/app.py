@@ -12,11 +12,21 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
-from bot.facilitators import brews, digest, gate, importing, planning, review, wesaid
+from bot.facilitators import (
+    brews,
+    counts,
+    digest,
+    gate,
+    importing,
+    live,
+    planning,
+    review,
+    wesaid,
+)
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
-from bot.jobs import broadcast, nudges
+from bot.jobs import broadcast, deliveries, nudges, pacing
 from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
 from bot.loop import FEATURES as LOOP_FEATURES
@@ -37,6 +47,7 @@ FEATURES = (
     errors,
     gate,
     brews,
+    live,
     digest,
     wesaid,
     planning,
@@ -138,6 +149,9 @@ async def serve(
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)
+            deliveries.schedule(app)
+            pacing.schedule(app)
+            counts.schedule(app)
             await app.start()
             inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
             found.inbox = inbox

@@ -65,6 +65,14 @@ class PackAction:
 
 
 @dataclass(frozen=True)
+class PaceAction:
+    """A facilitator switching a new brew to a part a day, or back to all at once."""
+
+    brew_id: int
+    pace: str
+
+
+@dataclass(frozen=True)
 class ReviewAction:
     """A facilitator releasing or keeping out a held answer."""
 
@@ -96,6 +104,7 @@ Action = (
     | ReviewAction
     | RevealAction
     | ThemeAction
+    | PaceAction
 )
 
 
@@ -168,6 +177,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return _check("k", purpose, str(brew_id))
         case PackAction(brew_id, pack_id):
             return _check("b", str(brew_id), pack_id)
+        case PaceAction(brew_id, pace):
+            return _check("q", str(brew_id), pace)
         case ReviewAction(answer_id, release):
             return ("v", str(answer_id), "1" if release else "0")
         case RevealAction(answer_id):
@@ -204,6 +215,8 @@ def _action(parts: list[str]) -> Action:
         return PickAction(args[0], int(args[1]))
     if kind == "b" and len(args) == 2:
         return PackAction(int(args[0]), args[1])
+    if kind == "q" and len(args) == 2:
+        return PaceAction(int(args[0]), args[1])
     if kind == "v" and len(args) == 2:
         return ReviewAction(int(args[0]), _flag(args[1]))
     if kind == "w" and len(args) == 1:

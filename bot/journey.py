@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
+from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -11,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
 from bot.callbacks import NewsAction
+from bot.facilitators import counts
 from bot.ratelimit import Priority
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
 from bot.services import App, Services, services
@@ -21,18 +24,22 @@ from conversations.model import (
     Choose,
     Event,
     Outcome,
+    Pace,
+    Pack,
     Progress,
     Resume,
     Skip,
     Status,
 )
+from conversations.pacing import asked_prompt, with_asked
 from conversations.safeguarding import suggests_risk
-from storage.records import Brew, Participant
+from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
 Context = CallbackContext[Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
+_STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
 _ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
 
@@ -60,40 +67,82 @@ async def advance(
     the caller has just read it.
     """
     found = services(context)
-    pack = found.packs.get(brew.pack_id)
-    if pack is None:
-        raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
-    if before is None:
-        before = await found.store.progress(participant.id, brew.id)
-    if before is None and isinstance(event, Begin):
-        before = Progress(pack_id=pack.id, easy=participant.easy)
-    if brew.closed_at is not None and isinstance(event, _ANSWERING):
-        progress = before or Progress(pack.id)
-        return await _closed(update, context, participant, brew, progress, event)
-    outcome = step(pack, before, event, theme=brew.theme, messages=found.messages)
-    if outcome.changed:
-        await found.store.record_step(
-            participant_id=participant.id,
-            brew_id=brew.id,
-            outcome=outcome,
-            update_id=update.update_id if update else None,
-            opened=opened,
+    async with stepping(context.application, participant.id):  # not mid-way through a push
+        pack, asked = await brew_pack(found, brew)
+        if before is None or brew.pace is not Pace.SELF or brew.was_live:
+            # A live or paced brew may have sent them something since the caller read it.
+            before = await found.store.progress(participant.id, brew.id)
+        if before is None and isinstance(event, Begin):
+            # Someone joining a live brew mid-question gets the question open now.
+            released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
+            before = Progress(pack_id=pack.id, easy=participant.easy, released=released)
+        if brew.closed_at is not None and isinstance(event, _ANSWERING):
+            progress = before or Progress(pack.id)
+            return await _closed(update, context, participant, brew, progress, event)
+        outcome = step(
+            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
         )
-    elif opened:
-        await found.store.mark_opened(participant.id, brew.id)
+        if outcome.changed:
+            await found.store.record_step(
+                participant_id=participant.id,
+                brew_id=brew.id,
+                outcome=outcome,
+                update_id=update.update_id if update else None,
+                opened=opened,
+            )
+        elif opened:
+            await found.store.mark_opened(participant.id, brew.id)
+    if outcome.answers and asked:
+        counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
         )
-    messages = outgoing(outcome.replies, brew.id, found.buttons)
-    if _just_finished(before, outcome) and not participant.news:
-        messages.append(_news_question(found, brew, easy=outcome.progress.easy))
+    messages = messages_for(found, participant, brew, before, outcome)
     if lead:
         messages.insert(0, Outgoing(lead))
     tidy_buttons(context, participant.chat_id)
     last = await send_folded(context.bot, participant.chat_id, messages)
-    _remember_buttons(context, participant.chat_id, last)
+    remember_buttons(context, participant.chat_id, last)
     return outcome
+
+
+def stepping(app: App, participant_id: str) -> asyncio.Lock:
+    """Return the lock held while one person's step is read, decided and kept.
+
+    A person's own updates come one at a time, but a live push or a day's part for them
+    may arrive meanwhile: without the lock, one of the two would overwrite the other's place.
+    """
+    locks: WeakValueDictionary[str, asyncio.Lock] = app.bot_data.setdefault(
+        _STEPPING, WeakValueDictionary()
+    )
+    lock = locks.get(participant_id)
+    if lock is None:
+        lock = locks[participant_id] = asyncio.Lock()
+    return lock
+
+
+async def brew_pack(found: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:
+    """Return the pack a brew asks from (with its one-off live questions after the pack's
+    own), and the questions pushed in it live, first first."""
+    pack = found.packs.get(brew.pack_id)
+    if pack is None:
+        raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
+    if not brew.was_live:
+        return pack, []
+    asked = await found.store.live_questions(brew.id)
+    own = [asked_prompt(q.number, q.text) for q in asked if q.text is not None]
+    return with_asked(pack, own), asked
+
+
+def messages_for(
+    found: Services, participant: Participant, brew: Brew, before: Progress | None, outcome: Outcome
+) -> list[Outgoing]:
+    """Lay out what the engine said, asking at the very end whether they would like news."""
+    messages = outgoing(outcome.replies, brew.id, found.buttons)
+    if _just_finished(before, outcome) and not participant.news:
+        messages.append(_news_question(found, brew, easy=outcome.progress.easy))
+    return messages
 
 
 async def _closed(
@@ -191,7 +240,8 @@ def forget_buttons(context: Context, query: CallbackQuery) -> None:
         kept.pop(_LAST_BUTTONS)
 
 
-def _remember_buttons(context: Context, chat_id: int, message: Message | None) -> None:
+def remember_buttons(context: Context, chat_id: int, message: Message | None) -> None:
+    """Remember the newest message with buttons in a chat, to take them off once it is stale."""
     if message is not None:
         context.application.chat_data[chat_id][_LAST_BUTTONS] = message.message_id
 

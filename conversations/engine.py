@@ -21,12 +21,16 @@ from conversations.model import (
     Event,
     Keeps,
     Kind,
+    LiveEnded,
+    NextPart,
     Outcome,
+    Pace,
     Pack,
     Pause,
     Principle,
     Progress,
     Prompt,
+    Push,
     Reply,
     Resume,
     SetEasy,
@@ -35,6 +39,7 @@ from conversations.model import (
     Status,
     Stop,
 )
+from conversations.pacing import LATE_GRACE, next_part
 from conversations.safeguarding import suggests_risk
 
 __all__ = ["ENGINE_MESSAGE_KEYS", "EngineError", "step"]
@@ -64,6 +69,12 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "recap_intro",
     "recap_line",
     "recap_skipped",
+    "live_wait",
+    "live_late_kept",
+    "live_ended_more",
+    "paced_wait",
+    "nothing_open",
+    "button_keep_going",
     *(f"principle_{p.value}" for p in Principle if p is not Principle.THEME),
 )
 
@@ -78,13 +89,24 @@ class EngineError(Exception):
 
 
 def step(
-    pack: Pack, progress: Progress | None, event: Event, *, theme: str, messages: Messages
+    pack: Pack,
+    progress: Progress | None,
+    event: Event,
+    *,
+    theme: str,
+    messages: Messages,
+    pace: Pace = Pace.SELF,
 ) -> Outcome:
-    """Return what follows ``event`` for a person at ``progress`` in ``pack``."""
+    """Return what follows ``event`` for a person at ``progress`` in ``pack``.
+
+    ``pace`` is how the brew sends its questions: all at once (the person walks the pack),
+    live (a question when the facilitator pushes one: :class:`Push`) or a part a day
+    (:class:`NextPart`). Between questions a person in a live or paced brew waits.
+    """
     if progress is not None and progress.pack_id != pack.id:
         raise EngineError(f"progress is for pack {progress.pack_id!r}, not {pack.id!r}")
     start = progress if progress is not None else Progress(pack_id=pack.id)
-    turn = _Turn(pack, start, theme, messages)
+    turn = _Turn(pack, start, theme, messages, pace)
     if isinstance(event, AnswerText) and suggests_risk(event.text):
         turn.concern = True
     if _unused(start):
@@ -107,8 +129,11 @@ def _unused(progress: Progress) -> bool:
 class _Turn:
     """What one step has decided so far; turned into an Outcome at the end."""
 
-    def __init__(self, pack: Pack, progress: Progress, theme: str, messages: Messages) -> None:
+    def __init__(
+        self, pack: Pack, progress: Progress, theme: str, messages: Messages, pace: Pace
+    ) -> None:
         self.pack = pack
+        self.pace = pace
         self.progress = progress
         self.theme = theme
         self.messages = messages
@@ -139,7 +164,8 @@ class _Turn:
     def outcome(self, before: Progress | None) -> Outcome:
         """Build the Outcome; an event that changed and kept nothing leaves progress as it was."""
         same = before is not None and replace(self.progress, turns=before.turns) == before
-        if before is not None and same and not self.answers:
+        opened = before is not None and _unused(before) and bool(self.replies)  # a live welcome
+        if before is not None and same and not self.answers and not opened:
             progress, changed = before, False
         else:
             progress, changed = replace(self.progress, turns=self.progress.turns + 1), True
@@ -170,16 +196,22 @@ def _start(turn: _Turn, event: Event) -> None:
         else:
             _pause(turn)
         return
+    if isinstance(event, Push | NextPart | LiveEnded):  # sent before they opened it: not yet
+        return
     opening = turn.pack.opening_easy if turn.progress.easy else turn.pack.opening
     turn.replies.append(Reply(turn.fill(opening)))
     turn.notes.append("opening")
+    if turn.pace is Pace.DAILY:
+        _release_part(turn)
     _ask_next(turn)
 
 
 def _handle(turn: _Turn, event: Event) -> None:
     """Route an event by where the person is."""
     status = turn.progress.status
-    if status is Status.FINISHED:
+    if isinstance(event, Push | NextPart | LiveEnded):
+        _sent(turn, event)
+    elif status is Status.FINISHED:
         turn.say("already_finished")
     elif isinstance(event, Begin):
         _welcome_back(turn)
@@ -200,7 +232,15 @@ def _handle(turn: _Turn, event: Event) -> None:
 def _handle_active(turn: _Turn, event: Event) -> None:
     """Handle an answer, a button or Pause while a question is waiting."""
     prompt = _current_prompt(turn)
-    if prompt is None:
+    if _late_answer(turn, event):
+        return
+    if prompt is None and isinstance(event, Pause):
+        _pause(turn)
+    elif prompt is None and _waiting(turn):
+        if isinstance(event, AnswerText) and event.text.strip():
+            turn.say("nothing_open")
+        _wait(turn)
+    elif prompt is None:
         _finish(turn)
     elif isinstance(event, Pause):
         _pause(turn)
@@ -219,6 +259,7 @@ def _welcome_back(turn: _Turn) -> None:
     """Greet someone coming back and show where they were."""
     turn.update(status=Status.ACTIVE)
     turn.say("welcome_back")
+    _keep_going(turn)
     _ask_current(turn, story=True)
 
 
@@ -227,6 +268,7 @@ def _resume(turn: _Turn) -> None:
     if turn.progress.status is not Status.ACTIVE:
         turn.update(status=Status.ACTIVE)
         turn.say("resumed")
+    _keep_going(turn)
     _ask_current(turn, story=True)
 
 
@@ -290,6 +332,11 @@ def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
         turn.say("earlier_question")
         _ask(turn, prompt, story=False)
         return
+    _keep(turn, prompt, _remember_choice(turn, prompt, answer))
+
+
+def _remember_choice(turn: _Turn, prompt: Prompt, answer: Answer) -> Answer:
+    """Remember what a button answer sets beyond the answer: consent, who they are, a stage."""
     if prompt.kind is Kind.CONSENT:
         agreed = answer.option == "yes"
         consents = tuple((k, v) for k, v in turn.progress.consents if k != prompt.id)
@@ -302,7 +349,7 @@ def _choose(turn: _Turn, prompt: Prompt, event: Choose) -> None:
     if answer.stage is not None:
         stages = tuple((k, v) for k, v in turn.progress.stages if k != prompt.id)
         turn.update(stages=(*stages, (prompt.id, answer.stage.key)))
-    _keep(turn, prompt, answer)
+    return answer
 
 
 def _skip(turn: _Turn, prompt: Prompt, event: Skip) -> None:
@@ -359,12 +406,129 @@ def _recap(turn: _Turn) -> None:
     turn.notes.append("recap")
 
 
+# ------------------------------------------------------------------ live and paced
+
+
+def _sent(turn: _Turn, event: Push | NextPart | LiveEnded) -> None:
+    """Handle what brewbot sends to a live or paced brew's people, never to a finished one."""
+    if turn.progress.status is Status.FINISHED:
+        return
+    if isinstance(event, Push):
+        _pushed(turn, event)
+    elif isinstance(event, NextPart):
+        waiting = turn.progress.status is Status.ACTIVE and _next_prompt(turn) is None
+        if waiting and _release_part(turn):
+            _ask_next(turn)
+    elif turn.progress.status is Status.ACTIVE and not _open(turn):
+        turn.update(late=None, late_until=None)
+        if _next_prompt(turn) is None:
+            _finish(turn)
+        else:
+            turn.say("live_ended_more", _hold_buttons(turn, stop=True))
+
+
+def _pushed(turn: _Turn, event: Push) -> None:
+    """Ask a question the facilitator pushed; one still open stays answerable for a moment.
+
+    Someone on a break or stopped gets nothing now: the question waits for them. The same
+    push twice (after a restart) asks again only if it is still open, and keeps nothing new.
+    """
+    prompt = turn.pack.prompt(event.prompt_id)
+    progress = turn.progress
+    if prompt is None:
+        return
+    if prompt.id in progress.released:
+        if progress.status is Status.ACTIVE and _open(turn) == prompt.id:
+            _ask(turn, prompt, story=True)
+        return
+    still_open = _open(turn) if progress.status is Status.ACTIVE else None
+    turn.update(
+        released=(*progress.released, prompt.id),
+        current=prompt.id,
+        late=still_open,
+        late_until=event.at + LATE_GRACE if still_open else None,
+    )
+    if progress.status is Status.ACTIVE:
+        _ask(turn, prompt, story=True)
+
+
+def _open(turn: _Turn) -> str | None:
+    """Return the question on this person's screen, waiting for an answer, if any."""
+    current = turn.progress.current
+    return current if current is not None and current not in turn.progress.done else None
+
+
+def _late_answer(turn: _Turn, event: Event) -> bool:
+    """Keep an answer to the question open before the last push, if it is one; say whether.
+
+    Typed words count for it when they arrive within the grace after the push (the person
+    was typing them); a tap on one of its buttons counts any time while it is unanswered.
+    """
+    progress = turn.progress
+    prompt = turn.pack.prompt(progress.late) if progress.late is not None else None
+    if prompt is None or prompt.id in progress.done:
+        return False
+    answer: Answer | None = None
+    if isinstance(event, AnswerText) and prompt.kind is Kind.TEXT and event.text.strip():
+        until = progress.late_until
+        if event.at is not None and until is not None and event.at <= until:
+            answer = _answer(turn, prompt, text=event.text.strip())
+    elif isinstance(event, Choose) and event.prompt_id == prompt.id:
+        chosen = _chosen(turn, prompt, event)
+        answer = None if chosen is None else _remember_choice(turn, prompt, chosen)
+    if answer is None:
+        return False
+    turn.answers.append(answer)
+    turn.update(done=(*turn.progress.done, prompt.id), late=None, late_until=None)
+    if not turn.concern:
+        turn.say("live_late_kept")
+    return True
+
+
+def _waiting(turn: _Turn) -> bool:
+    """Say whether, with no question to ask, this person waits for one rather than finishing."""
+    if turn.pace is Pace.LIVE:
+        return True  # the facilitator may push another question at any moment
+    return turn.pace is Pace.DAILY and bool(next_part(turn.pack, turn.progress))
+
+
+def _wait(turn: _Turn) -> None:
+    """Say the next question comes later (a paced brew offers it now too)."""
+    turn.update(status=Status.ACTIVE, current=None)
+    if turn.pace is Pace.LIVE:
+        turn.say("live_wait", (Button(turn.words("button_pause"), Pause()),))
+        return
+    keep_going = Button(turn.words("button_keep_going"), Resume())
+    turn.say("paced_wait", (keep_going, Button(turn.words("button_pause"), Pause())))
+
+
+def _release_part(turn: _Turn) -> bool:
+    """Send this person the next part of a paced brew; say whether there was one."""
+    part = next_part(turn.pack, turn.progress)
+    if part:
+        turn.update(released=(*turn.progress.released, *part))
+    return bool(part)
+
+
+def _keep_going(turn: _Turn) -> None:
+    """In a paced brew, someone coming back with nothing to answer gets the next part now."""
+    if turn.pace is Pace.DAILY and _next_prompt(turn) is None:
+        _release_part(turn)
+
+
 # ------------------------------------------------------------------ prompts
 
 
 def _next_prompt(turn: _Turn) -> Prompt | None:
-    """Return the first prompt not yet answered or skipped."""
-    done = set(turn.progress.done)
+    """Return the question to ask next: in a live brew only the one pushed last, in a paced
+    brew the first sent and not answered, otherwise the first not answered or skipped."""
+    done, released = set(turn.progress.done), turn.progress.released
+    if turn.pace is Pace.LIVE:
+        last = turn.pack.prompt(released[-1]) if released else None
+        return last if last is not None and last.id not in done else None
+    if turn.pace is Pace.DAILY:
+        sent = set(released)
+        return next((p for p in turn.pack.prompts if p.id in sent and p.id not in done), None)
     return next((p for p in turn.pack.prompts if p.id not in done), None)
 
 
@@ -378,8 +542,11 @@ def _current_prompt(turn: _Turn) -> Prompt | None:
 
 
 def _ask_next(turn: _Turn) -> None:
-    """Ask the next question, or close when none are left."""
+    """Ask the next question; wait for one, or close when none are left."""
     prompt = _next_prompt(turn)
+    if prompt is None and _waiting(turn):
+        _wait(turn)
+        return
     if prompt is None:
         _finish(turn)
         return
@@ -388,8 +555,11 @@ def _ask_next(turn: _Turn) -> None:
 
 
 def _ask_current(turn: _Turn, *, story: bool) -> None:
-    """Ask the current question again, or close when none are left."""
+    """Ask the current question again; wait for one, or close when none are left."""
     prompt = _current_prompt(turn)
+    if prompt is None and _waiting(turn):
+        _wait(turn)
+        return
     if prompt is None:
         _finish(turn)
         return

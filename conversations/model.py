@@ -137,6 +137,14 @@ class Pack:
 # ---------------------------------------------------------------- engine I/O
 
 
+class Pace(StrEnum):
+    """How a brew's questions reach people."""
+
+    SELF = "self"  # each person walks the whole pack when they open the link
+    LIVE = "live"  # in a live session: a question arrives when the facilitator pushes it
+    DAILY = "daily"  # a part at a time, one a day (a person may keep going sooner)
+
+
 class Status(StrEnum):
     """Where a person is with one pack."""
 
@@ -158,6 +166,12 @@ class Progress:
     consents: tuple[tuple[str, bool], ...] = ()  # remembered consent answers
     turns: int = 0  # events handled; varies the thank-yous
     stages: tuple[tuple[str, str], ...] = ()  # (prompt id, stage key) chosen, for the recap
+    # Live and paced brews: the questions sent to this person so far, in the order sent.
+    released: tuple[str, ...] = ()
+    # Live: the question that was open when the next one was pushed; typed words sent
+    # before ``late_until`` (seconds, the same clock as the events' ``at``) still answer it.
+    late: str | None = None
+    late_until: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -169,6 +183,9 @@ class Progress:
             "consents": [[k, v] for k, v in self.consents],
             "turns": self.turns,
             "stages": [[k, v] for k, v in self.stages],
+            "released": list(self.released),
+            "late": self.late,
+            "late_until": self.late_until,
         }
 
     @classmethod
@@ -178,6 +195,9 @@ class Progress:
         turns = data.get("turns", 0)
         current = data.get("current")
         stages = data.get("stages", [])
+        released = data.get("released", [])
+        late = data.get("late")
+        late_until = data.get("late_until")
         return cls(
             pack_id=str(data["pack_id"]),
             status=Status(str(data.get("status", "active"))),
@@ -189,6 +209,9 @@ class Progress:
             else (),
             turns=int(turns) if isinstance(turns, int) else 0,
             stages=tuple((str(k), str(v)) for k, v in stages) if isinstance(stages, list) else (),
+            released=tuple(str(r) for r in released) if isinstance(released, list) else (),
+            late=None if late is None else str(late),
+            late_until=float(late_until) if isinstance(late_until, int | float) else None,
         )
 
 
@@ -202,9 +225,14 @@ class Begin:
 
 @dataclass(frozen=True)
 class AnswerText:
-    """Typed text. Answers the current prompt when it takes text."""
+    """Typed text. Answers the current prompt when it takes text.
+
+    ``at`` is when it arrived (seconds, the shell's clock): in a live brew, words that
+    arrive just after the next question was pushed still answer the one before.
+    """
 
     text: str
+    at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -247,7 +275,37 @@ class SetEasy:
     on: bool
 
 
-Event = Begin | AnswerText | Choose | Skip | Pause | Resume | Stop | SetEasy
+@dataclass(frozen=True)
+class Push:
+    """A facilitator sent ``prompt_id`` to everyone in a live brew, at ``at`` (seconds)."""
+
+    prompt_id: str
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class NextPart:
+    """A paced brew's delivery: the next part, for someone who has answered what they had."""
+
+
+@dataclass(frozen=True)
+class LiveEnded:
+    """The live part of a brew is over: what is left may be answered in one's own time."""
+
+
+Event = (
+    Begin
+    | AnswerText
+    | Choose
+    | Skip
+    | Pause
+    | Resume
+    | Stop
+    | SetEasy
+    | Push
+    | NextPart
+    | LiveEnded
+)
 
 
 @dataclass(frozen=True)

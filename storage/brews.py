@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import aiosqlite
 
+from conversations.model import Pace
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound, Rejected, StorageError
@@ -86,8 +87,16 @@ class BrewStore(StoreBase):
 
         return await self._write(work)
 
-    async def create_brew(self, *, theme: str, pack_id: str, group_chat_id: int | None) -> Brew:
-        """Open a new brew with a fresh unguessable code."""
+    async def create_brew(
+        self,
+        *,
+        theme: str,
+        pack_id: str,
+        group_chat_id: int | None,
+        pace: Pace = Pace.SELF,
+        pace_at: str | None = None,
+    ) -> Brew:
+        """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``)."""
         now = self._stamp()
 
         async def work(db: aiosqlite.Connection) -> Brew:
@@ -96,9 +105,9 @@ class BrewStore(StoreBase):
             )
             while True:  # a clash of 96 random bits will not happen, but never reuse a code
                 async with db.execute(
-                    "INSERT INTO brews (code, theme, pack_id, group_id, opened_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
-                    (new_code(), theme, pack_id, group_id, now),
+                    "INSERT INTO brews (code, theme, pack_id, group_id, opened_at, pace, pace_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                    (new_code(), theme, pack_id, group_id, now, pace.value, pace_at),
                 ) as cursor:
                     if cursor.rowcount == 1 and cursor.lastrowid is not None:
                         brew_id = cursor.lastrowid
@@ -151,6 +160,20 @@ class BrewStore(StoreBase):
                 " AND NOT EXISTS (SELECT 1 FROM progress WHERE brew_id = ?)"
                 " AND NOT EXISTS (SELECT 1 FROM answers WHERE brew_id = ?)",
                 (pack_id, brew_id, brew_id, brew_id),
+            )
+            return await _brew(db, brew_id) if changed == 1 else None
+
+        return await self._write(work)
+
+    async def switch_pace(self, brew_id: int, pace: Pace, pace_at: str | None) -> Brew | None:
+        """Change how an open brew sends its questions, only while nobody has begun it."""
+
+        async def work(db: aiosqlite.Connection) -> Brew | None:
+            changed = await run(
+                db,
+                "UPDATE brews SET pace = ?, pace_at = ? WHERE id = ? AND closed_at IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM progress WHERE brew_id = ?)",
+                (pace.value, pace_at, brew_id, brew_id),
             )
             return await _brew(db, brew_id) if changed == 1 else None
 

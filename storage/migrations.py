@@ -241,6 +241,43 @@ CREATE TABLE idea_poll_ballots (
 CREATE INDEX idea_poll_ballots_by_poll ON idea_poll_ballots (poll_id);
 """
 
+# Live and paced brews: how a brew sends its questions, the questions pushed in a live one,
+# and each person's delivery, kept before it is sent (as the outbox is for news).
+_LIVE = """
+ALTER TABLE brews ADD COLUMN pace TEXT NOT NULL DEFAULT 'self'
+    CHECK (pace IN ('self', 'live', 'daily'));
+
+ALTER TABLE brews ADD COLUMN pace_at TEXT;
+
+ALTER TABLE brews ADD COLUMN live_ended_at TEXT;
+
+CREATE TABLE live_questions (
+    id INTEGER PRIMARY KEY,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    prompt_id TEXT NOT NULL,
+    text TEXT,
+    asked_at TEXT NOT NULL,
+    counts_message_id INTEGER,
+    UNIQUE (brew_id, number)
+);
+
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    participant_id TEXT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    what TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    sent_at TEXT,
+    uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1)),
+    UNIQUE (brew_id, participant_id, what)
+);
+
+CREATE INDEX deliveries_pending ON deliveries (id) WHERE sent_at IS NULL;
+
+CREATE INDEX deliveries_by_participant ON deliveries (participant_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -256,6 +293,7 @@ MIGRATIONS: list[Migration] = [
     (7, "ideas for future themes, and time people gave", _LOOP),
     (8, "summary_approvals: co-producers approve a summary or ask for a change", _APPROVALS),
     (9, "idea polls: suggested themes put to the people who asked for news", _IDEA_POLLS),
+    (10, "live and paced brews: brews.pace, live_questions, deliveries", _LIVE),
 ]
 
 _BOOTSTRAP = """

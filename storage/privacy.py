@@ -63,6 +63,12 @@ async def _export(
         "SELECT text, created_at FROM ideas WHERE suggester = ? ORDER BY id",
         (suggester or "",),
     )
+    deliveries = await fetch_all(
+        db,
+        "SELECT brew_id, what, queued_at, sent_at FROM deliveries WHERE participant_id = ?"
+        " ORDER BY id",
+        (participant_id,),
+    )
     return {
         "about": ABOUT,
         "participant_id": person.id,
@@ -97,6 +103,15 @@ async def _export(
         ],
         "ideas": [{"text": str(i["text"]), "created_at": str(i["created_at"])} for i in ideas],
         "theme_polls_to_send": [{"poll_id": int(q["poll_id"])} for q in polls],
+        "questions_sent": [
+            {
+                "brew_id": int(d["brew_id"]),
+                "what": str(d["what"]),
+                "queued_at": str(d["queued_at"]),
+                "sent_at": rows.optional_str(d["sent_at"]),
+            }
+            for d in deliveries
+        ],
     }
 
 
@@ -142,6 +157,7 @@ async def _forget(db: aiosqlite.Connection, participant_id: str, suggester: str 
         await run(db, "DELETE FROM ideas WHERE suggester = ?", (suggester,))
     for table in (
         "outbox",
+        "deliveries",
         "answers",
         "time_given",
         "progress",

@@ -1,12 +1,12 @@
-"""Frozen records the store hands back. None of them holds a name; only
-``Participant``, ``NudgeDue`` and ``NewsItem`` carry a person's chat id, to reach them."""
+"""Frozen records the store hands back. None of them holds a name; only ``Participant``,
+``NudgeDue``, ``NewsItem`` and ``Delivery`` carry a person's chat id, to reach them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from conversations.model import Kind, Principle, Rag, Stage
+from conversations.model import Kind, Pace, Principle, Rag, Stage
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,18 @@ class Brew:
     group_chat_id: int | None
     opened_at: datetime
     closed_at: datetime | None
+    pace: Pace = Pace.SELF
+    pace_at: str | None = None  # a paced brew's local time of day, "HH:MM"
+    live_ended_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def was_live(self) -> bool:
+        """Say whether the brew is, or was, run live (so it may hold one-off questions)."""
+        return self.pace is Pace.LIVE or self.live_ended_at is not None
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,31 @@ class Participant:
     stopped: bool
     self_description: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class LiveQuestion:
+    """A question pushed in a live brew: one of its pack's, or the facilitator's own words."""
+
+    id: int
+    brew_id: int
+    number: int
+    prompt_id: str
+    text: str | None  # the facilitator's own question; None for one of the pack's
+    asked_at: datetime
+    counts_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One person's copy of a live question, a day's part, or the end of the live part,
+    kept before it is sent. ``what`` is "ask:N", "day:YYYY-MM-DD" or "end"."""
+
+    id: int
+    brew_id: int
+    participant_id: str
+    chat_id: int
+    what: str
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conversations.model import Kind, Principle, Progress, Rag, Stage
+from conversations.model import Kind, Pace, Principle, Progress, Rag, Stage
 from storage.records import AnswerText, Brew, Group, Participant, PlanItem, StoredAnswer
 from storage.times import parse, parse_optional
 
 GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
 BREW_COLUMNS = (
     "b.id, b.code, b.theme, b.pack_id, b.group_id, g.chat_id AS group_chat_id,"
-    " b.opened_at, b.closed_at"
+    " b.opened_at, b.closed_at, b.pace, b.pace_at, b.live_ended_at"
 )
 BREW_FROM = "brews AS b LEFT JOIN groups AS g ON g.id = b.group_id"
 PARTICIPANT_COLUMNS = (
@@ -62,6 +62,9 @@ def brew(row: sqlite3.Row) -> Brew:
         group_chat_id=None if group_chat_id is None else int(group_chat_id),
         opened_at=parse(str(row["opened_at"])),
         closed_at=parse_optional(optional_str(row["closed_at"])),
+        pace=Pace(str(row["pace"])),
+        pace_at=optional_str(row["pace_at"]),
+        live_ended_at=parse_optional(optional_str(row["live_ended_at"])),
     )
 
 

@@ -9,6 +9,7 @@ from storage.followup import FollowUpStore
 from storage.ideapolls import IdeaPollStore
 from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
+from storage.live import LiveStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
@@ -30,6 +31,7 @@ class Store(
     TimeStore,
     ApprovalStore,
     IdeaPollStore,
+    LiveStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

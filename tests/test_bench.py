@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench import crowd, redaction, storage_bench, summary_bench, timegiven_bench
+from bench import crowd, live_push, redaction, storage_bench, summary_bench, timegiven_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,3 +41,9 @@ def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_timegiven_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert timegiven_bench.main(["--people", "3", "--steps", "2"]) == 0
     assert "ratio" in capsys.readouterr().out.lower()
+
+
+def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert live_push.main(["--people", "6", "--answering", "2", "--settle", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "got it exactly once        6 of 6" in out, out

@@ -77,7 +77,8 @@ async def test_the_pack_can_be_chosen_with_a_button_until_someone_joins(brewbot:
     await in_group(brewbot, "/newbrew staying connected")
     invite = group_calls(brewbot)[-1]
     other = "Use “How are we doing?” instead"
-    assert [label for label, _ in brewbot.standin.buttons(invite)] == [other]
+    daily = "Send a part each day"
+    assert [label for label, _ in brewbot.standin.buttons(invite)] == [other, daily]
     await tap_in_group(brewbot, other, user=MEMBER)
     assert await _brews(brewbot) == [("staying connected", "over-a-brew", True)]
     await tap_in_group(brewbot, other)
@@ -85,7 +86,7 @@ async def test_the_pack_can_be_chosen_with_a_button_until_someone_joins(brewbot:
     shown = shown_now(brewbot, invite.result["message_id"])
     assert "How are we doing?" in shown["caption"]
     back = [label for label, _ in brewbot.standin.buttons(shown)]
-    assert back == ["Use “Over a brew” instead"]
+    assert back == ["Use “Over a brew” instead", daily]
 
     found = LINK.search(shown["caption"])
     assert found is not None
@@ -95,6 +96,38 @@ async def test_the_pack_can_be_chosen_with_a_button_until_someone_joins(brewbot:
     refusal = brewbot.standin.calls_to("answerCallbackQuery")[-1]
     assert refusal.params["text"] == brewbot.services.text("pack_locked")
     brewbot.standin.assert_no_problems()
+
+
+async def test_a_part_a_day_can_be_chosen_with_a_button_until_someone_joins(
+    brewbot: Running,
+) -> None:
+    await in_group(brewbot, "/newbrew staying connected")
+    invite = group_calls(brewbot)[-1]
+    await tap_in_group(brewbot, "Send a part each day")
+    shown = shown_now(brewbot, invite.result["message_id"])
+    assert "one part a day at 10:00" in shown["caption"]
+    assert [label for label, _ in brewbot.standin.buttons(shown)][-1] == "Send it all at once"
+    brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+    assert (brew.pace.value, brew.pace_at) == ("daily", "10:00")
+    await tap_in_group(brewbot, "Send it all at once")
+    brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+    assert (brew.pace.value, brew.pace_at) == ("self", None)
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("/newbrew pace=weekly a good day", '"weekly"'),
+        ("/newbrew pace=daily at=23:00 a good day", "quiet hours"),
+        ("/newbrew pace=daily at=soon a good day", '"soon"'),
+    ],
+)
+async def test_newbrew_with_a_pace_it_cannot_keep_says_why(
+    brewbot: Running, command: str, says: str
+) -> None:
+    await in_group(brewbot, command)
+    assert says in group_texts(brewbot)[-1]
+    assert await _brews(brewbot) == []
 
 
 async def test_newbrew_with_an_unknown_pack_lists_the_packs(brewbot: Running) -> None:

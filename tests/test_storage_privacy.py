@@ -68,6 +68,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         )
         await store.record_wesaid(one.id, "We changed the review letter.", "-100:1")
         await store.start_idea_poll(GROUP, ["Buses", "Respite"], since=clock.now)  # both queued
+        await store.push_question(two.id, "t9", None)  # a live question on its way to them
         person = await store.participant(person.id) or person
         yield World(store, clock, path, person, other, (one.id, two.id))
 
@@ -132,6 +133,7 @@ EXPORT_SECTIONS = {
     "outbox": "news",
     "time_given": "time_given",
     "idea_poll_queue": "theme_polls_to_send",
+    "deliveries": "questions_sent",
 }
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
@@ -19,7 +20,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import PackAction, PickAction
+from bot.callbacks import Action, PaceAction, PackAction, PickAction
 from bot.facilitators import approval, export
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
@@ -36,8 +37,10 @@ from bot.facilitators.picking import (
 )
 from bot.facilitators.reports import brew_summary, post_summary
 from bot.handlers.common import Context, acknowledge
+from bot.jobs.pacing import DEFAULT_AT, read_time
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
+from conversations.model import Pace
 from conversations.reporting import clean
 from storage.records import Brew
 
@@ -47,6 +50,9 @@ DEFAULT_PACK = "over-a-brew"
 
 FACILITATOR_COMMANDS = (
     BotCommand("newbrew", "Start a brew: /newbrew and a theme"),
+    BotCommand("live", "Start a live brew: /live and a theme"),
+    BotCommand("ask", "Send the next question to a live brew"),
+    BotCommand("endlive", "End the live part of a brew"),
     BotCommand("brews", "See the open brews"),
     BotCommand("close", "End a brew and share a summary"),
     BotCommand("summary", "Share a brew's summary"),
@@ -65,16 +71,32 @@ FACILITATOR_COMMANDS = (
 # ------------------------------------------------------------------ /newbrew
 
 
-def parse_newbrew(args: Sequence[str]) -> tuple[str | None, str]:
-    """Split /newbrew's words into the pack asked for (pack=ID, if any) and the theme."""
-    pack: str | None = None
+@dataclass(frozen=True)
+class NewBrew:
+    """What /newbrew asked for: a pack (pack=ID), a pace (pace=live or daily, at=HH:MM)."""
+
+    pack: str | None
+    theme: str
+    pace: str | None = None
+    at: str | None = None
+
+
+_OPTIONS = ("pack", "pace", "at")
+
+
+def parse_newbrew(args: Sequence[str]) -> NewBrew:
+    """Split /newbrew's words into its options (each once, before the theme) and the theme."""
+    options: dict[str, str] = {}
     words: list[str] = []
     for arg in args:
-        if pack is None and arg.casefold().startswith("pack="):
-            pack = arg[len("pack=") :].casefold()
+        name, equals, value = arg.partition("=")
+        name = name.casefold()
+        if equals and not words and name in _OPTIONS and name not in options:
+            options[name] = value.casefold()
         else:
             words.append(arg)
-    return pack, clean(" ".join(words))
+    theme = clean(" ".join(words))
+    return NewBrew(options.get("pack"), theme, options.get("pace"), options.get("at"))
 
 
 def pack_list(found: Services) -> str:
@@ -83,6 +105,17 @@ def pack_list(found: Services) -> str:
         found.text("newbrew_pack_line", pack_id=pack_id, title=pack.title)
         for pack_id, pack in sorted(found.packs.items())
     )
+
+
+def pace_problem(found: Services, pace: str, at: str | None) -> str | None:
+    """Say what is wrong with a pace and its hour (unknown, not a time, in quiet hours)."""
+    if pace not in {p.value for p in Pace}:
+        return found.text("newbrew_unknown_pace", pace=pace[:20])
+    when = read_time(at) if at is not None else DEFAULT_AT
+    if when is None or found.settings.is_quiet(when):
+        quiet = f"{found.settings.quiet_start:%H:%M}–{found.settings.quiet_end:%H:%M}"
+        return found.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
+    return None
 
 
 def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
@@ -106,21 +139,33 @@ def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
 @for_facilitators
 async def newbrew(update: Update, context: Context) -> None:
     """Open a brew in this group and post its invite link with a QR code."""
-    found = services(context)
     chat = update.effective_chat
     assert chat is not None
-    asked, theme = parse_newbrew(context.args or ())
-    pack_id = asked if asked is not None else DEFAULT_PACK
-    problem = newbrew_problem(found, pack_id, theme)
+    await open_brew(context, chat.id, parse_newbrew(context.args or ()))
+
+
+async def open_brew(context: Context, chat_id: int, asked: NewBrew) -> None:
+    """Open the brew asked for and post its invite link with a QR code, or say what is wrong."""
+    found = services(context)
+    pack_id = asked.pack if asked.pack is not None else DEFAULT_PACK
+    pace = asked.pace or Pace.SELF.value
+    problem = newbrew_problem(found, pack_id, asked.theme) or pace_problem(found, pace, asked.at)
     if problem is not None:
-        await context.bot.send_message(chat.id, problem)
+        await context.bot.send_message(chat_id, problem)
         return
-    brew = await found.store.create_brew(theme=theme, pack_id=pack_id, group_chat_id=chat.id)
+    at = read_time(asked.at) if pace == Pace.DAILY and asked.at else None
+    brew = await found.store.create_brew(
+        theme=asked.theme,
+        pack_id=pack_id,
+        group_chat_id=chat_id,
+        pace=Pace(pace),
+        pace_at=f"{at or DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None,
+    )
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
     caption = invite_caption(found, brew, link)
     await context.bot.send_photo(
-        chat.id,
+        chat_id,
         InputFile(picture, filename="brew-invite.png"),
         caption=caption,
         reply_markup=other_packs(found, brew),
@@ -128,18 +173,25 @@ async def newbrew(update: Update, context: Context) -> None:
 
 
 def invite_caption(found: Services, brew: Brew, link: str) -> str:
-    """Say the brew is open, which questions it uses, and how to share it."""
+    """Say the brew is open, which questions it uses, how they go out, and how to share it."""
     title = found.packs[brew.pack_id].title
-    return found.text("newbrew_open", theme=brew.theme, pack=title, link=link)
+    opened = found.text("newbrew_open", theme=brew.theme, pack=title, link=link)
+    if brew.pace is Pace.SELF:
+        return opened
+    return f"{opened}\n{found.text(f'pace_note_{brew.pace.value}', at=brew.pace_at or '')}"
 
 
 def other_packs(found: Services, brew: Brew) -> InlineKeyboardMarkup | None:
-    """Offer the other packs, one button each, for a change of mind before anyone joins."""
-    rows = [
+    """Offer the other packs, one button each, and a part a day (or all at once), for a
+    change of mind before anyone joins."""
+    rows: list[list[tuple[str, Action]]] = [
         [(found.text("button_use_pack", title=pack.title), PackAction(brew.id, pack_id))]
         for pack_id, pack in sorted(found.packs.items())
         if pack_id != brew.pack_id
     ]
+    if brew.pace is not Pace.LIVE:
+        other = Pace.SELF if brew.pace is Pace.DAILY else Pace.DAILY
+        rows.append([(found.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))])
     return action_keyboard(rows, found.buttons) if rows else None
 
 
@@ -158,6 +210,33 @@ async def use_pack(update: Update, context: Context) -> None:
     switched = None
     if action.pack_id in found.packs:
         switched = await found.store.switch_pack(brew.id, action.pack_id)
+    if switched is None:
+        await acknowledge(query, found.text("pack_locked"), show_alert=True)
+        return
+    await acknowledge(query)
+    link = invite_link(context.bot.username, switched.code)
+    with contextlib.suppress(BadRequest):  # a double tap finds it changed already
+        await query.edit_message_caption(
+            caption=invite_caption(found, switched, link),
+            reply_markup=other_packs(found, switched),
+        )
+
+
+async def use_pace(update: Update, context: Context) -> None:
+    """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
+    found, query = services(context), update.callback_query
+    if query is None or not await may_press(update, context):
+        return
+    action = found.buttons.unpack(query.data)
+    assert isinstance(action, PaceAction)
+    brew = await found.store.brew(action.brew_id)
+    chat = update.effective_chat
+    if brew is None or chat is None or brew.group_chat_id != chat.id:
+        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        return
+    pace = Pace(action.pace)
+    at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
+    switched = await found.store.switch_pace(brew.id, pace, at)
     if switched is None:
         await acknowledge(query, found.text("pack_locked"), show_alert=True)
         return
@@ -339,3 +418,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
     )
     app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(found.buttons, ON_PICK)))
     app.add_handler(CallbackQueryHandler(use_pack, pattern=found.buttons.accepts(PackAction)))
+    app.add_handler(CallbackQueryHandler(use_pace, pattern=found.buttons.accepts(PaceAction)))

@@ -39,7 +39,8 @@ async def typed_answer(update: Update, context: Context) -> None:
         await _not_kept(update, context, participant, text)
         return
     brew, progress = latest
-    await advance(update, context, participant, brew, AnswerText(text), before=progress)
+    at = services(context).clock().timestamp()  # the clock a live push's grace runs on
+    await advance(update, context, participant, brew, AnswerText(text, at=at), before=progress)
 
 
 async def _not_kept(

@@ -1,0 +1,127 @@
+"""The live counts message: how many answered the open question, and its themes so far.
+
+One message in the facilitators' group per live question, edited in place. Groups take
+about 20 messages a minute and edits count, so answers arriving together make one edit:
+after an answer the edit waits ``edit_every`` seconds, then shows the count as it is then;
+answers during that wait ride along, and the last edit always shows the true count.
+Themes appear only once enough people answered (``enough_people``), and only themes from
+at least the minimum group of people; nothing else about anyone is shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
+
+from bot.ratelimit import Priority, sending_as
+from bot.services import KEY, App, Services
+from conversations.summary import FreeText, enough_people, group_themes
+from storage.records import Brew, LiveQuestion
+
+log = logging.getLogger(__name__)
+
+_STATE = "brewbot.live_counts"
+THEMES_SHOWN = 3
+
+
+@dataclass
+class _Pending:
+    """Questions of one brew whose counts changed, and the task that will show them."""
+
+    prompts: set[str] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+
+
+def edit_every(found: Services) -> float:
+    """Seconds between edits of one counts message: half the group's allowance at most."""
+    return 2 * 60.0 / found.settings.group_per_minute
+
+
+def answered(app: App, brew_id: int, prompt_ids: set[str]) -> None:
+    """Note that these questions of a live brew have new answers; show them soon, together."""
+    pending: dict[int, _Pending] = app.bot_data.setdefault(_STATE, {})
+    entry = pending.setdefault(brew_id, _Pending())
+    entry.prompts |= prompt_ids
+    if entry.task is None or entry.task.done():
+        entry.task = app.create_task(_show_soon(app, brew_id, entry), name="brewbot live counts")
+
+
+async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
+    """Wait a moment, then edit every counts message with new answers; again while more come."""
+    found: Services = app.bot_data[KEY]
+    while entry.prompts:
+        await asyncio.sleep(edit_every(found))
+        prompts, entry.prompts = entry.prompts, set()
+        brew = await found.store.brew(brew_id)
+        if brew is None or brew.group_chat_id is None:
+            return
+        for question in await found.store.live_questions(brew_id):
+            if question.prompt_id in prompts and question.counts_message_id is not None:
+                await show(app, brew, question)
+
+
+async def show_all(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Show where each live brew's open question stands (at start-up: edits a stop cut short)."""
+    found: Services = context.application.bot_data[KEY]
+    for brew in await found.store.live_brews():
+        asked = await found.store.live_questions(brew.id)
+        if asked and asked[-1].counts_message_id is not None and brew.group_chat_id is not None:
+            await show(context.application, brew, asked[-1])
+
+
+def schedule(app: App) -> None:
+    """Bring the counts messages up to date soon after start-up."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(show_all, when=3, name="live counts")
+
+
+async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
+    """Edit a question's counts message to show how it stands now."""
+    found: Services = app.bot_data[KEY]
+    assert brew.group_chat_id is not None and question.counts_message_id is not None
+    text = await counts_text(found, brew, question)
+    try:
+        with sending_as(Priority.TIDY):
+            await app.bot.edit_message_text(
+                text, chat_id=brew.group_chat_id, message_id=question.counts_message_id
+            )
+    except BadRequest as error:  # unchanged, or deleted by an admin
+        log.info("The live counts message was not edited: %s", error)
+    except TelegramError as error:
+        log.warning("The live counts message could not be edited just now: %s", error)
+
+
+async def counts_text(found: Services, brew: Brew, question: LiveQuestion) -> str:
+    """Say which question is open, how many answered it, and its themes once enough did."""
+    people, texts = await found.store.answered(brew.id, question.prompt_id)
+    lines = [
+        found.text(
+            "live_counts", number=question.number, question=question_words(found, brew, question)
+        ),
+        found.text("live_counts_answered", count=people),
+    ]
+    min_group = found.settings.min_group
+    writers = {t.person for t in texts}
+    if enough_people(len(writers), min_group=min_group):
+        said = [FreeText(t.person, t.prompt_id, t.principle, t.text) for t in texts]
+        groups = await asyncio.to_thread(
+            group_themes, said, min_group=min_group, limit=THEMES_SHOWN, quotes=0
+        )
+        labels = [view.label for view in groups.shown]
+        if labels:
+            lines.append(found.text("live_counts_themes", themes="; ".join(labels)))
+    return "\n".join(lines)
+
+
+def question_words(found: Services, brew: Brew, question: LiveQuestion) -> str:
+    """Return a live question's words: the facilitator's own, or the pack's with the theme."""
+    if question.text is not None:
+        return question.text
+    pack = found.packs.get(brew.pack_id)
+    prompt = pack.prompt(question.prompt_id) if pack is not None else None
+    return prompt.text.format(theme=brew.theme) if prompt is not None else question.prompt_id

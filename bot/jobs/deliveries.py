@@ -1,0 +1,161 @@
+"""Take live questions, paced parts and the end of a live part to each person, as bulk.
+
+What goes to whom is kept first (the ``deliveries`` table, filled in the same transaction
+that keeps the live question or the day's part), so a restart part-way loses nothing:
+the next run starts with whoever is left. For each person the engine decides what the
+delivery means for them (someone on a break gets nothing now; someone behind in a paced
+brew is not sent more), their place is kept, then the message goes, then the delivery
+is marked. Sending the same delivery twice after a crash asks the same open question
+again and keeps nothing twice. A send that may have arrived (a timeout) is never repeated.
+Sends are BULK: each person's replies to what they do go first, and all bulk sends keep
+to about 30 a second overall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.jobs.again import Delivery as Went
+from bot.jobs.again import again_soon, deliver, went_well
+from bot.journey import brew_pack, messages_for, remember_buttons, stepping
+from bot.ratelimit import Priority, sending_as
+from bot.replies import fold
+from bot.services import Services, services
+from conversations.engine import step
+from conversations.model import Event, LiveEnded, NextPart, Push
+from storage.records import Delivery, LiveQuestion
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+RETRY_EVERY = timedelta(minutes=5)
+_KEY = "brewbot.deliveries"
+Context = CallbackContext[Any, Any, Any, Any]
+
+
+@dataclass
+class _Sending:
+    """One sender at a time; a request that arrives meanwhile makes it look again."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    wanted: bool = False
+
+
+async def send_deliveries(context: Context) -> int:
+    """Send every queued delivery; return how many messages Telegram accepted."""
+    sending: _Sending = context.application.bot_data.setdefault(_KEY, _Sending())
+    sending.wanted = True
+    if sending.lock.locked():
+        return 0
+    sent = 0
+    async with sending.lock:
+        while sending.wanted:
+            sending.wanted = False
+            with sending_as(Priority.BULK):
+                done, stuck = await _send_queued(context, services(context))
+            sent += done
+            if stuck:
+                wait = again_soon(context.application, send_deliveries, "deliveries")
+                log.warning("Sending questions paused after a problem; carrying on in %.0fs", wait)
+                break
+            went_well(context.application, "deliveries")
+    return sent
+
+
+async def _send_queued(context: Context, found: Services) -> tuple[int, bool]:
+    """Send batches until none is left; say how many went and whether Telegram stopped us.
+
+    A paced brew's parts wait while it is quiet hours; live questions do not (the
+    facilitator is running the session now).
+    """
+    sent = 0
+    while True:
+        quiet = found.settings.is_quiet(found.clock().astimezone(found.settings.timezone).time())
+        batch = await found.store.pending_deliveries(BATCH, days=not quiet)
+        if not batch:
+            return sent, False
+        outcomes = await asyncio.gather(*(_send_and_mark(context, found, d) for d in batch))
+        sent += sum(o for o in outcomes if o is not None)
+        if None in outcomes:
+            return sent, True
+
+
+async def _send_and_mark(context: Context, found: Services, delivery: Delivery) -> int | None:
+    """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
+    went = await send_one(context, found, delivery)
+    if went is Went.LATER:
+        return None
+    await found.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
+    return int(went is Went.SENT)
+
+
+async def send_one(context: Context, found: Services, delivery: Delivery) -> Went:
+    """Ask the engine what this delivery means for the person, keep it, and send it."""
+    brew = await found.store.brew(delivery.brew_id)
+    participant = await found.store.participant(delivery.participant_id)
+    if brew is None or not brew.is_open or participant is None or participant.stopped:
+        return Went.NEVER
+    async with stepping(context.application, participant.id):
+        before = await found.store.progress(delivery.participant_id, delivery.brew_id)
+        pack, asked = await brew_pack(found, brew)
+        event = _event(delivery.what, asked)
+        if before is None or event is None:
+            return Went.NEVER
+        outcome = step(
+            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
+        )
+        if outcome.changed:
+            await found.store.record_step(
+                participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
+            )
+    went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
+    for message in fold(messages_for(found, participant, brew, before, outcome)):
+        call = context.bot.send_message(
+            participant.chat_id, message.text, reply_markup=message.markup
+        )
+        went = await deliver(
+            _remember(context, participant.chat_id, call, message.markup), "A question"
+        )
+        if went is not Went.SENT:
+            break
+    return went
+
+
+async def _remember(context: Context, chat_id: int, call: Any, markup: object) -> None:
+    """Send, and remember a message with buttons so they come off once it is stale."""
+    sent = await call
+    if markup is not None:
+        remember_buttons(context, chat_id, sent)
+
+
+def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
+    """Read a delivery's ``what`` as the engine event it carries."""
+    kind, _, detail = what.partition(":")
+    if kind == "ask":
+        question = next((q for q in asked if str(q.number) == detail), None)
+        return None if question is None else Push(question.prompt_id, question.asked_at.timestamp())
+    if kind == "day":
+        return NextPart()
+    if kind == "end":
+        return LiveEnded()
+    return None
+
+
+def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what is queued now, in the background."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(send_deliveries, when=0, name="deliveries-now")
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what was left queued at start-up, then look again now and then."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue.run_repeating(send_deliveries, interval=RETRY_EVERY, first=2, name="deliveries")

@@ -1,0 +1,61 @@
+"""A paced brew's daily part: queued once a day at the brew's hour, never in quiet hours.
+
+The day is claimed in storage with its deliveries in one transaction, so a check that
+runs twice, or a restart, queues nothing twice. The day a brew opens sends nothing more:
+joining gives the first part.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time, timedelta
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.jobs.deliveries import send_deliveries
+from bot.services import services
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY = timedelta(minutes=10)
+DEFAULT_AT = time(10, 0)
+
+
+def read_time(text: str | None) -> time | None:
+    """Read "HH:MM" (or "H"), or None if it is not a time of day."""
+    if not text:
+        return None
+    hours, _, minutes = text.strip().partition(":")
+    try:
+        found = time(int(hours), int(minutes or 0))
+    except ValueError:
+        return None
+    return found
+
+
+async def queue_due_parts(context: CallbackContext[Any, Any, Any, Any]) -> int:
+    """Queue today's part of every paced brew whose hour has come; return how many people."""
+    found = services(context)
+    local = found.clock().astimezone(found.settings.timezone)
+    if found.settings.is_quiet(local.time()):
+        return 0
+    queued = 0
+    for brew in await found.store.paced_brews():
+        at = read_time(brew.pace_at) or DEFAULT_AT
+        opened = brew.opened_at.astimezone(found.settings.timezone).date()
+        if local.time() < at or local.date() <= opened:
+            continue
+        people = await found.store.queue_day(brew.id, local.date().isoformat())
+        queued += people or 0
+    if queued:
+        await send_deliveries(context)
+    return queued
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Look for due parts now and then; they are found in the database."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue.run_repeating(queue_due_parts, interval=CHECK_EVERY, first=5, name="paced parts")

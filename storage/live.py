@@ -1,0 +1,215 @@
+"""Live and paced brews: questions pushed in a live brew, and each person's delivery, kept
+before it is sent, so a restart part-way neither loses one nor sends one twice."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+import aiosqlite
+
+from conversations.model import Pace
+from storage import rows
+from storage.base import StoreBase
+from storage.errors import NotFound
+from storage.records import AnswerText, Brew, Delivery, LiveQuestion
+from storage.sql import fetch_all, fetch_one, insert, run
+from storage.times import parse
+
+QUESTION_COLUMNS = "id, brew_id, number, prompt_id, text, asked_at, counts_message_id"
+
+# Everyone in the brew who has not finished and has not stopped brewbot. Someone on a
+# break is included: the engine keeps the question for them without sending anything.
+QUEUE_FOR_BREW = """
+INSERT INTO deliveries (brew_id, participant_id, what, queued_at)
+SELECT pr.brew_id, pr.participant_id, ?, ?
+FROM progress AS pr
+JOIN participants AS p ON p.id = pr.participant_id
+WHERE pr.brew_id = ? AND pr.status IN ({statuses}) AND p.stopped = 0
+ORDER BY pr.participant_id
+ON CONFLICT (brew_id, participant_id, what) DO NOTHING
+"""
+
+PENDING_DELIVERIES = """
+SELECT d.id, d.brew_id, d.participant_id, p.chat_id, d.what
+FROM deliveries AS d
+JOIN participants AS p ON p.id = d.participant_id
+WHERE d.sent_at IS NULL AND (? OR d.what NOT LIKE 'day:%')
+ORDER BY d.id
+LIMIT ?
+"""
+
+ANSWERED = """
+SELECT COUNT(DISTINCT participant_id) AS people
+FROM answers
+WHERE brew_id = ? AND prompt_id = ? AND participant_id IS NOT NULL
+"""
+
+ANSWER_TEXTS = f"""
+SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
+FROM answers
+WHERE brew_id = ? AND prompt_id = ? AND kind = 'text' AND held = 0 AND text IS NOT NULL
+ORDER BY id
+"""
+
+
+def _question(row: sqlite3.Row) -> LiveQuestion:
+    message = row["counts_message_id"]
+    return LiveQuestion(
+        id=int(row["id"]),
+        brew_id=int(row["brew_id"]),
+        number=int(row["number"]),
+        prompt_id=str(row["prompt_id"]),
+        text=rows.optional_str(row["text"]),
+        asked_at=parse(str(row["asked_at"])),
+        counts_message_id=None if message is None else int(message),
+    )
+
+
+async def _queue(
+    db: aiosqlite.Connection, brew_id: int, what: str, now: str, statuses: Sequence[str]
+) -> int:
+    """Queue one delivery for each person in the brew at one of ``statuses`` (inside a write)."""
+    marks = ", ".join("?" for _ in statuses)
+    sql = QUEUE_FOR_BREW.format(statuses=marks)
+    return await run(db, sql, (what, now, brew_id, *statuses))
+
+
+class LiveStore(StoreBase):
+    """Live questions, paced parts and the deliveries that take them to people."""
+
+    async def live_questions(self, brew_id: int) -> list[LiveQuestion]:
+        """List the questions pushed in a brew, first first."""
+        found = await self._all(
+            f"SELECT {QUESTION_COLUMNS} FROM live_questions WHERE brew_id = ? ORDER BY number",
+            (brew_id,),
+        )
+        return [_question(row) for row in found]
+
+    async def push_question(self, brew_id: int, prompt_id: str | None, text: str | None) -> int:
+        """Keep the next live question (one of the pack's, or ``text`` as a one-off) and queue
+        it for everyone in the brew, in one transaction; return its number."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> int:
+            row = await fetch_one(
+                db,
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM live_questions WHERE brew_id = ?",
+                (brew_id,),
+            )
+            number = int(row[0]) if row is not None else 1
+            await insert(
+                db,
+                "INSERT INTO live_questions (brew_id, number, prompt_id, text, asked_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (brew_id, number, prompt_id or f"live_{number}", text, now),
+            )
+            await _queue(db, brew_id, f"ask:{number}", now, ("active", "paused"))
+            return number
+
+        return await self._write(work)
+
+    async def set_counts_message(self, question_id: int, message_id: int) -> None:
+        """Remember the group message that shows how many answered a live question."""
+        await self._write(
+            lambda db: run(
+                db,
+                "UPDATE live_questions SET counts_message_id = ? WHERE id = ?",
+                (message_id, question_id),
+            )
+        )
+
+    async def end_live(self, brew_id: int) -> Brew:
+        """End a brew's live part: its people may now answer what they missed in their own
+        time. Queues a word to each who is still taking part, in the same transaction."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> Brew:
+            changed = await run(
+                db,
+                "UPDATE brews SET pace = ?, live_ended_at = ? WHERE id = ? AND pace = ?",
+                (Pace.SELF.value, now, brew_id, Pace.LIVE.value),
+            )
+            if changed:
+                await _queue(db, brew_id, "end", now, ("active",))
+            found = await fetch_all(
+                db, f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.id = ?", (brew_id,)
+            )
+            if not found:
+                raise NotFound(f"There is no brew {brew_id}.")
+            return rows.brew(found[0])
+
+        return await self._write(work)
+
+    async def queue_day(self, brew_id: int, day: str) -> int | None:
+        """Queue a paced brew's part for ``day`` (YYYY-MM-DD) to everyone taking part and not
+        on a break; None if that day's part was queued before (once a day, restart or not)."""
+        now = self._stamp()
+
+        async def work(db: aiosqlite.Connection) -> int | None:
+            claimed = await run(
+                db,
+                "INSERT INTO posts (kind, key, posted_at) VALUES ('pace', ?, ?)"
+                " ON CONFLICT (kind, key) DO NOTHING",
+                (f"{brew_id}:{day}", now),
+            )
+            if claimed != 1:
+                return None
+            return await _queue(db, brew_id, f"day:{day}", now, ("active",))
+
+        return await self._write(work)
+
+    async def live_brews(self) -> list[Brew]:
+        """List the open brews that are live now, in any group."""
+        found = await self._all(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
+            " WHERE b.pace = ? AND b.closed_at IS NULL ORDER BY b.id",
+            (Pace.LIVE.value,),
+        )
+        return [rows.brew(row) for row in found]
+
+    async def paced_brews(self) -> list[Brew]:
+        """List the open brews that send a part a day."""
+        found = await self._all(
+            f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM}"
+            " WHERE b.pace = ? AND b.closed_at IS NULL ORDER BY b.id",
+            (Pace.DAILY.value,),
+        )
+        return [rows.brew(row) for row in found]
+
+    async def pending_deliveries(self, limit: int, *, days: bool = True) -> list[Delivery]:
+        """List deliveries not yet sent, oldest first (a paced brew's parts only if ``days``)."""
+        found = await self._all(PENDING_DELIVERIES, (days, limit))
+        return [
+            Delivery(
+                id=int(row["id"]),
+                brew_id=int(row["brew_id"]),
+                participant_id=str(row["participant_id"]),
+                chat_id=int(row["chat_id"]),
+                what=str(row["what"]),
+            )
+            for row in found
+        ]
+
+    async def mark_delivered(self, delivery_id: int, *, uncertain: bool = False) -> None:
+        """Remember that a delivery went (or, uncertain, may have gone), so it never goes twice."""
+        now = self._stamp()
+        await self._write(
+            lambda db: run(
+                db,
+                "UPDATE deliveries SET sent_at = ?, uncertain = ? WHERE id = ? AND sent_at IS NULL",
+                (now, int(uncertain), delivery_id),
+            )
+        )
+
+    async def answered(self, brew_id: int, prompt_id: str) -> tuple[int, list[AnswerText]]:
+        """Count the people who answered one question of a brew, with its typed answers (held
+        ones left out), for the live counts message."""
+
+        async def work(db: aiosqlite.Connection) -> tuple[int, list[AnswerText]]:
+            people = await fetch_one(db, ANSWERED, (brew_id, prompt_id))
+            texts = await fetch_all(db, ANSWER_TEXTS, (brew_id, prompt_id))
+            count = int(people["people"]) if people is not None else 0
+            return count, [rows.answer_text(row) for row in texts]
+
+        return await self._snapshot(work)

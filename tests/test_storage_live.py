@@ -1,0 +1,108 @@
+"""Live questions, paced days and their deliveries: kept before sending, each once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from conversations.model import Pace, Principle, Status
+from storage import Store
+from storage.records import Brew
+from tests.storage_support import Clock, step, text
+
+GROUP = -100300
+# One person for each way of being in a brew.
+ACTIVE, PAUSED, FINISHED, STOPPED = 101, 102, 103, 104
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    async with await Store.open(tmp_path / "brewbot.db", now=Clock()) as opened:
+        yield opened
+
+
+async def room(store: Store, pace: Pace) -> Brew:
+    """A brew with someone active, someone on a break, someone done and someone stopped."""
+    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP, pace=pace)
+    for chat, status in (
+        (ACTIVE, Status.ACTIVE),
+        (PAUSED, Status.PAUSED),
+        (FINISHED, Status.FINISHED),
+        (STOPPED, Status.STOPPED),
+    ):
+        person = await store.join(chat)
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=step(status=status), update_id=None
+        )
+        if chat == STOPPED:
+            await store.set_preferences(person.id, stopped=True)
+    return brew
+
+
+async def chats(store: Store, *, days: bool = True) -> list[tuple[int, str]]:
+    return [(d.chat_id, d.what) for d in await store.pending_deliveries(50, days=days)]
+
+
+async def test_a_push_is_kept_numbered_and_queued_for_the_active_and_those_on_a_break(
+    store: Store,
+) -> None:
+    brew = await room(store, Pace.LIVE)
+    assert await store.push_question(brew.id, "what_matters", None) == 1
+    assert await store.push_question(brew.id, None, "Your own question?") == 2
+    asked = await store.live_questions(brew.id)
+    assert [(q.number, q.prompt_id, q.text) for q in asked] == [
+        (1, "what_matters", None),
+        (2, "live_2", "Your own question?"),
+    ]
+    assert sorted(await chats(store)) == [
+        (ACTIVE, "ask:1"),
+        (ACTIVE, "ask:2"),
+        (PAUSED, "ask:1"),
+        (PAUSED, "ask:2"),
+    ]
+
+
+async def test_a_delivery_marked_is_never_pending_again(store: Store) -> None:
+    brew = await room(store, Pace.LIVE)
+    await store.push_question(brew.id, "what_matters", None)
+    pending = await store.pending_deliveries(50)
+    for delivery in pending:
+        await store.mark_delivered(delivery.id, uncertain=delivery.chat_id == PAUSED)
+        await store.mark_delivered(delivery.id)  # twice is harmless
+    assert await store.pending_deliveries(50) == []
+
+
+async def test_a_day_is_queued_once_for_the_active_only_and_waits_out_quiet_hours(
+    store: Store,
+) -> None:
+    brew = await room(store, Pace.DAILY)
+    assert await store.queue_day(brew.id, "2026-11-24") == 1
+    assert await store.queue_day(brew.id, "2026-11-24") is None
+    assert await chats(store) == [(ACTIVE, "day:2026-11-24")]
+    assert await chats(store, days=False) == []
+    assert [b.id for b in await store.paced_brews()] == [brew.id]
+
+
+async def test_ending_the_live_part_queues_one_word_each_once(store: Store) -> None:
+    brew = await room(store, Pace.LIVE)
+    ended = await store.end_live(brew.id)
+    assert ended.pace is Pace.SELF and ended.live_ended_at is not None and ended.was_live
+    again = await store.end_live(brew.id)
+    assert again.live_ended_at == ended.live_ended_at
+    assert await chats(store) == [(ACTIVE, "end")]
+
+
+async def test_answered_counts_people_and_gives_only_unheld_typed_words(store: Store) -> None:
+    brew = await room(store, Pace.LIVE)
+    for chat, words, held in ((201, "one", False), (202, "two", False), (203, "three", True)):
+        person = await store.join(chat)
+        await store.record_step(
+            participant_id=person.id,
+            brew_id=brew.id,
+            outcome=step(text("live_1", Principle.THEME, words), concern=held),
+            update_id=None,
+        )
+    people, texts = await store.answered(brew.id, "live_1")
+    assert people == 3 and sorted(t.text for t in texts) == ["one", "two"]
