@@ -177,6 +177,16 @@ _UNCERTAIN = """
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
 """
 
+# A typed answer's meaning vector (bot/embedder.py), made after the answer is kept. Its own
+# table, so a vector goes with its answer on /forget.
+_VECTORS = """
+CREATE TABLE answer_vectors (
+    answer_id INTEGER PRIMARY KEY REFERENCES answers (id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -189,6 +199,7 @@ MIGRATIONS: list[Migration] = [
     (4, "inbox: updates kept as they arrive, until handled", _INBOX),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
+    (7, "answer_vectors: each typed answer's meaning, for themes", _VECTORS),
 ]
 
 _BOOTSTRAP = """

@@ -114,6 +114,17 @@ async def _forget(db: aiosqlite.Connection, participant_id: str) -> None:
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 
 
+async def _clear_old_words(db: aiosqlite.Connection, cutoff: str) -> int:
+    """Clear typed words given before ``cutoff``, and their meaning vectors (inside a write)."""
+    old = "kind = 'text' AND text IS NOT NULL AND created_at < ?"
+    await run(
+        db,
+        f"DELETE FROM answer_vectors WHERE answer_id IN (SELECT id FROM answers WHERE {old})",
+        (cutoff,),
+    )
+    return await run(db, f"UPDATE answers SET text = NULL WHERE {old}", (cutoff,))
+
+
 class PrivacyStore(StoreBase):
     """Export, forget, retention."""
 
@@ -129,14 +140,7 @@ class PrivacyStore(StoreBase):
     async def apply_retention(self, days: int = 365) -> int:
         """Clear typed words older than ``days`` (stages and counts stay); return rows cleared."""
         cutoff = iso(self._now() - timedelta(days=days))
-        cleared = await self._write(
-            lambda db: run(
-                db,
-                "UPDATE answers SET text = NULL"
-                " WHERE kind = 'text' AND text IS NOT NULL AND created_at < ?",
-                (cutoff,),
-            )
-        )
+        cleared = await self._write(lambda db: _clear_old_words(db, cutoff))
         if cleared:
             await self._checkpoint()
         return cleared

@@ -11,6 +11,7 @@ from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
+from storage.vectors import VectorStore
 
 
 class Store(
@@ -22,6 +23,7 @@ class Store(
     FacilitationStore,
     FollowUpStore,
     InboxStore,
+    VectorStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
