@@ -143,28 +143,35 @@ def finder(known: Mapping[str, np.ndarray] | None = None) -> ThemeFinder:
     return find
 
 
-async def brew_finder(store: Store, brew_id: int) -> ThemeFinder:
-    """Return a theme finder for a brew, using the vectors kept with its answers."""
+async def brew_meanings(store: Store, brew_id: int) -> dict[str, np.ndarray]:
+    """Map a brew's typed answers (cleaned, as summaries see them) to their kept vectors."""
     kept = await store.brew_vectors(brew_id, MODEL_NAME)
     answers = await store.answer_texts(brew_id, include_held=True)
-    known = {clean(a.text): from_bytes(kept[a.answer_id]) for a in answers if a.answer_id in kept}
-    return finder(known)
+    return {clean(a.text): from_bytes(kept[a.answer_id]) for a in answers if a.answer_id in kept}
+
+
+async def brew_finder(store: Store, brew_id: int) -> ThemeFinder:
+    """Return a theme finder for a brew, using the vectors kept with its answers."""
+    return finder(await brew_meanings(store, brew_id))
 
 
 async def embed_pending(
-    store: Store, *, batch: int = 256, progress: Callable[[int], None] | None = None
+    store: Store, *, batch: int = 256, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Embed every typed answer that has no vector yet, batch by batch in a worker thread."""
+    """Embed every typed answer that has no vector yet, batch by batch in a worker thread.
+
+    ``progress(done, total)`` is told after each batch."""
     found = await asyncio.to_thread(model)
     if found is None:
         return 0
+    total = await store.count_without_vector(found.name) if progress else 0
     done = 0
     while pending := await store.texts_without_vector(found.name, batch):
         vectors = await asyncio.to_thread(found.embed, [clean(text) for _, text in pending])
         pairs = [(i, to_bytes(v)) for (i, _), v in zip(pending, vectors, strict=True)]
         done += await store.save_vectors(found.name, pairs)
         if progress:
-            progress(done)
+            progress(min(done, total), total)
         if len(pending) < batch:
             break
     return done

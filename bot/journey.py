@@ -20,6 +20,7 @@ from conversations.model import (
     Begin,
     Choose,
     Event,
+    Kind,
     Outcome,
     Progress,
     Resume,
@@ -73,6 +74,8 @@ async def advance(
             outcome=outcome,
             update_id=update.update_id if update else None,
         )
+        if found.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
+            found.embedding.wake()  # after the commit; the reply does not wait for it
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update

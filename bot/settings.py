@@ -97,6 +97,7 @@ class Settings:
     person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
     group_per_minute: float = 20.0  # messages a minute to one group (Telegram: 20)
     api_timeout: float = 5.0  # seconds to wait for Telegram's answer to a call
+    meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
 
     @property
     def file_url(self) -> str:
@@ -168,6 +169,7 @@ def load_settings(
         person_rate=_number(raw, "person_rate", 1.0),
         group_per_minute=_number(raw, "group_per_minute", 20.0),
         api_timeout=_number(raw, "api_timeout", 5.0),
+        meaning=_yes_no(raw, "meaning", True),
     )
 
 
@@ -223,6 +225,15 @@ def _int(raw: _Raw, key: str, default: int, *, lowest: int) -> int:
     if value < lowest:
         raise SettingsError(f"{raw.name(key)} should be at least {lowest}, not {value}")
     return value
+
+
+def _yes_no(raw: _Raw, key: str, default: bool) -> bool:
+    text = raw.get(key, "yes" if default else "no").strip().lower()
+    if text in {"yes", "true", "on", "1"}:
+        return True
+    if text in {"no", "false", "off", "0"}:
+        return False
+    raise SettingsError(f"{raw.name(key)} should be yes or no, not {text!r}")
 
 
 def _number(raw: _Raw, key: str, default: float) -> float:

@@ -24,6 +24,13 @@ ORDER BY a.id
 LIMIT ?
 """
 
+COUNT_WITHOUT_VECTOR = """
+SELECT COUNT(*) AS n
+FROM answers AS a
+LEFT JOIN answer_vectors AS v ON v.answer_id = a.id AND v.model = ?
+WHERE a.kind = 'text' AND a.text IS NOT NULL AND v.answer_id IS NULL
+"""
+
 SAVE_VECTOR = """
 INSERT INTO answer_vectors (answer_id, model, vector) VALUES (?, ?, ?)
 ON CONFLICT (answer_id) DO UPDATE SET model = excluded.model, vector = excluded.vector
@@ -45,6 +52,11 @@ class VectorStore(StoreBase):
         """Return up to ``limit`` (answer id, text) pairs that have no vector from ``model``."""
         found = await self._all(WITHOUT_VECTOR, (model, limit))
         return [(int(row["id"]), str(row["text"])) for row in found]
+
+    async def count_without_vector(self, model: str) -> int:
+        """Count the typed answers that have no vector from ``model``."""
+        found = await self._one(COUNT_WITHOUT_VECTOR, (model,))
+        return int(found["n"]) if found else 0
 
     async def save_vectors(self, model: str, vectors: Iterable[tuple[int, bytes]]) -> int:
         """Keep vectors made by ``model``; skip answers deleted meanwhile; return how many."""

@@ -50,6 +50,7 @@ async def test_only_typed_answers_wait_for_a_vector_and_saved_ones_stop_waiting(
     await _answer(store, 11, brew, "I never see anyone", "more company please")
     waiting = await store.texts_without_vector(MODEL, 10)
     assert [t for _, t in waiting] == ["I never see anyone", "more company please"]
+    assert await store.count_without_vector(MODEL) == 2
 
     first = waiting[0][0]
     assert await store.save_vectors(MODEL, [(first, _blob(first))]) == 1

@@ -66,16 +66,21 @@ def analyse(
     seed: int,
     quiet: bool,
     meaning: bool = True,
+    vectors: np.ndarray | None = None,
 ) -> tuple[list[str], int, Themes]:
     """Load the answers and find their themes: the CLI's whole path, for benchmarks too.
 
     With ``meaning`` (and the model installed) answers are grouped by meaning as well as
-    words; without the model, by words, and it says so once."""
+    words; without the model, by words, and it says so once. ``vectors`` are meanings
+    already read (as the bot keeps them with its answers)."""
     from conversations.themes import find_themes  # scikit-learn loads only when needed
 
     texts, first_row = load_answers(path, column)
     progress = _stderr if len(texts) >= PROGRESS_FROM and not quiet else None
-    vectors = _meanings(texts, quiet=quiet, progress=progress is not None) if meaning else None
+    if meaning and vectors is None:
+        vectors = _meanings(texts, quiet=quiet, progress=progress is not None)
+    if not meaning:
+        vectors = None
     found = find_themes(texts, k=k, seed=seed, progress=progress, vectors=vectors)
     return texts, first_row, found
 
@@ -89,10 +94,10 @@ def _meanings(texts: list[str], *, quiet: bool, progress: bool) -> np.ndarray | 
         if not quiet:
             _stderr(f"Grouping by words only: {embedder.MISSING}")
         return None
-    return model.embed(texts, _bar("Reading meanings") if progress else None)
+    return model.embed(texts, progress_bar("Reading meanings") if progress else None)
 
 
-def _bar(what: str) -> Callable[[int, int], None]:
+def progress_bar(what: str) -> Callable[[int, int], None]:
     """Return a progress bar on stderr that redraws one line, about every 5%."""
     shown = [-1]
 
