@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from conversations.embedding import Encoder, read_safetensors
 from conversations.reporting import clean
@@ -70,11 +71,14 @@ class Model:
         ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding
         out = np.zeros((len(ids), self.dims), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            out[chunk] = self.encoder.encode([ids[i] for i in chunk])
-            if progress:
-                progress(min(start + BATCH, len(order)), len(order))
+        # One BLAS thread: as fast on a quiet machine with these small matrices, five times
+        # faster on a busy one (threads spinning for a core), and it leaves the bot a core.
+        with threadpool_limits(limits=1, user_api="blas"):
+            for start in range(0, len(order), BATCH):
+                chunk = order[start : start + BATCH]
+                out[chunk] = self.encoder.encode([ids[i] for i in chunk])
+                if progress:
+                    progress(min(start + BATCH, len(order)), len(order))
         return out
 
 
