@@ -11,8 +11,8 @@ import numpy as np
 from bot import embedder
 from bot.standin import StandIn
 from conversations.themes import find_themes
-from tests.facilitator_support import finish_pack, group_calls, in_group
-from tests.running import Running
+from tests.facilitator_support import ADMIN, finish_pack, group_calls, in_group
+from tests.running import FACILITATORS, Running
 
 PEOPLE = [770301 + n for n in range(5)]
 
@@ -78,3 +78,20 @@ def test_a_summary_embeds_what_has_no_vector_yet() -> None:
     assert embedder.finder(half_known)(texts) == whole
     assert embedder.finder()(texts) == whole
     assert whole.by_meaning
+
+
+async def test_answers_imported_in_the_group_get_vectors(standin: StandIn, tmp_path: Path) -> None:
+    brewbot = Running(standin, tmp_path / "brewbot.db", meaning=True)
+    await brewbot.start()
+    try:
+        brewbot.standin.set_admins(FACILITATORS, [ADMIN])
+        brew = await brewbot.new_brew("getting about town")
+        await _all_embedded(brewbot)  # the worker has looked once, at start, and is idle
+        paper = b"answer\nA lift that works\nSomeone who rings back\n"
+        standin.document(FACILITATORS, ADMIN, "paper.csv", paper, f"/import {brew.code}")
+        await standin.wait_idle()
+        assert "Added 2 answers" in (standin.last_text(FACILITATORS) or "")
+        await _all_embedded(brewbot)
+        assert len(await brewbot.services.store.brew_vectors(brew.id, embedder.MODEL_NAME)) == 2
+    finally:
+        await brewbot.stop()
