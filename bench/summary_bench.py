@@ -7,8 +7,11 @@ back as a concern. Their words come from real feedback (shared/feedback-data) or
 that is absent, the test answers. Then ``brew_results`` (the SQL reads) and
 ``build_summary`` (themes, ideas, HTML, Markdown) are timed, side by side for a small
 and a big brew, with the ratio, so the growth can be judged against the growth in size.
+Themes are timed before (by words) and after (by meaning): the bot reads each answer's
+meaning once, as it arrives, so that is timed on its own line, and the summary after
+reads the kept vectors (``brew_finder``) and only clusters.
 
-.venv/bin/python -m bench.summary_bench [--small 5000] [--big 50000] [--repeats 1]
+.venv/bin/python -m bench.summary_bench [--small 500] [--big 50000] [--repeats 1]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.callbacks import ButtonCodec
+from bot.embedder import brew_finder, embed_pending
 from bot.facilitators.reports import brew_results
 from bot.services import Services
 from bot.settings import Settings
@@ -59,6 +63,8 @@ class Figures:
     summary: float
     texts: int
     sections: int
+    embed: float = 0.0  # reading every typed answer's meaning, once, as the bot does
+    meaning: float = 0.0  # build_summary by meaning, reading the kept vectors
 
 
 def sentences() -> list[str]:
@@ -142,9 +148,27 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
             return await asyncio.to_thread(build_summary, results, min_group=5)
 
         building, summary = await median(summarise, repeats)
-    check(results, summary, people)
+        check(results, summary, people)
+        start = time.perf_counter()
+        await embed_pending(store)
+        embedded = time.perf_counter() - start
+
+        async def by_meaning() -> Summary:
+            find = await brew_finder(store, brew_id)
+            return await asyncio.to_thread(build_summary, results, min_group=5, find=find)
+
+        meaning, summary = await median(by_meaning, repeats)
+        check(results, summary, people)
     return Figures(
-        count, people, filled, reading, building, len(results.answers), len(summary.sections)
+        count,
+        people,
+        filled,
+        reading,
+        building,
+        len(results.answers),
+        len(summary.sections),
+        embedded,
+        meaning,
     )
 
 
@@ -173,6 +197,14 @@ def report(small: Figures, big: Figures, repeats: int) -> None:
             (big.results + big.summary) * 1e3,
             "{:>12.1f}",
         ),
+        ("meanings, once as answers came (s)", small.embed, big.embed, "{:>12.1f}"),
+        ("build_summary by meaning (ms)", small.meaning * 1e3, big.meaning * 1e3, "{:>12.1f}"),
+        (
+            "end to end by meaning (ms)",
+            (small.results + small.meaning) * 1e3,
+            (big.results + big.meaning) * 1e3,
+            "{:>12.1f}",
+        ),
         (
             "end to end per 1,000 answers (ms)",
             (small.results + small.summary) * 1e6 / small.answers,
@@ -193,7 +225,7 @@ def report(small: Figures, big: Figures, repeats: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the summary bench for a small and a big brew in a throwaway folder."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--small", type=int, default=500)
     parser.add_argument("--big", type=int, default=50_000)
     parser.add_argument(
         "--repeats", type=int, default=1, help="times to build each summary (median is shown)"

@@ -12,6 +12,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
+from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
     counts,
@@ -155,6 +156,9 @@ async def serve(
             await app.start()
             inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
             found.inbox = inbox
+            if settings.meaning:
+                found.embedding = Embedding(found.store)
+                found.embedding.start()
             try:
                 log.info("brewbot is running as @%s", app.bot.username)
                 await inbox.resume()
@@ -164,6 +168,8 @@ async def serve(
                 await inbox.finish(SHUTDOWN_GRACE)
             finally:
                 await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest
+                if found.embedding is not None:
+                    await found.embedding.stop()  # unembedded answers wait for the next start
                 await app.stop()
         finally:
             await found.store.close()

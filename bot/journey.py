@@ -23,6 +23,7 @@ from conversations.model import (
     Begin,
     Choose,
     Event,
+    Kind,
     Outcome,
     Pace,
     Pack,
@@ -90,6 +91,8 @@ async def advance(
                 update_id=update.update_id if update else None,
                 opened=opened,
             )
+            if found.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
+                found.embedding.wake()  # after the commit; the reply does not wait for it
         elif opened:
             await found.store.mark_opened(participant.id, brew.id)
     if outcome.answers and asked:

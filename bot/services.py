@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext
 
@@ -15,6 +15,9 @@ from bot.settings import Settings
 from conversations.messages import Messages
 from conversations.model import Pack
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.embedder import Embedding
 
 KEY = "brewbot.services"
 App = Application[Any, Any, Any, Any, Any, Any]  # brewbot's Application, with PTB's defaults
@@ -37,6 +40,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
     inbox: Inbox | None = None  # set once polling starts
+    embedding: Embedding | None = None  # set once running, unless meaning is off
 
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""

@@ -107,6 +107,7 @@ class Settings:
     # The co-production loop: co-producers check summaries; a region compares its councils.
     review_chat: int | None = None
     region_chat: int | None = None
+    meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
 
     @property
     def file_url(self) -> str:
@@ -188,6 +189,7 @@ def load_settings(
         webhook_secret=_webhook_secret(raw, "webhook_secret"),
         review_chat=_optional_chat_id(raw, "review_chat"),
         region_chat=_optional_chat_id(raw, "region_chat"),
+        meaning=_yes_no(raw, "meaning", True),
     )
 
 
@@ -243,6 +245,15 @@ def _int(raw: _Raw, key: str, default: int, *, lowest: int) -> int:
     if value < lowest:
         raise SettingsError(f"{raw.name(key)} should be at least {lowest}, not {value}")
     return value
+
+
+def _yes_no(raw: _Raw, key: str, default: bool) -> bool:
+    text = raw.get(key, "yes" if default else "no").strip().lower()
+    if text in {"yes", "true", "on", "1"}:
+        return True
+    if text in {"no", "false", "off", "0"}:
+        return False
+    raise SettingsError(f"{raw.name(key)} should be yes or no, not {text!r}")
 
 
 def _number(raw: _Raw, key: str, default: float) -> float:

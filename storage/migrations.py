@@ -278,6 +278,17 @@ CREATE INDEX deliveries_pending ON deliveries (id) WHERE sent_at IS NULL;
 CREATE INDEX deliveries_by_participant ON deliveries (participant_id);
 """
 
+
+# A typed answer's meaning vector (bot/embedder.py), made after the answer is kept. Its own
+# table, so a vector goes with its answer on /forget.
+_VECTORS = """
+CREATE TABLE answer_vectors (
+    answer_id INTEGER PRIMARY KEY REFERENCES answers (id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "core: groups, brews, participants, progress, answers, handled updates", _CORE),
     (2, "indexes for summaries, nudges, group look-ups and pruning", _SUMMARY_INDEXES),
@@ -294,6 +305,7 @@ MIGRATIONS: list[Migration] = [
     (8, "summary_approvals: co-producers approve a summary or ask for a change", _APPROVALS),
     (9, "idea polls: suggested themes put to the people who asked for news", _IDEA_POLLS),
     (10, "live and paced brews: brews.pace, live_questions, deliveries", _LIVE),
+    (11, "answer_vectors: each typed answer's meaning, for themes", _VECTORS),
 ]
 
 _BOOTSTRAP = """

@@ -166,6 +166,18 @@ async def _forget(db: aiosqlite.Connection, participant_id: str, suggester: str 
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 
 
+async def _clear_old_words(db: aiosqlite.Connection, cutoff: str) -> int:
+    """Clear old typed words with their meaning vectors, and old ideas (inside a write)."""
+    old = "kind = 'text' AND text IS NOT NULL AND created_at < ?"
+    await run(
+        db,
+        f"DELETE FROM answer_vectors WHERE answer_id IN (SELECT id FROM answers WHERE {old})",
+        (cutoff,),
+    )
+    cleared = await run(db, f"UPDATE answers SET text = NULL WHERE {old}", (cutoff,))
+    return cleared + await run(db, "DELETE FROM ideas WHERE created_at < ?", (cutoff,))
+
+
 class PrivacyStore(StoreBase):
     """Export, forget, retention."""
 
@@ -186,17 +198,7 @@ class PrivacyStore(StoreBase):
         """Clear typed words (answers and suggested themes) older than ``days``; stages and
         counts stay. Return the rows cleared."""
         cutoff = iso(self._now() - timedelta(days=days))
-
-        async def work(db: aiosqlite.Connection) -> int:
-            cleared = await run(
-                db,
-                "UPDATE answers SET text = NULL"
-                " WHERE kind = 'text' AND text IS NOT NULL AND created_at < ?",
-                (cutoff,),
-            )
-            return cleared + await run(db, "DELETE FROM ideas WHERE created_at < ?", (cutoff,))
-
-        cleared = await self._write(work)
+        cleared = await self._write(lambda db: _clear_old_words(db, cutoff))
         if cleared:
             await self._checkpoint()
         return cleared

@@ -16,6 +16,7 @@ from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
 from storage.timegiven import TimeStore
+from storage.vectors import VectorStore
 
 
 class Store(
@@ -32,6 +33,7 @@ class Store(
     ApprovalStore,
     IdeaPollStore,
     LiveStore,
+    VectorStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

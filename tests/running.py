@@ -48,6 +48,9 @@ class Running:
                 # Pacing has its own test; elsewhere it would only make the suite slow.
                 person_rate=30.0,
                 group_per_minute=600.0,
+                # Themes by meaning load a model and embed in the background: the tests
+                # about themes by meaning switch it on (tests/test_meaning_journey.py).
+                meaning=False,
             ),
             **overrides,
         )

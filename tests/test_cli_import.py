@@ -56,6 +56,10 @@ def test_import_once_and_only_once(tmp_path: Path) -> None:
             "SELECT prompt_id, text, quote_consent, participant_id FROM answers"
         ).fetchall()
     assert rows == [("better", "The lunch club", 0, None), ("better", "My own routine", 1, None)]
+    # Their meanings are read now, with a progress bar, so a summary only has to cluster.
+    assert "Reading meanings" in first.stderr and "2/2" in first.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM answer_vectors").fetchone()[0] == 2
 
 
 def test_bad_files_get_one_line_and_nothing_is_kept(tmp_path: Path) -> None:

@@ -32,6 +32,14 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     assert settings.require_token() == TOKEN
 
 
+def test_themes_by_meaning_are_on_unless_switched_off(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path / "absent.yaml").meaning
+    assert not load_settings({"BREWBOT_MEANING": "no"}, tmp_path / "absent.yaml").meaning
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("meaning: no\n")  # YAML reads this as false
+    assert not load_settings({}, config).meaning
+
+
 def test_a_self_hosted_api_url_gets_its_file_url() -> None:
     settings = load_settings({"BREWBOT_API_URL": "http://127.0.0.1:8081/bot"}, "/nonexistent")
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
@@ -47,6 +55,7 @@ def test_a_self_hosted_api_url_gets_its_file_url() -> None:
         ("BREWBOT_DIGEST_TIME", "nine", "BREWBOT_DIGEST_TIME"),
         ("BREWBOT_DIGEST_DAY", "someday", "BREWBOT_DIGEST_DAY"),
         ("BREWBOT_API_URL", "ftp://x", "BREWBOT_API_URL"),
+        ("BREWBOT_MEANING", "maybe", "yes or no"),
     ],
 )
 def test_a_malformed_value_is_named_in_one_line(key: str, value: str, named: str) -> None:

@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -199,3 +200,50 @@ _WORDS = ["waiting", "carer", "lonely", "bus", "pay", "listen", "the", "and", "n
 )
 def test_any_small_input_gives_consistent_themes(texts: list[str], k: int | None) -> None:
     _check_shape(texts, find_themes(texts, k=k))
+
+
+# ------------------------------------------------------------------ grouped by meaning
+
+# With each answer's meaning vector (all-MiniLM-L6-v2), answers that mean the same but share
+# no word meet: 0.71-0.90 over seeds 0-4 at k = 6 (docs/benchmarks.md), against about 0.5
+# by words alone. Below this floor the meaning is not being used.
+MEANING_FLOOR = 0.70
+
+
+@pytest.fixture(scope="module")
+def meanings() -> tuple[list[str], list[str], np.ndarray]:
+    from bot.embedder import model
+
+    texts, groups = _fixture()
+    found = model()
+    assert found is not None, "the meaning model is not installed"
+    return texts, groups, found.embed(texts)
+
+
+def test_meaning_recovers_the_groups_and_words_still_explain(
+    meanings: tuple[list[str], list[str], np.ndarray],
+) -> None:
+    texts, groups, vectors = meanings
+    by_words = find_themes(texts, k=6, seed=0)
+    themes = find_themes(texts, k=6, seed=0, vectors=vectors)
+    assert themes.by_meaning and not by_words.by_meaning
+    assert _ami(groups, themes) >= MEANING_FLOOR > _ami(groups, by_words)
+    _check_shape(texts, themes)
+    for index, theme in enumerate(themes.themes):
+        members = [_plain(t) for t, a in zip(texts, themes.assignments, strict=True) if a == index]
+        assert all(any(w in m for m in members) for w in theme.label.split())
+    assert themes.assignments.count(None) == by_words.assignments.count(None)
+
+
+def test_meaning_keeps_the_words_choice_of_k_and_the_seed(
+    meanings: tuple[list[str], list[str], np.ndarray],
+) -> None:
+    texts, _groups, vectors = meanings
+    themes = find_themes(texts, seed=1, vectors=vectors)
+    assert len(themes.themes) <= len(find_themes(texts, seed=1).themes)
+    assert themes == find_themes(texts, seed=1, vectors=vectors)
+
+
+def test_one_vector_per_text_or_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="3 meaning vectors for 2 texts"):
+        find_themes(["a b", "a c"], vectors=np.zeros((3, 4)))

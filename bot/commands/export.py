@@ -60,7 +60,12 @@ async def _export(args: argparse.Namespace) -> list[Path]:
             )
             raise ExportProblem(" ".join(text.split()))
         files = await export_files(
-            store, load_packs(), brew, min_group=settings.min_group, zone=settings.timezone
+            store,
+            load_packs(),
+            brew,
+            min_group=settings.min_group,
+            zone=settings.timezone,
+            meaning=settings.meaning,
         )
     try:
         args.out.mkdir(parents=True, exist_ok=True)

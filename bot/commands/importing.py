@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.commands.themes import progress_bar
+from bot.embedder import embed_pending
 from bot.settings import SettingsError, load_settings
 from conversations.importing import (
     ImportProblem,
@@ -74,6 +76,8 @@ async def _import(args: argparse.Namespace) -> str:
         added = await store.import_answers(
             brew_id=brew.id, sha256=imported.sha256, answers=answers_for(imported, prompt)
         )
+        if added and settings.meaning:  # now, so summaries only cluster
+            await embed_pending(store, progress=progress_bar("Reading meanings"))
     messages = load_messages()
     if added is None:
         return messages.text("import_again", theme=brew.theme)

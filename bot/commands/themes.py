@@ -9,12 +9,15 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conversations.redaction import redact
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from conversations.themes import Themes
 
 PROGRESS_FROM = 1000  # show progress on stderr from this many answers
@@ -61,14 +64,57 @@ def run(args: argparse.Namespace) -> int:
 
 
 def analyse(
-    path: Path, column: str | None, *, k: int | None, seed: int, quiet: bool
+    path: Path,
+    column: str | None,
+    *,
+    k: int | None,
+    seed: int,
+    quiet: bool,
+    meaning: bool = True,
+    vectors: np.ndarray | None = None,
 ) -> tuple[list[str], int, Themes]:
-    """Load the answers and find their themes: the CLI's whole path, for benchmarks too."""
+    """Load the answers and find their themes: the CLI's whole path, for benchmarks too.
+
+    With ``meaning`` (and the model installed) answers are grouped by meaning as well as
+    words; without the model, by words, and it says so once. ``vectors`` are meanings
+    already read (as the bot keeps them with its answers)."""
     from conversations.themes import find_themes  # scikit-learn loads only when needed
 
     texts, first_row = load_answers(path, column)
     progress = _stderr if len(texts) >= PROGRESS_FROM and not quiet else None
-    return texts, first_row, find_themes(texts, k=k, seed=seed, progress=progress)
+    if meaning and vectors is None:
+        vectors = _meanings(texts, quiet=quiet, progress=progress is not None)
+    if not meaning:
+        vectors = None
+    found = find_themes(texts, k=k, seed=seed, progress=progress, vectors=vectors)
+    return texts, first_row, found
+
+
+def _meanings(texts: list[str], *, quiet: bool, progress: bool) -> np.ndarray | None:
+    """Embed the answers with the bundled model, or None (said once) if it is missing."""
+    from bot import embedder
+
+    model = embedder.model()
+    if model is None:
+        if not quiet:
+            _stderr(f"Grouping by words only: {embedder.MISSING}")
+        return None
+    return model.embed(texts, progress_bar("Reading meanings") if progress else None)
+
+
+def progress_bar(what: str) -> Callable[[int, int], None]:
+    """Return a progress bar on stderr that redraws one line, about every 5%."""
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        step = done * 20 // max(total, 1)
+        if step != shown[0] or done == total:
+            shown[0] = step
+            bar = "#" * step + "." * (20 - step)
+            end = "\n" if done == total else "\r"
+            print(f"{what} [{bar}] {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def load_answers(path: Path, column: str | None) -> tuple[list[str], int]:
@@ -124,6 +170,7 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
     labels = [redact(t.label) for t in themes.themes]
     return {
         "answers": len(texts),
+        "grouped_by": "meaning and words" if themes.by_meaning else "words",
         "without_theme": sum(1 for a in themes.assignments if a is None),
         "themes": [
             {

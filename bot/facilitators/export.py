@@ -17,6 +17,7 @@ from datetime import tzinfo
 
 from telegram import InputFile
 
+from bot.embedder import brew_finder
 from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import option_words, results_from
 from bot.handlers.common import Context
@@ -24,7 +25,13 @@ from bot.services import services
 from conversations.messages import Messages
 from conversations.model import Kind, Pack
 from conversations.redaction import redact
-from conversations.summary import FreeText, answer_themes, build_summary, enough_people
+from conversations.summary import (
+    FreeText,
+    ThemeFinder,
+    answer_themes,
+    build_summary,
+    enough_people,
+)
 from storage.records import Brew, StoredAnswer
 from storage.store import Store
 
@@ -102,14 +109,16 @@ def _unlinked(answer: StoredAnswer) -> tuple[str, int, str, str]:
     return (answer.prompt_id, stage, answer.option or "", (answer.text or "").casefold())
 
 
-def theme_of_each(answers: Sequence[StoredAnswer], *, min_group: int) -> dict[int, str]:
+def theme_of_each(
+    answers: Sequence[StoredAnswer], *, min_group: int, find: ThemeFinder | None = None
+) -> dict[int, str]:
     """Name the theme of each typed answer not held back, as the summary groups them."""
     typed = [a for a in answers if a.kind is Kind.TEXT and a.text and not a.held]
     texts = [
         FreeText(a.participant_id or f"a:{a.id}", a.prompt_id, a.principle, a.text or "")
         for a in typed
     ]
-    labels = answer_themes(texts, min_group=min_group)
+    labels = answer_themes(texts, min_group=min_group, find=find)
     return {a.id: label for a, label in zip(typed, labels, strict=True)}
 
 
@@ -130,6 +139,7 @@ async def export_files(
     min_group: int,
     zone: tzinfo,
     messages: Messages | None = None,
+    meaning: bool = True,
 ) -> ExportFiles:
     """Build a brew's CSV (with each answer's theme) and Markdown report, off the event loop.
 
@@ -137,10 +147,11 @@ async def export_files(
     answers = await store.answers(brew.id)
     words = option_words(packs.get(brew.pack_id))
     results = await results_from(store, packs, brew)
+    find = await brew_finder(store, brew.id) if meaning else None
 
     def build() -> ExportFiles:
-        themes = theme_of_each(answers, min_group=min_group)
-        summary = build_summary(results, min_group=min_group, messages=messages)
+        themes = theme_of_each(answers, min_group=min_group, find=find)
+        summary = build_summary(results, min_group=min_group, messages=messages, find=find)
         table = answers_csv(answers, words, zone, themes)
         return ExportFiles(file_stem(brew), table, summary.markdown.encode())
 
@@ -169,6 +180,7 @@ async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
         min_group=found.settings.min_group,
         zone=found.settings.timezone,
         messages=found.messages,
+        meaning=found.settings.meaning,
     )
     await context.bot.send_document(
         chat_id,

@@ -57,6 +57,8 @@ async def import_file(update: Update, context: Context) -> None:
     added = await found.store.import_answers(
         brew_id=brew.id, sha256=imported.sha256, answers=answers
     )
+    if added and found.embedding is not None:
+        found.embedding.wake()  # their meanings are read in the background
     await message.reply_text(import_note(found, added, imported.empty, brew.theme))
 
 

@@ -10,9 +10,10 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
 from bot.charts import render
+from bot.embedder import brew_finder
 from bot.services import Services
 from conversations.model import Pack, Principle, Stage
-from conversations.summary import BrewResults, FreeText, Summary, build_summary
+from conversations.summary import BrewResults, FreeText, Summary, ThemeFinder, build_summary
 from storage.records import Brew
 from storage.store import Store
 
@@ -62,11 +63,22 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
     )
 
 
+async def theme_finder(found: Services, brew: Brew) -> ThemeFinder | None:
+    """Return how to find a brew's themes: by meaning too (vectors kept with its answers),
+    unless the settings say words alone (None: the default finder)."""
+    return await brew_finder(found.store, brew.id) if found.settings.meaning else None
+
+
 async def brew_summary(found: Services, brew: Brew) -> Summary:
     """Build a brew's summary in a worker thread (finding themes can take a few seconds)."""
     results = await brew_results(found, brew)
+    find = await theme_finder(found, brew)
     return await asyncio.to_thread(
-        build_summary, results, min_group=found.settings.min_group, messages=found.messages
+        build_summary,
+        results,
+        min_group=found.settings.min_group,
+        messages=found.messages,
+        find=find,
     )
 
 

@@ -34,12 +34,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+import numpy as np
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.charts import render
+from bot.embedder import brew_meanings, finder
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
@@ -162,7 +164,15 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
 async def build_week(found: Services, week: str, group: int) -> Digest:
     """Build a group's digest of a week in a worker thread (finding themes takes a while)."""
     results = await week_results(found, week, group)
-    return await asyncio.to_thread(build_digest, results, min_group=found.settings.min_group)
+    find = None
+    if found.settings.meaning:
+        known: dict[str, np.ndarray] = {}
+        for brew in sorted({a.brew for a in results.answers}):
+            known.update(await brew_meanings(found.store, brew))
+        find = finder(known)
+    return await asyncio.to_thread(
+        build_digest, results, min_group=found.settings.min_group, find=find
+    )
 
 
 async def digest_parts(digest: Digest) -> list[Part]:
