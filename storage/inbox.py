@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from storage.base import StoreBase
-from storage.sql import run
+from storage.sql import Connection, run, run_many
 from storage.steps import mark_all_handled_in
 
 
@@ -38,7 +36,7 @@ class InboxStore(StoreBase):
         """
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> list[Kept]:
+        async def work(db: Connection) -> list[Kept]:
             fresh: list[Kept] = []
             for kept in updates:
                 added = await run(
@@ -67,10 +65,12 @@ class InboxStore(StoreBase):
         """
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> None:
+        async def work(db: Connection) -> None:
             await mark_all_handled_in(db, update_ids, now)
-            await db.executemany(
-                "DELETE FROM inbox WHERE update_id = ?", [(update_id,) for update_id in update_ids]
+            await run_many(
+                db,
+                "DELETE FROM inbox WHERE update_id = ?",
+                [(update_id,) for update_id in update_ids],
             )
 
         await self._write(work)

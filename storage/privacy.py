@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-
-import aiosqlite
 
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
 from storage.people import find_participant
-from storage.sql import fetch_all, run
+from storage.sql import Connection, Row, fetch_all, run
 from storage.times import iso
 
 ABOUT = (
@@ -20,7 +17,7 @@ ABOUT = (
 )
 
 
-async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, object]:
+async def _export(db: Connection, participant_id: str) -> dict[str, object]:
     """Gather everything kept about one person (inside a read)."""
     person = await find_participant(db, participant_id)
     if person is None:
@@ -71,7 +68,7 @@ async def _export(db: aiosqlite.Connection, participant_id: str) -> dict[str, ob
     }
 
 
-def _brew_entry(row: sqlite3.Row) -> dict[str, object]:
+def _brew_entry(row: Row) -> dict[str, object]:
     return {
         "brew_id": int(row["brew_id"]),
         "theme": str(row["theme"]),
@@ -85,7 +82,7 @@ def _brew_entry(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
+def _answer_entry(row: Row) -> dict[str, object]:
     answer = rows.answer(row)
     return {
         "answer_id": answer.id,
@@ -107,7 +104,7 @@ def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-async def _forget(db: aiosqlite.Connection, participant_id: str) -> None:
+async def _forget(db: Connection, participant_id: str) -> None:
     """Delete one person and everything linked to them (inside a write)."""
     for table in ("outbox", "answers", "progress"):  # fixed names; foreign keys cascade too
         await run(db, f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))

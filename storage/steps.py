@@ -6,14 +6,12 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from conversations.model import Answer, Kind, Outcome
 from conversations.model import Progress as ProgressState
 from storage import rows
 from storage.base import StoreBase
 from storage.records import Brew, NudgeDue
-from storage.sql import run
+from storage.sql import Connection, run, run_many
 from storage.times import iso
 
 INSERT_ANSWER = (
@@ -64,12 +62,12 @@ def answer_values(
     )
 
 
-async def insert_answers(db: aiosqlite.Connection, values: Iterable[tuple[object, ...]]) -> None:
+async def insert_answers(db: Connection, values: Iterable[tuple[object, ...]]) -> None:
     """Insert laid-out answers (inside a write)."""
-    await db.executemany(INSERT_ANSWER, values)
+    await run_many(db, INSERT_ANSWER, values)
 
 
-async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) -> bool:
+async def mark_handled_in(db: Connection, update_id: int, now: str) -> bool:
     """Record an update id; False if it was already there (inside a write)."""
     changed = await run(
         db,
@@ -80,7 +78,7 @@ async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) ->
     return changed == 1
 
 
-async def _open_in(db: aiosqlite.Connection, participant_id: str, brew_id: int) -> int:
+async def _open_in(db: Connection, participant_id: str, brew_id: int) -> int:
     """Give this brew the person's highest ``opened`` number, unless it has it (inside a write)."""
     return await run(
         db,
@@ -93,11 +91,10 @@ async def _open_in(db: aiosqlite.Connection, participant_id: str, brew_id: int) 
     )
 
 
-async def mark_all_handled_in(
-    db: aiosqlite.Connection, update_ids: Iterable[int], now: str
-) -> None:
+async def mark_all_handled_in(db: Connection, update_ids: Iterable[int], now: str) -> None:
     """Record several update ids at once, skipping any already there (inside a write)."""
-    await db.executemany(
+    await run_many(
+        db,
         "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
         " ON CONFLICT (update_id) DO NOTHING",
         [(update_id, now) for update_id in update_ids],
@@ -163,7 +160,7 @@ class StepStore(StoreBase):
             for answer in outcome.answers
         ]
 
-        async def work(db: aiosqlite.Connection) -> bool:
+        async def work(db: Connection) -> bool:
             if update_id is not None and not await mark_handled_in(db, update_id, now):
                 return False
             await run(

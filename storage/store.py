@@ -26,7 +26,13 @@ class Store(
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
     async def check(self) -> list[str]:
-        """Ask SQLite to check the whole file; return the problems found (none is good)."""
+        """Ask SQLite to check the whole file; return the problems found (none is good).
+
+        PostgreSQL checks its own pages as it reads them, so there it only asks the server
+        to answer."""
+        if self.dialect == "postgresql":
+            await self._all("SELECT 1")
+            return []
         found = await self._read(lambda db: fetch_all(db, "PRAGMA integrity_check"))
         problems = [str(row[0]) for row in found]
         return [] if problems == ["ok"] else problems
