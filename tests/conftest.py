@@ -65,6 +65,12 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+async def postgres_database(postgres: Cluster) -> str:
+    """A fresh, empty PostgreSQL database, for tests of PostgreSQL alone."""
+    return await fresh_database(postgres)
+
+
+@pytest.fixture
 def repo_root() -> Path:
     """The repository's root folder."""
     return REPO_ROOT
