@@ -21,6 +21,7 @@ from storage.summaries import (
     DESCRIBED_STAGES,
     SELF_DESCRIPTIONS,
     STAGE_COUNTS,
+    WEEK_ROW,
     WEEKLY_STAGE_COUNTS,
     WEEKLY_STAGE_COUNTS_FOR_GROUP,
 )
@@ -109,10 +110,19 @@ def test_the_file_uses_a_write_ahead_log(path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+A_WEEK = ("2026-W01", "2026-01-01", "2026-01-08")
 PLANS = {
     "stage_counts": (STAGE_COUNTS, (1,), "answers_stage_counts"),
-    "weekly": (WEEKLY_STAGE_COUNTS, ("2026-01-01",), "answers_weekly"),
-    "weekly_group": (WEEKLY_STAGE_COUNTS_FOR_GROUP, ("2026-01-01", -100), "answers_"),
+    "weekly": (
+        WEEKLY_STAGE_COUNTS.format(weeks=WEEK_ROW),
+        (*A_WEEK, "2026-01-01"),
+        "answers_weekly",
+    ),
+    "weekly_group": (
+        WEEKLY_STAGE_COUNTS_FOR_GROUP.format(weeks=WEEK_ROW),
+        (*A_WEEK, "2026-01-01", -100),
+        "answers_",
+    ),
     "answer_texts": (ANSWER_TEXTS, (1, 0), "answers_texts"),
     "self_descriptions": (SELF_DESCRIPTIONS, (1,), "progress_by_brew"),
     "described_stages": (DESCRIBED_STAGES, (1, 1), "answers_stage_counts"),
