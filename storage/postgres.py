@@ -61,6 +61,17 @@ def describe(url: str) -> str:
     return f"postgresql://{host}{port}{parts.path or '/'}"
 
 
+def without_password(url: str) -> str:
+    """The same URL with any password taken out (for commands shown on screen)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username}@" if parts.username else ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return parts._replace(netloc=f"{user}{host}{port}").geturl()
+
+
 def translate(error: BaseException, where: str) -> StorageError:
     """Turn an asyncpg (or connection) error into the named storage error it means."""
     state = str(getattr(error, "sqlstate", "") or "")
