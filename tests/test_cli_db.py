@@ -71,6 +71,6 @@ def test_a_postgresql_backup_names_pg_dump(
     postgres_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = postgres_database.replace("brewbot@", "brewbot:s3cret@", 1)
-    code, out, err = _say(capsys, "db", "--db", url, "backup", str(tmp_path / "x.dump"))
+    _, out, err = _say(capsys, "db", "--db", url, "backup", str(tmp_path / "x.dump"))
     said = out + err
     assert "pg_dump" in said and "--format=custom" in said and "s3cret" not in said
