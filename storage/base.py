@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +37,8 @@ class StoreBase:
         self._where = where
         self._now = now or utc_now
         self._lock = asyncio.Lock()
+        # Who this process is, in leases shared with other workers on the same database.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     @classmethod
     async def open(

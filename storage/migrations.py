@@ -281,6 +281,26 @@ _UNCERTAIN = """
 ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0 CHECK (uncertain IN (0, 1));
 """
 
+# Several workers on one database: a job (the digest, news, nudges) runs in one worker at a
+# time, and a chat's updates are handled by one worker at a time, in order. A lease lapses at
+# ``expires_at``, so a killed worker's jobs and chats pass to another. A chat's lease row is
+# deleted when its worker lets the chat go, so no Telegram id stays in it.
+_LEASES = """
+CREATE TABLE job_leases (
+    job TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
+CREATE TABLE chat_leases (
+    chat_key BIGINT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
+CREATE INDEX inbox_by_chat ON inbox (chat_key, update_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -301,6 +321,7 @@ MIGRATIONS: list[Migration] = [
     ),
     (5, "progress.opened: typed words go to the brew a person last opened", _LAST_OPENED),
     (6, "outbox.uncertain: news that may have gone when Telegram timed out", _UNCERTAIN),
+    (7, "leases: jobs and chats shared by several workers on one database", _LEASES),
 ]
 
 _BOOTSTRAP = """

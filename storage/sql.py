@@ -18,6 +18,7 @@ __all__ = [
     "rollback",
     "run",
     "run_many",
+    "skip_locked",
 ]
 
 
@@ -53,3 +54,9 @@ async def insert(db: Connection, sql: str, params: Params = ()) -> int:
 async def rollback(db: Connection) -> None:
     """End any transaction (quiet when there is none)."""
     await db.rollback()
+
+
+def skip_locked(db: Connection) -> str:
+    """``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers claiming together take different
+    rows; nothing on SQLite, where a write transaction already has the database to itself."""
+    return " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""

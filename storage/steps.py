@@ -216,14 +216,17 @@ class StepStore(StoreBase):
             for row in found
         ]
 
-    async def mark_nudged(self, participant_id: str, brew_id: int, *, undo: bool = False) -> None:
-        """Remember that this person was nudged about this brew just now (undo: forget it,
-        because the reminder surely never reached them)."""
-        now = None if undo else self._stamp()
-        await self._write(
-            lambda db: run(
-                db,
-                "UPDATE progress SET nudged_at = ? WHERE participant_id = ? AND brew_id = ?",
-                (now, participant_id, brew_id),
+    async def mark_nudged(self, participant_id: str, brew_id: int, *, undo: bool = False) -> bool:
+        """Claim this person's one reminder about this brew, just now: True for the worker
+        that claims it, False if it was claimed before (by this worker or another). Undo
+        forgets it, because the reminder surely never reached them."""
+        if undo:
+            sql = "UPDATE progress SET nudged_at = NULL WHERE participant_id = ? AND brew_id = ?"
+            params: tuple[object, ...] = (participant_id, brew_id)
+        else:
+            sql = (
+                "UPDATE progress SET nudged_at = ? WHERE participant_id = ? AND brew_id = ?"
+                " AND nudged_at IS NULL"
             )
-        )
+            params = (self._stamp(), participant_id, brew_id)
+        return await self._write(lambda db: run(db, sql, params)) == 1

@@ -6,6 +6,7 @@ from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
 from storage.inbox import InboxStore
+from storage.leases import LeaseStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
@@ -22,6 +23,7 @@ class Store(
     FacilitationStore,
     FollowUpStore,
     InboxStore,
+    LeaseStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
