@@ -55,19 +55,35 @@ async def fresh_database(cluster: Cluster) -> str:
     return cluster.url(name)
 
 
+async def drop_database(cluster: Cluster, url: str) -> None:
+    """Drop a test's database (and any connection a test left open), keeping the disk small."""
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = await asyncpg.connect(cluster.url())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Where a store keeps its records: a fresh SQLite file, then a fresh PostgreSQL database
     (each storage test that takes this runs on both backends)."""
     if request.param == "sqlite":
-        return str(tmp_path / "brewbot.db")
-    return await fresh_database(request.getfixturevalue("postgres"))
+        yield str(tmp_path / "brewbot.db")
+        return
+    cluster = request.getfixturevalue("postgres")
+    url = await fresh_database(cluster)
+    yield url
+    await drop_database(cluster, url)
 
 
 @pytest.fixture
-async def postgres_database(postgres: Cluster) -> str:
+async def postgres_database(postgres: Cluster) -> AsyncIterator[str]:
     """A fresh, empty PostgreSQL database, for tests of PostgreSQL alone."""
-    return await fresh_database(postgres)
+    url = await fresh_database(postgres)
+    yield url
+    await drop_database(postgres, url)
 
 
 @pytest.fixture

@@ -72,7 +72,14 @@ class Cluster:
             if not _reachable_by_others(binaries):  # e.g. a .venv under /root: copy it out
                 shutil.copytree(binaries.parent, root / "install", symlinks=True)
                 binaries = root / "install" / "bin"
-            shutil.chown(root, user)
+            try:
+                shutil.chown(root, user)
+            except LookupError as error:
+                shutil.rmtree(root, ignore_errors=True)
+                raise ClusterError(
+                    f"PostgreSQL will not run as root, and there is no user {user!r} to run it"
+                    " as: run the tests as another user, or add one (useradd nobody)."
+                ) from error
         cluster = cls(root, binaries, user)
         try:
             cluster._run(

@@ -13,7 +13,7 @@ from conversations.model import Principle, Rag, Stage, Status
 from storage import NotFound, Rejected, Store
 from storage.migrations import MIGRATIONS
 from storage.records import BrewCounts, StageCount
-from tests.conftest import fresh_database
+from tests.conftest import drop_database, fresh_database
 from tests.storage_support import Clock, stage, step, text
 
 ASSETS, WORK = Principle.ASSETS, Principle.WORK
@@ -23,12 +23,12 @@ GROUP = -1001234
 @pytest.fixture(params=["file", "memory", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     where = {"file": lambda: str(tmp_path / "brewbot.db"), "memory": lambda: ":memory:"}
-    if request.param == "postgresql":
-        target = await fresh_database(request.getfixturevalue("postgres"))
-    else:
-        target = where[request.param]()
+    cluster = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    target = await fresh_database(cluster) if cluster else where[request.param]()
     async with await Store.open(target, now=Clock()) as opened:
         yield opened
+    if cluster:
+        await drop_database(cluster, target)
 
 
 @pytest.fixture
