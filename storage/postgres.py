@@ -9,6 +9,8 @@ The store writes ``?`` placeholders; they become ``$1, $2, ...`` here, once per 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -100,9 +102,11 @@ class PostgresConnection:
 
     dialect: Dialect = "postgresql"
 
-    def __init__(self, db: asyncpg.Connection, where: str) -> None:
+    def __init__(self, db: asyncpg.Connection, where: str, url: str = "") -> None:
         self.db = db
         self.where = where
+        self._url = url  # for VACUUM on a connection of its own
+        self._vacuums: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def connect(cls, url: str, *, busy_timeout: float) -> Self:
@@ -117,7 +121,7 @@ class PostgresConnection:
             raise translate(error, where) from error
         except TimeoutError as error:
             raise CannotOpen(f"Cannot reach the database {where}: it did not answer.") from error
-        return cls(db, where)
+        return cls(db, where, url)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> Sequence[Row]:
         """Run a query and return its rows."""
@@ -171,13 +175,29 @@ class PostgresConnection:
         return {str(row[0]) for row in found}
 
     async def compact(self, tables: Sequence[str]) -> None:
-        """VACUUM the tables, so the space of deleted rows is marked free and reused (their
-        bytes may stay in the files and the write-ahead log until overwritten; see
-        docs/privacy.md on backups and WAL retention)."""
-        await self.run("VACUUM " + ", ".join(tables))
+        """VACUUM the tables in the background, on a connection of its own, so the space of
+        deleted rows is freed for reuse soon without holding up this connection (a large
+        table takes a while). Their bytes may stay in the server's files until overwritten,
+        and in its write-ahead log and backups for as long as the server keeps those."""
+        task = asyncio.create_task(self._vacuum(tables), name="brewbot vacuum")
+        self._vacuums.add(task)
+        task.add_done_callback(self._vacuums.discard)
+
+    async def _vacuum(self, tables: Sequence[str]) -> None:
+        """VACUUM on a short-lived connection; autovacuum does it later if this cannot."""
+        with contextlib.suppress(
+            asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError
+        ):
+            other = await asyncpg.connect(self._url)
+            try:
+                await other.execute("VACUUM " + ", ".join(tables))
+            finally:
+                await other.close()
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Close the connection, after any VACUUM still running."""
+        if self._vacuums:
+            await asyncio.wait(set(self._vacuums), timeout=30)
         try:
             await self.db.close(timeout=5)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):

@@ -222,3 +222,16 @@ async def test_retention_keeps_everything_younger(world: World) -> None:
     assert await world.store.apply_retention(365) == 0
     assert await world.store.apply_retention(366 * 10) == 0
     assert len(await world.store.answer_texts(world.brews[0])) == 3
+
+
+async def test_forget_on_postgresql_vacuums_the_tables_that_held_the_person(
+    postgres_database: str,
+) -> None:
+    async with await Store.open(postgres_database) as store:
+        person = await store.join(CHAT)
+        await store.forget(person.id)  # returns at once; the VACUUM runs on its own connection
+    async with Peek(postgres_database) as db:
+        found = await db.rows(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
+        )
+    assert {"answers", "progress", "outbox", "participants"} <= {str(r[0]) for r in found}
