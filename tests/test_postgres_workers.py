@@ -1,18 +1,24 @@
 """brewbot itself on PostgreSQL: one worker, and two workers sharing one database and one
-stand-in, so a chat's updates reach whichever worker asks first."""
+stand-in, so a chat's updates reach whichever worker asks first, and both run the weekly
+digest and reminders at the same moment: each goes out once."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
+from bot.jobs.digest import post_due_digests
+from bot.jobs.nudges import send_due_nudges
 from bot.standin import StandIn
 from conversations.model import Status
-from tests.running import Running
+from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
+from tests.test_nudges import FAY
+from tests.test_weekly_digest import MONDAY, W47, at, headings
 
 ANNE = 5101
 
@@ -98,3 +104,44 @@ async def test_two_workers_share_a_crowd_once_each_in_order(
     finally:
         standin.busy_elsewhere = None
         await asyncio.gather(*(w.stop() for w in workers))
+
+
+@pytest.fixture
+async def two_workers(standin: StandIn, postgres_database: str) -> AsyncIterator[list[Running]]:
+    """Two brewbots on one PostgreSQL database and one stand-in."""
+    workers = [Running(standin, postgres_database) for _ in range(2)]
+    for worker in workers:
+        await worker.start()
+    standin.busy_elsewhere = lambda: any(w.busy() for w in workers)
+    try:
+        yield workers
+    finally:
+        standin.busy_elsewhere = None
+        await asyncio.gather(*(w.stop() for w in workers))
+
+
+async def test_the_weekly_digest_goes_once_across_two_workers(
+    standin: StandIn, two_workers: list[Running]
+) -> None:
+    standin.world.group_chat(FACILITATORS)
+    one, two = two_workers
+    for worker in two_workers:
+        worker.clock.now = at(MONDAY, 8, 30)
+    await one.run_job(post_due_digests)  # the first check: nothing owed from before
+    for worker in two_workers:
+        worker.clock.now = at(MONDAY, 9, 5)
+    await asyncio.gather(one.run_job(post_due_digests), two.run_job(post_due_digests))
+    await asyncio.gather(one.run_job(post_due_digests), two.run_job(post_due_digests))
+    assert headings(one) == [W47]
+
+
+async def test_a_reminder_goes_once_across_two_workers(two_workers: list[Running]) -> None:
+    one, two = two_workers
+    brew = await one.new_brew("choosing my own support")
+    await one.send(FAY, f"/start {brew.code}")
+    await one.tap(FAY, "Skip")
+    for worker in two_workers:
+        worker.clock.advance(timedelta(days=2, hours=1))
+    await asyncio.gather(one.run_job(send_due_nudges), two.run_job(send_due_nudges))
+    assert [t for t in one.texts(FAY) if "only reminder" in t] != []
+    assert len([t for t in one.texts(FAY) if "only reminder" in t]) == 1
