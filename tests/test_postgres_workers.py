@@ -1,6 +1,6 @@
 """brewbot itself on PostgreSQL: one worker, and two workers sharing one database and one
 stand-in, so a chat's updates reach whichever worker asks first, and both run the weekly
-digest and reminders at the same moment: each goes out once."""
+digest, reminders and news at the same moment: each goes out once."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.jobs.broadcast import send_news
 from bot.jobs.digest import post_due_digests
 from bot.jobs.nudges import send_due_nudges
 from bot.standin import StandIn
 from conversations.model import Status
+from tests.facilitator_support import news_to, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
@@ -145,3 +147,17 @@ async def test_a_reminder_goes_once_across_two_workers(two_workers: list[Running
     await asyncio.gather(one.run_job(send_due_nudges), two.run_job(send_due_nudges))
     assert [t for t in one.texts(FAY) if "only reminder" in t] != []
     assert len([t for t in one.texts(FAY) if "only reminder" in t]) == 1
+
+
+async def test_news_goes_once_to_each_person_across_two_workers(
+    two_workers: list[Running],
+) -> None:
+    one, two = two_workers
+    people = list(range(874700, 874712))
+    brew = await one.new_brew("getting help at home")
+    await took_part(one, brew, people, stage=None)
+    await one.services.store.record_wesaid(brew.id, "We fixed it.", "test:two-workers")
+    await asyncio.gather(one.run_job(send_news), two.run_job(send_news))
+    await one.standin.wait_for(lambda: all(news_to(one, chat) for chat in people), timeout=20)
+    await asyncio.gather(one.run_job(send_news), two.run_job(send_news))
+    assert all(len(news_to(one, chat)) == 1 for chat in people)
