@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("storage_bench", "summary_bench", "themes_bench", "crowd")
+BENCHES = (
+    "storage_bench",
+    "summary_bench",
+    "themes_bench",
+    "redaction",
+    "crowd",
+    "timegiven_bench",
+)
 
 
 def main() -> int:

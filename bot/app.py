@@ -1,4 +1,5 @@
-"""Put brewbot together: the Application, its services, its handlers and jobs, and polling."""
+"""Put brewbot together: the Application, its services, its handlers and jobs, and polling
+(or, with a webhook URL, a webhook server)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from bot.inbox import Inbox
 from bot.jobs import broadcast, nudges
 from bot.jobs import digest as weekly_digest
 from bot.journey import help_first
+from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, Services, attach, utc_now
 from bot.settings import Settings
+from bot.webhook import WebhookServer
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from storage.store import Store
@@ -42,6 +45,7 @@ FEATURES = (
     start,
     controls,
     mydata,
+    *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
     oddities,
 )
@@ -54,6 +58,8 @@ PARTICIPANT_COMMANDS = (
     BotCommand("easy", "Easy words on or off"),
     BotCommand("mydata", "See everything I keep about you"),
     BotCommand("forget", "Delete everything you gave"),
+    BotCommand("idea", "Suggest a theme for a brew"),
+    BotCommand("mytime", "The time you gave, and a receipt"),
 )
 
 
@@ -106,6 +112,13 @@ async def open_services(
     return found
 
 
+def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
+    """Return what brings updates in: polling by default, a webhook server when a URL is set."""
+    if settings.webhook_url is None:
+        return Poller(app, inbox)
+    return WebhookServer(app, inbox, store, settings)
+
+
 async def serve(
     settings: Settings,
     stop: asyncio.Event,
@@ -133,7 +146,7 @@ async def serve(
                 await inbox.resume()
                 if ready is not None:
                     await ready(app)
-                await Poller(app, inbox).run(stop)
+                await receiver(settings, app, inbox, found.store).run(stop)
                 await inbox.finish(SHUTDOWN_GRACE)
             finally:
                 await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest

@@ -72,7 +72,31 @@ class ReviewAction:
     release: bool
 
 
-Action = PromptAction | ForgetAction | NewsAction | PickAction | PackAction | ReviewAction
+@dataclass(frozen=True)
+class RevealAction:
+    """A facilitator asking to see one held answer with its names and numbers left in."""
+
+    answer_id: int
+
+
+@dataclass(frozen=True)
+class ThemeAction:
+    """A facilitator starting a brew on the theme a poll of suggestions chose."""
+
+    poll_id: int
+    option: int
+
+
+Action = (
+    PromptAction
+    | ForgetAction
+    | NewsAction
+    | PickAction
+    | PackAction
+    | ReviewAction
+    | RevealAction
+    | ThemeAction
+)
 
 
 class ButtonCodec:
@@ -146,6 +170,10 @@ def _fields(action: Action) -> tuple[str, ...]:
             return _check("b", str(brew_id), pack_id)
         case ReviewAction(answer_id, release):
             return ("v", str(answer_id), "1" if release else "0")
+        case RevealAction(answer_id):
+            return ("w", str(answer_id))
+        case ThemeAction(poll_id, option):
+            return ("t", str(poll_id), str(option))
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -178,4 +206,8 @@ def _action(parts: list[str]) -> Action:
         return PackAction(int(args[0]), args[1])
     if kind == "v" and len(args) == 2:
         return ReviewAction(int(args[0]), _flag(args[1]))
+    if kind == "w" and len(args) == 1:
+        return RevealAction(int(args[0]))
+    if kind == "t" and len(args) == 2:
+        return ThemeAction(int(args[0]), int(args[1]))
     raise ValueError(kind)

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "bot.commands.export",
     "themes": "bot.commands.themes",
     "db": "bot.commands.db",
+    "receipt": "bot.commands.receipt",
 }
 
 

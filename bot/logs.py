@@ -26,11 +26,14 @@ class RedactingFormatter(logging.Formatter):
         return TOKEN_PATTERN.sub("<token>", text)
 
 
-def setup_logging(*, token: str = "", level: int = logging.INFO) -> None:
-    """Log to stderr through the redacting formatter; keep httpx's URL lines out."""
+def setup_logging(*, token: str = "", level: int = logging.INFO, also: str = "") -> None:
+    """Log to stderr through the redacting formatter; keep httpx's URL lines out.
+
+    ``also`` is one more secret to blank out (the webhook's secret token).
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", (token,))
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", (token, also))
     )
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -9,6 +9,7 @@ in ``repr``, ``str`` or a log line.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -26,6 +27,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The smallest group anything may be shared from. Written here only: the core takes it as a
 # required keyword, so every summary, export and digest gets it from the settings.
 MIN_GROUP = 5
+DEFAULT_LISTEN = ("127.0.0.1", 8443)
+# What Telegram allows in a webhook's secret token.
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class SettingsError(Exception):
@@ -99,6 +103,12 @@ class Settings:
     person_rate: float = 1.0  # messages a second to one person, on average (Telegram: about 1)
     group_per_minute: float = 20.0  # messages a minute to one group (Telegram: 20)
     api_timeout: float = 5.0  # seconds to wait for Telegram's answer to a call
+    webhook_url: str | None = None  # None: poll Telegram (the default)
+    listen: tuple[str, int] = DEFAULT_LISTEN  # where the webhook server listens
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))  # "": new each start
+    # The co-production loop: co-producers check summaries; a region compares its councils.
+    review_chat: int | None = None
+    region_chat: int | None = None
 
     @property
     def file_url(self) -> str:
@@ -134,6 +144,11 @@ class Settings:
         if self.digest_chat is not None:
             chats.append(self.digest_chat)
         return tuple(dict.fromkeys(c for c in chats if c not in self.facilitator_chats))
+
+    @property
+    def loop_chats(self) -> tuple[int, ...]:
+        """The co-producers' review chat and the region's chat, where they are set."""
+        return tuple(c for c in (self.review_chat, self.region_chat) if c is not None)
 
     def is_quiet(self, local: time) -> bool:
         """Say whether a local wall-clock time falls in quiet hours."""
@@ -175,6 +190,11 @@ def load_settings(
         person_rate=_number(raw, "person_rate", 1.0),
         group_per_minute=_number(raw, "group_per_minute", 20.0),
         api_timeout=_number(raw, "api_timeout", 5.0),
+        webhook_url=_url(raw, "webhook_url", "") if raw.get("webhook_url") else None,
+        listen=_listen(raw, "listen"),
+        webhook_secret=_webhook_secret(raw, "webhook_secret"),
+        review_chat=_optional_chat_id(raw, "review_chat"),
+        region_chat=_optional_chat_id(raw, "region_chat"),
     )
 
 
@@ -326,6 +346,27 @@ def _url(raw: _Raw, key: str, default: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise SettingsError(f"{raw.name(key)} should start with http:// or https://, not {text!r}")
     return text
+
+
+def _listen(raw: _Raw, key: str) -> tuple[str, int]:
+    """Read 'host:port' (an IPv6 host in brackets, like [::1]:8443)."""
+    text = raw.get(key, "{}:{}".format(*DEFAULT_LISTEN))
+    host, colon, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(
+            f"{raw.name(key)} should be a host and port like 127.0.0.1:8443, not {text!r}"
+        )
+    return host, int(port)
+
+
+def _webhook_secret(raw: _Raw, key: str) -> Secret:
+    text = raw.get(key)
+    if text and not _SECRET_TOKEN.match(text):
+        raise SettingsError(
+            f"{raw.name(key)} should be 1 to 256 letters, digits, _ or -, as Telegram allows"
+        )
+    return Secret(text)
 
 
 def _contacts(file_values: dict[str, Any], path: Path) -> tuple[HelpContact, ...]:

@@ -25,13 +25,16 @@ Small-group protection (``min_group``, from the settings) decides what may be sh
   an idea its author agreed to share may be shown in its own words.
 
 Everything a participant wrote is cleaned of layout-changing characters and HTML-escaped.
+Before any of it is grouped, quoted or named in a theme, names, numbers and addresses are
+taken out (:mod:`conversations.redaction`), so no quote, idea, poll option, theme label or
+word shows one; the themes are found in the words that are left.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from conversations.messages import Messages, load_messages
@@ -45,6 +48,7 @@ from conversations.perspectives import (
     people_split,
     principle_splits,
 )
+from conversations.redaction import redact, unmarked
 from conversations.reporting import (
     LABEL_LIMIT,
     POLL_OPTION_LIMIT,
@@ -361,10 +365,18 @@ def _members(themes: ThemesLike, count: int) -> list[list[int]]:
 def _run_finder(
     answers: Sequence[FreeText], find: ThemeFinder | None, min_group: int
 ) -> ThemesLike | None:
-    """Find themes, unless too few people wrote anything for any theme to be shown."""
+    """Find themes, unless too few people wrote anything for any theme to be shown.
+
+    ``answers`` are already redacted: the finder reads them without the markers.
+    """
     if len({a.person for a in answers}) < min_group:
         return None
-    return (find or default_finder())([clean(a.text) for a in answers])
+    return (find or default_finder())([clean(unmarked(a.text)) for a in answers])
+
+
+def redacted(answers: Sequence[FreeText]) -> list[FreeText]:
+    """Return the answers with words, each with its names, numbers and addresses taken out."""
+    return [replace(a, text=redact(a.text)) for a in answers if clean(a.text)]
 
 
 def _theme_label(theme: ThemeLike, limit: int, words: int = 0) -> str:
@@ -385,7 +397,7 @@ def group_themes(
     quotes: int = 2,
 ) -> ThemeGroups:
     """Group answers into themes, keeping only themes from at least ``min_group`` people."""
-    answers = [a for a in answers if clean(a.text)]
+    answers = redacted(answers)
     themes = _run_finder(answers, find, min_group)
     if themes is None:
         return ThemeGroups((), len(answers))
@@ -418,6 +430,7 @@ def answer_themes(
     A theme from fewer than ``min_group`` people, or an answer in no theme, is "other";
     an empty answer gets "". With too few people overall, every answer is "other".
     """
+    answers = [replace(a, text=redact(a.text)) for a in answers]
     kept = [i for i, a in enumerate(answers) if clean(a.text)]
     labels = ["" if not clean(a.text) else OTHER for a in answers]
     themes = _run_finder([answers[i] for i in kept], find, min_group)
@@ -439,7 +452,7 @@ def group_ideas(
     limit: int = IDEAS_SHOWN,
 ) -> tuple[tuple[Idea, ...], int]:
     """Rank ideas for change, most mentioned first; return them and how many stay private."""
-    answers = [a for a in answers if clean(a.text)]
+    answers = redacted(answers)
     themes = _run_finder(answers, find, min_group)
     ideas: list[Idea] = []
     used: set[int] = set()

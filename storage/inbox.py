@@ -87,6 +87,11 @@ class InboxStore(StoreBase):
         found = await self._all("SELECT update_id, chat_key, payload FROM inbox ORDER BY update_id")
         return [Kept(int(r["update_id"]), int(r["chat_key"]), str(r["payload"])) for r in found]
 
+    async def count_waiting(self) -> int:
+        """Return how many kept updates wait to be handled (for a health check)."""
+        found = await self._one("SELECT COUNT(*) AS waiting FROM inbox")
+        return int(found["waiting"]) if found is not None else 0
+
     async def finish_updates(self, update_ids: Sequence[int]) -> None:
         """Take handled updates out of the inbox and record them as handled, in one transaction.
 

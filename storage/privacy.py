@@ -17,7 +17,7 @@ ABOUT = (
 )
 
 
-async def _export(db: Connection, participant_id: str) -> dict[str, object]:
+async def _export(db: Connection, participant_id: str, suggester: str | None) -> dict[str, object]:
     """Gather everything kept about one person (inside a read)."""
     person = await find_participant(db, participant_id)
     if person is None:
@@ -42,6 +42,22 @@ async def _export(db: Connection, participant_id: str) -> dict[str, object]:
         " JOIN wesaid AS w ON w.id = o.wesaid_id WHERE o.participant_id = ? ORDER BY o.id",
         (participant_id,),
     )
+    time_given = await fetch_all(
+        db,
+        "SELECT brew_id, seconds, first_at, last_at FROM time_given WHERE participant_id = ?"
+        " ORDER BY brew_id",
+        (participant_id,),
+    )
+    polls = await fetch_all(
+        db,
+        "SELECT poll_id FROM idea_poll_queue WHERE participant_id = ? ORDER BY poll_id",
+        (participant_id,),
+    )
+    ideas = await fetch_all(
+        db,
+        "SELECT text, created_at FROM ideas WHERE suggester = ? ORDER BY id",
+        (suggester or "",),
+    )
     return {
         "about": ABOUT,
         "participant_id": person.id,
@@ -65,6 +81,17 @@ async def _export(db: Connection, participant_id: str) -> dict[str, object]:
             }
             for n in news
         ],
+        "time_given": [
+            {
+                "brew_id": int(t["brew_id"]),
+                "seconds": int(t["seconds"]),
+                "first_at": str(t["first_at"]),
+                "last_at": str(t["last_at"]),
+            }
+            for t in time_given
+        ],
+        "ideas": [{"text": str(i["text"]), "created_at": str(i["created_at"])} for i in ideas],
+        "theme_polls_to_send": [{"poll_id": int(q["poll_id"])} for q in polls],
     }
 
 
@@ -104,9 +131,16 @@ def _answer_entry(row: Row) -> dict[str, object]:
     }
 
 
-async def _forget(db: Connection, participant_id: str) -> None:
+async def _forget(db: Connection, participant_id: str, suggester: str | None) -> None:
     """Delete one person and everything linked to them (inside a write)."""
-    for table in ("outbox", "answers", "progress"):  # fixed names; foreign keys cascade too
+    if suggester is not None:
+        await run(db, "DELETE FROM ideas WHERE suggester = ?", (suggester,))
+    for table in (
+        "outbox",
+        "answers",
+        "time_given",
+        "progress",
+    ):  # fixed names; foreign keys cascade too
         await run(db, f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 
@@ -114,26 +148,34 @@ async def _forget(db: Connection, participant_id: str) -> None:
 class PrivacyStore(StoreBase):
     """Export, forget, retention."""
 
-    async def export(self, participant_id: str) -> dict[str, object]:
-        """Return everything kept about one person, ready for json.dumps."""
-        return await self._snapshot(lambda db: _export(db, participant_id))
+    async def export(
+        self, participant_id: str, *, suggester: str | None = None
+    ) -> dict[str, object]:
+        """Return everything kept about one person, ready for json.dumps; ``suggester`` (the
+        keyed hash their ideas are kept under) finds the themes they suggested."""
+        return await self._snapshot(lambda db: _export(db, participant_id, suggester))
 
-    async def forget(self, participant_id: str) -> None:
-        """Delete a person and everything linked to them, leaving no copy in the file."""
-        await self._write(lambda db: _forget(db, participant_id))
+    async def forget(self, participant_id: str, *, suggester: str | None = None) -> None:
+        """Delete a person and everything linked to them, leaving no copy in the file;
+        ``suggester`` (the keyed hash their ideas are kept under) deletes those too."""
+        await self._write(lambda db: _forget(db, participant_id, suggester))
         await self._checkpoint()
 
     async def apply_retention(self, days: int = 365) -> int:
-        """Clear typed words older than ``days`` (stages and counts stay); return rows cleared."""
+        """Clear typed words (answers and suggested themes) older than ``days``; stages and
+        counts stay. Return the rows cleared."""
         cutoff = iso(self._now() - timedelta(days=days))
-        cleared = await self._write(
-            lambda db: run(
+
+        async def work(db: Connection) -> int:
+            cleared = await run(
                 db,
                 "UPDATE answers SET text = NULL"
                 " WHERE kind = 'text' AND text IS NOT NULL AND created_at < ?",
                 (cutoff,),
             )
-        )
+            return cleared + await run(db, "DELETE FROM ideas WHERE created_at < ?", (cutoff,))
+
+        cleared = await self._write(work)
         if cleared:
             await self._checkpoint()
         return cleared

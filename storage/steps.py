@@ -12,6 +12,7 @@ from storage import rows
 from storage.base import StoreBase
 from storage.records import Brew, NudgeDue
 from storage.sql import Connection, run, run_many
+from storage.timegiven import count_time
 from storage.times import iso
 
 INSERT_ANSWER = (
@@ -144,8 +145,10 @@ class StepStore(StoreBase):
         """Keep one step in one transaction; False (and nothing written) for a repeated update.
 
         ``opened`` also makes this brew the one the person last opened (see ``mark_opened``).
+        The time since this person's last step is added to the time they gave the brew.
         """
-        now = self._stamp()
+        moment = self._now()
+        now = iso(moment)
         progress = outcome.progress
         state = json.dumps(progress.to_dict(), sort_keys=True)
         answers = [
@@ -176,6 +179,7 @@ class StepStore(StoreBase):
             await insert_answers(db, answers)
             if opened:
                 await _open_in(db, participant_id, brew_id)
+            await count_time(db, participant_id, brew_id, moment)
             if outcome.quote_consent is not None:
                 await run(
                     db,

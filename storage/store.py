@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from storage.approvals import ApprovalStore
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.ideapolls import IdeaPollStore
+from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
 from storage.leases import LeaseStore
 from storage.people import PeopleStore
@@ -12,6 +15,7 @@ from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
+from storage.timegiven import TimeStore
 
 
 class Store(
@@ -24,6 +28,10 @@ class Store(
     FollowUpStore,
     InboxStore,
     LeaseStore,
+    IdeaStore,
+    TimeStore,
+    ApprovalStore,
+    IdeaPollStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bench import crowd, storage_bench, summary_bench
+from bench import crowd, redaction, storage_bench, summary_bench, timegiven_bench
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,6 +22,13 @@ def test_the_summary_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ratio" in capsys.readouterr().out.lower()
 
 
+def test_the_redaction_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert redaction.main(["--repeats", "1", "--no-real"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^name +\d+ +0\.\d{3}", out, re.MULTILINE), out
+    assert "answers a second" in out
+
+
 def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     # The echo bot's half is left out here: it has no pacing, so it needs a slow crowd.
     args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--no-echo"]
@@ -29,3 +36,8 @@ def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert re.search(r"people who finished +3\n", out), out
     assert "0 ERROR lines, 0 tracebacks" in out
+
+
+def test_the_timegiven_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert timegiven_bench.main(["--people", "3", "--steps", "2"]) == 0
+    assert "ratio" in capsys.readouterr().out.lower()

@@ -18,7 +18,8 @@ from tests.running import Running
 PEOPLE = [880301 + n for n in range(5)]
 LONDON = ZoneInfo("Europe/London")
 WORRYING = "My son shouts at me and hits me when the carers have gone."
-FORMULA = '=HYPERLINK("http://example.com","click")'
+# A formula a spreadsheet would run (with no web address in it: those are taken out).
+FORMULA = '=IMPORTXML(CONCAT(A1,A2),"//a")'
 
 
 def _answer(**changes: object) -> StoredAnswer:

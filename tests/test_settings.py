@@ -110,3 +110,14 @@ def test_quiet_hours_wrap_midnight() -> None:
     settings = load_settings({}, "/nonexistent")
     assert settings.is_quiet(time(22)) and settings.is_quiet(time(3))
     assert not settings.is_quiet(time(9)) and not settings.is_quiet(time(20, 59))
+
+
+def test_the_review_and_region_chats_are_read_and_known(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"BREWBOT_REVIEW_CHAT": "-1007", "BREWBOT_REGION_CHAT": "-1008"}, tmp_path / "x.yaml"
+    )
+    assert (settings.review_chat, settings.region_chat) == (-1007, -1008)
+    assert settings.loop_chats == (-1007, -1008)
+    assert load_settings({}, tmp_path / "x.yaml").loop_chats == ()
+    with pytest.raises(SettingsError, match="BREWBOT_REVIEW_CHAT"):
+        load_settings({"BREWBOT_REVIEW_CHAT": "co-producers"}, tmp_path / "x.yaml")

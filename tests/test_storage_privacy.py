@@ -67,6 +67,7 @@ async def world(database: str) -> AsyncIterator[World]:
             update_id=3,
         )
         await store.record_wesaid(one.id, "We changed the review letter.", "-100:1")
+        await store.start_idea_poll(GROUP, ["Buses", "Respite"], since=clock.now)  # both queued
         person = await store.participant(person.id) or person
         yield World(store, clock, database, person, other, (one.id, two.id))
 
@@ -134,7 +135,13 @@ def _entries(exported: dict[str, object], section: str) -> list[dict[str, object
 
 
 # Where each table that points at a person shows up in the export.
-EXPORT_SECTIONS = {"answers": "answers", "progress": "brews", "outbox": "news"}
+EXPORT_SECTIONS = {
+    "answers": "answers",
+    "progress": "brews",
+    "outbox": "news",
+    "time_given": "time_given",
+    "idea_poll_queue": "theme_polls_to_send",
+}
 
 
 async def test_export_holds_everything_kept_about_one_person(world: World) -> None:

@@ -1,4 +1,7 @@
-"""``brewbot themes``: find themes in a file of free-text answers (CSV or plain text)."""
+"""``brewbot themes``: find themes in a file of free-text answers (CSV or plain text).
+
+What it prints (labels, words, examples) has names, numbers and addresses taken out.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from conversations.redaction import redact
 
 if TYPE_CHECKING:
     from conversations.themes import Themes
@@ -116,17 +121,17 @@ def _column(text: str, path: Path, column: str) -> list[str]:
 
 def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
     """Return themes and every row's theme as plain JSON data."""
-    labels = [t.label for t in themes.themes]
+    labels = [redact(t.label) for t in themes.themes]
     return {
         "answers": len(texts),
         "without_theme": sum(1 for a in themes.assignments if a is None),
         "themes": [
             {
                 "index": i,
-                "label": t.label,
+                "label": labels[i],
                 "size": t.size,
-                "words": list(t.words),
-                "examples": [{"row": e + first_row, "text": texts[e]} for e in t.examples],
+                "words": [redact(w) for w in t.words],
+                "examples": [{"row": e + first_row, "text": redact(texts[e])} for e in t.examples],
             }
             for i, t in enumerate(themes.themes)
         ],
@@ -135,7 +140,7 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
                 "row": i + first_row,
                 "theme": a,
                 "label": None if a is None else labels[a],
-                "why": list(themes.why(i)),
+                "why": [redact(w) for w in themes.why(i)],
             }
             for i, a in enumerate(themes.assignments)
         ],
@@ -152,10 +157,10 @@ def as_text(texts: list[str], themes: Themes, first_row: int) -> str:
         )
     lines = [f"{len(themes.themes)} themes in {len(texts):,} answers ({spare:,} with no theme)"]
     for number, theme in enumerate(themes.themes, start=1):
-        lines += ["", f"{number}. {theme.label} ({theme.size:,} answers)"]
-        lines.append(f"   words: {', '.join(theme.words)}")
+        lines += ["", f"{number}. {redact(theme.label)} ({theme.size:,} answers)"]
+        lines.append(f"   words: {', '.join(redact(w) for w in theme.words)}")
         for e in theme.examples[:EXAMPLES_SHOWN]:
-            lines.append(f'   row {e + first_row}: "{_short(texts[e])}"')
+            lines.append(f'   row {e + first_row}: "{_short(redact(texts[e]))}"')
     return "\n".join(lines)
 
 

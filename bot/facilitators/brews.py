@@ -20,10 +20,11 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import PackAction, PickAction
-from bot.facilitators import export
+from bot.facilitators import approval, export
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import (
+    RECENT,
     THEME_LIMIT,
     OnPick,
     may_press,
@@ -55,6 +56,9 @@ FACILITATOR_COMMANDS = (
     BotCommand("prioritise", "Pick ideas to try"),
     BotCommand("plan", "Who does what, and when"),
     BotCommand("review", "Check held answers"),
+    BotCommand("ideas", "Themes people suggested"),
+    BotCommand("timegiven", "Time people gave, for fees"),
+    BotCommand("region", "Compare councils, in the region's chat"),
     BotCommand("help_facilitators", "What I can do here"),
 )
 
@@ -193,10 +197,13 @@ async def list_brews(update: Update, context: Context) -> None:
     chat = update.effective_chat
     assert chat is not None
     brews = await found.store.open_brews(chat.id)
-    if not brews:
+    closed = await found.store.closed_brews(chat.id, within=RECENT)
+    checked = await approval.status_lines(found, closed)  # none without a review chat
+    if not brews and not checked:
         await context.bot.send_message(chat.id, found.text("brews_none"))
         return
-    lines = [found.text("brews_heading")] + [await brew_line(context, b) for b in brews]
+    lines = [found.text("brews_heading")] if brews else [found.text("brews_none")]
+    lines += [await brew_line(context, b) for b in brews] + checked
     for message in chunks(lines):
         await context.bot.send_message(chat.id, message)
 
@@ -264,6 +271,7 @@ async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
     await context.bot.send_chat_action(chat_id, "typing")
     summary = await brew_summary(services(context), brew)
     await post_summary(context.bot, chat_id, summary)
+    await approval.send_draft(context, brew, summary)  # co-producers check it (issue 15)
 
 
 @for_facilitators
@@ -301,7 +309,9 @@ async def help_facilitators(update: Update, context: Context) -> None:
     """List what facilitators can do in their group."""
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(chat.id, services(context).text("help_facilitators"))
+    found = services(context)
+    words = found.text("help_facilitators") + "\n\n" + found.text("help_facilitators_loop")
+    await context.bot.send_message(chat.id, words)
 
 
 async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:

@@ -1,7 +1,8 @@
 """/export's files: a brew's answers as a spreadsheet-safe CSV, and its summary as Markdown.
 
 The CSV never holds a participant id or a Telegram id. Words are blanked where their
-author did not agree to be quoted, answers held back for a check are left out, and days
+author did not agree to be quoted, names, numbers and addresses are taken out of the rest
+(:func:`conversations.redaction.redact`), answers held back for a check are left out, and days
 stand in for exact times, so answers are harder to line up into one person's story.
 """
 
@@ -22,6 +23,7 @@ from bot.handlers.common import Context
 from bot.services import services
 from conversations.messages import Messages
 from conversations.model import Kind, Pack
+from conversations.redaction import redact
 from conversations.summary import FreeText, answer_themes, build_summary, enough_people
 from storage.records import Brew, StoredAnswer
 from storage.store import Store
@@ -66,7 +68,7 @@ def answer_row(
         "" if answer.rag is None else answer.rag.value,
         option,
         words.get(option, "") if option else "",
-        (answer.text or "") if answer.quote_consent else "",
+        redact(answer.text or "") if answer.quote_consent else "",
         theme,
         "yes" if answer.quote_consent else "no",
         "yes" if answer.imported else "no",

@@ -33,8 +33,14 @@ def is_registered(found: Services, chat: Chat) -> bool:
 
 
 def is_known(found: Services, chat: Chat) -> bool:
-    """Say whether brewbot belongs in a group: a facilitator group or a digest chat."""
-    return is_registered(found, chat) or chat.id in found.settings.digest_chat_ids
+    """Say whether brewbot belongs in a group: a facilitator group, a digest chat, or the
+    co-producers' or region's chat."""
+    settings = found.settings
+    return (
+        is_registered(found, chat)
+        or chat.id in settings.digest_chat_ids
+        or chat.id in settings.loop_chats
+    )
 
 
 async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
@@ -67,7 +73,8 @@ async def may_facilitate(update: Update, context: Context) -> bool:
         await leave_unregistered(context, chat)
         return False
     if not is_registered(found, chat):  # the co-producers' digest chat: read, don't run
-        await message.reply_text(found.text("facilitator_elsewhere"))
+        elsewhere = "loop_chat_elsewhere" if chat.id in found.settings.loop_chats else None
+        await message.reply_text(found.text(elsewhere or "facilitator_elsewhere"))
         return False
     anonymous_admin = message.sender_chat is not None and message.sender_chat.id == chat.id
     if anonymous_admin or (user is not None and await is_admin(context, chat.id, user.id)):
@@ -110,7 +117,8 @@ async def added_to_group(update: Update, context: Context) -> None:
         await found.store.ensure_group(change.chat.id)
         await context.bot.send_message(change.chat.id, found.text("group_hello"))
     elif is_known(found, change.chat):
-        await context.bot.send_message(change.chat.id, found.text("digest_hello"))
+        hello = "loop_chat_hello" if change.chat.id in found.settings.loop_chats else None
+        await context.bot.send_message(change.chat.id, found.text(hello or "digest_hello"))
     else:
         await leave_unregistered(context, change.chat)
 
@@ -125,6 +133,7 @@ async def message_in_unknown_group(update: Update, context: Context) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
     """Watch brewbot's own membership, and leave groups it was not registered for."""
     app.add_handler(ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
-    known = [*found.settings.facilitator_chats, *found.settings.digest_chat_ids]
+    settings = found.settings
+    known = [*settings.facilitator_chats, *settings.digest_chat_ids, *settings.loop_chats]
     registered = filters.Chat(chat_id=known)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & ~registered, message_in_unknown_group))

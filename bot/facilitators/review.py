@@ -1,54 +1,67 @@
 """/review: a second look, one at a time, at answers kept back to keep people safe.
 
 Only the words, the brew's theme and the day are shown: never who wrote them, never an id.
+Names, numbers and addresses in the words are masked too; "Show in full" shows them to the
+admin who asks and nobody else (in a pop-up, or in a private chat when too long for one),
+when keeping someone safe needs them. The log notes that held answer #N was shown in full
+in group G: never the words, never who asked.
 Once decided, the message moves on to the next one, so the words do not stay in the chat.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import ReviewAction
+from bot.callbacks import Action, RevealAction, ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
 from bot.handlers.common import Context, acknowledge
 from bot.replies import action_keyboard
 from bot.services import Services, services
+from conversations.redaction import redact
+
+log = logging.getLogger(__name__)
+ALERT_LIMIT = 200  # Telegram's longest pop-up text, in UTF-16 code units
 
 
 async def next_held(
     found: Services, chat_id: int, empty: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Word the first answer waiting in this group's brews, with Release and Keep out buttons."""
+    """Word the first answer waiting in this group's brews, with Release and Keep out buttons.
+
+    Its names, numbers and addresses are masked, with a button to show them to one admin.
+    """
     held = await found.store.held_answers(chat_id)
     if not held:
         return found.text(empty), None
     first = held[0]
     brew = await found.store.brew(first.brew_id)
     day = first.created_at.astimezone(found.settings.timezone)
+    shown = redact(first.text or "")
     text = found.text(
         "review_item",
         number=1,
         total=len(held),
         theme=theme_words(brew) if brew else "",
         date=f"{day.day} {day:%B}",
-        words=first.text if first.text else found.text("review_cleared"),
+        words=shown if shown else found.text("review_cleared"),
     )
-    buttons = action_keyboard(
+    rows: list[list[tuple[str, Action]]] = [
         [
-            [
-                (found.text("review_release"), ReviewAction(first.answer_id, release=True)),
-                (found.text("review_keep_out"), ReviewAction(first.answer_id, release=False)),
-            ]
-        ],
-        found.buttons,
-    )
-    return text, buttons
+            (found.text("review_release"), ReviewAction(first.answer_id, release=True)),
+            (found.text("review_keep_out"), ReviewAction(first.answer_id, release=False)),
+        ]
+    ]
+    if shown != first.text:
+        text += "\n\n" + found.text("review_masked")
+        rows.append([(found.text("review_show_all"), RevealAction(first.answer_id))])
+    return text, action_keyboard(rows, found.buttons)
 
 
 @for_facilitators
@@ -85,7 +98,46 @@ async def decided(update: Update, context: Context) -> None:
         await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)
 
 
+async def revealed(update: Update, context: Context) -> None:
+    """Show the held answer in full to the admin who asked, and note in the log that it was."""
+    found, query = services(context), update.callback_query
+    if query is None or not await may_press(update, context):
+        return
+    action = found.buttons.unpack(query.data)
+    shown = query.message if isinstance(query.message, Message) else None
+    if not isinstance(action, RevealAction) or shown is None:
+        await acknowledge(query)
+        return
+    held = await found.store.held_answers(shown.chat_id)
+    if not held or held[0].answer_id != action.answer_id:
+        await acknowledge(query, found.text("review_gone"))
+        text, buttons = await next_held(found, shown.chat_id, "review_done")
+        with contextlib.suppress(BadRequest):  # the same words already: a second tap
+            await query.edit_message_text(text, reply_markup=buttons)
+        return
+    if await show_to_one(context, query, held[0].text or found.text("review_cleared")):
+        log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
+
+
+async def show_to_one(context: Context, query: CallbackQuery, words: str) -> bool:
+    """Show words only to who pressed: in a pop-up, or a private chat if too long; say if shown."""
+    found = services(context)
+    if len(words.encode("utf-16-le")) // 2 <= ALERT_LIMIT:
+        await acknowledge(query, words, show_alert=True)
+        return True
+    try:
+        await context.bot.send_message(
+            query.from_user.id, found.text("review_in_full", words=words)
+        )
+    except (Forbidden, BadRequest):  # they have never started a private chat with brewbot
+        await acknowledge(query, found.text("review_start_private"), show_alert=True)
+        return False
+    await acknowledge(query, found.text("review_sent_privately"), show_alert=True)
+    return True
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
-    """Add /review and its Release and Keep out buttons."""
+    """Add /review and its Release, Keep out and Show in full buttons."""
     app.add_handler(CommandHandler("review", review, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(decided, pattern=found.buttons.accepts(ReviewAction)))
+    app.add_handler(CallbackQueryHandler(revealed, pattern=found.buttons.accepts(RevealAction)))

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.news import WORDS_LIMIT
 from bot.facilitators.picking import (
@@ -61,6 +62,9 @@ async def share_news(context: Context, chat_id: int, brew: Brew, words: str) -> 
     """
     found = services(context)
     theme = theme_words(brew)
+    if not await may_share(found, brew):  # co-producers have not approved its summary yet
+        await context.bot.send_message(chat_id, found.text("wesaid_not_approved", theme=theme))
+        return
     said = hashlib.sha256(" ".join(words.casefold().split()).encode()).hexdigest()[:32]
     recorded = await found.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
     if recorded is not None and recorded.queued:

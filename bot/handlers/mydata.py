@@ -1,4 +1,8 @@
-"""/mydata shows everything kept about a person; /forget deletes it all, after a confirm."""
+"""/mydata shows everything kept about a person; /forget deletes it all, after a confirm.
+
+An answer with a name, number or address in it is shown whole, as kept, and then as a
+quote of it would look to anyone else, with those taken out.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,12 @@ from bot.handlers.common import (
     say,
     who_sees,
 )
+from bot.handlers.mytime import minute_words
+from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
+from conversations.redaction import redact
+from conversations.timegiven import minutes
 
 
 async def mydata(update: Update, context: Context) -> None:
@@ -30,7 +38,8 @@ async def mydata(update: Update, context: Context) -> None:
     if participant is None or chat is None:
         await say(update, context, "mydata_empty")
         return
-    kept = await found.store.export(participant.id)
+    key = suggester(found.settings.require_token(), participant.id)
+    kept = await found.store.export(participant.id, suggester=key)
     told = who_sees(context, easy=participant.easy)
     lines = await _readable(found, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
@@ -74,7 +83,8 @@ async def forget_confirmed(update: Update, context: Context) -> None:
     if participant is None:
         await say(update, context, "forget_nothing")
     elif action.confirm:
-        await found.store.forget(participant.id)
+        key = suggester(found.settings.require_token(), participant.id)
+        await found.store.forget(participant.id, suggester=key)
         await say(update, context, "forget_done", easy=participant.easy)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
@@ -102,6 +112,23 @@ async def _readable(found: Services, kept: dict[str, Any], told: str, *, easy: b
     for entry in kept.get("brews", []):
         mine = [a for a in kept.get("answers", []) if a["brew_id"] == entry["brew_id"]]
         lines += ["", *await _brew_lines(found, entry, mine, easy=easy)]
+    lines += _loop_lines(found, kept, easy=easy)
+    return lines
+
+
+def _loop_lines(found: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
+    """Say the time counted and the themes suggested, if any (the co-production loop)."""
+    lines: list[str] = []
+    seconds = sum(int(t["seconds"]) for t in kept.get("time_given", []))
+    if seconds:
+        lines += [
+            "",
+            found.text(
+                "mydata_time", easy=easy, time=minute_words(found, minutes(seconds), easy=easy)
+            ),
+        ]
+    for idea in kept.get("ideas", []):
+        lines.append(found.text("mydata_idea", easy=easy, text=idea["text"]))
     return lines
 
 
@@ -123,6 +150,9 @@ async def _brew_lines(
             question = words.replace("{theme}", str(entry["theme"]))
         given = answer.get("stage_words") or answer.get("text") or cleared
         lines.append(found.text("mydata_answer", question=question, answer=given))
+        quoted = redact(str(answer.get("text") or ""))
+        if quoted != (answer.get("text") or ""):
+            lines.append(found.text("mydata_quoted", easy=easy, quoted=quoted))
     if not answers:
         lines.append(found.text("mydata_no_answers", easy=easy))
     return lines

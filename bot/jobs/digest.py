@@ -42,6 +42,7 @@ from telegram.ext import Application, CallbackContext
 from bot.charts import render
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
+from bot.jobs.region import post_due_region
 from bot.jobs.shared import shared_job
 from bot.ratelimit import might_have_arrived
 from bot.services import Services, services
@@ -137,6 +138,15 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
     counts = await store.weekly_brew_stage_counts(since=since, group_chat_id=group)
     brews = await store.week_brews(start, end, group_chat_id=group)
     texts = await store.week_answer_texts(start, end, group_chat_id=group)
+    updates = await store.week_wesaid(start, end, group_chat_id=group)
+    if found.settings.review_chat is not None:  # co-producers check summaries: approved only
+        ok = await store.approved_brews(
+            {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
+        )
+        brews = [b for b in brews if b.brew_id in ok]
+        counts = [c for c in counts if c.brew_id in ok]
+        texts = [t for t in texts if t.brew_id in ok]
+        updates = [u for u in updates if u.brew_id in ok]
     named = {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
     return WeekResults(
         week=week,
@@ -145,10 +155,7 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
             (c.week, c.brew_id, c.principle, c.stage, c.count) for c in counts if c.week in shown
         ),
         answers=tuple(BrewText(t.brew_id, _free_text(t.answer)) for t in texts),
-        updates=tuple(
-            digest_update(u.theme, u.text)
-            for u in await store.week_wesaid(start, end, group_chat_id=group)
-        ),
+        updates=tuple(digest_update(u.theme, u.text) for u in updates),
         people={brew: (await store.brew_counts(brew)).people for brew in sorted(named)},
     )
 
@@ -269,6 +276,12 @@ async def post_group_digests(
     return posted, False
 
 
+async def _weeks_out(found: Services, due: list[str]) -> list[str]:
+    """List the due weeks whose digest some council has had: the region's go beside them."""
+    groups = found.settings.facilitator_chats
+    return [w for w in due if any([await found.store.has_post(kind(DONE, g), w) for g in groups])]
+
+
 async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
     """Post every group's due weekly digests, oldest first; return the weeks posted."""
     found = services(context)
@@ -284,6 +297,7 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
             done, left = await post_group_digests(context.bot, found, group, due)
             posted += done
             stuck = stuck or left
+        await post_due_region(context.bot, found, await _weeks_out(found, due))
     if stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
         wait = again_soon(context.application, post_due_digests, "digest")
         log.warning("The weekly digest carries on in %.0fs", wait)

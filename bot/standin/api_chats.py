@@ -34,13 +34,8 @@ def get_me(world: World, p: Params) -> dict[str, Any]:
 
 
 def always_true(world: World, p: Params) -> bool:
-    """Accept a call that changes nothing the stand-in models (logOut, close, setWebhook)."""
+    """Accept a call that changes nothing the stand-in models (logOut, close, setMyName)."""
     return True
-
-
-def get_webhook_info(world: World, p: Params) -> dict[str, Any]:
-    """Report that no webhook is set (pending_update_count is filled in by the server)."""
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
 
 
 def chat_full_info(state: ChatState) -> dict[str, Any]:
@@ -176,8 +171,6 @@ HANDLERS: dict[str, Handler] = {
     "getMe": get_me,
     "logOut": always_true,
     "close": always_true,
-    "setWebhook": always_true,
-    "getWebhookInfo": get_webhook_info,
     "getChat": get_chat,
     "getChatMember": get_chat_member,
     "getChatAdministrators": get_chat_administrators,

@@ -24,10 +24,12 @@ from bot.standin.records import Call, Recording
 from bot.standin.spec import Spec
 from bot.standin.state import World
 from bot.standin.updates import UpdateQueue
+from bot.standin.webhook import Deliveries
 
 _TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,64}$")
 _HANDLERS = {**api_chats.HANDLERS, **api_messages.HANDLERS}
-_BY_LOWER = {name.lower(): name for name in [*_HANDLERS, "getUpdates", "deleteWebhook"]}
+_OWN = ("getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo")
+_BY_LOWER = {name.lower(): name for name in [*_HANDLERS, *_OWN]}
 _MAX_BODY = 60 * 1024 * 1024
 
 
@@ -67,6 +69,8 @@ class StandIn(Injections, GroupInjections, Recording):
         }
         self.world = World(self.bot_user)
         self.updates = UpdateQueue(on_confirm=self._changed)
+        self.webhook = Deliveries(self.updates, self._changed)
+        self.updates.on_push = self.webhook.nudge
         self.faults = FaultPlan()
         self.calls: list[Call] = []
         self.listeners: list[Callable[[Call], None]] = []  # told of every call as it is recorded
@@ -112,8 +116,9 @@ class StandIn(Injections, GroupInjections, Recording):
         return self
 
     async def stop(self) -> None:
-        """Release long polls and stop serving."""
+        """Release long polls, stop delivering to a webhook, and stop serving."""
         self.updates.close()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -249,19 +254,19 @@ class StandIn(Injections, GroupInjections, Recording):
 
     async def _run(self, method: str, params: Params) -> Any:
         if method == "getUpdates":
+            self.webhook.refuse_get_updates()
             return await self._get_updates(params)
+        if method == "setWebhook":
+            return self.webhook.set_webhook(params)
         if method == "deleteWebhook":
-            if params.get("drop_pending_updates"):
-                self.updates.drop_all()
-            return True
+            return self.webhook.delete_webhook(params)
+        if method == "getWebhookInfo":
+            return self.webhook.info()
         handler = _HANDLERS.get(method)
         if handler is None:
             self.problems.append(f"{method}: the stand-in does not implement this method")
             raise bad_request(f"the stand-in does not implement {method}")
-        result = handler(self.world, params)
-        if method == "getWebhookInfo":
-            result["pending_update_count"] = len(self.updates.pending)
-        return result
+        return handler(self.world, params)
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
         offset, limit, timeout = (params.get(k) for k in ("offset", "limit", "timeout"))

@@ -28,6 +28,7 @@ class UpdateQueue:
         self.injected = 0
         self.confirmed_up_to = first_update_id - 1
         self.polls_waiting = 0
+        self.on_push: Callable[[], None] | None = None  # told of each new update (webhooks)
 
     @property
     def pending(self) -> list[dict[str, Any]]:
@@ -41,6 +42,8 @@ class UpdateQueue:
         self._pending.append(update)
         self.injected += 1
         self._notify()
+        if self.on_push is not None:
+            self.on_push()
         return update
 
     def drop_all(self) -> int:
@@ -79,6 +82,22 @@ class UpdateQueue:
         if forgotten:
             self._confirmed()
 
+    def allow(self, allowed: list[str]) -> None:
+        """Set which kinds of update the bot wants (an empty list: Telegram's default set)."""
+        self._allowed = set(allowed) or None
+
+    def deliverable(self) -> list[dict[str, Any]]:
+        """Every pending update the bot asked for, oldest first (others are confirmed)."""
+        return self._deliverable(len(self._pending))
+
+    def delivered(self, update_id: int) -> None:
+        """Forget one update the webhook answered 2xx for."""
+        before = len(self._pending)
+        self._pending = [u for u in self._pending if u["update_id"] != update_id]
+        if len(self._pending) < before:
+            self.confirmed_up_to = max(self.confirmed_up_to, update_id)
+            self._confirmed()
+
     def _deliverable(self, limit: int) -> list[dict[str, Any]]:
         """Return up to limit pending updates, silently confirming kinds the bot did not ask for."""
         wanted = [u for u in self._pending if self._is_allowed(u)]
@@ -110,7 +129,7 @@ class UpdateQueue:
         if offset is not None and offset != 0:
             self.confirm(offset)
         if allowed is not None:
-            self._allowed = set(allowed) or None
+            self.allow(allowed)
         count = max(1, min(100, limit or 100))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(0, wait_s or 0)

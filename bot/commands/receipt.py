@@ -1,0 +1,43 @@
+"""``brewbot receipt check CODE``: tell a time bank whether a time receipt is one brewbot signed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.keyed import NotOurReceipt, check_receipt
+from bot.settings import SettingsError, load_settings
+from conversations.messages import load_messages
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``receipt`` subcommand."""
+    parser = subparsers.add_parser(
+        "receipt",
+        help="check a receipt for time given (/mytime receipt)",
+        description="Check that a receipt code was signed by this brewbot (with its token), and "
+        "say the minutes and month it holds. It holds nothing else.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="check one code")
+    check.add_argument("code", help="the code, such as BREW-25-202611-ABCDEFGH23")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print what a good code vouches for (exit 0), or that it is not ours (exit 1)."""
+    messages = load_messages()
+    try:
+        secret = load_settings().require_token()
+    except SettingsError as exc:
+        print(f"brewbot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        receipt = check_receipt(secret, args.code)
+    except NotOurReceipt:
+        print(messages.text("receipt_bad"))
+        return 1
+    unit = "time_minute" if receipt.minutes == 1 else "time_minutes"
+    time = messages.text(unit, n=receipt.minutes)
+    print(messages.text("receipt_good", time=time, month=receipt.month_name))
+    return 0

@@ -1,0 +1,97 @@
+"""Send each queued copy of a theme poll to its person, paced as bulk, each once.
+
+Like the news (bot/jobs/broadcast.py): the queue is a table, a copy leaves it straight after
+Telegram takes it, and one that may have arrived (a timeout) is not sent again. What is kept
+of a sent copy is the poll id Telegram gave it, so its votes can be added up, never who.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Message
+from telegram.ext import Application, CallbackContext
+
+from bot.facilitators.planning import fit
+from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.ratelimit import Priority, sending_as
+from bot.services import Services, services
+from conversations.reporting import POLL_OPTION_LIMIT
+from storage.ideapolls import PollToSend
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+RETRY_EVERY = timedelta(minutes=5)
+FIRST_RUN = timedelta(seconds=3)
+_LOCK = "brewbot.ideapolls"
+
+
+async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
+    """Send every queued copy, as bulk; return how many Telegram took."""
+    lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
+    if lock.locked():
+        return 0
+    found = services(context)
+    async with lock:
+        with sending_as(Priority.BULK):
+            sent, later = await _send_queued(context, found)
+        if later:
+            wait = again_soon(context.application, send_idea_polls, "idea-polls")
+            log.warning("Sending theme polls paused after a problem; carrying on in %.0fs", wait)
+            return sent
+    went_well(context.application, "idea-polls")
+    return sent
+
+
+async def _send_queued(
+    context: CallbackContext[Any, Any, Any, Any], found: Services
+) -> tuple[int, bool]:
+    """Send batches until the queue is empty; say how many went and whether to try later."""
+    sent = 0
+    while batch := await found.store.pending_idea_polls(BATCH):
+        outcomes = await asyncio.gather(*(_send_and_mark(context, found, c) for c in batch))
+        sent += sum(1 for o in outcomes if o is Delivery.SENT)
+        if Delivery.LATER in outcomes:
+            return sent, True
+    return sent, False
+
+
+async def _send_and_mark(
+    context: CallbackContext[Any, Any, Any, Any], found: Services, copy: PollToSend
+) -> Delivery:
+    """Send one copy and take it off the queue, unless it is to wait."""
+    sent: list[Message] = []
+
+    async def call() -> None:
+        question = found.text("ideas_poll_question", easy=copy.easy)
+        options = [fit(option, POLL_OPTION_LIMIT) for option in copy.options]
+        sent.append(
+            await context.bot.send_poll(
+                copy.chat_id, question, options, is_anonymous=True, allows_multiple_answers=True
+            )
+        )
+
+    outcome = await deliver(call(), "A theme poll")
+    if outcome is Delivery.LATER:
+        return outcome
+    ballot = sent[0].poll.id if sent and sent[0].poll is not None else None
+    await found.store.idea_poll_sent(copy.poll_id, copy.participant_id, ballot)
+    return outcome
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what was left queued at start-up, then look again now and then."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
+        )
+
+
+def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send what is queued now, in the background."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(send_idea_polls, when=0, name="idea-polls-now")
