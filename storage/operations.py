@@ -12,11 +12,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.backend import connect, is_postgresql
+from storage.backend import Connection, connect, is_postgresql
 from storage.errors import CannotOpen, StorageError
 from storage.migrations import MIGRATIONS, applied, migrate, pending
 from storage.postgres import without_password
-from storage.sql import fetch_one
+from storage.sql import fetch_all, fetch_one
 from storage.sqlite import SqliteConnection
 
 
@@ -101,3 +101,92 @@ async def backup(target: str | Path, file: Path) -> list[str] | None:
     finally:
         await db.close()
     return None
+
+
+# Tables in an order that keeps every foreign key satisfied as rows arrive; any table not
+# named here (a newer migration's) follows, by name. Leases belong to running workers.
+COPY_ORDER = (
+    "groups",
+    "brews",
+    "participants",
+    "progress",
+    "answers",
+    "handled_updates",
+    "wesaid",
+    "outbox",
+    "plan_items",
+    "posts",
+    "imports",
+    "inbox",
+    "ideas",
+    "time_given",
+    "summary_approvals",
+    "idea_polls",
+    "idea_poll_queue",
+    "idea_poll_ballots",
+)
+NOT_COPIED = frozenset({"migrations", "job_leases", "chat_leases"})
+
+
+async def copy_records(source: str | Path, target: str | Path) -> dict[str, int]:
+    """Copy every record from an SQLite file into a new, empty database (PostgreSQL, say),
+    in one transaction; return how many rows each table brought. Stop brewbot first."""
+    if is_postgresql(source):
+        raise StorageError("Copying works from an SQLite file; give its path as the source.")
+    if not await asyncio.to_thread(Path(source).is_file):
+        raise CannotOpen(f"There is no database file {source} to copy from.")
+    src = await SqliteConnection.connect(source, busy_timeout=5.0)
+    try:
+        if await pending(src):
+            raise StorageError(f"{src.where} is not up to date: run brewbot db migrate on it.")
+        await upgrade(target)
+        dest = await connect(target, busy_timeout=5.0)
+        try:
+            return await _copy_all(src, dest)
+        finally:
+            await dest.close()
+    finally:
+        await src.close()
+
+
+async def _copy_all(src: SqliteConnection, dest: Connection) -> dict[str, int]:
+    """Copy table by table inside one write on ``dest``, which must hold no records yet."""
+    have = await src.tables()
+    tables = [t for t in COPY_ORDER if t in have]
+    tables += sorted(have - set(tables) - NOT_COPIED)
+    copied: dict[str, int] = {}
+    try:
+        await dest.begin("write")
+        for table in tables:  # names from the file's own catalogue and our list, quoted
+            row = await fetch_one(dest, f'SELECT COUNT(*) FROM "{table}"')
+            if row is not None and int(row[0]):
+                raise StorageError(f"{dest.where} already holds {table}; copy into an empty one.")
+            names = [str(c[1]) for c in await src.fetch_all(f'PRAGMA table_info("{table}")')]
+            columns = ", ".join(f'"{name}"' for name in names)
+            found = await src.fetch_all(f'SELECT {columns} FROM "{table}"')
+            marks = ", ".join("?" for _ in names)
+            insert = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+            await dest.run_many(insert, [tuple(r[i] for i in range(len(names))) for r in found])
+            copied[table] = len(found)
+        if dest.dialect == "postgresql":
+            await _restart_identities(dest)
+        await dest.commit()
+    except BaseException:
+        await dest.rollback()
+        raise
+    return copied
+
+
+async def _restart_identities(dest: Connection) -> None:
+    """Let PostgreSQL's own ids carry on after the largest copied one."""
+    found = await fetch_all(
+        dest,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND is_identity = 'YES'",
+    )
+    for table, column in ((str(r[0]), str(r[1])) for r in found):
+        await fetch_one(
+            dest,
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'),"
+            f' COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"',
+        )

@@ -1,4 +1,5 @@
-"""``brewbot db``: look after the database: ``status``, ``migrate`` and ``backup FILE``."""
+"""``brewbot db``: look after the database: ``status``, ``migrate``, ``backup FILE``, and
+``copy URL`` (from SQLite into PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from typing import Any
 
 from bot.settings import SettingsError, database, load_settings
 from storage.errors import StorageError
-from storage.operations import backup, status, upgrade
+from storage.operations import backup, copy_records, status, upgrade
 
 
 def register(subparsers: Any) -> None:
     """Add the ``db`` subcommand and its three actions."""
     parser = subparsers.add_parser(
         "db",
-        help="the database: status, migrate, backup FILE",
+        help="the database: status, migrate, backup FILE, copy URL",
         description="Look after brewbot's database (BREWBOT_DB: an SQLite file, or a "
         "postgresql:// URL). Safe while brewbot runs.",
     )
@@ -36,6 +37,14 @@ def register(subparsers: Any) -> None:
         "pg_dump is not installed here.",
     )
     copy.add_argument("file", type=Path, help="a new file for the copy")
+    move = actions.add_parser(
+        "copy",
+        help="copy every record from an SQLite file into a new PostgreSQL database",
+        description="Moving from one process on SQLite to several workers on PostgreSQL: "
+        "stop brewbot, then copy the file's records into an empty database (its tables are "
+        "made first), in one transaction. The file is left as it was.",
+    )
+    move.add_argument("to", type=database, metavar="URL", help="the new database")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,4 +93,12 @@ async def _backup(target: str | Path, args: argparse.Namespace) -> list[str]:
     ]
 
 
-_ACTIONS = {"status": _status, "migrate": _migrate, "backup": _backup}
+async def _copy(target: str | Path, args: argparse.Namespace) -> list[str]:
+    copied = await copy_records(target, args.to)
+    rows = sum(copied.values())
+    return [f"Copied {rows} rows in {len(copied)} tables into the new database."] + [
+        f"  {table}: {count}" for table, count in copied.items()
+    ]
+
+
+_ACTIONS = {"status": _status, "migrate": _migrate, "backup": _backup, "copy": _copy}
