@@ -1,6 +1,7 @@
 """brewbot itself on PostgreSQL: one worker, and two workers sharing one database and one
 stand-in, so a chat's updates reach whichever worker asks first, and both run the weekly
-digest, reminders and news at the same moment: each goes out once."""
+digest, reminders and news at the same moment: each goes out once; and three webhook workers
+behind one URL, one of them stopped dead part-way."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.jobs.broadcast import send_news
 from bot.jobs.digest import post_due_digests
 from bot.jobs.nudges import send_due_nudges
 from bot.standin import StandIn
+from bot.standin.balancer import Balancer
 from conversations.model import Status
 from tests.facilitator_support import news_to, took_part
 from tests.running import FACILITATORS, Running
@@ -21,6 +23,7 @@ from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
 from tests.test_nudges import FAY
 from tests.test_weekly_digest import MONDAY, W47, at, headings
+from tests.webhook_support import PATH, free_port, webhook_running
 
 ANNE = 5101
 
@@ -161,3 +164,46 @@ async def test_news_goes_once_to_each_person_across_two_workers(
     await one.standin.wait_for(lambda: all(news_to(one, chat) for chat in people), timeout=20)
     await asyncio.gather(one.run_job(send_news), two.run_job(send_news))
     assert all(len(news_to(one, chat)) == 1 for chat in people)
+
+
+async def test_three_webhook_workers_on_postgresql_share_a_crowd_through_a_kill(
+    standin: StandIn, postgres_database: str
+) -> None:
+    """Three webhook workers behind one URL on one PostgreSQL database; a crowd answers, and
+    one worker is killed part-way: every answer kept once, each person's in order."""
+    ports = [free_port() for _ in range(3)]
+    async with Balancer([f"http://127.0.0.1:{p}" for p in ports]) as balancer:
+        url = balancer.base_url + PATH
+        workers = [webhook_running(standin, postgres_database, url=url, port=p) for p in ports]
+        for worker in workers:
+            await worker.start()
+        alive = list(workers)
+        standin.busy_elsewhere = lambda: any(w.busy() for w in alive)
+        try:
+            await standin.wait_for(lambda: len(standin.calls_to("setWebhook")) == 3)
+            first = workers[0]
+            brew = await first.new_brew("getting help at home")
+            people = [7001 + n for n in range(8)]
+            for person in people:
+                standin.command(person, f"/start {brew.code}")
+            await standin.wait_idle(timeout=30)
+            for label in ("Skip", "No"):
+                for person in people:
+                    standin.press_label(person, first.message_with_button(person, label), label)
+                await standin.wait_idle(timeout=30)
+            for n, answer in enumerate(OVER_A_BREW_ANSWERS):
+                for person in people:
+                    standin.private_message(person, f"{person}: {answer}")
+                if n == 1:  # the third worker dies with the crowd mid-answer
+                    alive.remove(workers[2])
+                    await workers[2].kill()
+                await standin.wait_idle(timeout=60)
+            for person in people:
+                typed = await _typed(postgres_database, person)
+                assert typed == [f"{person}: {answer}" for answer in OVER_A_BREW_ANSWERS]
+            assert await _left_over(postgres_database) == []
+            assert len(set(balancer.sent)) == 3  # every worker took updates
+        finally:
+            standin.busy_elsewhere = None
+            for worker in alive:
+                await worker.stop()
