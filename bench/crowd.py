@@ -18,19 +18,24 @@ throwaway PostgreSQL server started for the run (``postgresql``, from the embedd
 wheel or PostgreSQL on PATH, as the tests do), or on a server you name (a postgresql:// URL;
 brewbot adds its tables to that database). Several, comma-separated, run one after the
 other under the same load and print side by side; the database server's own CPU is counted
-in a row of its own.
+in a row of its own. ``--workers N`` adds a run of N ``brewbot run --webhook`` processes
+sharing a throwaway PostgreSQL database behind one round-robin balancer (the stand-in
+delivers by webhook); their CPU is added up.
 
 .venv/bin/python -m bench.crowd [--people 300] [--think 2.0] [--seed 1]
 .venv/bin/python -m bench.crowd --db sqlite,postgresql --no-echo
+.venv/bin/python -m bench.crowd --db sqlite,postgresql --workers 3 --no-echo
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +48,7 @@ from typing import Any
 import asyncpg
 
 from bot.standin import StandIn
+from bot.standin.balancer import Balancer
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from conversations.messages import load_messages
 from storage.backend import is_postgresql
@@ -222,6 +228,7 @@ async def _walk_all(
     most: int,
     pid: int,
     server: Path | None = None,
+    others: Sequence[int] = (),
 ) -> Result:
     messages = load_messages()
     way_out = {
@@ -235,14 +242,14 @@ async def _walk_all(
     rng = random.Random(load.seed)
     people = [Person(user=880_000_001 + n) for n in range(load.people)]
     start_calls = len(standin.calls)
-    cpu_before = cpu_seconds(pid)
+    cpu_before = sum(cpu_seconds(p) for p in (pid, *others))
     db_before = server_cpu(server) if server else 0.0
     threads_before = thread_cpu(pid)
     await asyncio.gather(
         *(walker.walk(p, first, random.Random(rng.random()), end=end, most=most) for p in people)
     )
     await asyncio.sleep(1.5)  # let tidying edits land, so they are counted
-    cpu = cpu_seconds(pid) - cpu_before
+    cpu = sum(cpu_seconds(p) for p in (pid, *others)) - cpu_before
     db_cpu = server_cpu(server) - db_before if server else 0.0
     threads = {tid: used - threads_before.get(tid, 0.0) for tid, used in thread_cpu(pid).items()}
     main = threads.pop(str(pid), 0.0)
@@ -322,8 +329,10 @@ async def run_brewbot(
     faults: float = 0.0,
     db: Path | str | None = None,
     server: Path | None = None,
+    workers: int = 1,
 ) -> Result:
-    """Run brewbot as its own process under the load; return what it did.
+    """Run brewbot as its own process (or ``workers`` webhook workers sharing ``db``) under
+    the load; return what it did.
 
     ``code``: another checkout of brewbot to run instead (say, before a change). ``db``: its
     database (default: a new SQLite file); ``server``: the data folder of the PostgreSQL
@@ -344,9 +353,10 @@ async def run_brewbot(
             "PTB_TIMEDELTA": "1",
             **where,
         }
-        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile, code)
-        try:
-            await _ready(standin, process)
+        async with contextlib.AsyncExitStack() as stack:
+            processes = await _start_workers(
+                stack, standin, env, folder, workers, profile=profile, code=code
+            )
             if faults:  # Telegram on a bad day, from the first person on
                 standin.chaos(faults, seed=load.seed, late_s=LATE_S)
             result = await _walk_all(
@@ -355,11 +365,10 @@ async def run_brewbot(
                 f"/start {brew_code}",
                 end=end,
                 most=40,
-                pid=process.pid,
+                pid=processes[0].pid,
                 server=server,
+                others=[p.pid for p in processes[1:]],
             )
-        finally:
-            await _stop(process)
         result.name = "brewbot"
         problems = [p for p in standin.problems if "429" not in p]
         if problems:
@@ -367,8 +376,62 @@ async def run_brewbot(
         if standin.faults.chaos is not None:
             struck = dict(standin.faults.chaos.struck)
             print(f"  faults the stand-in made for brewbot: {struck}")
-        result.log = (folder / "brewbot.log").read_text(errors="replace")
+        result.log = "".join(
+            (folder / _log_name(n)).read_text(errors="replace") for n in range(workers)
+        )
         return result
+
+
+def _log_name(n: int) -> str:
+    return "brewbot.log" if n == 0 else f"brewbot-{n}.log"
+
+
+async def _start_workers(
+    stack: contextlib.AsyncExitStack,
+    standin: StandIn,
+    env: dict[str, str],
+    folder: Path,
+    workers: int,
+    *,
+    profile: str | None,
+    code: Path | None,
+) -> list[Any]:
+    """Start one polling brewbot, or ``workers`` webhook workers behind one balancer (as
+    behind Caddy or nginx); stop them all when ``stack`` closes."""
+    if workers == 1:
+        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile, code)
+        stack.push_async_callback(_stop, process)
+        await _ready(standin, process)
+        return [process]
+    ports = [_free_port() for _ in range(workers)]
+    balancer = await stack.enter_async_context(
+        Balancer([f"http://127.0.0.1:{port}" for port in ports])
+    )
+    processes = []
+    for n, port in enumerate(ports):
+        mine = {
+            **env,
+            "BREWBOT_WEBHOOK_URL": f"{balancer.base_url}/telegram",
+            "BREWBOT_LISTEN": f"127.0.0.1:{port}",
+            "BREWBOT_WEBHOOK_SECRET": "crowd-bench-secret",
+        }
+        process = _start("bot.cli", ["run"], mine, folder / _log_name(n), None, code)
+        stack.push_async_callback(_stop, process)
+        processes.append(process)
+    for _ in range(600):
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("a webhook worker stopped early")
+        if len(standin.calls_to("setWebhook")) >= workers:
+            await asyncio.sleep(0.5)
+            return processes
+        await asyncio.sleep(0.05)
+    raise SystemExit("the webhook workers did not start within 30 s")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def run_echo(load: Load, folder: Path, inputs: int) -> Result:
@@ -450,7 +513,7 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
         folder = Path(tmp)
-        cluster = Cluster.start() if "postgresql" in args.db else None
+        cluster = Cluster.start() if "postgresql" in args.db or args.workers > 1 else None
         try:
             runs: list[Result] = []
             for n, where in enumerate(args.db):
@@ -459,6 +522,13 @@ async def main_async(args: argparse.Namespace) -> int:
                     load, folder, args.pack, args.profile, args.code, args.faults, db, server
                 )
                 found.name = f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
+                runs.append(found)
+            if args.workers > 1:  # the same crowd on N webhook workers sharing PostgreSQL
+                db, server = await _database("postgresql", folder, len(args.db), cluster)
+                found = await run_brewbot(
+                    load, folder, args.pack, None, args.code, args.faults, db, server, args.workers
+                )
+                found.name = f"{args.workers} x postgresql"
                 runs.append(found)
         finally:
             if cluster is not None:
@@ -520,6 +590,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
         help="sqlite, postgresql (a throwaway server) or a postgresql:// URL; several,"
         " comma-separated, run side by side (default: sqlite)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="also run N webhook workers sharing a throwaway PostgreSQL, behind one balancer",
     )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")
