@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 CHATS_AT_ONCE = 128
 POLL = 0.25  # seconds between looks for chats to claim, when shared
 LEASE = timedelta(seconds=20)  # a chat of a killed worker waits this long for another
+# A worker keeps a chat it has just handled this long, in case the person says more: their
+# next steps then come to the same worker, whose memory paces their chat and knows which
+# question shows buttons (both live in the process).
+LINGER = 5.0
 # What a kept update may not hold: who someone is (names, usernames, phone numbers).
 _DROPPED = frozenset({"last_name", "username", "language_code", "vcard", "bio"})
 _BLANKED = frozenset({"first_name", "phone_number"})
@@ -93,6 +97,9 @@ class Inbox:
         self._claiming = False
         self._waiting = 0  # updates in the shared inbox at the last look
         self._held: set[int] = set()  # chats this worker has claimed
+        self._lingering: dict[int, asyncio.Event] = {}  # held chats waiting for more
+        self._stopping = False
+        self._linger = LINGER
         self._chats_at_once = chats_at_once
         self.kept = self.handled = 0  # updates this worker kept, and handled (for health)
         self._first = first  # sees each new update before it queues (help for someone at risk)
@@ -109,7 +116,8 @@ class Inbox:
         """True while any kept update is waiting, being handled, or leaving the inbox (shared:
         by any worker, as of this worker's last look)."""
         if self.shared:
-            return bool(self._held or self._waiting or self._claiming or self._wake.is_set())
+            handling = self._held - self._lingering.keys()
+            return bool(handling or self._waiting or self._claiming or self._wake.is_set())
         return self.unfinished > 0 or bool(self._done) or self._leaving is not None
 
     def may_be_handled(self, update_id: int) -> bool:
@@ -158,6 +166,9 @@ class Inbox:
         What they had not finished stays in the inbox for the next start (shared: for any
         worker, as soon as this one lets its chats go).
         """
+        self._stopping = True
+        for more in self._lingering.values():  # let lingering chats go now
+            more.set()
         if self._claimer is not None:
             self._claimer.cancel()
             await asyncio.gather(self._claimer, return_exceptions=True)
@@ -241,6 +252,10 @@ class Inbox:
                 if self._held and time.monotonic() - renewed > self._lease.total_seconds() / 3:
                     await self.store.renew_chats(lasting=self._lease)
                     renewed = time.monotonic()
+                if self._lingering:
+                    for key in await self.store.chats_waiting(list(self._lingering)):
+                        if (more := self._lingering.get(key)) is not None:
+                            more.set()
                 free = self._chats_at_once - len(self._held)
                 claimed = await self.store.claim_chats(lasting=self._lease, limit=free)
             except StorageError:
@@ -258,7 +273,12 @@ class Inbox:
     async def _handle_chat(self, key: int) -> None:
         """Handle a claimed chat's waiting updates in order, while this worker holds it."""
         try:
-            while waiting := await self.store.chat_updates(key):
+            while True:
+                waiting = await self.store.chat_updates(key)
+                if not waiting:
+                    if await self._more_for(key):
+                        continue
+                    break
                 for kept in waiting:
                     if not await self.store.holds_chat(key):
                         log.warning("Chat lease ran out; another worker carries on with it")
@@ -277,3 +297,16 @@ class Inbox:
                 log.warning("Could not let a chat go; its lease runs out by itself")
             self._held.discard(key)
             self._wake.set()  # look again: more may have come for it meanwhile
+
+    async def _more_for(self, key: int) -> bool:
+        """Keep a drained chat for ``LINGER`` seconds; say whether more came for it."""
+        if self._stopping or self._linger <= 0:
+            return False
+        more = self._lingering[key] = asyncio.Event()
+        try:
+            await asyncio.wait_for(more.wait(), self._linger)
+        except TimeoutError:
+            return False
+        finally:
+            del self._lingering[key]
+        return not self._stopping

@@ -139,6 +139,18 @@ class InboxStore(StoreBase):
         )
         return [Kept(int(r["update_id"]), int(r["chat_key"]), str(r["payload"])) for r in found]
 
+    async def chats_waiting(self, chat_keys: Sequence[int]) -> set[int]:
+        """Say which of these chats have updates waiting."""
+        found: set[int] = set()
+        for start in range(0, len(chat_keys), 500):
+            batch = list(chat_keys[start : start + 500])
+            marks = ", ".join("?" for _ in batch)
+            rows = await self._all(
+                f"SELECT DISTINCT chat_key FROM inbox WHERE chat_key IN ({marks})", batch
+            )
+            found.update(int(row[0]) for row in rows)
+        return found
+
     async def renew_chats(self, *, lasting: timedelta) -> int:
         """Extend every chat lease this worker holds; return how many it still holds."""
         until = iso(utc_now() + lasting)

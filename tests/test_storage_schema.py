@@ -34,8 +34,9 @@ PERSONAL = re.compile(
 # The allowances: a group's chat id, which Telegram always makes negative (CHECK below), and
 # the inbox's chat, which an update holds only until it is handled (tests/test_inbox.py
 # checks the inbox is empty afterwards, and that names and phone numbers never reach it), and
-# a chat's lease, held only while a worker handles it and deleted when it lets the chat go
-# (tests/test_storage_workers.py checks none stays).
+# a chat's lease, held only while a worker handles it (and a few seconds after, in case more
+# comes) and deleted when it lets the chat go (tests/test_storage_workers.py and
+# tests/test_postgres_workers.py check none stays).
 ALLOWED = {("groups", "chat_id"), ("inbox", "chat_key"), ("chat_leases", "chat_key")}
 
 
