@@ -256,7 +256,8 @@ class Inbox:
                     for key in await self.store.chats_waiting(list(self._lingering)):
                         if (more := self._lingering.get(key)) is not None:
                             more.set()
-                free = self._chats_at_once - len(self._held)
+                # A chat kept in case of more takes no place from one with work waiting.
+                free = self._chats_at_once - len(self._held) + len(self._lingering)
                 claimed = await self.store.claim_chats(lasting=self._lease, limit=free)
             except StorageError:
                 log.exception("Could not look for chats to handle; looking again soon")
