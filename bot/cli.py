@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "bot.commands.importing",
     "export": "bot.commands.export",
     "themes": "bot.commands.themes",
+    "db": "bot.commands.db",
     "receipt": "bot.commands.receipt",
 }
 

@@ -8,15 +8,26 @@ commit for however many finished while the last commit was being made (under a c
 alone, one). After a restart, whatever was
 kept but not finished is handled then, and a step already recorded is not recorded
 twice (the handled-updates check in ``bot/handlers/errors.py``).
+
+On PostgreSQL, any number of workers may share the database (``brewbot run --webhook``
+behind a load balancer): then an update kept here may be handled by any of them. Each
+worker claims chats from the database (``Store.claim_chats``: a lease per chat), handles a
+claimed chat's waiting updates oldest first, and lets it go; it looks for claimable chats
+whenever it keeps something and every ``POLL`` seconds, and renews its leases as it goes.
+A killed worker's chats pass to another when their leases run out (``LEASE``). On SQLite
+(one process) the chats' queues stay in memory, as fast as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -29,6 +40,12 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 CHATS_AT_ONCE = 128
+POLL = 0.25  # seconds between looks for chats to claim, when shared
+LEASE = timedelta(seconds=20)  # a chat of a killed worker waits this long for another
+# A worker keeps a chat it has just handled this long, in case the person says more: their
+# next steps then come to the same worker, whose memory paces their chat and knows which
+# question shows buttons (both live in the process).
+LINGER = 5.0
 # What a kept update may not hold: who someone is (names, usernames, phone numbers).
 _DROPPED = frozenset({"last_name", "username", "language_code", "vcard", "bio"})
 _BLANKED = frozenset({"first_name", "phone_number"})
@@ -66,9 +83,25 @@ class Inbox:
         *,
         chats_at_once: int = CHATS_AT_ONCE,
         first: Callable[[Update], None] | None = None,
+        shared: bool | None = None,
+        lease: timedelta = LEASE,
+        poll: float = POLL,
     ) -> None:
         self.app = app
         self.store = store
+        # Shared by several workers: by default, whenever the database is PostgreSQL.
+        self.shared = store.dialect == "postgresql" if shared is None else shared
+        self._lease, self._poll = lease, poll
+        self._wake = asyncio.Event()
+        self._claimer: asyncio.Task[None] | None = None
+        self._claiming = False
+        self._waiting = 0  # updates in the shared inbox at the last look
+        self._held: set[int] = set()  # chats this worker has claimed
+        self._lingering: dict[int, asyncio.Event] = {}  # held chats waiting for more
+        self._stopping = False
+        self._linger = LINGER
+        self._chats_at_once = chats_at_once
+        self.kept = self.handled = 0  # updates this worker kept, and handled (for health)
         self._first = first  # sees each new update before it queues (help for someone at risk)
         self._slots = asyncio.Semaphore(chats_at_once)
         self._queues: dict[int, deque[tuple[int, Update]]] = {}
@@ -80,18 +113,26 @@ class Inbox:
 
     @property
     def busy(self) -> bool:
-        """True while any kept update is waiting, being handled, or leaving the inbox."""
+        """True while any kept update is waiting, being handled, or leaving the inbox (shared:
+        by any worker, as of this worker's last look)."""
+        if self.shared:
+            handling = self._held - self._lingering.keys()
+            return bool(handling or self._waiting or self._claiming or self._wake.is_set())
         return self.unfinished > 0 or bool(self._done) or self._leaving is not None
 
     def may_be_handled(self, update_id: int) -> bool:
         """Say whether an update might have been handled already (it was kept before a restart).
 
-        A new update cannot have been: keeping it refused any that were.
+        A new update cannot have been: keeping it refused any that were. Shared, any update
+        may have been begun by a worker that was killed.
         """
-        return update_id in self._resumed
+        return self.shared or update_id in self._resumed
 
     async def resume(self) -> int:
         """Hand out whatever was kept but not finished before a restart; return how many."""
+        if self.shared:
+            self._look()
+            return 0
         waiting = await self.store.waiting_updates()
         for kept in waiting:
             update = Update.de_json(json.loads(kept.payload), self.app.bot)
@@ -110,16 +151,28 @@ class Inbox:
             for u, data in zip(updates, batch, strict=True)
         ]
         for fresh in await self.store.keep_updates(kept):
+            self.kept += 1
             update = by_id[fresh.update_id]
             if self._first is not None:
                 self._first(update)
-            self._hand_out(fresh.chat_key, fresh.update_id, update)
+            if not self.shared:
+                self._hand_out(fresh.chat_key, fresh.update_id, update)
+        if self.shared:
+            self._look()
 
     async def finish(self, grace: float) -> None:
         """At shutdown: let workers finish for up to ``grace`` seconds, then stop them.
 
-        What they had not finished stays in the inbox for the next start.
+        What they had not finished stays in the inbox for the next start (shared: for any
+        worker, as soon as this one lets its chats go).
         """
+        self._stopping = True
+        for more in self._lingering.values():  # let lingering chats go now
+            more.set()
+        if self._claimer is not None:
+            self._claimer.cancel()
+            await asyncio.gather(self._claimer, return_exceptions=True)
+            self._claimer = None
         if self._workers:
             _, late = await asyncio.wait(set(self._workers), timeout=grace)
             for worker in late:
@@ -141,6 +194,7 @@ class Inbox:
 
     def _finish(self, update_id: int) -> None:
         """Let a handled update leave the inbox with the next commit."""
+        self.handled += 1
         self._done.append(update_id)
         self._resumed.discard(update_id)
         if self._leaving is None:
@@ -177,3 +231,83 @@ class Inbox:
             # A stop mid-way leaves the rest in storage's inbox for the next start.
             self.unfinished -= len(queue)
             del self._queues[key]
+
+    # ------------------------------------------------------------- shared by workers
+
+    def _look(self) -> None:
+        """Look for chats to claim now (starting the looking, the first time)."""
+        self._wake.set()
+        if self._claimer is None or self._claimer.done():
+            self._claimer = asyncio.create_task(self._claim_forever(), name="brewbot claims")
+
+    async def _claim_forever(self) -> None:
+        """Claim chats whenever told to and every ``POLL`` seconds; keep held leases alive."""
+        renewed = time.monotonic()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll)
+            self._claiming = True
+            self._wake.clear()
+            try:
+                if self._held and time.monotonic() - renewed > self._lease.total_seconds() / 3:
+                    await self.store.renew_chats(lasting=self._lease)
+                    renewed = time.monotonic()
+                if self._lingering:
+                    for key in await self.store.chats_waiting(list(self._lingering)):
+                        if (more := self._lingering.get(key)) is not None:
+                            more.set()
+                # A chat kept in case of more takes no place from one with work waiting.
+                free = self._chats_at_once - len(self._held) + len(self._lingering)
+                claimed = await self.store.claim_chats(lasting=self._lease, limit=free)
+            except StorageError:
+                log.exception("Could not look for chats to handle; looking again soon")
+                continue
+            finally:
+                self._claiming = False
+            self._waiting = claimed.waiting
+            for key in claimed.chats:
+                self._held.add(key)
+                worker = asyncio.create_task(self._handle_chat(key), name=f"brewbot chat {key}")
+                self._workers.add(worker)
+                worker.add_done_callback(self._workers.discard)
+
+    async def _handle_chat(self, key: int) -> None:
+        """Handle a claimed chat's waiting updates in order, while this worker holds it."""
+        try:
+            while True:
+                waiting = await self.store.chat_updates(key)
+                if not waiting:
+                    if await self._more_for(key):
+                        continue
+                    break
+                for kept in waiting:
+                    if not await self.store.holds_chat(key):
+                        log.warning("Chat lease ran out; another worker carries on with it")
+                        return
+                    update = Update.de_json(json.loads(kept.payload), self.app.bot)
+                    await self.app.process_update(update)
+                    # At once, not batched: the chat is let go only after its updates left.
+                    await self.store.finish_updates([kept.update_id])
+                    self.handled += 1
+        except StorageError:
+            log.exception("Could not handle a chat's kept updates; they wait for a worker")
+        finally:
+            try:
+                await asyncio.shield(self.store.release_chat(key))
+            except (StorageError, asyncio.CancelledError):
+                log.warning("Could not let a chat go; its lease runs out by itself")
+            self._held.discard(key)
+            self._wake.set()  # look again: more may have come for it meanwhile
+
+    async def _more_for(self, key: int) -> bool:
+        """Keep a drained chat for ``LINGER`` seconds; say whether more came for it."""
+        if self._stopping or self._linger <= 0:
+            return False
+        more = self._lingering[key] = asyncio.Event()
+        try:
+            await asyncio.wait_for(more.wait(), self._linger)
+        except TimeoutError:
+            return False
+        finally:
+            del self._lingering[key]
+        return not self._stopping

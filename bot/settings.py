@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from storage.backend import is_postgresql
+
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_CONFIG_FILE = "brewbot.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,7 +87,7 @@ class Settings:
 
     token: Secret = field(default_factory=lambda: Secret(""))
     api_url: str = TELEGRAM_API_URL
-    db: Path = Path("brewbot.db")
+    db: Path | str = Path("brewbot.db")  # a file, or a postgresql:// URL (kept as text)
     facilitator_chats: tuple[int, ...] = ()
     digest_chat: int | None = None
     digest_chats: tuple[tuple[int, int], ...] = ()  # (facilitators' group, its digest chat)
@@ -156,6 +158,11 @@ class Settings:
         return local >= self.quiet_start or local < self.quiet_end
 
 
+def database(text: str) -> Path | str:
+    """Read the database setting: a postgresql:// URL as it is, anything else as a file path."""
+    return text if is_postgresql(text) else Path(text)
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, config_file: str | Path | None = None
 ) -> Settings:
@@ -168,7 +175,7 @@ def load_settings(
     return Settings(
         token=Secret(raw.get("token", "")),
         api_url=_url(raw, "api_url", TELEGRAM_API_URL),
-        db=Path(raw.get("db", "brewbot.db")),
+        db=database(raw.get("db", "brewbot.db")),
         facilitator_chats=facilitator_chats,
         digest_chat=_one_digest_chat(raw, "digest_chat", facilitator_chats),
         digest_chats=_chat_pairs(raw, "digest_chats", facilitator_chats),

@@ -1,4 +1,5 @@
-"""What is kept: aiosqlite, plain parameterised SQL, numbered migrations."""
+"""What is kept: plain parameterised SQL on SQLite (aiosqlite) or PostgreSQL (asyncpg),
+numbered migrations."""
 
 from __future__ import annotations
 

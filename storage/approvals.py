@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from storage.base import StoreBase
-from storage.sql import fetch_all, fetch_one, run
+from storage.sql import Connection, fetch_all, fetch_one, run
 
 WAITING, APPROVED, CHANGE = "waiting", "approved", "change"
 
@@ -24,7 +22,7 @@ class ApprovalStore(StoreBase):
         """Return the status of each of these brews' summaries that was sent."""
         wanted = sorted(set(brew_ids))
 
-        async def work(db: aiosqlite.Connection) -> dict[int, str]:
+        async def work(db: Connection) -> dict[int, str]:
             found: dict[int, str] = {}
             for start in range(0, len(wanted), 500):
                 batch = wanted[start : start + 500]
@@ -62,7 +60,7 @@ class ApprovalStore(StoreBase):
         sent or already stood so (a second tap)."""
         status, now = (APPROVED if approved else CHANGE), self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> bool:
+        async def work(db: Connection) -> bool:
             row = await fetch_one(
                 db, "SELECT status FROM summary_approvals WHERE brew_id = ?", (brew_id,)
             )

@@ -7,14 +7,12 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 
-import aiosqlite
-
 from conversations.model import Pace
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound, Rejected, StorageError
 from storage.records import Brew, BrewCounts, Group
-from storage.sql import fetch_one, run
+from storage.sql import Connection, fetch_one, run
 from storage.times import iso
 
 CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep link
@@ -31,7 +29,7 @@ def _check_group_chat(chat_id: int) -> None:
         raise Rejected(f"Chat {chat_id} is not a group chat: group chat ids are negative.")
 
 
-async def _ensure_group(db: aiosqlite.Connection, chat_id: int, now: str) -> int:
+async def _ensure_group(db: Connection, chat_id: int, now: str) -> int:
     """Add the group if new and return its row id (inside a write)."""
     _check_group_chat(chat_id)
     await run(
@@ -45,7 +43,7 @@ async def _ensure_group(db: aiosqlite.Connection, chat_id: int, now: str) -> int
     return int(row["id"])
 
 
-async def _group(db: aiosqlite.Connection, chat_id: int) -> Group:
+async def _group(db: Connection, chat_id: int) -> Group:
     """Read the group with this chat id (inside a write that has just ensured it)."""
     row = await fetch_one(
         db, f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
@@ -55,7 +53,7 @@ async def _group(db: aiosqlite.Connection, chat_id: int) -> Group:
     return rows.group(row)
 
 
-async def _brew(db: aiosqlite.Connection, brew_id: int) -> Brew | None:
+async def _brew(db: Connection, brew_id: int) -> Brew | None:
     row = await fetch_one(
         db, f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.id = ?", (brew_id,)
     )
@@ -69,7 +67,7 @@ class BrewStore(StoreBase):
         """Return the facilitators' group with this (negative) chat id, adding it if new."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Group:
+        async def work(db: Connection) -> Group:
             await _ensure_group(db, chat_id, now)
             return await _group(db, chat_id)
 
@@ -80,7 +78,7 @@ class BrewStore(StoreBase):
         text = json.dumps(dict(settings), sort_keys=True)
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Group:
+        async def work(db: Connection) -> Group:
             await _ensure_group(db, chat_id, now)
             await run(db, "UPDATE groups SET settings = ? WHERE chat_id = ?", (text, chat_id))
             return await _group(db, chat_id)
@@ -99,19 +97,20 @@ class BrewStore(StoreBase):
         """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``)."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Brew:
+        async def work(db: Connection) -> Brew:
             group_id = (
                 None if group_chat_id is None else await _ensure_group(db, group_chat_id, now)
             )
             while True:  # a clash of 96 random bits will not happen, but never reuse a code
-                async with db.execute(
+                row = await fetch_one(
+                    db,
                     "INSERT INTO brews (code, theme, pack_id, group_id, opened_at, pace, pace_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
                     (new_code(), theme, pack_id, group_id, now, pace.value, pace_at),
-                ) as cursor:
-                    if cursor.rowcount == 1 and cursor.lastrowid is not None:
-                        brew_id = cursor.lastrowid
-                        break
+                )
+                if row is not None:
+                    brew_id = int(row["id"])
+                    break
             brew = await _brew(db, brew_id)
             if brew is None:
                 raise StorageError(f"Brew {brew_id} vanished while being opened.")
@@ -153,7 +152,7 @@ class BrewStore(StoreBase):
     async def switch_pack(self, brew_id: int, pack_id: str) -> Brew | None:
         """Give an open brew another pack, only while nobody has begun it; None if too late."""
 
-        async def work(db: aiosqlite.Connection) -> Brew | None:
+        async def work(db: Connection) -> Brew | None:
             changed = await run(
                 db,
                 "UPDATE brews SET pack_id = ? WHERE id = ? AND closed_at IS NULL"
@@ -168,7 +167,7 @@ class BrewStore(StoreBase):
     async def switch_pace(self, brew_id: int, pace: Pace, pace_at: str | None) -> Brew | None:
         """Change how an open brew sends its questions, only while nobody has begun it."""
 
-        async def work(db: aiosqlite.Connection) -> Brew | None:
+        async def work(db: Connection) -> Brew | None:
             changed = await run(
                 db,
                 "UPDATE brews SET pace = ?, pace_at = ? WHERE id = ? AND closed_at IS NULL"
@@ -183,7 +182,7 @@ class BrewStore(StoreBase):
         """Close a brew (closing twice keeps the first time)."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Brew:
+        async def work(db: Connection) -> Brew:
             await run(
                 db,
                 "UPDATE brews SET closed_at = ? WHERE id = ? AND closed_at IS NULL",

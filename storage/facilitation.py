@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from conversations.model import Answer
 from storage import rows
 from storage.base import StoreBase
 from storage.records import HeldAnswer
-from storage.sql import run
+from storage.sql import Connection, run
 from storage.steps import answer_values, insert_answers
 from storage.times import parse
 
@@ -75,7 +73,7 @@ class FacilitationStore(StoreBase):
             for answer in answers
         ]
 
-        async def work(db: aiosqlite.Connection) -> int | None:
+        async def work(db: Connection) -> int | None:
             added = await run(
                 db,
                 "INSERT INTO imports (brew_id, sha256, row_count, created_at) VALUES (?, ?, ?, ?)"

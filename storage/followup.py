@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from storage import rows
 from storage.base import StoreBase
 from storage.records import (
@@ -17,7 +15,7 @@ from storage.records import (
     WeSaid,
     WeSaidQueued,
 )
-from storage.sql import insert, run
+from storage.sql import Connection, insert, run
 from storage.times import iso, parse
 
 # The digest's reads are always one facilitators' group's: it never pools councils.
@@ -83,7 +81,7 @@ CLAIM = (
 )
 
 
-async def _claim(db: aiosqlite.Connection, kind: str, key: str, now: str) -> bool:
+async def _claim(db: Connection, kind: str, key: str, now: str) -> bool:
     """Record (kind, key) inside a write; False if it was there already."""
     return await run(db, CLAIM, (kind, key, now)) == 1
 
@@ -130,7 +128,7 @@ class FollowUpStore(StoreBase):
         transaction; None if the same ``once`` key was recorded before (a second tap)."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> WeSaidQueued | None:
+        async def work(db: Connection) -> WeSaidQueued | None:
             if not await _claim(db, "wesaid", once, now):
                 return None
             wesaid_id = await insert(
@@ -175,7 +173,7 @@ class FollowUpStore(StoreBase):
         """Add one action to a brew's plan unless the same ``once`` key added one before."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> PlanItem | None:
+        async def work(db: Connection) -> PlanItem | None:
             if not await _claim(db, "plan", once, now):
                 return None
             item_id = await insert(

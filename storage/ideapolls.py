@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from storage.base import StoreBase
 from storage.brews import _ensure_group
-from storage.sql import fetch_all, fetch_one, insert, run
+from storage.sql import Connection, fetch_all, fetch_one, insert, run
 from storage.times import iso
 
 # People who took part in this group's brews opened lately and asked for news.
 _VOTERS = """
 INSERT INTO idea_poll_queue (poll_id, participant_id)
-SELECT DISTINCT ?, pr.participant_id
+SELECT DISTINCT CAST(? AS BIGINT), pr.participant_id
 FROM progress AS pr
 JOIN brews AS b ON b.id = pr.brew_id
 JOIN participants AS p ON p.id = pr.participant_id
@@ -74,7 +72,7 @@ class IdeaPollStore(StoreBase):
             raise ValueError("a poll needs two or more one-line options")
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> tuple[int, int]:
+        async def work(db: Connection) -> tuple[int, int]:
             group_id = await _ensure_group(db, group_chat_id, now)
             poll_id = await insert(
                 db,
@@ -103,7 +101,7 @@ class IdeaPollStore(StoreBase):
     async def idea_poll_sent(self, poll_id: int, participant_id: str, ballot: str | None) -> None:
         """Take a copy off the queue, keeping its poll id (if it surely went) without who."""
 
-        async def work(db: aiosqlite.Connection) -> None:
+        async def work(db: Connection) -> None:
             await run(
                 db,
                 "DELETE FROM idea_poll_queue WHERE poll_id = ? AND participant_id = ?",
@@ -132,7 +130,7 @@ class IdeaPollStore(StoreBase):
     async def latest_idea_poll(self, group_chat_id: int) -> PollTally | None:
         """Return the group's newest poll with its votes added up, or None."""
 
-        async def work(db: aiosqlite.Connection) -> PollTally | None:
+        async def work(db: Connection) -> PollTally | None:
             poll = await fetch_one(
                 db,
                 "SELECT i.id, i.options FROM idea_polls AS i JOIN groups AS g"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from conversations.suggestions import Suggested, normalise
 from storage.base import StoreBase
-from storage.sql import fetch_all, fetch_one, run
+from storage.sql import Connection, fetch_all, fetch_one, run
 
 # The group of the brew a person last opened: their suggestion goes to that council.
 _LATEST_GROUP = """
@@ -31,7 +29,7 @@ class IdeaStore(StoreBase):
         normal = normalise(text)
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> bool:
+        async def work(db: Connection) -> bool:
             row = await fetch_one(db, _LATEST_GROUP, (participant_id,))
             group_id = None if row is None else row["group_id"]
             changed = await run(
@@ -48,7 +46,7 @@ class IdeaStore(StoreBase):
         """Group this council's suggestions (and those from no council) by their folded words,
         each with how many different people made it and the words first used."""
 
-        async def work(db: aiosqlite.Connection) -> list[Suggested]:
+        async def work(db: Connection) -> list[Suggested]:
             counted = await fetch_all(db, IDEA_COUNTS, (group_chat_id,))
             firsts = [int(row["first"]) for row in counted]
             words: dict[int, str] = {}

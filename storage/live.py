@@ -3,17 +3,14 @@ before it is sent, so a restart part-way neither loses one nor sends one twice."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-
-import aiosqlite
 
 from conversations.model import Pace
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
 from storage.records import AnswerText, Brew, Delivery, LiveQuestion
-from storage.sql import fetch_all, fetch_one, insert, run
+from storage.sql import Connection, Row, fetch_all, fetch_one, insert, run
 from storage.times import parse
 
 QUESTION_COLUMNS = "id, brew_id, number, prompt_id, text, asked_at, counts_message_id"
@@ -53,7 +50,7 @@ ORDER BY id
 """
 
 
-def _question(row: sqlite3.Row) -> LiveQuestion:
+def _question(row: Row) -> LiveQuestion:
     message = row["counts_message_id"]
     return LiveQuestion(
         id=int(row["id"]),
@@ -66,9 +63,7 @@ def _question(row: sqlite3.Row) -> LiveQuestion:
     )
 
 
-async def _queue(
-    db: aiosqlite.Connection, brew_id: int, what: str, now: str, statuses: Sequence[str]
-) -> int:
+async def _queue(db: Connection, brew_id: int, what: str, now: str, statuses: Sequence[str]) -> int:
     """Queue one delivery for each person in the brew at one of ``statuses`` (inside a write)."""
     marks = ", ".join("?" for _ in statuses)
     sql = QUEUE_FOR_BREW.format(statuses=marks)
@@ -91,7 +86,7 @@ class LiveStore(StoreBase):
         it for everyone in the brew, in one transaction; return its number."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             row = await fetch_one(
                 db,
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM live_questions WHERE brew_id = ?",
@@ -124,7 +119,7 @@ class LiveStore(StoreBase):
         time. Queues a word to each who is still taking part, in the same transaction."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Brew:
+        async def work(db: Connection) -> Brew:
             changed = await run(
                 db,
                 "UPDATE brews SET pace = ?, live_ended_at = ? WHERE id = ? AND pace = ?",
@@ -146,7 +141,7 @@ class LiveStore(StoreBase):
         on a break; None if that day's part was queued before (once a day, restart or not)."""
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> int | None:
+        async def work(db: Connection) -> int | None:
             claimed = await run(
                 db,
                 "INSERT INTO posts (kind, key, posted_at) VALUES ('pace', ?, ?)"
@@ -206,7 +201,7 @@ class LiveStore(StoreBase):
         """Count the people who answered one question of a brew, with its typed answers (held
         ones left out), for the live counts message."""
 
-        async def work(db: aiosqlite.Connection) -> tuple[int, list[AnswerText]]:
+        async def work(db: Connection) -> tuple[int, list[AnswerText]]:
             people = await fetch_one(db, ANSWERED, (brew_id, prompt_id))
             texts = await fetch_all(db, ANSWER_TEXTS, (brew_id, prompt_id))
             count = int(people["people"]) if people is not None else 0

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-import aiosqlite
-
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound, Rejected
 from storage.records import Participant
-from storage.sql import fetch_one, run
+from storage.sql import Connection, fetch_one, run
 
 ID_BYTES = 16  # 32 hex characters
 
@@ -20,7 +18,7 @@ def new_participant_id() -> str:
     return secrets.token_hex(ID_BYTES)
 
 
-async def find_participant(db: aiosqlite.Connection, participant_id: str) -> Participant | None:
+async def find_participant(db: Connection, participant_id: str) -> Participant | None:
     """Read one participant by their random id (inside a read or write)."""
     row = await fetch_one(
         db,
@@ -30,7 +28,7 @@ async def find_participant(db: aiosqlite.Connection, participant_id: str) -> Par
     return None if row is None else rows.participant(row)
 
 
-async def _by_chat(db: aiosqlite.Connection, chat_id: int) -> Participant | None:
+async def _by_chat(db: Connection, chat_id: int) -> Participant | None:
     """Read the participant reached through this private chat (inside a read or write)."""
     row = await fetch_one(
         db,
@@ -57,7 +55,7 @@ class PeopleStore(StoreBase):
             raise Rejected(f"Chat {chat_id} is not a private chat: a person's chat id is positive.")
         now = self._stamp()
 
-        async def work(db: aiosqlite.Connection) -> Participant:
+        async def work(db: Connection) -> Participant:
             await run(
                 db,
                 "INSERT INTO participants (id, chat_id, created_at) VALUES (?, ?, ?)"
@@ -83,7 +81,7 @@ class PeopleStore(StoreBase):
         """Change the given preferences, leave the others, and return the participant."""
         values = [None if flag is None else int(flag) for flag in (easy, nudges, news, stopped)]
 
-        async def work(db: aiosqlite.Connection) -> Participant:
+        async def work(db: Connection) -> Participant:
             await run(
                 db,
                 "UPDATE participants SET easy = COALESCE(?, easy), nudges = COALESCE(?, nudges),"

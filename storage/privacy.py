@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-
-import aiosqlite
 
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
 from storage.people import find_participant
-from storage.sql import fetch_all, run
+from storage.sql import Connection, Row, fetch_all, run
 from storage.times import iso
 
 ABOUT = (
@@ -20,9 +17,7 @@ ABOUT = (
 )
 
 
-async def _export(
-    db: aiosqlite.Connection, participant_id: str, suggester: str | None
-) -> dict[str, object]:
+async def _export(db: Connection, participant_id: str, suggester: str | None) -> dict[str, object]:
     """Gather everything kept about one person (inside a read)."""
     person = await find_participant(db, participant_id)
     if person is None:
@@ -115,7 +110,7 @@ async def _export(
     }
 
 
-def _brew_entry(row: sqlite3.Row) -> dict[str, object]:
+def _brew_entry(row: Row) -> dict[str, object]:
     return {
         "brew_id": int(row["brew_id"]),
         "theme": str(row["theme"]),
@@ -129,7 +124,7 @@ def _brew_entry(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
+def _answer_entry(row: Row) -> dict[str, object]:
     answer = rows.answer(row)
     return {
         "answer_id": answer.id,
@@ -151,7 +146,7 @@ def _answer_entry(row: sqlite3.Row) -> dict[str, object]:
     }
 
 
-async def _forget(db: aiosqlite.Connection, participant_id: str, suggester: str | None) -> None:
+async def _forget(db: Connection, participant_id: str, suggester: str | None) -> None:
     """Delete one person and everything linked to them (inside a write)."""
     if suggester is not None:
         await run(db, "DELETE FROM ideas WHERE suggester = ?", (suggester,))
@@ -166,7 +161,7 @@ async def _forget(db: aiosqlite.Connection, participant_id: str, suggester: str 
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 
 
-async def _clear_old_words(db: aiosqlite.Connection, cutoff: str) -> int:
+async def _clear_old_words(db: Connection, cutoff: str) -> int:
     """Clear old typed words with their meaning vectors, and old ideas (inside a write)."""
     old = "kind = 'text' AND text IS NOT NULL AND created_at < ?"
     await run(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from conversations.model import Kind, Pace, Principle, Progress, Rag, Stage
+from storage.backend import Row
 from storage.records import AnswerText, Brew, Group, Participant, PlanItem, StoredAnswer
 from storage.times import parse, parse_optional
 
@@ -40,7 +40,7 @@ def settings(text: str) -> dict[str, object]:
     return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def group(row: sqlite3.Row) -> Group:
+def group(row: Row) -> Group:
     """Build a Group from a row selected with GROUP_COLUMNS."""
     return Group(
         id=int(row["id"]),
@@ -50,7 +50,7 @@ def group(row: sqlite3.Row) -> Group:
     )
 
 
-def brew(row: sqlite3.Row) -> Brew:
+def brew(row: Row) -> Brew:
     """Build a Brew from a row selected with BREW_COLUMNS."""
     group_id, group_chat_id = row["group_id"], row["group_chat_id"]
     return Brew(
@@ -68,7 +68,7 @@ def brew(row: sqlite3.Row) -> Brew:
     )
 
 
-def participant(row: sqlite3.Row) -> Participant:
+def participant(row: Row) -> Participant:
     """Build a Participant from a row selected with PARTICIPANT_COLUMNS."""
     return Participant(
         id=str(row["id"]),
@@ -90,7 +90,7 @@ def progress(state: str) -> Progress:
     return Progress.from_dict({str(k): v for k, v in data.items()})
 
 
-def answer(row: sqlite3.Row) -> StoredAnswer:
+def answer(row: Row) -> StoredAnswer:
     """Build a StoredAnswer from a row selected with ANSWER_COLUMNS."""
     stage, rag = row["stage"], row["rag"]
     return StoredAnswer(
@@ -112,7 +112,7 @@ def answer(row: sqlite3.Row) -> StoredAnswer:
     )
 
 
-def answer_text(row: sqlite3.Row) -> AnswerText:
+def answer_text(row: Row) -> AnswerText:
     """Build an AnswerText from a row of id, person (see PERSON), prompt_id, principle, text
     and quote_consent."""
     return AnswerText(
@@ -125,7 +125,7 @@ def answer_text(row: sqlite3.Row) -> AnswerText:
     )
 
 
-def plan_item(row: sqlite3.Row) -> PlanItem:
+def plan_item(row: Row) -> PlanItem:
     """Build a PlanItem from a row selected with PLAN_COLUMNS."""
     return PlanItem(
         id=int(row["id"]),

@@ -1,50 +1,62 @@
-"""Small helpers for running parameterised SQL on an aiosqlite connection."""
+"""Small helpers for running parameterised SQL on a backend connection (storage/backend.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import aiosqlite
-
+from storage.backend import Connection, Params, Row
 from storage.errors import StorageError
 
-Params = Iterable[Any]
+__all__ = [
+    "Connection",
+    "Params",
+    "Row",
+    "fetch_all",
+    "fetch_one",
+    "insert",
+    "rollback",
+    "run",
+    "run_many",
+    "skip_locked",
+]
 
 
-async def fetch_one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
+async def fetch_one(db: Connection, sql: str, params: Params = ()) -> Row | None:
     """Run a query and return its first row, if any."""
-    found = await fetch_all(db, sql, params)
+    found = await db.fetch_all(sql, params)
     return found[0] if found else None
 
 
-async def fetch_all(db: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-    """Run a query and return all its rows (one trip to aiosqlite's thread, not three)."""
-    return list(await db.execute_fetchall(sql, tuple(params)))
+async def fetch_all(db: Connection, sql: str, params: Params = ()) -> list[Row]:
+    """Run a query and return all its rows."""
+    return list(await db.fetch_all(sql, params))
 
 
-async def run(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+async def run(db: Connection, sql: str, params: Params = ()) -> int:
     """Run one statement inside a write and return how many rows it changed."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        return cursor.rowcount
+    return await db.run(sql, params)
 
 
-async def insert(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
-    """Run one INSERT inside a write and return the new row id."""
-    async with db.execute(sql, tuple(params)) as cursor:
-        if cursor.lastrowid is None:
-            raise StorageError("The database did not say which row it added.")
-        return cursor.lastrowid
+async def run_many(db: Connection, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Run one statement inside a write once per parameter row."""
+    await db.run_many(sql, rows)
 
 
-async def rollback(db: aiosqlite.Connection) -> None:
-    """End any transaction, after whatever is still queued on the connection has run.
+async def insert(db: Connection, sql: str, params: Params = ()) -> int:
+    """Run one INSERT inside a write and return the new row's id (``RETURNING id`` is added)."""
+    row = await fetch_one(db, f"{sql} RETURNING id", params)
+    if row is None:
+        raise StorageError("The database did not say which row it added.")
+    return int(row[0])
 
-    Always queued, never skipped on ``in_transaction``: a cancelled caller may have queued a
-    BEGIN that has not run yet. "No transaction is active" means there is nothing to undo
-    (SQLite may also have rolled back by itself, e.g. on a full disk).
-    """
-    with contextlib.suppress(sqlite3.OperationalError):
-        await db.execute("ROLLBACK")
+
+async def rollback(db: Connection) -> None:
+    """End any transaction (quiet when there is none)."""
+    await db.rollback()
+
+
+def skip_locked(db: Connection) -> str:
+    """``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers claiming together take different
+    rows; nothing on SQLite, where a write transaction already has the database to itself."""
+    return " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""

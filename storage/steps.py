@@ -6,14 +6,12 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from conversations.model import Answer, Kind, Outcome
 from conversations.model import Progress as ProgressState
 from storage import rows
 from storage.base import StoreBase
 from storage.records import Brew, NudgeDue
-from storage.sql import run
+from storage.sql import Connection, run, run_many
 from storage.timegiven import count_time
 from storage.times import iso
 
@@ -65,12 +63,12 @@ def answer_values(
     )
 
 
-async def insert_answers(db: aiosqlite.Connection, values: Iterable[tuple[object, ...]]) -> None:
+async def insert_answers(db: Connection, values: Iterable[tuple[object, ...]]) -> None:
     """Insert laid-out answers (inside a write)."""
-    await db.executemany(INSERT_ANSWER, values)
+    await run_many(db, INSERT_ANSWER, values)
 
 
-async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) -> bool:
+async def mark_handled_in(db: Connection, update_id: int, now: str) -> bool:
     """Record an update id; False if it was already there (inside a write)."""
     changed = await run(
         db,
@@ -81,7 +79,7 @@ async def mark_handled_in(db: aiosqlite.Connection, update_id: int, now: str) ->
     return changed == 1
 
 
-async def _open_in(db: aiosqlite.Connection, participant_id: str, brew_id: int) -> int:
+async def _open_in(db: Connection, participant_id: str, brew_id: int) -> int:
     """Give this brew the person's highest ``opened`` number, unless it has it (inside a write)."""
     return await run(
         db,
@@ -94,11 +92,10 @@ async def _open_in(db: aiosqlite.Connection, participant_id: str, brew_id: int) 
     )
 
 
-async def mark_all_handled_in(
-    db: aiosqlite.Connection, update_ids: Iterable[int], now: str
-) -> None:
+async def mark_all_handled_in(db: Connection, update_ids: Iterable[int], now: str) -> None:
     """Record several update ids at once, skipping any already there (inside a write)."""
-    await db.executemany(
+    await run_many(
+        db,
         "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)"
         " ON CONFLICT (update_id) DO NOTHING",
         [(update_id, now) for update_id in update_ids],
@@ -166,7 +163,7 @@ class StepStore(StoreBase):
             for answer in outcome.answers
         ]
 
-        async def work(db: aiosqlite.Connection) -> bool:
+        async def work(db: Connection) -> bool:
             if update_id is not None and not await mark_handled_in(db, update_id, now):
                 return False
             await run(
@@ -223,14 +220,17 @@ class StepStore(StoreBase):
             for row in found
         ]
 
-    async def mark_nudged(self, participant_id: str, brew_id: int, *, undo: bool = False) -> None:
-        """Remember that this person was nudged about this brew just now (undo: forget it,
-        because the reminder surely never reached them)."""
-        now = None if undo else self._stamp()
-        await self._write(
-            lambda db: run(
-                db,
-                "UPDATE progress SET nudged_at = ? WHERE participant_id = ? AND brew_id = ?",
-                (now, participant_id, brew_id),
+    async def mark_nudged(self, participant_id: str, brew_id: int, *, undo: bool = False) -> bool:
+        """Claim this person's one reminder about this brew, just now: True for the worker
+        that claims it, False if it was claimed before (by this worker or another). Undo
+        forgets it, because the reminder surely never reached them."""
+        if undo:
+            sql = "UPDATE progress SET nudged_at = NULL WHERE participant_id = ? AND brew_id = ?"
+            params: tuple[object, ...] = (participant_id, brew_id)
+        else:
+            sql = (
+                "UPDATE progress SET nudged_at = ? WHERE participant_id = ? AND brew_id = ?"
+                " AND nudged_at IS NULL"
             )
-        )
+            params = (self._stamp(), participant_id, brew_id)
+        return await self._write(lambda db: run(db, sql, params)) == 1

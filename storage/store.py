@@ -9,6 +9,7 @@ from storage.followup import FollowUpStore
 from storage.ideapolls import IdeaPollStore
 from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
+from storage.leases import LeaseStore
 from storage.live import LiveStore
 from storage.people import PeopleStore
 from storage.privacy import PrivacyStore
@@ -28,6 +29,7 @@ class Store(
     FacilitationStore,
     FollowUpStore,
     InboxStore,
+    LeaseStore,
     IdeaStore,
     TimeStore,
     ApprovalStore,
@@ -38,7 +40,13 @@ class Store(
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
     async def check(self) -> list[str]:
-        """Ask SQLite to check the whole file; return the problems found (none is good)."""
+        """Ask SQLite to check the whole file; return the problems found (none is good).
+
+        PostgreSQL checks its own pages as it reads them, so there it only asks the server
+        to answer."""
+        if self.dialect == "postgresql":
+            await self._all("SELECT 1")
+            return []
         found = await self._read(lambda db: fetch_all(db, "PRAGMA integrity_check"))
         problems = [str(row[0]) for row in found]
         return [] if problems == ["ok"] else problems

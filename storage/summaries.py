@@ -1,4 +1,5 @@
-"""Counts and texts for summaries, computed by SQLite over indexes, never row by row in Python.
+"""Counts and texts for summaries, computed by the database over indexes, never row by row in
+Python.
 
 The SQL is kept in named constants so tests can ask SQLite how it runs them.
 """
@@ -6,7 +7,7 @@ The SQL is kept in named constants so tests can ask SQLite how it runs them.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from conversations.model import Principle, Rag, Stage
 from conversations.perspectives import DescribedStages
@@ -19,7 +20,8 @@ from storage.records import (
     WeeklyBrewStageCount,
     WeeklyStageCount,
 )
-from storage.times import iso
+from storage.sql import Connection, Row, fetch_all, fetch_one
+from storage.times import iso, parse
 
 STAGE_COUNTS = """
 SELECT principle, stage, rag, COUNT(*) AS n
@@ -29,29 +31,41 @@ GROUP BY principle, stage, rag
 ORDER BY principle, stage
 """
 
-# The ISO week of a day is the week of its Thursday: step back 3 days, then on to a Thursday.
+# Answers counted by ISO week ("2026-W47"), in UTC: each week is a row of ``{weeks}`` (label,
+# first instant, first instant of the next week), worked out in Python (iso_weeks), so the
+# SQL is the same on SQLite and PostgreSQL and finds answers through answers_weekly.
 # ``{brew}`` is empty, or "brew_id, " to count brew by brew.
 _ISO_WEEK = """
-SELECT printf('%s-W%02d', strftime('%Y', thursday),
-              (CAST(strftime('%j', thursday) AS INTEGER) - 1) / 7 + 1) AS week,
-       {brew}principle, stage, COUNT(*) AS n
-FROM (
-    SELECT date(a.created_at, '-3 days', 'weekday 4') AS thursday,
-           a.brew_id, a.principle, a.stage
-    FROM answers AS a
-    {join}
-    WHERE a.created_at >= ? AND a.held = 0 AND a.stage IS NOT NULL {where}
-)
-GROUP BY week, {brew}principle, stage
-ORDER BY week, {brew}principle, stage
+SELECT w.column1 AS week, {brew}principle, stage, COUNT(*) AS n
+FROM answers AS a
+JOIN (VALUES {{weeks}}) AS w ON a.created_at >= w.column2 AND a.created_at < w.column3
+{join}
+WHERE a.created_at >= ? AND a.held = 0 AND a.stage IS NOT NULL {where}
+GROUP BY w.column1, {brew}principle, stage
+ORDER BY w.column1, {brew}principle, stage
 """
+WEEK_ROW = "(?, ?, ?)"  # one week of ``{weeks}``: label, start, end
 _IN_GROUP = "JOIN brews AS b ON b.id = a.brew_id JOIN groups AS g ON g.id = b.group_id"
 WEEKLY_STAGE_COUNTS = _ISO_WEEK.format(join="", where="", brew="")
 WEEKLY_STAGE_COUNTS_FOR_GROUP = _ISO_WEEK.format(join=_IN_GROUP, where="AND g.chat_id = ?", brew="")
 # The digest's: one group's, brew by brew, so brews too small to share can be left out.
 WEEKLY_BREW_STAGE_COUNTS = _ISO_WEEK.format(
-    join=_IN_GROUP, where="AND g.chat_id = ?", brew="brew_id, "
+    join=_IN_GROUP, where="AND g.chat_id = ?", brew="a.brew_id, "
 )
+ANSWER_SPAN = "SELECT MIN(created_at), MAX(created_at) FROM answers WHERE created_at >= ?"
+
+
+def iso_weeks(first: datetime, last: datetime) -> list[tuple[str, str, str]]:
+    """Every ISO week from ``first``'s to ``last``'s (UTC): its label, start and end."""
+    monday = first.astimezone(UTC).date() - timedelta(days=first.astimezone(UTC).weekday())
+    weeks: list[tuple[str, str, str]] = []
+    while datetime.combine(monday, time(), UTC) <= last:
+        year, week, _ = monday.isocalendar()
+        start = datetime.combine(monday, time(), UTC)
+        weeks.append((f"{year}-W{week:02d}", iso(start), iso(start + timedelta(days=7))))
+        monday += timedelta(days=7)
+    return weeks
+
 
 ANSWER_TEXTS = f"""
 SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
@@ -117,9 +131,9 @@ class SummaryStore(StoreBase):
     ) -> list[WeeklyStageCount]:
         """Count stage answers by ISO week ("2026-W47"), principle and stage since ``since``."""
         if group_chat_id is None:
-            found = await self._all(WEEKLY_STAGE_COUNTS, (iso(since),))
+            found = await self._weekly(WEEKLY_STAGE_COUNTS, since)
         else:
-            found = await self._all(WEEKLY_STAGE_COUNTS_FOR_GROUP, (iso(since), group_chat_id))
+            found = await self._weekly(WEEKLY_STAGE_COUNTS_FOR_GROUP, since, group_chat_id)
         return [
             WeeklyStageCount(
                 week=str(row["week"]),
@@ -134,7 +148,7 @@ class SummaryStore(StoreBase):
         self, *, since: datetime, group_chat_id: int
     ) -> list[WeeklyBrewStageCount]:
         """Count a group's stage answers by ISO week, brew, principle and stage since ``since``."""
-        found = await self._all(WEEKLY_BREW_STAGE_COUNTS, (iso(since), group_chat_id))
+        found = await self._weekly(WEEKLY_BREW_STAGE_COUNTS, since, group_chat_id)
         return [
             WeeklyBrewStageCount(
                 week=str(row["week"]),
@@ -145,6 +159,20 @@ class SummaryStore(StoreBase):
             )
             for row in found
         ]
+
+    async def _weekly(self, sql: str, since: datetime, *params: object) -> list[Row]:
+        """Run one of the weekly counts over the weeks that hold answers since ``since``."""
+
+        async def work(db: Connection) -> list[Row]:
+            span = await fetch_one(db, ANSWER_SPAN, (iso(since),))
+            if span is None or span[0] is None:
+                return []
+            weeks = iso_weeks(parse(str(span[0])), parse(str(span[1])))
+            values = ", ".join([WEEK_ROW] * len(weeks))
+            flat = [value for week in weeks for value in week]
+            return await fetch_all(db, sql.format(weeks=values), (*flat, iso(since), *params))
+
+        return await self._snapshot(work)
 
     async def answer_texts(self, brew_id: int, *, include_held: bool = False) -> list[AnswerText]:
         """List a brew's typed answers (not held ones unless asked), without who gave them."""

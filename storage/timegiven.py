@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from conversations.timegiven import added_seconds
 from storage.base import StoreBase
-from storage.sql import fetch_one, run
+from storage.sql import Connection, fetch_one, run
 from storage.times import iso, parse
 
 
@@ -22,9 +20,7 @@ class MyTime:
     first_at: datetime
 
 
-async def count_time(
-    db: aiosqlite.Connection, participant_id: str, brew_id: int, moment: datetime
-) -> None:
+async def count_time(db: Connection, participant_id: str, brew_id: int, moment: datetime) -> None:
     """Add the time since this person's last step in this brew, long pauses capped (inside a
     write); their first step starts the clock."""
     now = iso(moment)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import aiosqlite
-
 from storage.base import StoreBase
-from storage.sql import fetch_all
+from storage.sql import Connection, fetch_all, run_many
 
 # Typed answers still waiting for a vector from ``model``, oldest first.
 WITHOUT_VECTOR = """
@@ -62,11 +60,11 @@ class VectorStore(StoreBase):
         """Keep vectors made by ``model``; skip answers deleted meanwhile; return how many."""
         pairs = list(vectors)
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             ids = [answer_id for answer_id, _ in pairs]
             alive = await _still_there(db, ids)
             kept = [(i, model, blob) for i, blob in pairs if i in alive]
-            await db.executemany(SAVE_VECTOR, kept)
+            await run_many(db, SAVE_VECTOR, kept)
             return len(kept)
 
         return await self._write(work) if pairs else 0
@@ -77,7 +75,7 @@ class VectorStore(StoreBase):
         return {int(row["answer_id"]): bytes(row["vector"]) for row in found}
 
 
-async def _still_there(db: aiosqlite.Connection, ids: Sequence[int]) -> set[int]:
+async def _still_there(db: Connection, ids: Sequence[int]) -> set[int]:
     """Return which of these answers still exist with their words."""
     alive: set[int] = set()
     for start in range(0, len(ids), 500):

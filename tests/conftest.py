@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from hypothesis import settings
 
 from bot.standin import StandIn
+from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running
 
 # Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
@@ -20,6 +23,67 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_SPEED = 30.0  # pacing and the stand-in's flood limits, scaled together
 # python-telegram-bot's opt-in to timedelta retry_after, as brewbot's CLI sets it too.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the whole run, removed at the end.
+
+    Never skipped: a machine that cannot start one fails the PostgreSQL tests, saying why.
+    """
+    try:
+        cluster = Cluster.start()
+    except ClusterError as error:
+        pytest.fail(f"Cannot start PostgreSQL for the storage tests: {error}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+async def fresh_database(cluster: Cluster) -> str:
+    """Make an empty database on the test server and return its URL."""
+    name = f"brewbot_{os.getpid()}_{next(_DATABASES)}"
+    admin = await asyncpg.connect(cluster.url())
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return cluster.url(name)
+
+
+async def drop_database(cluster: Cluster, url: str) -> None:
+    """Drop a test's database (and any connection a test left open), keeping the disk small."""
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = await asyncpg.connect(cluster.url())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Where a store keeps its records: a fresh SQLite file, then a fresh PostgreSQL database
+    (each storage test that takes this runs on both backends)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "brewbot.db")
+        return
+    cluster = request.getfixturevalue("postgres")
+    url = await fresh_database(cluster)
+    yield url
+    await drop_database(cluster, url)
+
+
+@pytest.fixture
+async def postgres_database(postgres: Cluster) -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database, for tests of PostgreSQL alone."""
+    url = await fresh_database(postgres)
+    yield url
+    await drop_database(postgres, url)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ class Clock:
 class Running:
     """brewbot's real Application, polling the stand-in, with a real SQLite file."""
 
-    def __init__(self, standin: StandIn, db: Path, **overrides: Any) -> None:
+    def __init__(self, standin: StandIn, db: Path | str, **overrides: Any) -> None:
         self.standin = standin
         self.clock = Clock()
         self.settings = replace(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from storage import Store
 from tests.storage_support import Clock, step, text
 
 
-async def test_concurrent_steps_never_interleave(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "brewbot.db") as store:
+async def test_concurrent_steps_never_interleave(database: str) -> None:
+    async with await Store.open(database) as store:
         brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=None)
         people = [await store.join(chat) for chat in range(1, 41)]
 
@@ -35,8 +34,8 @@ async def test_concurrent_steps_never_interleave(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("ticks", range(0, 30, 2))
-async def test_a_cancelled_step_is_kept_whole_or_not_at_all(tmp_path: Path, ticks: int) -> None:
-    async with await Store.open(tmp_path / "brewbot.db") as store:
+async def test_a_cancelled_step_is_kept_whole_or_not_at_all(database: str, ticks: int) -> None:
+    async with await Store.open(database) as store:
         brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=None)
         person = await store.join(1)
         task = asyncio.create_task(
@@ -58,9 +57,9 @@ async def test_a_cancelled_step_is_kept_whole_or_not_at_all(tmp_path: Path, tick
         assert (await store.join(2)).chat_id == 2  # the next write starts cleanly
 
 
-async def test_handled_updates_older_than_a_week_are_pruned_on_open(tmp_path: Path) -> None:
+async def test_handled_updates_older_than_a_week_are_pruned_on_open(database: str) -> None:
     clock = Clock()
-    path = tmp_path / "brewbot.db"
+    path = database
     async with await Store.open(path, now=clock) as store:
         assert await store.mark_handled(1)
         clock.advance(days=5)
@@ -71,7 +70,7 @@ async def test_handled_updates_older_than_a_week_are_pruned_on_open(tmp_path: Pa
         assert not await store.mark_handled(2)
 
 
-async def test_naive_times_are_refused(tmp_path: Path) -> None:
+async def test_naive_times_are_refused() -> None:
     async with await Store.open(":memory:") as store:
         with pytest.raises(ValueError, match="timezone-aware"):
             await store.due_nudges(idle_before=datetime(2026, 1, 1))

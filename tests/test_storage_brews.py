@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +15,9 @@ MONTH = timedelta(days=30)
 
 
 @pytest.fixture
-async def clocked(tmp_path: Path) -> AsyncIterator[tuple[Store, Clock]]:
+async def clocked(database: str) -> AsyncIterator[tuple[Store, Clock]]:
     clock = Clock()
-    async with await Store.open(tmp_path / "brewbot.db", now=clock) as opened:
+    async with await Store.open(database, now=clock) as opened:
         yield opened, clock
 
 

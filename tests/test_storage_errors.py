@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from storage import (
@@ -126,14 +127,14 @@ def test_sqlite_errors_map_to_named_ones(tmp_path: Path) -> None:
     assert _one_line(odd).endswith("(first line second line).")
 
 
-async def test_a_step_for_an_unknown_person_is_rejected(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "brewbot.db") as store:
+async def test_a_step_for_an_unknown_person_is_rejected(database: str) -> None:
+    async with await Store.open(database) as store:
         brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=None)
         with pytest.raises(Rejected) as caught:
             await store.record_step(
                 participant_id="0" * 32, brew_id=brew.id, outcome=step(), update_id=7
             )
-        assert "FOREIGN KEY" in _one_line(caught.value)
+        assert "foreign key" in _one_line(caught.value).lower()
         assert await store.mark_handled(7)  # the refused step kept nothing, not even its id
 
 
@@ -143,3 +144,45 @@ async def test_a_closed_store_says_so(tmp_path: Path) -> None:
     await store.close()
     with pytest.raises(StorageError, match="closed"):
         await store.join(1)
+
+
+# ------------------------------------------------------------- PostgreSQL
+
+
+async def test_an_unreachable_server_is_named_without_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://brewbot:hunter2@/nowhere?host={tmp_path}"
+    with pytest.raises(CannotOpen) as caught:
+        await Store.open(url, busy_timeout=1)
+    message = _one_line(caught.value)
+    assert message.startswith("Cannot open or reach the database postgresql://")
+    assert "hunter2" not in message
+
+
+async def test_a_missing_database_is_named(postgres_database: str) -> None:
+    url = postgres_database.replace("/brewbot_", "/missing_", 1)
+    with pytest.raises(CannotOpen, match="does not exist"):
+        await Store.open(url)
+
+
+async def test_a_table_locked_elsewhere_is_named_and_then_clears(postgres_database: str) -> None:
+    async with await Store.open(postgres_database, busy_timeout=0.05) as store:
+        other = await asyncpg.connect(postgres_database)
+        try:
+            async with other.transaction():
+                await other.execute("LOCK TABLE participants IN ACCESS EXCLUSIVE MODE")
+                with pytest.raises(Locked) as caught:
+                    await store.join(1)
+                assert "busy" in _one_line(caught.value)
+        finally:
+            await other.close()
+        assert (await store.join(1)).chat_id == 1
+
+
+async def test_a_refused_value_is_one_line_on_postgresql(postgres_database: str) -> None:
+    async with await Store.open(postgres_database) as store:
+        with pytest.raises(Rejected) as caught:
+            await store.set_group_settings(-5, {"a": 1})
+            await store._write(
+                lambda db: db.run("UPDATE groups SET settings = ? WHERE chat_id = -5", ("{not",))
+            )
+        assert "refused a value" in _one_line(caught.value)

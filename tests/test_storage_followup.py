@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,9 @@ WEEK = (START, START + timedelta(days=7))  # START is Monday 09:00 of 2026-W47
 
 
 @pytest.fixture
-async def clocked(tmp_path: Path) -> AsyncIterator[tuple[Store, Clock]]:
+async def clocked(database: str) -> AsyncIterator[tuple[Store, Clock]]:
     clock = Clock()
-    async with await Store.open(tmp_path / "brewbot.db", now=clock) as opened:
+    async with await Store.open(database, now=clock) as opened:
         yield opened, clock
 
 
@@ -175,6 +174,6 @@ async def test_posts_can_be_looked_up_and_the_latest_key_found(store: Store) -> 
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "brewbot.db", now=Clock()) as opened:
+async def store(database: str) -> AsyncIterator[Store]:
+    async with await Store.open(database, now=Clock()) as opened:
         yield opened

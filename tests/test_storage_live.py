@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ ACTIVE, PAUSED, FINISHED, STOPPED = 101, 102, 103, 104
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "brewbot.db", now=Clock()) as opened:
+async def store(database: str) -> AsyncIterator[Store]:
+    async with await Store.open(database, now=Clock()) as opened:
         yield opened
 
 

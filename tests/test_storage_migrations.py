@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
-from storage import CannotOpen, Store, TooNew
-from storage.migrations import MIGRATIONS, migrate, statements
-from tests.storage_support import inspect, tables
+from storage import CannotOpen, StorageError, Store, TooNew
+from storage.backend import connect
+from storage.migrations import MIGRATIONS, Dialects, migrate, statements, text
+from storage.sql import fetch_all, run
+from tests.storage_support import Peek, inspect, tables
 
 NUMBERS = [number for number, _, _ in MIGRATIONS]
 
@@ -30,7 +32,10 @@ def _recorded(path: Path) -> list[tuple[int, str, str]]:
 def test_migrations_are_numbered_one_to_n() -> None:
     assert list(range(1, len(MIGRATIONS) + 1)) == NUMBERS
     assert len(MIGRATIONS) >= 2
-    assert all(description and sql.strip() for _, description, sql in MIGRATIONS)
+    for _, description, sql in MIGRATIONS:
+        assert description and text(sql, "sqlite").strip() and text(sql, "postgresql").strip()
+        if isinstance(sql, Dialects):  # two texts only where they must differ
+            assert sql.sqlite != sql.postgresql
 
 
 async def test_an_empty_file_gets_every_migration(tmp_path: Path) -> None:
@@ -51,35 +56,48 @@ async def test_opening_again_changes_nothing(tmp_path: Path) -> None:
     schema, recorded = _schema(path), _recorded(path)
     async with await Store.open(path) as store:
         assert await store.participant_by_chat(1) is not None
-    async with aiosqlite.connect(path, isolation_level=None) as db:
+    db = await connect(path, busy_timeout=5)
+    try:
         assert await migrate(db, "again") == []
+    finally:
+        await db.close()
     assert _schema(path) == schema
     assert _recorded(path) == recorded
 
 
-async def test_a_file_with_only_the_first_migration_is_upgraded(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    async with aiosqlite.connect(path, isolation_level=None) as db:
+async def _numbers(target: str) -> list[int]:
+    async with Peek(target) as db:
+        return [int(str(n)) for (n,) in await db.rows("SELECT number FROM migrations ORDER BY 1")]
+
+
+async def test_a_database_with_only_the_first_migration_is_upgraded(database: str) -> None:
+    db = await connect(database, busy_timeout=5)
+    try:
         assert await migrate(db, "old", MIGRATIONS[:1]) == [1]
         now = "2026-11-16T09:00:00.000000+00:00"
-        await db.execute("INSERT INTO groups (chat_id, created_at) VALUES (-100, ?)", (now,))
-        await db.execute(
+        await run(db, "INSERT INTO groups (chat_id, created_at) VALUES (-100, ?)", (now,))
+        await run(
+            db,
             "INSERT INTO brews (code, theme, pack_id, group_id, opened_at)"
             " VALUES ('oldcode', 'Reviews', 'p', 1, ?)",
             (now,),
         )
-        await db.execute(
+        await run(
+            db,
             "INSERT INTO participants (id, chat_id, created_at) VALUES (?, 42, ?)",
             ("f" * 32, now),
         )
-        await db.execute(
+        await run(
+            db,
             "INSERT INTO answers (participant_id, brew_id, prompt_id, principle, kind, text,"
             " held, created_at) VALUES (?, 1, 'q', 'work', 'text', 'a worry', 1, ?)",
             ("f" * 32, now),
         )
-    assert [n for n, _, _ in _recorded(path)] == [1]
+    finally:
+        await db.close()
+    assert await _numbers(database) == [1]
 
-    async with await Store.open(path) as store:
+    async with await Store.open(database) as store:
         assert await store.schema_version() == NUMBERS[-1]
         brew = await store.brew_by_code("oldcode")
         assert brew is not None and brew.theme == "Reviews"
@@ -87,7 +105,7 @@ async def test_a_file_with_only_the_first_migration_is_upgraded(tmp_path: Path) 
         held = await store.held_answers(-100)  # the old held answer now waits for review
         assert [h.text for h in held] == ["a worry"]
         assert await store.claim_post("digest", "2026-W47")  # a table from a later migration
-    assert [n for n, _, _ in _recorded(path)] == NUMBERS
+    assert await _numbers(database) == NUMBERS
 
 
 async def test_a_file_from_a_newer_brewbot_is_refused_untouched(tmp_path: Path) -> None:
@@ -109,19 +127,44 @@ async def test_a_file_from_a_newer_brewbot_is_refused_untouched(tmp_path: Path) 
 
 
 async def test_a_failing_migration_leaves_neither_its_changes_nor_its_record(
-    tmp_path: Path,
+    database: str,
 ) -> None:
     broken = [
         *MIGRATIONS[:1],
         (2, "half done", "CREATE TABLE half (a INTEGER);\nINSERT INTO missing VALUES (1);"),
     ]
-    async with aiosqlite.connect(tmp_path / "broken.db", isolation_level=None) as db:
-        with pytest.raises(sqlite3.OperationalError, match="missing"):
+    db = await connect(database, busy_timeout=5)
+    try:
+        with pytest.raises(StorageError, match="missing"):
             await migrate(db, "broken", broken)
-        async with db.execute("SELECT number FROM migrations") as cursor:
-            assert [row[0] async for row in cursor] == [1]
-        async with db.execute("SELECT name FROM sqlite_master WHERE name = 'half'") as cursor:
-            assert await cursor.fetchone() is None
+        assert [int(row[0]) for row in await fetch_all(db, "SELECT number FROM migrations")] == [1]
+        assert "half" not in await db.tables()
+    finally:
+        await db.close()
+
+
+async def test_both_backends_get_the_same_tables_and_columns(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    """Every migration runs on PostgreSQL too, to the same schema: a migration written for
+    SQLite alone fails here (give it a PostgreSQL text: see storage/migrations.py)."""
+    sqlite_path = str(tmp_path / "same.db")
+    for target in (sqlite_path, postgres_database):
+        async with await Store.open(target):
+            pass
+    schemas = []
+    for target in (sqlite_path, postgres_database):
+        async with Peek(target) as db:
+            schemas.append({t: await db.columns(t) for t in await db.tables()})
+    assert schemas[0] == schemas[1]
+
+
+async def test_workers_starting_together_migrate_once(postgres_database: str) -> None:
+    stores = await asyncio.gather(*(Store.open(postgres_database) for _ in range(4)))
+    for store in stores:
+        assert await store.schema_version() == NUMBERS[-1]
+        await store.close()
+    assert await _numbers(postgres_database) == NUMBERS
 
 
 async def test_another_programs_database_is_refused(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The Store's named methods, against a real SQLite file and ":memory:"."""
+"""The Store's named methods, against a real SQLite file, ":memory:" and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,23 +13,28 @@ from conversations.model import Principle, Rag, Stage, Status
 from storage import NotFound, Rejected, Store
 from storage.migrations import MIGRATIONS
 from storage.records import BrewCounts, StageCount
+from tests.conftest import drop_database, fresh_database
 from tests.storage_support import Clock, stage, step, text
 
 ASSETS, WORK = Principle.ASSETS, Principle.WORK
 GROUP = -1001234
 
 
-@pytest.fixture(params=["file", "memory"])
+@pytest.fixture(params=["file", "memory", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    where = tmp_path / "brewbot.db" if request.param == "file" else ":memory:"
-    async with await Store.open(where, now=Clock()) as opened:
+    where = {"file": lambda: str(tmp_path / "brewbot.db"), "memory": lambda: ":memory:"}
+    cluster = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    target = await fresh_database(cluster) if cluster else where[request.param]()
+    async with await Store.open(target, now=Clock()) as opened:
         yield opened
+    if cluster:
+        await drop_database(cluster, target)
 
 
 @pytest.fixture
-async def clocked(tmp_path: Path) -> AsyncIterator[tuple[Store, Clock]]:
+async def clocked(database: str) -> AsyncIterator[tuple[Store, Clock]]:
     clock = Clock()
-    async with await Store.open(tmp_path / "brewbot.db", now=clock) as opened:
+    async with await Store.open(database, now=clock) as opened:
         yield opened, clock
 
 

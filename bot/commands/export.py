@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.facilitators.export import export_files
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, database, load_settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from conversations.summary import enough_people
@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("code", help="the brew's invite code (the part after ?start=)")
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the two files")
     parser.add_argument(
-        "--db", type=Path, help="the database (default: BREWBOT_DB or ./brewbot.db)"
+        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.commands.themes import progress_bar
 from bot.embedder import embed_pending
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, database, load_settings
 from conversations.importing import (
     ImportProblem,
     answer_count,
@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--consent-column", help="a yes/no column: may we quote these words?")
     parser.add_argument("--prompt", help="the question they answered (default: the pack's first)")
     parser.add_argument(
-        "--db", type=Path, help="the database (default: BREWBOT_DB or ./brewbot.db)"
+        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
     )
 
 

@@ -26,6 +26,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
 from bot.services import Services, services
 from storage.records import NewsItem
@@ -53,11 +54,12 @@ async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
     if sending.lock.locked():
         return 0
     sent = 0
-    async with sending.lock:
-        while sending.wanted:
+    found = services(context)
+    async with sending.lock, shared_job(found, "news") as mine:
+        while mine and sending.wanted:
             sending.wanted = False
             with sending_as(Priority.BULK):
-                done, stuck = await _send_queued(context, services(context))
+                done, stuck = await _send_queued(context, found)
             sent += done
             if stuck:
                 wait = again_soon(context.application, send_news, "news")

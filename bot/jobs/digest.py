@@ -45,6 +45,7 @@ from bot.embedder import brew_meanings, finder
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
+from bot.jobs.shared import shared_job
 from bot.ratelimit import might_have_arrived
 from bot.services import Services, services
 from bot.settings import Settings
@@ -296,7 +297,9 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
     found = services(context)
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     posted: list[str] = []
-    async with lock:
+    async with lock, shared_job(found, "digest") as mine:
+        if not mine:  # another worker on the same database is posting them
+            return posted
         await _carry_over_pooled(found)
         due = due_weeks(found.clock(), found.settings)
         stuck = False

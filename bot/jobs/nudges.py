@@ -27,8 +27,10 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
         return 0
     sent, later = 0, False
     for due in await found.store.due_nudges(idle_before=now - found.settings.nudge_after):
-        # Marked first: a reminder that may have gone (a timeout) is never sent twice.
-        await found.store.mark_nudged(due.participant_id, due.brew_id)
+        # Claimed first: a reminder that may have gone (a timeout) is never sent twice, and
+        # of several workers on one database only the one that claims it sends it.
+        if not await found.store.mark_nudged(due.participant_id, due.brew_id):
+            continue
         brew = await found.store.brew(due.brew_id)
         participant = await found.store.participant(due.participant_id)
         if brew is None or brew.closed_at is not None or participant is None:

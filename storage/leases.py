@@ -1,0 +1,48 @@
+"""Jobs shared by several workers on one database: each runs in one worker at a time.
+
+A lease is taken with one conditional upsert, atomic on SQLite and on PostgreSQL alike: it
+goes to the caller when nobody holds it, when the holder's time has run out (a killed
+worker), or when the caller already holds it (a renewal).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.base import StoreBase
+from storage.sql import fetch_one, run
+from storage.times import iso, utc_now
+
+TAKE_JOB = (
+    "INSERT INTO job_leases (job, holder, expires_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+    " WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < ?"
+    " RETURNING holder"
+)
+
+
+class LeaseStore(StoreBase):
+    """Leases on jobs (the weekly digest, news, nudges) shared by workers."""
+
+    async def take_job(self, job: str, *, lasting: timedelta) -> bool:
+        """Take (or renew) the lease on a job for ``lasting``; False if another worker has it."""
+        now = utc_now()  # leases are about live processes: real time, not the store's clock
+        params = (job, self.holder, iso(now + lasting), iso(now))
+        row = await self._write(lambda db: fetch_one(db, TAKE_JOB, params))
+        return row is not None
+
+    async def release_job(self, job: str) -> None:
+        """Let a job go at once, if this worker holds it."""
+        await self._write(
+            lambda db: run(
+                db, "DELETE FROM job_leases WHERE job = ? AND holder = ?", (job, self.holder)
+            )
+        )
+
+    async def job_holder(self, job: str) -> str | None:
+        """Say which worker holds a job's lease now, if any."""
+        row = await self._one(
+            "SELECT holder FROM job_leases WHERE job = ? AND expires_at >= ?",
+            (job, iso(utc_now())),
+        )
+        return None if row is None else str(row["holder"])

@@ -1,0 +1,147 @@
+"""Several workers on one database: jobs and chats go to one worker at a time, in order,
+and pass on when a killed worker's lease runs out. Each worker is its own Store (its own
+connection), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from conversations.model import Principle
+from storage import Store
+from storage.inbox import Kept
+from tests.storage_support import Clock, Peek, step, text
+
+LONG = timedelta(seconds=30)
+SHORT = timedelta(seconds=0.3)
+
+
+@pytest.fixture
+async def workers(database: str) -> AsyncIterator[list[Store]]:
+    stores = [await Store.open(database, now=Clock()) for _ in range(3)]
+    try:
+        yield stores
+    finally:
+        for store in stores:
+            await store.close()
+
+
+def _kept(update_id: int, chat: int) -> Kept:
+    return Kept(update_id, chat, f'{{"update_id": {update_id}}}')
+
+
+async def test_a_job_goes_to_one_worker_at_a_time(workers: list[Store]) -> None:
+    one, two, _ = workers
+    assert await one.take_job("digest", lasting=LONG)
+    assert not await two.take_job("digest", lasting=LONG)
+    assert await one.take_job("digest", lasting=LONG)  # renewing its own
+    assert await two.take_job("news", lasting=LONG)  # another job is free
+    assert await two.job_holder("digest") == one.holder
+    await one.release_job("digest")
+    assert await two.take_job("digest", lasting=LONG)
+
+
+async def test_a_killed_workers_job_passes_on_when_its_lease_runs_out(
+    workers: list[Store],
+) -> None:
+    one, two, _ = workers
+    assert await one.take_job("digest", lasting=SHORT)
+    assert not await two.take_job("digest", lasting=LONG)
+    await asyncio.sleep(SHORT.total_seconds() + 0.1)  # "one" was killed and never came back
+    assert await two.take_job("digest", lasting=LONG)
+    assert not await one.take_job("digest", lasting=LONG)
+
+
+async def test_workers_claiming_together_take_different_chats(workers: list[Store]) -> None:
+    await workers[0].keep_updates([_kept(n, 100 + n % 10) for n in range(1, 31)])
+    taken: list[int] = []
+    for _ in range(3):  # rows another worker is looking at are skipped, for the next look
+        claims = await asyncio.gather(*(w.claim_chats(lasting=LONG, limit=4) for w in workers))
+        taken += [chat for claimed in claims for chat in claimed.chats]
+        assert all(claimed.waiting == 30 for claimed in claims)
+    assert len(taken) == len(set(taken)) == 10
+    assert (await workers[0].claim_chats(lasting=LONG, limit=10)).chats == []
+
+
+async def test_a_held_chat_waits_for_its_worker_then_passes_on(workers: list[Store]) -> None:
+    one, two, _ = workers
+    await one.keep_updates([_kept(1, 7), _kept(2, 8)])
+    assert sorted((await one.claim_chats(lasting=LONG, limit=10)).chats) == [7, 8]
+    await two.keep_updates([_kept(3, 7)])  # chat 7 says more, to another worker
+    assert (await two.claim_chats(lasting=LONG, limit=10)).chats == []
+    assert [k.update_id for k in await one.chat_updates(7)] == [1, 3]
+    await one.release_chat(7)
+    assert (await two.claim_chats(lasting=LONG, limit=10)).chats == [7]
+    assert not await one.holds_chat(7) and await two.holds_chat(7)
+
+
+async def test_a_killed_workers_chat_passes_on_when_its_lease_runs_out(
+    workers: list[Store],
+) -> None:
+    one, two, _ = workers
+    await one.keep_updates([_kept(1, 7)])
+    assert (await one.claim_chats(lasting=SHORT, limit=10)).chats == [7]
+    assert (await two.claim_chats(lasting=LONG, limit=10)).chats == []
+    await asyncio.sleep(SHORT.total_seconds() + 0.1)
+    assert (await two.claim_chats(lasting=LONG, limit=10)).chats == [7]
+    assert not await one.holds_chat(7)
+    assert await one.renew_chats(lasting=LONG) == 0  # it cannot take it back by renewing
+
+
+async def test_a_let_go_chat_leaves_no_chat_id_behind(database: str, workers: list[Store]) -> None:
+    one = workers[0]
+    await one.keep_updates([_kept(1, 424242)])
+    assert (await one.claim_chats(lasting=LONG, limit=10)).chats == [424242]
+    await one.finish_updates([1])
+    await one.release_chat(424242)
+    async with Peek(database) as db:
+        assert await db.rows("SELECT * FROM chat_leases") == []
+        assert await db.rows("SELECT * FROM inbox") == []
+
+
+async def test_a_reminder_is_claimed_by_one_worker_only(workers: list[Store]) -> None:
+    brew = await workers[0].create_brew(theme="t", pack_id="p", group_chat_id=None)
+    person = await workers[0].join(5)
+    await workers[0].record_step(
+        participant_id=person.id,
+        brew_id=brew.id,
+        outcome=step(text("a", Principle.WORK, "hi")),
+        update_id=None,
+    )
+    claims = await asyncio.gather(*(w.mark_nudged(person.id, brew.id) for w in workers))
+    assert sorted(claims) == [False, False, True]
+    assert await workers[1].mark_nudged(person.id, brew.id, undo=True) is not None
+    assert await workers[2].mark_nudged(person.id, brew.id)  # undone: owed again
+
+
+async def test_workers_handle_each_update_once_and_each_chat_in_order(
+    workers: list[Store],
+) -> None:
+    chats = 12
+    await workers[0].keep_updates([_kept(n, 1000 + n % chats) for n in range(1, 121)])
+    handled: list[tuple[int, int]] = []
+    in_hand: dict[int, str] = {}
+
+    async def work(store: Store) -> None:
+        while True:
+            claimed = await store.claim_chats(lasting=LONG, limit=3)
+            if not claimed.waiting:
+                return
+            for chat in claimed.chats:
+                assert chat not in in_hand, "two workers hold one chat"
+                in_hand[chat] = store.holder
+                for kept in await store.chat_updates(chat):
+                    handled.append((chat, kept.update_id))
+                    await store.finish_updates([kept.update_id])
+                del in_hand[chat]
+                await store.release_chat(chat)
+            await asyncio.sleep(0)
+
+    await asyncio.wait_for(asyncio.gather(*(work(w) for w in workers)), timeout=60)
+    assert sorted(update for _, update in handled) == list(range(1, 121))
+    for chat in range(1000, 1000 + chats):
+        mine = [update for c, update in handled if c == chat]
+        assert mine == sorted(mine) and mine
