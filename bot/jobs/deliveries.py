@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import again_soon, deliver, went_well
+from bot.jobs.shared import shared_job
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
 from bot.ratelimit import Priority, sending_as
 from bot.replies import fold
@@ -54,11 +55,17 @@ async def send_deliveries(context: Context) -> int:
     if sending.lock.locked():
         return 0
     sent = 0
-    async with sending.lock:
+    found = services(context)
+    async with sending.lock, shared_job(found, "deliveries") as mine:
+        if not mine:
+            # Another worker is sending; look again soon in case it finished before this
+            # question was queued (a live question must not wait for the next round).
+            again_soon(context.application, send_deliveries, "deliveries")
+            return 0
         while sending.wanted:
             sending.wanted = False
             with sending_as(Priority.BULK):
-                done, stuck = await _send_queued(context, services(context))
+                done, stuck = await _send_queued(context, found)
             sent += done
             if stuck:
                 wait = again_soon(context.application, send_deliveries, "deliveries")

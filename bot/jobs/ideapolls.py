@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
 from bot.services import Services, services
 from conversations.reporting import POLL_OPTION_LIMIT
@@ -36,7 +37,9 @@ async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
     if lock.locked():
         return 0
     found = services(context)
-    async with lock:
+    async with lock, shared_job(found, "idea polls") as mine:
+        if not mine:  # another worker is sending them
+            return 0
         with sending_as(Priority.BULK):
             sent, later = await _send_queued(context, found)
         if later:
