@@ -75,8 +75,13 @@ class SqliteConnection:
             return list(await self.db.execute_fetchall(sql, tuple(params)))
 
     async def run(self, sql: str, params: Params = ()) -> int:
-        """Run one statement and return how many rows it changed."""
-        async with self._errors(), self.db.execute(sql, tuple(params)) as cursor:
+        """Run one statement and return how many rows it changed.
+
+        One trip to aiosqlite's thread: the cursor is not closed with a second one (a
+        statement that returns no rows leaves nothing open), as for BEGIN and COMMIT.
+        """
+        async with self._errors():
+            cursor = await self.db.execute(sql, tuple(params))
             return cursor.rowcount
 
     async def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from storage.base import StoreBase
 from storage.sql import Connection, fetch_all, run_many
 
-# Typed answers still waiting for a vector from ``model``, oldest first.
+# Typed answers still waiting for a vector from ``model``, oldest first, after a given id
+# (the bot's worker remembers how far it got, so it does not walk every answer each time).
 WITHOUT_VECTOR = """
 SELECT a.id, a.text
 FROM answers AS a
 LEFT JOIN answer_vectors AS v ON v.answer_id = a.id AND v.model = ?
-WHERE a.kind = 'text' AND a.text IS NOT NULL AND v.answer_id IS NULL
+WHERE a.id > ? AND a.kind = 'text' AND a.text IS NOT NULL AND v.answer_id IS NULL
 ORDER BY a.id
 LIMIT ?
 """
@@ -46,9 +47,12 @@ ORDER BY v.answer_id
 class VectorStore(StoreBase):
     """Meaning vectors of typed answers."""
 
-    async def texts_without_vector(self, model: str, limit: int) -> list[tuple[int, str]]:
-        """Return up to ``limit`` (answer id, text) pairs that have no vector from ``model``."""
-        found = await self._all(WITHOUT_VECTOR, (model, limit))
+    async def texts_without_vector(
+        self, model: str, limit: int, *, after: int = 0
+    ) -> list[tuple[int, str]]:
+        """Return up to ``limit`` (answer id, text) pairs with an id above ``after`` that have
+        no vector from ``model``."""
+        found = await self._all(WITHOUT_VECTOR, (model, after, limit))
         return [(int(row["id"]), str(row["text"])) for row in found]
 
     async def count_without_vector(self, model: str) -> int:
