@@ -201,9 +201,7 @@ def load_settings(
         review_chat=_optional_chat_id(raw, "review_chat"),
         region_chat=_optional_chat_id(raw, "region_chat"),
         meaning=_yes_no(raw, "meaning", True),
-        chat_lease=timedelta(
-            seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)
-        ),
+        chat_lease=timedelta(seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)),
     )
 
 

@@ -140,17 +140,17 @@ class Crowd:
 
 
 async def _kill_the_busiest(
-    target: str, crowd: Crowd, processes: list[Worker]
+    standin: StandIn, target: str, crowd: Crowd, processes: list[Worker]
 ) -> tuple[int, set[int]]:
     """Once the crowd is part-way, SIGKILL the worker holding most chats; return its pid and
     the chats it held then."""
-    while crowd.typed < len(PEOPLE):
-        await asyncio.sleep(0.05)
+    await standin.wait_for(lambda: crowd.typed >= len(PEOPLE), timeout=WAIT)
+    ours = {str(p.pid): p.pid for p in processes}
     async with Peek(target) as db:
         holders = Counter(
             str(h).split(":")[1] for (h,) in await db.rows("SELECT holder FROM chat_leases")
         )
-    pid = int(holders.most_common(1)[0][0])
+    pid = max(ours.values(), key=lambda pid: holders[str(pid)])
     os.kill(pid, signal.SIGKILL)
     async with Peek(target) as db:
         held = await db.rows("SELECT chat_key, holder FROM chat_leases")
@@ -166,7 +166,7 @@ async def test_a_crowd_loses_and_doubles_nothing_when_a_worker_is_killed(
             theme="getting help at home", pack_id="over-a-brew", group_chat_id=FACILITATORS
         )
     crowd = Crowd(standin)
-    killing = asyncio.create_task(_kill_the_busiest(postgres_database, crowd, processes))
+    killing = asyncio.create_task(_kill_the_busiest(standin, postgres_database, crowd, processes))
     await asyncio.gather(*(crowd.walk(person, brew.code) for person in PEOPLE))
     killed, held = await killing
     assert held, "the killed worker held no chat: the kill tested nothing"
