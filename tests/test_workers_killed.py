@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import sys
 from collections import Counter
@@ -33,7 +34,9 @@ from tests.webhook_support import PATH, SECRET, free_port
 PEOPLE = [8801 + n for n in range(30)]
 WAIT = 90.0  # seconds a person waits for a reply: generous, for a loaded machine
 LEASE_SECONDS = 3
+THINK = 0.15  # seconds a person reads a question before answering, on average
 Worker = asyncio.subprocess.Process
+TOO_SOON = ": 429 Too Many Requests: retry after "
 TAP_ANSWERED_TWICE = (
     "answerCallbackQuery: 400 Bad Request: "
     "query is too old and response timeout expired or query ID is invalid"
@@ -102,12 +105,28 @@ def _logs(folder: Path) -> str:
     return "".join(log.read_text(errors="replace") for log in sorted(folder.glob("worker-*.log")))
 
 
+async def _drained(target: str) -> bool:
+    """Wait (generously) until the shared inbox is empty; say whether it emptied."""
+    for _ in range(int(WAIT / 0.2)):
+        async with Peek(target) as db:
+            if not await db.rows("SELECT update_id FROM inbox"):
+                return True
+        await asyncio.sleep(0.2)
+    return False
+
+
 class Crowd:
     """People walking the pack, each waiting for the bot's reply before their next input."""
 
     def __init__(self, standin: StandIn) -> None:
         self.standin = standin
         self.typed = 0  # typed answers sent so far, by everyone
+        self._think = random.Random(11)
+
+    async def _read(self) -> None:
+        """Read the question before answering: THINK seconds, give or take half (the stand-in's
+        limits and brewbot's pacing run 30 times Telegram's speed: a few seconds in life)."""
+        await asyncio.sleep(THINK * self._think.uniform(0.5, 1.5))
 
     def _sends(self, person: int) -> int:
         return sum(c.method in SEND_METHODS for c in self.standin.sent_to(person))
@@ -120,11 +139,13 @@ class Crowd:
             return found if found is not None and found > after else None
 
         message_id = await self.standin.wait_for(shown, timeout=WAIT)
+        await self._read()
         self.standin.press_label(person, message_id, label)
         return message_id
 
     async def _say(self, person: int, words: str) -> None:
         """Type words, then wait until the bot has said something back."""
+        await self._read()
         before = self._sends(person)
         self.standin.private_message(person, words)
         self.typed += 1
@@ -136,7 +157,9 @@ class Crowd:
         last = await self._tap(person, "Yes", last)  # quotes may be used
         for answer in OVER_A_BREW_ANSWERS:
             await self._say(person, f"{person}: {answer}")
+        replies = len(self.standin.sent_to(person))
         await self._tap(person, "Yes, please", last)  # news of what changes
+        await self.standin.wait_for(lambda: len(self.standin.sent_to(person)) > replies, WAIT)
 
 
 async def _kill_the_busiest(
@@ -207,12 +230,19 @@ async def test_a_crowd_loses_and_doubles_nothing_when_a_worker_is_killed(
         assert len(twice) <= 1, (person, twice)
 
     assert len(set(balancer.sent)) == 3  # every worker took updates
-    # The one harmless problem: a tap the killed worker had answered (the spinner stopped)
-    # but not kept is handled again by the worker that carries on, and Telegram refuses a
-    # second answer to one tap. The person sees nothing of it; brewbot notes it and goes on.
-    twice_answered = [p for p in standin.problems if p == TAP_ANSWERED_TWICE]
-    assert [p for p in standin.problems if p != TAP_ANSWERED_TWICE] == []
-    assert len(twice_answered) <= len(held)
+    # Two harmless problems, both only where a chat passed from the killed worker:
+    # - a tap it had answered (the spinner stopped) but not kept is handled again by the
+    #   worker that carries on, and Telegram refuses a second answer to one tap; the person
+    #   sees nothing of it, and brewbot notes it and goes on;
+    # - a person's pacing lived in the killed process, so the next worker may send to them
+    #   a little too soon once; Telegram says wait (429) and the message goes after it.
+    unknown = [p for p in standin.problems if p != TAP_ANSWERED_TWICE and TOO_SOON not in p]
+    assert unknown == []
+    assert standin.problems.count(TAP_ANSWERED_TWICE) <= len(held)
+    too_soon = [c for c in standin.calls if c.status == 429]
+    assert {int(str(c.chat_id)) for c in too_soon} <= held, (too_soon, held, _logs(tmp_path))
+    # Every kept update is handled in the end (the dead worker's once its leases run out).
+    assert await _drained(postgres_database), "updates were left in the inbox"
 
     survivors = [p for p in processes if p.pid != killed]
     for process in survivors:
