@@ -154,7 +154,12 @@ async def serve(
             pacing.schedule(app)
             counts.schedule(app)
             await app.start()
-            inbox = Inbox(app, found.store, first=lambda update: help_first(app, update))
+            inbox = Inbox(
+                app,
+                found.store,
+                first=lambda update: help_first(app, update),
+                lease=settings.chat_lease,
+            )
             found.inbox = inbox
             if settings.meaning:
                 found.embedding = Embedding(found.store)

@@ -14,7 +14,8 @@ behind a load balancer): then an update kept here may be handled by any of them.
 worker claims chats from the database (``Store.claim_chats``: a lease per chat), handles a
 claimed chat's waiting updates oldest first, and lets it go; it looks for claimable chats
 whenever it keeps something and every ``POLL`` seconds, and renews its leases as it goes.
-A killed worker's chats pass to another when their leases run out (``LEASE``). On SQLite
+A killed worker's chats pass to another when their leases run out (``LEASE``, or
+``BREWBOT_CHAT_LEASE_SECONDS``). On SQLite
 (one process) the chats' queues stay in memory, as fast as before.
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.settings import CHAT_LEASE_SECONDS
 from storage.errors import StorageError
 from storage.inbox import Kept
 from storage.store import Store
@@ -41,7 +43,8 @@ log = logging.getLogger(__name__)
 
 CHATS_AT_ONCE = 128
 POLL = 0.25  # seconds between looks for chats to claim, when shared
-LEASE = timedelta(seconds=20)  # a chat of a killed worker waits this long for another
+# A chat of a killed worker waits this long for another (the setting's default).
+LEASE = timedelta(seconds=CHAT_LEASE_SECONDS)
 # A worker keeps a chat it has just handled this long, in case the person says more: their
 # next steps then come to the same worker, whose memory paces their chat and knows which
 # question shows buttons (both live in the process).

@@ -28,6 +28,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # required keyword, so every summary, export and digest gets it from the settings.
 MIN_GROUP = 5
 DEFAULT_LISTEN = ("127.0.0.1", 8443)
+# Workers on one database: how long a killed worker's chats wait before another takes them
+# (a live worker renews its hold every third of this).
+CHAT_LEASE_SECONDS = 20
 # What Telegram allows in a webhook's secret token.
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -110,6 +113,7 @@ class Settings:
     review_chat: int | None = None
     region_chat: int | None = None
     meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
+    chat_lease: timedelta = timedelta(seconds=CHAT_LEASE_SECONDS)  # shared database only
 
     @property
     def file_url(self) -> str:
@@ -197,6 +201,7 @@ def load_settings(
         review_chat=_optional_chat_id(raw, "review_chat"),
         region_chat=_optional_chat_id(raw, "region_chat"),
         meaning=_yes_no(raw, "meaning", True),
+        chat_lease=timedelta(seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)),
     )
 
 

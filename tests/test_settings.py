@@ -40,6 +40,12 @@ def test_themes_by_meaning_are_on_unless_switched_off(tmp_path: Path) -> None:
     assert not load_settings({}, config).meaning
 
 
+def test_a_chat_lease_is_twenty_seconds_unless_set(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path / "absent.yaml").chat_lease == timedelta(seconds=20)
+    shorter = load_settings({"BREWBOT_CHAT_LEASE_SECONDS": "4"}, tmp_path / "absent.yaml")
+    assert shorter.chat_lease == timedelta(seconds=4)
+
+
 def test_a_self_hosted_api_url_gets_its_file_url() -> None:
     settings = load_settings({"BREWBOT_API_URL": "http://127.0.0.1:8081/bot"}, "/nonexistent")
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
@@ -56,6 +62,8 @@ def test_a_self_hosted_api_url_gets_its_file_url() -> None:
         ("BREWBOT_DIGEST_DAY", "someday", "BREWBOT_DIGEST_DAY"),
         ("BREWBOT_API_URL", "ftp://x", "BREWBOT_API_URL"),
         ("BREWBOT_MEANING", "maybe", "yes or no"),
+        ("BREWBOT_CHAT_LEASE_SECONDS", "soon", "BREWBOT_CHAT_LEASE_SECONDS"),
+        ("BREWBOT_CHAT_LEASE_SECONDS", "1", "at least 3"),
     ],
 )
 def test_a_malformed_value_is_named_in_one_line(key: str, value: str, named: str) -> None:
