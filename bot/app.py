@@ -143,6 +143,11 @@ async def serve(
     async with app:
         found = await open_services(settings, app, clock=clock)
         try:
+            if found.store.dialect == "sqlite":
+                # On SQLite this process is brewbot's only worker: a lease still held was held
+                # by a process that died (a crash mid-digest would hold up the digest for the
+                # lease's whole length).
+                await found.store.forget_leases()
             await app.bot.set_my_commands(
                 PARTICIPANT_COMMANDS, scope=BotCommandScopeAllPrivateChats()
             )

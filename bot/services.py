@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 
 KEY = "brewbot.services"
 App = Application[Any, Any, Any, Any, Any, Any]  # brewbot's Application, with PTB's defaults
+
+
+def require_job_queue(app: App) -> JobQueue[Any]:
+    """Return the Application's job queue, which brewbot's scheduled work needs."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    return app.job_queue
 
 
 def utc_now() -> datetime:

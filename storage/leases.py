@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage.base import StoreBase
-from storage.sql import fetch_one, run
+from storage.sql import Connection, fetch_one, run
 from storage.times import iso, utc_now
 
 TAKE_JOB = (
@@ -38,6 +38,16 @@ class LeaseStore(StoreBase):
                 db, "DELETE FROM job_leases WHERE job = ? AND holder = ?", (job, self.holder)
             )
         )
+
+    async def forget_leases(self) -> None:
+        """Let go of every job's and chat's lease, whoever held it (for a worker that knows it
+        is the only one, starting up: what is held was held by a process now gone)."""
+
+        async def work(db: Connection) -> None:
+            await run(db, "DELETE FROM job_leases")
+            await run(db, "DELETE FROM chat_leases")
+
+        await self._write(work)
 
     async def job_holder(self, job: str) -> str | None:
         """Say which worker holds a job's lease now, if any."""

@@ -145,3 +145,17 @@ async def test_workers_handle_each_update_once_and_each_chat_in_order(
     for chat in range(1000, 1000 + chats):
         mine = [update for c, update in handled if c == chat]
         assert mine == sorted(mine) and mine
+
+
+async def test_a_lone_worker_starting_up_lets_go_of_what_a_dead_one_held(
+    workers: list[Store],
+) -> None:
+    dead, lone, _ = workers
+    assert await dead.take_job("news", lasting=LONG)
+    await dead.keep_updates([_kept(1, 100)])
+    await dead.claim_chats(lasting=LONG, limit=10)
+    assert await dead.holds_chat(100)
+    assert not await lone.take_job("news", lasting=LONG)
+    await lone.forget_leases()
+    assert await lone.take_job("news", lasting=LONG)
+    assert not await dead.holds_chat(100)

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
 from bot.ratelimit import Priority, sending_as
-from bot.services import KEY, App, Services
+from bot.services import KEY, App, Services, require_job_queue
 from conversations.summary import FreeText, enough_people, group_themes
 from storage.records import Brew, LiveQuestion
 
@@ -76,8 +76,7 @@ async def show_all(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 def schedule(app: App) -> None:
     """Bring the counts messages up to date soon after start-up."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(show_all, when=3, name="live counts")
+    require_job_queue(app).run_once(show_all, when=3, name="live counts")
 
 
 async def show(app: App, brew: Brew, question: LiveQuestion) -> None:

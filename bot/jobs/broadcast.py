@@ -28,7 +28,7 @@ from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, services
+from bot.services import App, Services, require_job_queue, services
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)
@@ -111,9 +111,7 @@ def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.job_queue.run_once(send_news, when=0, name="news-now")
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Send what was left queued at start-up, then look again now and then."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue = require_job_queue(app)
     queue.run_repeating(send_news, interval=RETRY_EVERY, first=FIRST_RUN, name="news")

@@ -27,7 +27,7 @@ from bot.jobs.shared import shared_job
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
 from bot.ratelimit import Priority, sending_as
 from bot.replies import fold
-from bot.services import Services, services
+from bot.services import App, Services, require_job_queue, services
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Delivery, LiveQuestion
@@ -160,9 +160,7 @@ def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.job_queue.run_once(send_deliveries, when=0, name="deliveries-now")
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Send what was left queued at start-up, then look again now and then."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue = require_job_queue(app)
     queue.run_repeating(send_deliveries, interval=RETRY_EVERY, first=2, name="deliveries")

@@ -38,7 +38,7 @@ import numpy as np
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import Application, CallbackContext
+from telegram.ext import CallbackContext
 
 from bot.charts import render
 from bot.embedder import brew_meanings, finder
@@ -47,7 +47,7 @@ from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
 from bot.jobs.shared import shared_job
 from bot.ratelimit import might_have_arrived
-from bot.services import Services, services
+from bot.services import App, Services, require_job_queue, services
 from bot.settings import Settings
 from conversations.digest import (
     BrewLine,
@@ -316,9 +316,7 @@ async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list
     return posted
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Look for a due digest soon after start-up, then every few minutes."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue = require_job_queue(app)
     queue.run_repeating(post_due_digests, interval=CHECK_EVERY, first=FIRST_CHECK, name="digest")

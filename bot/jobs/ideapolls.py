@@ -19,7 +19,7 @@ from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, services
+from bot.services import Services, require_job_queue, services
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
@@ -88,10 +88,9 @@ async def _send_and_mark(
 
 def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Send what was left queued at start-up, then look again now and then."""
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
-        )
+    require_job_queue(app).run_repeating(
+        send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
+    )
 
 
 def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

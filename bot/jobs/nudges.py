@@ -6,13 +6,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import CallbackContext
 
 from bot.callbacks import PromptAction
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import App, Services, require_job_queue, services
 from conversations.model import Pause, Resume
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,8 @@ async def apply_retention(context: CallbackContext[Any, Any, Any, Any]) -> None:
         log.info("Retention: cleared the text of %d old answers", cleared)
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Start the repeating checks; they find their work in the database."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue = require_job_queue(app)
     queue.run_repeating(send_due_nudges, interval=CHECK_EVERY, first=5, name="nudges")
     queue.run_repeating(apply_retention, interval=timedelta(hours=24), first=60, name="retention")

@@ -11,10 +11,10 @@ import logging
 from datetime import time, timedelta
 from typing import Any
 
-from telegram.ext import Application, CallbackContext
+from telegram.ext import CallbackContext
 
 from bot.jobs.deliveries import send_deliveries
-from bot.services import services
+from bot.services import App, require_job_queue, services
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,7 @@ async def queue_due_parts(context: CallbackContext[Any, Any, Any, Any]) -> int:
     return queued
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Look for due parts now and then; they are found in the database."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    queue = require_job_queue(app)
     queue.run_repeating(queue_due_parts, interval=CHECK_EVERY, first=5, name="paced parts")
