@@ -19,8 +19,15 @@ CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep li
 
 
 def new_code() -> str:
-    """Make an unguessable brew code that fits a Telegram deep link."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """Make an unguessable brew code that fits a Telegram deep link.
+
+    Never one starting with "-": on a command line (``brewbot export CODE``) it would be read
+    as an option.
+    """
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
 
 
 def _check_group_chat(chat_id: int) -> None:

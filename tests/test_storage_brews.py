@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from storage import Store
+from storage.brews import new_code
 from tests.storage_support import Clock
 
 GROUP = -1001234
@@ -76,3 +77,11 @@ async def test_a_pack_can_change_only_before_anyone_begins(clocked: tuple[Store,
     await store.close_brew(closed.id)
     assert await store.switch_pack(closed.id, "four-principles") is None
     assert (await store.brew(closed.id)).pack_id == "over-a-brew"  # type: ignore[union-attr]
+
+
+def test_a_brew_code_never_starts_like_a_command_line_option() -> None:
+    # One random code in 64 used to start with "-", and `brewbot export CODE` read it as an
+    # option (a fresh clone's CI met one).
+    codes = [new_code() for _ in range(2000)]
+    assert not [code for code in codes if code.startswith("-")]
+    assert len(set(codes)) == len(codes)
