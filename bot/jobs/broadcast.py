@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
-from bot.jobs.again import Delivery, again_soon, deliver, went_well
-from bot.jobs.shared import shared_job
-from bot.ratelimit import Priority, sending_as
-from bot.services import App, Services, require_job_queue, services
+from bot.jobs.again import Delivery, deliver
+from bot.jobs.shared import send_in_turn
+from bot.services import App, Services, require_job_queue
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)
@@ -36,37 +34,11 @@ log = logging.getLogger(__name__)
 BATCH = 50
 RETRY_EVERY = timedelta(minutes=5)
 FIRST_RUN = timedelta(seconds=2)
-_KEY = "brewbot.news"
-
-
-@dataclass
-class _Sending:
-    """One sender at a time; a request that arrives meanwhile makes it look again."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    wanted: bool = False
 
 
 async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
     """Send every queued news message, as bulk; return how many Telegram accepted."""
-    sending: _Sending = context.application.bot_data.setdefault(_KEY, _Sending())
-    sending.wanted = True
-    if sending.lock.locked():
-        return 0
-    sent = 0
-    found = services(context)
-    async with sending.lock, shared_job(found, "news") as mine:
-        while mine and sending.wanted:
-            sending.wanted = False
-            with sending_as(Priority.BULK):
-                done, stuck = await _send_queued(context, found)
-            sent += done
-            if stuck:
-                wait = again_soon(context.application, send_news, "news")
-                log.warning("Sending news paused after a problem; carrying on in %.0fs", wait)
-                break
-            went_well(context.application, "news")
-    return sent
+    return await send_in_turn(context, send_news, "news", _send_queued, "news")
 
 
 async def _send_queued(

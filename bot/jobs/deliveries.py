@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
 from bot.jobs.again import Delivery as Went
-from bot.jobs.again import again_soon, deliver, went_well
-from bot.jobs.shared import shared_job
+from bot.jobs.again import deliver
+from bot.jobs.shared import send_in_turn
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
-from bot.ratelimit import Priority, sending_as
 from bot.replies import fold
-from bot.services import App, Services, require_job_queue, services
+from bot.services import App, Services, require_job_queue
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Delivery, LiveQuestion
@@ -36,43 +34,12 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 RETRY_EVERY = timedelta(minutes=5)
-_KEY = "brewbot.deliveries"
 Context = CallbackContext[Any, Any, Any, Any]
-
-
-@dataclass
-class _Sending:
-    """One sender at a time; a request that arrives meanwhile makes it look again."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    wanted: bool = False
 
 
 async def send_deliveries(context: Context) -> int:
     """Send every queued delivery; return how many messages Telegram accepted."""
-    sending: _Sending = context.application.bot_data.setdefault(_KEY, _Sending())
-    sending.wanted = True
-    if sending.lock.locked():
-        return 0
-    sent = 0
-    found = services(context)
-    async with sending.lock, shared_job(found, "deliveries") as mine:
-        if not mine:
-            # Another worker is sending; look again soon in case it finished before this
-            # question was queued (a live question must not wait for the next round).
-            again_soon(context.application, send_deliveries, "deliveries")
-            return 0
-        while sending.wanted:
-            sending.wanted = False
-            with sending_as(Priority.BULK):
-                done, stuck = await _send_queued(context, found)
-            sent += done
-            if stuck:
-                wait = again_soon(context.application, send_deliveries, "deliveries")
-                log.warning("Sending questions paused after a problem; carrying on in %.0fs", wait)
-                break
-            went_well(context.application, "deliveries")
-    return sent
+    return await send_in_turn(context, send_deliveries, "deliveries", _send_queued, "questions")
 
 
 async def _send_queued(context: Context, found: Services) -> tuple[int, bool]:
