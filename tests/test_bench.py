@@ -9,7 +9,15 @@ import re
 
 import pytest
 
-from bench import crowd, live_push, redaction, storage_bench, summary_bench, timegiven_bench
+from bench import (
+    crowd,
+    live_push,
+    redaction,
+    storage_bench,
+    summary_bench,
+    themes_ceiling,
+    timegiven_bench,
+)
 
 
 def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,3 +55,13 @@ def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert live_push.main(["--people", "6", "--answering", "2", "--settle", "0"]) == 0
     out = capsys.readouterr().out
     assert "got it exactly once        6 of 6" in out, out
+
+
+@pytest.mark.filterwarnings("ignore:The least populated class")
+def test_the_themes_ceiling_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    # 200 comments, 4 groups: every row is printed with its scores, then the trained ceiling.
+    assert themes_ceiling.main(["--rows", "200", "--k", "4", "--seeds", "0"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^brewbot: meaning beside words, k-means +5 +0\.\d{3}", out, re.M), out
+    assert re.search(r"^40 k-means groups joined by average linkage +4 ", out, re.M), out
+    assert re.search(r"meaning \(MiniLM\) +AMI\(label\) 0\.\d{3}, right \d", out), out
