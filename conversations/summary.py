@@ -363,7 +363,7 @@ def _members(themes: ThemesLike, count: int) -> list[list[int]]:
 
 
 def _run_finder(
-    answers: Sequence[FreeText], find: ThemeFinder | None, min_group: int
+    answers: Sequence[FreeText], find: ThemeFinder | None, *, min_group: int
 ) -> ThemesLike | None:
     """Find themes, unless too few people wrote anything for any theme to be shown.
 
@@ -398,7 +398,7 @@ def group_themes(
 ) -> ThemeGroups:
     """Group answers into themes, keeping only themes from at least ``min_group`` people."""
     answers = redacted(answers)
-    themes = _run_finder(answers, find, min_group)
+    themes = _run_finder(answers, find, min_group=min_group)
     if themes is None:
         return ThemeGroups((), len(answers))
     views = []
@@ -433,7 +433,7 @@ def answer_themes(
     answers = [replace(a, text=redact(a.text)) for a in answers]
     kept = [i for i, a in enumerate(answers) if clean(a.text)]
     labels = ["" if not clean(a.text) else OTHER for a in answers]
-    themes = _run_finder([answers[i] for i in kept], find, min_group)
+    themes = _run_finder([answers[i] for i in kept], find, min_group=min_group)
     if themes is None:
         return tuple(labels)
     for theme, members in zip(themes.themes, _members(themes, len(kept)), strict=True):
@@ -453,7 +453,7 @@ def group_ideas(
 ) -> tuple[tuple[Idea, ...], int]:
     """Rank ideas for change, most mentioned first; return them and how many stay private."""
     answers = redacted(answers)
-    themes = _run_finder(answers, find, min_group)
+    themes = _run_finder(answers, find, min_group=min_group)
     ideas: list[Idea] = []
     used: set[int] = set()
     if themes is not None:

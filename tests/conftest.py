@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from bot.standin import StandIn
+from tests.markers import mark_by_fixtures, refuse_unmarked_e2e
 from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running
 
@@ -26,6 +27,18 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 _DATABASES = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark e2e and PostgreSQL tests from their fixtures (tests/markers.py)."""
+    for item in items:
+        mark_by_fixtures(item)
+
+
+@pytest.fixture(autouse=True)
+def _e2e_only_if_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked e2e cannot start the stand-in or the Application."""
+    refuse_unmarked_e2e(request.node, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ def test_the_storage_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ratio" in capsys.readouterr().out.lower()
 
 
+@pytest.mark.slow  # about 3 seconds of a 35-second fast run
 def test_the_summary_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert summary_bench.main(["--small", "60", "--big", "120"]) == 0
     assert "ratio" in capsys.readouterr().out.lower()
@@ -37,6 +38,8 @@ def test_the_redaction_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "answers a second" in out
 
 
+@pytest.mark.e2e
+@pytest.mark.subprocess
 def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     # The echo bot's half is left out here: it has no pacing, so it needs a slow crowd.
     args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--no-echo"]
@@ -51,6 +54,7 @@ def test_the_timegiven_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ratio" in capsys.readouterr().out.lower()
 
 
+@pytest.mark.e2e
 def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert live_push.main(["--people", "6", "--answering", "2", "--settle", "0"]) == 0
     out = capsys.readouterr().out

@@ -86,6 +86,7 @@ def test_render_all_keeps_order() -> None:
     assert [_size(p)[1] for p in pngs] == [_size(render(STAGES))[1], _size(render(TREND))[1]]
 
 
+@pytest.mark.subprocess
 def test_charts_never_touch_pyplot() -> None:
     script = (
         "import sys\n"

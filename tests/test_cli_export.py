@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conversations.model import Answer, Kind, Principle
 from storage.store import Store
+
+pytestmark = pytest.mark.subprocess
 
 WORDS = [
     "waiting weeks for a call back",

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from storage.store import Store
+
+pytestmark = pytest.mark.subprocess
 
 
 def _brew(db: Path) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.demo import PEOPLE, Demo
+
+pytestmark = pytest.mark.e2e
 
 
 async def test_the_demo_plays_a_whole_brew(tmp_path: Path) -> None:

@@ -8,8 +8,12 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.standin import StandIn
 from storage.store import Store
+
+pytestmark = pytest.mark.subprocess
 
 GUS = 7001
 

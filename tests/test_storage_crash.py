@@ -14,6 +14,8 @@ import pytest
 
 from storage import Store
 
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = ROOT / "tests" / "crash_writer.py"
 

@@ -8,9 +8,13 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.standin import StandIn
 from storage.store import Store
 from tests.webhook_support import free_port, get_json
+
+pytestmark = pytest.mark.subprocess
 
 GUS = 7001
 

@@ -31,6 +31,8 @@ from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
 from tests.webhook_support import PATH, SECRET, free_port
 
+pytestmark = pytest.mark.subprocess
+
 PEOPLE = [8801 + n for n in range(30)]
 WAIT = 90.0  # seconds a person waits for a reply: generous, for a loaded machine
 LEASE_SECONDS = 3
