@@ -62,6 +62,7 @@ def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:The least populated class")
+@pytest.mark.slow  # reads 200 meanings: about 6 seconds
 def test_the_themes_ceiling_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     # 200 comments, 4 groups: every row is printed with its scores, then the trained ceiling.
     assert themes_ceiling.main(["--rows", "200", "--k", "4", "--seeds", "0"]) == 0
