@@ -349,8 +349,9 @@ async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
 async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
     """Build a brew's summary (finding themes may take a moment) and post it."""
     await context.bot.send_chat_action(chat_id, "typing")
-    summary = await brew_summary(services(context), brew)
-    await post_summary(context.bot, chat_id, summary)
+    found = services(context)
+    summary = await brew_summary(found, brew)
+    await post_summary(context.bot, chat_id, summary, found.store, brew)
     await approval.send_draft(context, brew, summary)  # co-producers check it (issue 15)
 
 
