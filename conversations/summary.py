@@ -526,12 +526,17 @@ def _headline(results: BrewResults, mix: Sequence[tuple[str, int]], say: Message
         Para(((say_span(say, "summary_described_as"),),)),
         Bullets(
             tuple(
-                fill(say, "summary_group", group=Span(label, theirs=True), count=n)
+                fill(say, "summary_group", group=_group_name(label, say), count=n)
                 for label, n in mix
             )
         ),
     )
     return Topic((head, who))
+
+
+def _group_name(label: str, say: Messages) -> Span:
+    """Name a way people described themselves: as they chose it, or our word for the rest."""
+    return say_span(say, "summary_group_other") if label == OTHER else Span(label, theirs=True)
 
 
 def _principles(
