@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram import BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder
 
 from bot.callbacks import ButtonCodec
@@ -63,16 +63,16 @@ FEATURES = (
 )
 
 PARTICIPANT_COMMANDS = (
-    BotCommand("help", "What I can do"),
-    BotCommand("pause", "Take a break"),
-    BotCommand("resume", "Carry on where you left off"),
-    BotCommand("stop", "No more messages"),
-    BotCommand("easy", "Easy words on or off"),
-    BotCommand("mydata", "See everything I keep about you"),
-    BotCommand("forget", "Delete everything you gave"),
-    BotCommand("idea", "Suggest a theme for a brew"),
-    BotCommand("mytime", "The time you gave, and a receipt"),
-)
+    "help",
+    "pause",
+    "resume",
+    "stop",
+    "easy",
+    "mydata",
+    "forget",
+    "idea",
+    "mytime",
+)  # each described by its `menu_` message
 
 
 def still_working(app: App) -> bool:
@@ -149,9 +149,10 @@ async def serve(
                 # lease's whole length).
                 await found.store.forget_leases()
             await app.bot.set_my_commands(
-                PARTICIPANT_COMMANDS, scope=BotCommandScopeAllPrivateChats()
+                brews.menu(PARTICIPANT_COMMANDS, found.messages),
+                scope=BotCommandScopeAllPrivateChats(),
             )
-            await brews.set_menus(app.bot, settings.facilitator_chats)
+            await brews.set_menus(app.bot, settings.facilitator_chats, found.messages)
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)

@@ -19,8 +19,16 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 
 from conversations.digest import BadWeek, week_start
+from conversations.messages import shipped_messages
 from conversations.model import Stage
-from conversations.reporting import ChartSpec, StageChart, StageRow, TrendChart
+from conversations.reporting import (
+    ChartSpec,
+    StageChart,
+    StageRow,
+    TrendChart,
+    colour_words,
+    stage_label,
+)
 
 DPI = 110
 WIDTH = 9.0  # inches: about 1000 px, sharp on a phone
@@ -61,18 +69,22 @@ def render_stages(spec: StageChart) -> bytes:
         return _png(fig)
     for y, row in enumerate(reversed(rows)):
         _stage_bar(ax, y, row)
-    labels = [f"{row.label}\n{row.total} people" for row in reversed(rows)]
+    say = shipped_messages()
+    labels = [
+        say.text("chart_row", principle=row.label, people=say.count("count_people", row.total))
+        for row in reversed(rows)
+    ]
     ax.set_yticks(range(len(rows)), labels, parse_math=False)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-    ax.set_xlabel("Share of the people who answered", color=MUTED)
+    ax.set_xlabel(say.text("chart_share"), color=MUTED)
     ax.tick_params(axis="y", length=0, labelsize=11, labelcolor=INK)
     ax.tick_params(axis="x", labelcolor=MUTED)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles = [
-        Patch(facecolor=fill, hatch=hatch, edgecolor="white", label=f"{s.label} ({s.rag.value})")
+        Patch(facecolor=fill, hatch=hatch, edgecolor="white", label=stage_label(s))
         for s, (fill, hatch, _) in STAGE_STYLE.items()
     ]
     fig.legend(
@@ -96,7 +108,8 @@ def _stage_bar(ax: Axes, y: int, row: StageRow) -> None:
         width = 100 * count / row.total
         fill, hatch, ink = STAGE_STYLE[stage]
         ax.barh(y, width, left=left, height=0.62, color=fill, hatch=hatch, edgecolor="white")
-        text = f"{stage.label}\n{count}" if width >= 17 else str(count)
+        words = shipped_messages().text("chart_bar_count", stage=stage.label, count=count)
+        text = words if width >= 17 else str(count)
         ax.text(
             left + width / 2,
             y,
@@ -133,11 +146,11 @@ def render_trend(spec: TrendChart) -> bytes:
     ax.set_xticks(range(len(weeks)), [_week_label(w) for w in weeks], parse_math=False)
     ax.set_xlim(-0.3, len(weeks) - 0.3 + 1.6)
     note = f"\n{spec.note}" if spec.note else ""
-    ax.set_xlabel(f"Week starting{note}", color=MUTED, parse_math=False)
+    say = shipped_messages()
+    ax.set_xlabel(f"{say.text('chart_weeks')}{note}", color=MUTED, parse_math=False)
     ax.set_ylim(0.7, 4.3)
-    ax.set_yticks(
-        [int(s) for s in Stage], [f"{s.label}\n({s.rag.value})" for s in Stage], parse_math=False
-    )
+    ticks = [say.text("chart_stage", stage=s.label, colour=colour_words(s.rag)) for s in Stage]
+    ax.set_yticks([int(s) for s in Stage], ticks, parse_math=False)
     for stage in Stage:
         ax.axhspan(stage - 0.5, stage + 0.5, color=STAGE_STYLE[stage][0], alpha=0.08, lw=0)
     ax.grid(axis="y", color="#dddddd", lw=0.8)
@@ -183,7 +196,13 @@ def _empty(ax: Axes) -> None:
     """Say there is nothing to draw yet."""
     ax.set_axis_off()
     ax.text(
-        0.5, 0.5, "No answers to show yet.", ha="center", va="center", fontsize=12, parse_math=False
+        0.5,
+        0.5,
+        shipped_messages().text("chart_empty"),
+        ha="center",
+        va="center",
+        fontsize=12,
+        parse_math=False,
     )
 
 

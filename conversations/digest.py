@@ -19,6 +19,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from conversations.blocks import (
+    Bullets,
+    Chunk,
+    Heading,
+    Para,
+    Span,
+    Topic,
+    fill,
+    say_span,
+    to_html,
+    to_markdown,
+)
+from conversations.messages import Messages, shipped_messages
 from conversations.model import Principle, Stage
 from conversations.reporting import (
     LABEL_LIMIT,
@@ -26,12 +39,7 @@ from conversations.reporting import (
     TrendChart,
     TrendLine,
     clean,
-    esc,
-    esc_iso,
-    md,
     nearest_stage,
-    pack,
-    plural,
     principle_name,
     stage_words,
     trim,
@@ -39,11 +47,9 @@ from conversations.reporting import (
 from conversations.summary import (
     FreeText,
     ThemeFinder,
-    ThemeGroups,
     enough_people,
     group_themes,
-    html_themes,
-    markdown_themes,
+    theme_topic,
 )
 
 WEEKS_SHOWN = 6
@@ -88,7 +94,7 @@ def recent_weeks(last: str, count: int = WEEKS_SHOWN) -> tuple[str, ...]:
 def week_words(key: str) -> str:
     """Say a week in plain words, e.g. 'the week of Monday 13 January 2025'."""
     monday = week_start(key)
-    return f"the week of Monday {monday.day} {monday:%B %Y}"
+    return shipped_messages().text("digest_week", date=f"{monday.day} {monday:%B %Y}")
 
 
 # ------------------------------------------------------------------ inputs and outputs
@@ -201,23 +207,23 @@ def trend_points(
 
 def trend_sentence(principle: Principle, points: Sequence[float | None]) -> str:
     """Say in one plain sentence how a principle has moved over the weeks."""
+    say = shipped_messages()
     name = principle_name(principle)
     known = [p for p in points if p is not None]
     if not known:
-        return f"Not enough answers yet to show how {name} is moving."
+        return say.text("digest_trend_none", principle=name)
     last = nearest_stage(known[-1])
     if len(known) == 1:
-        return f"Only one week so far with enough answers about {name}: about {stage_words(last)}."
+        return say.text("digest_trend_one_week", principle=name, stage=stage_words(last))
     change = known[-1] - known[0]
     first = nearest_stage(known[0])
     if abs(change) < STEADY:
-        return f"Answers about {name} are holding steady at about {stage_words(last)}."
+        return say.text("digest_trend_steady", principle=name, stage=stage_words(last))
     way = "up" if change > 0 else "down"
     if first == last:
-        return f"Answers about {name} moved {way} a little, still about {stage_words(last)}."
-    return (
-        f"Answers about {name} moved {way}, "
-        f"from about {stage_words(first)} to about {stage_words(last)}."
+        return say.text(f"digest_trend_{way}_a_little", principle=name, stage=stage_words(last))
+    return say.text(
+        f"digest_trend_{way}", principle=name, first=stage_words(first), last=stage_words(last)
     )
 
 
@@ -244,77 +250,68 @@ def trend_chart(
     alt = " ".join(t.sentence for t in found)
     lines = tuple(t.line for t in found)
     gaps = any(p is None for line in lines for p in line.points)
-    note = f"A gap means fewer than {min_group} people answered that week." if gaps else ""
-    title = "How answers have moved, week by week"
+    say = shipped_messages()
+    note = say.text("digest_chart_gap", min_group=min_group) if gaps else ""
+    title = say.text("digest_chart_title")
     return (TrendChart(title, tuple(weeks), lines, alt, note),)
 
 
-# ------------------------------------------------------------------ text
+# ------------------------------------------------------------------ the report, once
 
 
-def _brew_words(brew: BrewLine, shared: frozenset[int], min_group: int) -> str:
+def _brew_words(brew: BrewLine, shared: frozenset[int], min_group: int, say: Messages) -> str:
     """Say how many took part in a brew, or only that it was fewer than ``min_group``."""
     if brew.brew in shared and brew.took_part >= min_group:
-        return f"{plural(brew.took_part, 'person', 'people')} took part"
-    return f"fewer than {min_group} so far"
+        return say.text("digest_brew_people", people=say.count("count_people", brew.took_part))
+    return say.text("digest_brew_too_few", min_group=min_group)
 
 
-def _html(
-    results: WeekResults,
-    found: Sequence[Trend],
-    groups: ThemeGroups,
-    min_group: int,
-) -> tuple[str, ...]:
-    """Write the digest as Telegram HTML messages."""
-    head = (
-        f"<b>☕ Over a Brew: {esc(week_words(results.week))}</b>\n"
-        "Here is what happened this week. Thank you for reading.\n\n<b>This week's brews</b>"
+def _brews(results: WeekResults, min_group: int, say: Messages) -> Topic:
+    """Name the week and each of its brews, with how many took part where safe."""
+    week = week_words(results.week)
+    head: Chunk = (
+        Heading(fill(say, "digest_title", week=week), level=1),
+        Para(((say_span(say, "digest_intro"),),)),
+        Heading((say_span(say, "digest_brews_heading"),)),
     )
     shared = shared_brews(results, min_group=min_group)
-    brews = [
-        f"• {esc_iso(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, shared, min_group)}"
+    lines = [
+        fill(
+            say,
+            "digest_brew",
+            theme=Span(trim(clean(b.theme), LABEL_LIMIT), theirs=True),
+            people=_brew_words(b, shared, min_group, say),
+        )
         for b in results.brews
-    ] or ["No brews this week."]
-    brews[0] = f"{head}\n{brews[0]}"
-    moving = [
-        ("<b>How things are moving</b>\n" if i == 0 else "") + esc(trend.sentence)
-        for i, trend in enumerate(found)
-    ]
-    updates = []
-    for i, update in enumerate(results.updates):
-        head = "<b>We said, we did</b>\n\n" if i == 0 else ""
-        said = esc_iso(trim(clean(update.said), UPDATE_LIMIT))
-        did = esc_iso(trim(clean(update.did), UPDATE_LIMIT))
-        updates.append(f"{head}<i>We said:</i> {said}\n<i>We did:</i> {did}")
-    return (
-        *pack(brews, joiner="\n"),
-        *pack(moving),
-        *pack(html_themes(groups, "What people said this week")),
-        *pack(updates),
+    ] or [(say_span(say, "digest_no_brews"),)]
+    rest: tuple[Chunk, ...] = tuple((Bullets((line,)),) for line in lines[1:])
+    return Topic(((*head, Bullets((lines[0],))), *rest), joiner="\n")
+
+
+def _moving(found: Sequence[Trend], say: Messages) -> Topic:
+    """Say in a sentence each how the principles have moved."""
+    heading = Heading((say_span(say, "digest_moving_heading"),))
+    return Topic(
+        tuple(
+            ((heading,) if i == 0 else ()) + (Para(((Span(trend.sentence),),)),)
+            for i, trend in enumerate(found)
+        )
     )
 
 
-def _markdown(
-    results: WeekResults, found: Sequence[Trend], groups: ThemeGroups, min_group: int
-) -> str:
-    """Write the same digest as a Markdown report."""
-    lines = [f"# Over a Brew: {week_words(results.week)}", "", "## This week's brews", ""]
-    shared = shared_brews(results, min_group=min_group)
-    lines += [
-        f"- {md(trim(clean(b.theme), LABEL_LIMIT))}: {_brew_words(b, shared, min_group)}"
-        for b in results.brews
-    ] or ["No brews this week."]
-    lines.append("")
-    if found:
-        lines += ["## How things are moving", "", *(f"- {t.sentence}" for t in found), ""]
-    lines += markdown_themes(groups, "What people said this week")
-    if results.updates:
-        lines += ["## We said, we did", ""]
-        for update in results.updates:
-            lines.append(f"- *We said:* {md(trim(clean(update.said), UPDATE_LIMIT))}")
-            lines.append(f"  *We did:* {md(trim(clean(update.did), UPDATE_LIMIT))}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+def _updates(updates: Sequence[Update], say: Messages) -> Topic:
+    """Show each "we said, we did" in its own words."""
+    heading = Heading((say_span(say, "digest_updates_heading"),))
+    chunks: list[Chunk] = []
+    for i, update in enumerate(updates):
+        said = Span(trim(clean(update.said), UPDATE_LIMIT), theirs=True)
+        did = Span(trim(clean(update.did), UPDATE_LIMIT), theirs=True)
+        lines = (
+            (say_span(say, "digest_we_said", italic=True), Span(" "), said),
+            (say_span(say, "digest_we_did", italic=True), Span(" "), did),
+        )
+        chunks.append(((heading,) if i == 0 else ()) + (Para(lines),))
+    return Topic(tuple(chunks))
 
 
 def build_digest(
@@ -330,8 +327,15 @@ def build_digest(
     found = trends(results.stage_counts, shown, min_group=min_group)
     said = [a.answer for a in results.answers]
     groups = group_themes(said, find=find, min_group=min_group, limit=3, quotes=1)
+    say = shipped_messages()
+    topics = (
+        _brews(results, min_group, say),
+        _moving(found, say),
+        theme_topic(groups, say.text("digest_said_heading"), messages=say),
+        _updates(results.updates, say),
+    )
     return Digest(
-        sections=_html(results, found, groups, min_group),
+        sections=to_html(topics),
         charts=trend_chart(found, shown, min_group=min_group),
-        markdown=_markdown(results, found, groups, min_group),
+        markdown=to_markdown(topics),
     )

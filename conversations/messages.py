@@ -11,6 +11,7 @@ Variants (lists) take turns: ``turn % len(variants)`` picks one, so thank-yous v
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from conversations.yamlfile import (
     texts,
 )
 
-__all__ = ["MESSAGES_DIR", "Message", "Messages", "PackError", "load_messages"]
+__all__ = ["MESSAGES_DIR", "Message", "Messages", "PackError", "load_messages", "shipped_messages"]
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 MESSAGE_FIELDS = ("text", "easy")
@@ -73,6 +74,11 @@ class Messages:
                 f"no message {key!r}; add it to a file in conversations/messages/"
             ) from None
 
+    def count(self, key: str, count: int) -> str:
+        """Say a count in words: ``key_one`` for 1 when there is one, else ``key``."""
+        one = f"{key}_one"
+        return self.text(one if count == 1 and one in self else key, count=count)
+
     def keys(self) -> tuple[str, ...]:
         """Return every key, sorted."""
         return tuple(sorted(self.entries))
@@ -105,6 +111,12 @@ def load_messages(directory: str | Path | None = None) -> Messages:
                 )
             entries[message.key] = message
     return Messages(MappingProxyType(entries))
+
+
+@functools.cache
+def shipped_messages() -> Messages:
+    """Load the shipped message files once, for callers that do not pass their own."""
+    return load_messages()
 
 
 def _load_file(path: Path) -> list[Message]:

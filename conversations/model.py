@@ -47,7 +47,10 @@ class Stage(IntEnum):
 
     @property
     def label(self) -> str:
-        return _STAGE_LABELS[self]
+        """Name the stage in plain words, from the message files (``stage_name_`` keys)."""
+        from conversations.messages import shipped_messages  # model stays importable alone
+
+        return shipped_messages().text(f"stage_name_{self.key}")
 
     @property
     def rag(self) -> Rag:
@@ -66,12 +69,6 @@ _STAGE_KEYS = {
     Stage.BASICS: "basics",
     Stage.GETTING_THERE: "getting_there",
     Stage.DOING_WELL: "doing_well",
-}
-_STAGE_LABELS = {
-    Stage.NOT_YET: "haven't got this yet",
-    Stage.BASICS: "got the basics",
-    Stage.GETTING_THERE: "getting there",
-    Stage.DOING_WELL: "doing really well",
 }
 _STAGE_RAG = {
     Stage.NOT_YET: Rag.RED,

@@ -28,13 +28,13 @@ Quotes are never tied to a perspective.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from conversations.messages import Messages
 from conversations.model import Principle, Stage
-from conversations.reporting import esc, md
+from conversations.reporting import esc, md, stage_counts, stage_label
 
 
 class Perspective(StrEnum):
@@ -181,18 +181,13 @@ def _group(part: Part, messages: Messages) -> str:
     return messages.text("perspective_group", group=name, people=part.people)
 
 
-def _counts(counts: Sequence[tuple[Stage, int]]) -> str:
-    """List the stages chosen with their colour words, e.g. getting there (amber): 4."""
-    return " · ".join(f"{s.label} ({s.rag.value}): {n}" for s, n in counts if n)
-
-
 def html_split(split: Split, messages: Messages) -> str:
     """Show a split as Telegram HTML lines (empty when there is nothing to show)."""
     if not split:
         return ""
     lines = [f"<i>{esc(messages.text('perspective_heading'))}</i>"]
     for part in split.parts:
-        counts = _counts(part.counts)
+        counts = stage_counts(part.counts)
         lines.append(f"• {esc(_group(part, messages))}" + (f": {esc(counts)}" if counts else ""))
     if split.rest:
         lines.append(esc(messages.text("perspective_rest")))
@@ -210,7 +205,7 @@ def markdown_split(split: Split, messages: Messages) -> list[str]:
         lines.append("|---" * (len(names) + 1) + "|")
         for stage in Stage:
             cells = [str(dict(part.counts).get(stage, 0)) for part in split.parts]
-            lines.append(f"| {md(f'{stage.label} ({stage.rag.value})')} | {' | '.join(cells)} |")
+            lines.append(f"| {md(stage_label(stage))} | {' | '.join(cells)} |")
     else:
         lines.extend(f"- {md(_group(part, messages))}" for part in split.parts)
     lines.append("")

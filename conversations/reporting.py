@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from conversations.model import Principle, Stage
+from conversations.messages import shipped_messages
+from conversations.model import Principle, Rag, Stage
 
 SECTION_SOFT = 1000  # aim: one phone screen per message
 TELEGRAM_LIMIT = 4096  # Bot API limit for one message, counted in UTF-16 code units
@@ -20,14 +21,6 @@ POLL_OPTION_LIMIT = 100  # Bot API limit for one poll option
 QUOTE_LIMIT = 200
 WORD_LIMIT = 30  # one "word" from the theme finder, shown as a hint
 LABEL_LIMIT = 100
-
-PRINCIPLE_NAMES = {
-    Principle.ASSETS: "people as assets",
-    Principle.WORK: "valuing work differently",
-    Principle.RECIPROCITY: "give and get",
-    Principle.NETWORKS: "staying connected",
-    Principle.THEME: "this brew's theme",
-}
 
 
 class SectionTooLong(ValueError):
@@ -84,13 +77,34 @@ ChartSpec = StageChart | TrendChart
 
 
 def principle_name(principle: Principle) -> str:
-    """Name a principle in plain words."""
-    return PRINCIPLE_NAMES[principle]
+    """Name a principle in plain words, as inside a sentence (``principle_name_`` keys)."""
+    return shipped_messages().text(f"principle_name_{principle.value}")
+
+
+def colour_words(rag: Rag) -> str:
+    """Name a colour in words, e.g. amber."""
+    return shipped_messages().text(f"colour_{rag.value}")
 
 
 def stage_words(stage: Stage) -> str:
     """Name a stage with its colour as a word, e.g. ‘getting there’ (amber)."""
-    return f"‘{stage.label}’ ({stage.rag.value})"
+    return shipped_messages().text(
+        "report_stage", stage=stage.label, colour=colour_words(stage.rag)
+    )
+
+
+def stage_label(stage: Stage) -> str:
+    """Label a stage with its colour as a word, e.g. getting there (amber)."""
+    words = shipped_messages()
+    return words.text("report_stage_label", stage=stage.label, colour=colour_words(stage.rag))
+
+
+def stage_counts(counts: Sequence[tuple[Stage, int]]) -> str:
+    """List the stages chosen with their colour words, e.g. getting there (amber): 6."""
+    words = shipped_messages()
+    return " · ".join(
+        words.text("report_stage_count", stage=stage_label(s), count=n) for s, n in counts if n
+    )
 
 
 def plural(count: int, one: str, many: str) -> str:

@@ -32,19 +32,33 @@ word shows one; the themes are found in the words that are left.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from conversations.messages import Messages, load_messages
+from conversations.blocks import (
+    Block,
+    Bullets,
+    Chunk,
+    Heading,
+    Line,
+    Numbered,
+    Para,
+    Perspectives,
+    Quote,
+    Span,
+    Topic,
+    fill,
+    say_span,
+    to_html,
+    to_markdown,
+)
+from conversations.messages import Messages, shipped_messages
 from conversations.model import Principle, Stage
 from conversations.perspectives import (
     NO_SPLIT,
     DescribedStages,
     Split,
-    html_split,
-    markdown_split,
     people_split,
     principle_splits,
 )
@@ -57,14 +71,9 @@ from conversations.reporting import (
     StageChart,
     StageRow,
     clean,
-    esc,
-    esc_iso,
-    esc_quote,
-    md,
-    pack,
-    plural,
     principle_name,
     quote,
+    stage_counts,
     stage_words,
     trim,
 )
@@ -102,12 +111,6 @@ def default_finder() -> ThemeFinder:
     from conversations.themes import find_themes
 
     return find_themes
-
-
-@functools.cache
-def shipped_messages() -> Messages:
-    """Load the shipped message files once, for callers that do not pass their own."""
-    return load_messages()
 
 
 # ------------------------------------------------------------------ inputs
@@ -155,17 +158,19 @@ class BrewResults:
 
 def taking_part(results: BrewResults) -> str:
     """Say how many took part, how many finished here, and how many answered elsewhere."""
+    say = shipped_messages()
     online = results.took_part - results.imported
+    people = say.count("count_people", results.took_part)
     if not results.imported:
-        return (
-            f"{plural(results.took_part, 'person', 'people')} took part and "
-            f"{results.finished} got to the end."
-        )
+        return say.text("summary_took_part", people=people, finished=results.finished)
     if not online:
-        return f"{plural(results.took_part, 'person', 'people')} answered on paper or a form."
-    return (
-        f"{plural(results.took_part, 'person', 'people')} took part: {online} here, "
-        f"{results.finished} of them to the end, and {results.imported} on paper or a form."
+        return say.text("summary_took_part_on_paper", people=people)
+    return say.text(
+        "summary_took_part_both",
+        people=people,
+        online=online,
+        finished=results.finished,
+        imported=results.imported,
     )
 
 
@@ -248,12 +253,9 @@ def enough_people(people: int, *, min_group: int) -> bool:
 
 def too_few(took_part: int, *, min_group: int) -> str:
     """Say kindly, in plain text, that too few people have answered to share anything yet."""
-    more = max(1, min_group - took_part)
-    return (
-        "Thank you for running this brew. Not enough people have answered yet to share "
-        f"a summary safely. We wait for at least {min_group}, so nobody can be picked out. "
-        f"{plural(more, 'more person', 'more people')} needed."
-    )
+    say = shipped_messages()
+    more = say.count("count_more_people", max(1, min_group - took_part))
+    return say.text("summary_too_few", min_group=min_group, more=more)
 
 
 def self_description_mix(
@@ -273,26 +275,28 @@ def self_description_mix(
 
 def stage_sentence(principle: Principle, counts: Mapping[Stage, int]) -> str:
     """Say in one plain sentence what most people chose for a principle."""
+    say = shipped_messages()
     name = principle_name(principle)
     total = sum(counts.values())
     ranked = sorted(((n, stage) for stage, n in counts.items() if n > 0), key=lambda t: -t[0])
     if not ranked:
-        return f"Nobody picked a stage for {name} yet."
+        return say.text("summary_stage_none", principle=name)
     top_n, top = ranked[0]
     tied = [stage for n, stage in ranked if n == top_n]
     if len(tied) == 2:
-        first, second = sorted(tied)
-        pair = f"{stage_words(first)} and {stage_words(second)}"
-        return f"People were split between {pair} about {name}."
+        first, second = (stage_words(stage) for stage in sorted(tied))
+        return say.text("summary_stage_split", first=first, second=second, principle=name)
     if len(tied) > 2:
-        return f"People gave mixed answers about {name}."
+        return say.text("summary_stage_mixed", principle=name)
     if top_n == total:
-        return f"Everyone said {stage_words(top)} about {name}."
-    if top_n * 4 >= total * 3:
-        return f"Nearly everyone said {stage_words(top)} about {name}."
-    if top_n * 2 > total:
-        return f"Most people said {stage_words(top)} about {name}."
-    return f"The answer given most about {name} was {stage_words(top)}."
+        key = "summary_stage_everyone"
+    elif top_n * 4 >= total * 3:
+        key = "summary_stage_nearly_all"
+    elif top_n * 2 > total:
+        key = "summary_stage_most"
+    else:
+        key = "summary_stage_top"
+    return say.text(key, stage=stage_words(top), principle=name)
 
 
 def principle_views(
@@ -310,7 +314,9 @@ def principle_views(
         sentence = (
             stage_sentence(principle, dict(full))
             if shared
-            else f"Not enough answers about {principle_name(principle)} yet to share safely."
+            else shipped_messages().text(
+                "summary_stage_too_few", principle=principle_name(principle)
+            )
         )
         views.append(PrincipleView(principle, full if shared else (), sentence, shared))
     return tuple(views)
@@ -385,7 +391,8 @@ def _theme_label(theme: ThemeLike, limit: int, words: int = 0) -> str:
     extra = [clean(w) for w in theme.words if clean(w) and clean(w).casefold() != label.casefold()]
     if words and extra:
         label = ", ".join([label, *extra[:words]] if label else extra[:words])
-    return _cap(trim(label, limit)) or _cap(", ".join(extra[:3])) or "Mixed"
+    mixed = shipped_messages().text("summary_theme_mixed")
+    return _cap(trim(label, limit)) or _cap(", ".join(extra[:3])) or mixed
 
 
 def group_themes(
@@ -492,7 +499,7 @@ def stage_chart(views: Sequence[PrincipleView]) -> tuple[ChartSpec, ...]:
         return ()
     rows = tuple(StageRow(_cap(principle_name(v.principle)), v.counts) for v in shown)
     alt = " ".join(v.sentence for v in shown)
-    return (StageChart("Where people think we are", rows, alt),)
+    return (StageChart(shipped_messages().text("summary_where_we_are"), rows, alt),)
 
 
 def _cap(text: str) -> str:
@@ -500,159 +507,122 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _counts_line(counts: Sequence[tuple[Stage, int]]) -> str:
-    """List the stages chosen with their colour words, e.g. getting there (amber): 6."""
-    return " · ".join(f"{s.label} ({s.rag.value}): {n}" for s, n in counts if n)
+# ------------------------------------------------------------------ the report, once
 
 
-# ------------------------------------------------------------------ HTML
-
-
-def _html_headline(results: BrewResults, mix: Sequence[tuple[str, int]]) -> list[str]:
+def _headline(results: BrewResults, mix: Sequence[tuple[str, int]], say: Messages) -> Topic:
     """Say what the brew was and how many took part (and who, when safe)."""
-    head = (
-        f"<b>☕ Over a Brew: {esc_iso(trim(clean(results.theme), LABEL_LIMIT))}</b>\n"
-        f"<i>{esc(trim(clean(results.pack_title), LABEL_LIMIT))}</i>\n\n"
-        f"{esc(taking_part(results))} Thank you to everyone who joined in."
+    theme = Span(trim(clean(results.theme), LABEL_LIMIT), theirs=True)
+    title = Span(trim(clean(results.pack_title), LABEL_LIMIT), italic=True)
+    head: Chunk = (
+        Heading(fill(say, "summary_title", theme=theme), level=1),
+        Para(((title,),)),
+        Para(((Span(taking_part(results)), Span(" "), say_span(say, "summary_thanks")),)),
     )
-    blocks = [head]
-    if mix:
-        lines = "\n".join(f"• {esc(label)}: {n}" for label, n in mix)
-        blocks.append(f"<b>Who took part</b>\nPeople described themselves as:\n{lines}")
-    return blocks
+    if not mix:
+        return Topic((head,))
+    who: Chunk = (
+        Heading((say_span(say, "summary_who_took_part"),)),
+        Para(((say_span(say, "summary_described_as"),),)),
+        Bullets(
+            tuple(
+                fill(say, "summary_group", group=_group_name(label, say), count=n)
+                for label, n in mix
+            )
+        ),
+    )
+    return Topic((head, who))
 
 
-def _html_principles(
-    views: Sequence[PrincipleView], splits: Mapping[Principle, Split], messages: Messages
-) -> list[str]:
+def _group_name(label: str, say: Messages) -> Span:
+    """Name a way people described themselves: as they chose it, or our word for the rest."""
+    return say_span(say, "summary_group_other") if label == OTHER else Span(label, theirs=True)
+
+
+def _principles(
+    views: Sequence[PrincipleView], splits: Mapping[Principle, Split], say: Messages
+) -> Topic:
     """Show the stages chosen for each principle, in words, and by perspective where safe."""
-    blocks = []
+    chunks: list[Chunk] = []
     for i, view in enumerate(views):
-        head = f"<b>{esc(messages.text('summary_where_we_are'))}</b>\n\n" if i == 0 else ""
-        body = f"<b>{esc(_cap(principle_name(view.principle)))}</b>\n{esc(view.sentence)}"
-        if view.shared:
-            body += f"\n{esc(_counts_line(view.counts))}"
-            split = splits.get(view.principle, NO_SPLIT)
-            body += f"\n{html_split(split, messages)}" if split else ""
-        blocks.append(head + body)
-    return blocks
+        blocks: list[Block] = [Heading((say_span(say, "summary_where_we_are"),))] if i == 0 else []
+        blocks += [
+            Heading((Span(_cap(principle_name(view.principle))),), level=3),
+            Para(((Span(view.sentence),),)),
+        ]
+        counts = stage_counts(view.counts) if view.shared else ""
+        blocks += [Para(((Span(counts),),))] if counts else []
+        split = splits.get(view.principle, NO_SPLIT) if view.shared else NO_SPLIT
+        blocks += [Perspectives(split, say)] if split else []
+        chunks.append(tuple(blocks))
+    return Topic(tuple(chunks))
 
 
-def html_themes(
-    groups: ThemeGroups, heading: str, *, messages: Messages | None = None
-) -> list[str]:
+def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages | None = None) -> Topic:
     """Show the themes found in people's own words, quotes only with consent.
 
-    A theme's people are also shown by perspective where safe. ``messages`` gives the
-    words (default: the shipped message files).
+    A theme's people are also shown by perspective where safe. ``heading`` is already in
+    words; ``messages`` gives the rest (default: the shipped message files).
     """
     say = messages or shipped_messages()
-    blocks = []
+    title = Heading((Span(heading),))
+    chunks: list[Chunk] = []
     for i, view in enumerate(groups.shown):
-        head = f"<b>{esc(heading)}</b>\n\n" if i == 0 else ""
-        lines = [f"<b>{esc_iso(view.label)}</b> · {plural(view.answers, 'answer', 'answers')}"]
+        blocks: list[Block] = [title] if i == 0 else []
+        answers = say.count("count_answers", view.answers)
+        label = Span(view.label, theirs=True)
+        blocks.append(Heading(fill(say, "summary_theme", theme=label, answers=answers), level=3))
         if view.words:
-            words = ", ".join(esc_iso(w) for w in view.words)
-            lines.append(f"<i>{esc(say.text('summary_linking_words'))}</i> {words}")
-        lines.extend(esc_quote(q) for q in view.quotes)
-        if view.split:
-            lines.append(html_split(view.split, say))
-        blocks.append(head + "\n".join(lines))
+            linking = say_span(say, "summary_linking_words", italic=True)
+            blocks.append(Para(((linking, Span(" "), Span(", ".join(view.words), theirs=True)),)))
+        blocks += [Quote(q) for q in view.quotes]
+        blocks += [Perspectives(view.split, say)] if view.split else []
+        chunks.append(tuple(blocks))
     if groups.other:
-        head = f"<b>{esc(heading)}</b>\n\n" if not blocks else ""
-        what = say.text("summary_other_said" if blocks else "summary_own_words")
-        tail = "" if blocks else " " + say.text("summary_own_words_private")
-        count = plural(groups.other, "answer", "answers")
-        blocks.append(f"{head}<i>{esc(what)}</i> {count}.{esc(tail)}")
-    return blocks
+        what = say_span(say, "summary_other_said" if chunks else "summary_own_words")
+        count = say.text("summary_other_count", answers=say.count("count_answers", groups.other))
+        line: Line = (what, Span(" "), Span(count))
+        if not chunks:
+            line += (Span(" "), say_span(say, "summary_own_words_private"))
+        chunks.append(((title,) if not chunks else ()) + (Para((line,)),))
+    return Topic(tuple(chunks))
 
 
-def _html_ideas(ideas: Sequence[Idea], private: int) -> list[str]:
+def _ideas(ideas: Sequence[Idea], private: int, say: Messages) -> Topic:
     """List ideas for change, most mentioned first, with a nudge to pick a few."""
-    blocks = []
+    if not ideas and not private:
+        return Topic(())
+    title = Heading((say_span(say, "summary_ideas_heading"),))
+    chunks: list[Chunk] = []
     for i, idea in enumerate(ideas, start=1):
-        head = "<b>Ideas for change</b>\nMost mentioned first.\n\n" if i == 1 else ""
-        line = f"{i}. <b>{esc_iso(idea.label)}</b> · {plural(idea.count, 'mention', 'mentions')}"
+        blocks: list[Block] = [title, Para(((say_span(say, "summary_ideas_order"),),))]
+        blocks = blocks if i == 1 else []
+        mentions = say.count("count_mentions", idea.count)
+        label = Span(idea.label, theirs=True, bold=True)
+        blocks.append(Numbered(i, fill(say, "summary_idea", idea=label, mentions=mentions)))
         other = [e for e in idea.examples if e != idea.label]
-        if other:
-            line += f"\n{esc_quote(other[0])}"
-        blocks.append(head + line)
+        blocks += [Quote(other[0])] if other else []
+        chunks.append(tuple(blocks))
     if private:
-        head = "<b>Ideas for change</b>\n\n" if not blocks else ""
-        blocks.append(
-            f"{head}{plural(private, 'more idea was', 'more ideas were')} shared privately."
-        )
+        privately = Para(((Span(say.count("summary_ideas_private", private)),),))
+        chunks.append(((title,) if not chunks else ()) + (privately,))
     if ideas:
-        blocks.append("You could put these to a quick poll and pick 2 or 3 to work on together.")
-    return blocks
+        chunks.append((Para(((say_span(say, "summary_ideas_poll"),),)),))
+    return Topic(tuple(chunks))
 
 
-# ------------------------------------------------------------------ Markdown
-
-
-def markdown_themes(
-    groups: ThemeGroups, heading: str, *, messages: Messages | None = None
-) -> list[str]:
-    """Write the themes as Markdown, by perspective too where safe (words: ``messages``)."""
-    if not groups.shown and not groups.other:
-        return []
-    say = messages or shipped_messages()
-    lines = [f"## {heading}", ""]
-    for view in groups.shown:
-        lines.append(f"### {md(view.label)} ({plural(view.answers, 'answer', 'answers')})")
-        if view.words:
-            lines.append(f"{md(say.text('summary_linking_words'))} {md(', '.join(view.words))}")
-        lines.extend(f"> “{md(q)}”" for q in view.quotes)
-        lines.append("")
-        lines += markdown_split(view.split, say)
-    if groups.other:
-        count = plural(groups.other, "answer", "answers")
-        lines.append(f"{md(say.text('summary_other_said'))} {count}.")
-        lines.append("")
-    return lines
-
-
-def _markdown(
-    results: BrewResults,
-    mix: Sequence[tuple[str, int]],
-    views: Sequence[PrincipleView],
-    groups: ThemeGroups,
-    ideas: Sequence[Idea],
-    private: int,
-    splits: Mapping[Principle, Split],
-    messages: Messages,
-) -> str:
-    """Write the same summary as a Markdown report."""
-    lines = [
-        f"# Over a Brew: {md(trim(clean(results.theme), LABEL_LIMIT))}",
-        "",
-        f"*{md(trim(clean(results.pack_title), LABEL_LIMIT))}*",
-        "",
-        md(taking_part(results)),
-        "",
-    ]
-    if mix:
-        lines += ["## Who took part", "", *(f"- {md(label)}: {n}" for label, n in mix), ""]
-    if views:
-        lines += [f"## {md(messages.text('summary_where_we_are'))}", ""]
-        for view in views:
-            lines += [f"### {_cap(principle_name(view.principle))}", "", view.sentence, ""]
-            counts = [f"- {s.label} ({s.rag.value}): {n}" for s, n in view.counts if n]
-            lines += [*counts, ""] if counts else []
-            if view.shared:
-                lines += markdown_split(splits.get(view.principle, NO_SPLIT), messages)
-    lines += markdown_themes(groups, "What people said", messages=messages)
-    if ideas or private:
-        lines += ["## Ideas for change", "", "Most mentioned first.", ""]
-        for i, idea in enumerate(ideas, start=1):
-            lines.append(f"{i}. **{md(idea.label)}** ({plural(idea.count, 'mention', 'mentions')})")
-            lines.extend(f"   > “{md(q)}”" for q in idea.examples if q != idea.label)
-        if private:
-            lines.append(
-                f"\n{plural(private, 'more idea was', 'more ideas were')} shared privately."
-            )
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+def _too_few(results: BrewResults, min_group: int, say: Messages) -> Topic:
+    """Say only that too few took part to share anything yet."""
+    theme = Span(trim(clean(results.theme), LABEL_LIMIT), theirs=True)
+    body = too_few(results.took_part, min_group=min_group)
+    return Topic(
+        (
+            (
+                Heading(fill(say, "summary_too_few_title", theme=theme), level=1),
+                Para(((Span(body),),)),
+            ),
+        )
+    )
 
 
 # ------------------------------------------------------------------ build
@@ -669,28 +639,26 @@ def build_summary(
 
     ``messages`` gives the words kept in the message files (default: the shipped ones).
     """
+    words = messages or shipped_messages()
     if not enough_people(results.took_part, min_group=min_group):
-        theme = trim(clean(results.theme), LABEL_LIMIT)
-        body = too_few(results.took_part, min_group=min_group)
-        message = f"<b>☕ {esc_iso(theme)}</b>\n{esc(body)}"
-        return Summary((message,), (), (), f"# {md(theme)}\n\n{body}\n", shared=False)
+        kind = (_too_few(results, min_group, words),)
+        return Summary(to_html(kind), (), (), to_markdown(kind), shared=False)
     mix = self_description_mix(results.self_description, min_group=min_group)
     views = principle_views(results.stages, min_group=min_group)
     said = [a for a in results.answers if a.prompt_id not in results.idea_prompts]
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
     groups = group_themes(said, find=find, min_group=min_group)
     ideas, private = group_ideas(wished, find=find, min_group=min_group)
-    words = messages or shipped_messages()
     splits = principle_splits(results.described_stages, min_group=min_group)
     topics = (
-        _html_headline(results, mix),
-        _html_principles(views, splits, words),
-        html_themes(groups, "What people said", messages=words),
-        _html_ideas(ideas, private),
+        _headline(results, mix, words),
+        _principles(views, splits, words),
+        theme_topic(groups, words.text("summary_said_heading"), messages=words),
+        _ideas(ideas, private, words),
     )
     return Summary(
-        sections=tuple(section for blocks in topics for section in pack(blocks)),
+        sections=to_html(topics),
         charts=stage_chart(views),
         ideas=ideas,
-        markdown=_markdown(results, mix, views, groups, ideas, private, splits, words),
+        markdown=to_markdown(topics),
     )

@@ -424,6 +424,18 @@ CREATE TABLE chat_leases (
 CREATE INDEX inbox_by_chat ON inbox (chat_key, update_id);
 """
 
+# Which brew a posted summary is about: each message of it, by its group and message id, so a
+# command sent as a reply to a summary finds its brew without reading the summary's words.
+_SUMMARY_POSTS = """
+CREATE TABLE summary_posts (
+    group_id INTEGER NOT NULL REFERENCES groups (id),
+    message_id INTEGER NOT NULL,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    posted_at TEXT NOT NULL,
+    PRIMARY KEY (group_id, message_id)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -466,6 +478,11 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_VECTORS, postgresql=postgresql_of(_VECTORS).replace("BLOB", "BYTEA")),
     ),
     (12, "leases: jobs and chats shared by several workers on one database", _LEASES),
+    (
+        13,
+        "summary_posts: each message of a posted summary names its brew",
+        Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
+    ),
 ]
 
 _BOOTSTRAP = """

@@ -12,6 +12,7 @@ from storage.inbox import InboxStore
 from storage.leases import LeaseStore
 from storage.live import LiveStore
 from storage.people import PeopleStore
+from storage.posted import PostedStore
 from storage.privacy import PrivacyStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
@@ -36,6 +37,7 @@ class Store(
     IdeaPollStore,
     LiveStore,
     VectorStore,
+    PostedStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

@@ -245,7 +245,7 @@ async def post_brew_summary(brewbot: Running, brew: Brew) -> int:
     _admins(brewbot)
     before = len(group_calls(brewbot))
     summary = await brew_summary(brewbot.services, brew)
-    await post_summary(brewbot.app.bot, FACILITATORS, summary)
+    await post_summary(brewbot.app.bot, FACILITATORS, summary, brewbot.services.store, brew)
     await brewbot.standin.wait_idle()
     first = group_calls(brewbot)[before]
     return int(first.result["message_id"])

@@ -140,9 +140,9 @@ async def test_commands_without_a_brew_are_answered_kindly(brewbot: Running) -> 
 async def test_menus_are_set_for_private_chats(brewbot: Running) -> None:
     calls = brewbot.standin.calls_to("setMyCommands")
     private = [c for c in calls if c.params.get("scope", {}).get("type") == "all_private_chats"]
-    assert private and {"help", "stop", "forget"} <= {
-        c["command"] for c in private[-1].params["commands"]
-    }
+    described = {c["command"]: c["description"] for c in private[-1].params["commands"]}
+    assert {"help", "stop", "forget"} <= set(described)
+    assert described["stop"] == brewbot.services.text("menu_stop")  # words from the files
 
 
 async def test_a_double_tap_on_a_confirm_button_is_answered_kindly(brewbot: Running) -> None:

@@ -267,7 +267,7 @@ def test_digest_markdown_holds_the_same_numbers() -> None:
     for fact in (
         "- Going through an assessment: 9 people took part",
         "fewer than 5 so far",
-        "Waiting a long time (5 answers)",
+        "Waiting a long time · 5 answers",
         "Other things people said: 2 answers.",
         "Answers about people as assets moved up",
         "*We said:* Letters about reviews felt frightening.",

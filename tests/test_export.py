@@ -164,7 +164,7 @@ async def test_export_sends_a_safe_csv_and_the_report(brewbot: Running) -> None:
     for secret in [*people, *(str(p) for p in PEOPLE)]:
         assert secret not in body
     report = files[f"{stem}-summary.md"].decode()
-    assert report.startswith("# Over a Brew: getting help at home")
+    assert report.startswith("# ☕ Over a Brew: getting help at home")  # as in the chat
     assert "5 people took part" in report
     assert "no names and no ids" in group_texts(brewbot)[-2]
     brewbot.standin.assert_no_problems()

@@ -8,6 +8,7 @@ from telegram import Bot
 from bot.facilitators.brews import set_menus
 from bot.facilitators.picking import RECENT
 from bot.standin import StandIn
+from conversations.messages import load_messages
 from conversations.model import Status
 from conversations.summary import too_few
 from tests.facilitator_support import (
@@ -395,8 +396,9 @@ async def test_admins_of_registered_groups_get_the_facilitator_menu(brewbot: Run
     calls = brewbot.standin.calls_to("setMyCommands")
     scoped = [c for c in calls if c.params.get("scope", {}).get("type") == "chat_administrators"]
     assert [c.params["scope"]["chat_id"] for c in scoped] == [FACILITATORS]
-    names = {c["command"] for c in scoped[0].params["commands"]}
-    assert {"newbrew", "brews", "close", "summary", "export", "help_facilitators"} <= names
+    described = {c["command"]: c["description"] for c in scoped[0].params["commands"]}
+    assert {"newbrew", "brews", "close", "summary", "export", "help_facilitators"} <= set(described)
+    assert described["close"] == brewbot.services.text("menu_close")  # words from the files
 
 
 async def test_a_group_whose_menu_cannot_be_set_does_not_stop_the_others(
@@ -404,7 +406,7 @@ async def test_a_group_whose_menu_cannot_be_set_does_not_stop_the_others(
 ) -> None:
     standin.fail_next("setMyCommands", status=400, description="Bad Request: chat not found")
     async with Bot(standin.token, base_url=standin.base_url) as bot:
-        await set_menus(bot, [STRANGERS, FACILITATORS])
+        await set_menus(bot, [STRANGERS, FACILITATORS], load_messages())
     calls = standin.calls_to("setMyCommands")
     assert [(c.params["scope"]["chat_id"], c.ok) for c in calls] == [
         (STRANGERS, False),

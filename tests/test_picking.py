@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import Message
 
-from bot.facilitators.picking import brew_in_headline, command_words
-from storage.records import Brew
+from bot.facilitators.picking import command_words
 from tests.facilitator_support import (
     ADMIN,
     last_in_group,
@@ -19,34 +16,26 @@ from tests.facilitator_support import (
 from tests.running import FACILITATORS, Running
 
 
-def brew(brew_id: int, theme: str) -> Brew:
-    when = datetime(2026, 11, 23, tzinfo=UTC)
-    return Brew(brew_id, f"code{brew_id:012d}", theme, "over-a-brew", 1, -100, when, None)
+async def test_a_reply_finds_its_own_brew_when_two_share_a_theme(brewbot: Running) -> None:
+    older = await brewbot.new_brew("reviews")
+    await took_part(brewbot, older, [877101, 877102])
+    newer = await brewbot.new_brew("reviews")
+    await took_part(brewbot, newer, [877201])
+    headline = await post_brew_summary(brewbot, older)
+    await reply_in_group(brewbot, "/wesaid We now call back the same day.", headline)
+    await brewbot.standin.wait_for(lambda: news_to(brewbot, 877101) and news_to(brewbot, 877102))
+    assert not news_to(brewbot, 877201)
 
 
-def test_a_summary_headline_names_its_brew() -> None:
-    brews = [brew(2, "getting help at home"), brew(1, "getting help")]
-    full = "☕ Over a Brew: \u2068getting help at home\u2069\nOver a brew\n\n6 people took part"
-    assert brew_in_headline(brews, full) == brews[0]
-    small = "☕ \u2068getting help\u2069\nThank you for running this brew."
-    assert brew_in_headline(brews, small) == brews[1]
-    assert brew_in_headline(brews, "☕ Over a Brew: the week of Monday 16 November 2026") is None
-    assert brew_in_headline(brews, "Here is getting help at home, quoted") is None
-    assert brew_in_headline(brews, "") is None
-
-
-def test_two_brews_with_one_theme_are_not_guessed_between() -> None:
-    brews = [brew(2, "reviews"), brew(1, "reviews")]
-    assert brew_in_headline(brews, "☕ Over a Brew: reviews") is None
-
-
-def test_a_long_theme_is_matched_as_the_summary_shortens_it() -> None:
-    long = "what it feels like " * 8
-    (only,) = [brew(1, long)]
-    shown = "☕ Over a Brew: what it feels like what it feels like what it feels like what it " + (
-        "feels like what it feels like…"
-    )
-    assert brew_in_headline([only], shown) == only
+async def test_a_message_that_only_reads_like_a_summary_asks_which_brew(brewbot: Running) -> None:
+    await brewbot.new_brew("feeling listened to")
+    await brewbot.new_brew("another brew")
+    brewbot.standin.set_admins(FACILITATORS, [ADMIN])
+    brewbot.standin.group_message(FACILITATORS, ADMIN, "Any news?")
+    await brewbot.standin.wait_idle()
+    lookalike = await brewbot.app.bot.send_message(FACILITATORS, "☕ Over a Brew: another brew")
+    await reply_in_group(brewbot, "/wesaid We did it.", lookalike.message_id)
+    assert last_in_group(brewbot) == brewbot.services.text("pick_brew")
 
 
 async def test_a_reply_to_a_small_brews_summary_still_finds_the_brew(brewbot: Running) -> None:

@@ -482,10 +482,10 @@ def test_markdown_holds_the_same_numbers() -> None:
         "getting there (amber): 5",
         "haven't got this yet (red): 4",
         "got the basics (amber): 3",
-        "Waiting a long time (6 answers)",
-        "Letters and forms (5 answers)",
+        "Waiting a long time · 6 answers",
+        "Letters and forms · 5 answers",
         "Other things people said: 5 answers.",
-        "**Have one named worker who stays with you the whole way.** (5 mentions)",
+        "**Have one named worker who stays with you the whole way.** · 5 mentions",
         "2 more ideas were shared privately.",
         "Most people said ‘getting there’ (amber) about people as assets.",
     ]

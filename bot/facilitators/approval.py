@@ -64,7 +64,7 @@ async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
     )
     try:
         await context.bot.send_message(chat_id, found.text("approval_draft", theme=theme))
-        await post_summary(context.bot, chat_id, summary)
+        await post_summary(context.bot, chat_id, summary, found.store, brew)
         await context.bot.send_message(
             chat_id, found.text("approval_ask", theme=theme), reply_markup=buttons
         )

@@ -40,6 +40,7 @@ from bot.handlers.common import Context, acknowledge
 from bot.jobs.pacing import DEFAULT_AT, read_time
 from bot.replies import action_keyboard, chunks
 from bot.services import Services, services
+from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
 from storage.records import Brew
@@ -49,24 +50,24 @@ log = logging.getLogger(__name__)
 DEFAULT_PACK = "over-a-brew"
 
 FACILITATOR_COMMANDS = (
-    BotCommand("newbrew", "Start a brew: /newbrew and a theme"),
-    BotCommand("live", "Start a live brew: /live and a theme"),
-    BotCommand("ask", "Send the next question to a live brew"),
-    BotCommand("endlive", "End the live part of a brew"),
-    BotCommand("brews", "See the open brews"),
-    BotCommand("close", "End a brew and share a summary"),
-    BotCommand("summary", "Share a brew's summary"),
-    BotCommand("export", "Get a brew's answers in a file"),
-    BotCommand("digest", "A look back at recent brews"),
-    BotCommand("wesaid", "Tell people what changed"),
-    BotCommand("prioritise", "Pick ideas to try"),
-    BotCommand("plan", "Who does what, and when"),
-    BotCommand("review", "Check held answers"),
-    BotCommand("ideas", "Themes people suggested"),
-    BotCommand("timegiven", "Time people gave, for fees"),
-    BotCommand("region", "Compare councils, in the region's chat"),
-    BotCommand("help_facilitators", "What I can do here"),
-)
+    "newbrew",
+    "live",
+    "ask",
+    "endlive",
+    "brews",
+    "close",
+    "summary",
+    "export",
+    "digest",
+    "wesaid",
+    "prioritise",
+    "plan",
+    "review",
+    "ideas",
+    "timegiven",
+    "region",
+    "help_facilitators",
+)  # each described by its `menu_` message
 
 # ------------------------------------------------------------------ /newbrew
 
@@ -348,8 +349,9 @@ async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
 async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
     """Build a brew's summary (finding themes may take a moment) and post it."""
     await context.bot.send_chat_action(chat_id, "typing")
-    summary = await brew_summary(services(context), brew)
-    await post_summary(context.bot, chat_id, summary)
+    found = services(context)
+    summary = await brew_summary(found, brew)
+    await post_summary(context.bot, chat_id, summary, found.store, brew)
     await approval.send_draft(context, brew, summary)  # co-producers check it (issue 15)
 
 
@@ -393,13 +395,17 @@ async def help_facilitators(update: Update, context: Context) -> None:
     await context.bot.send_message(chat.id, words)
 
 
-async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:
+def menu(names: Iterable[str], messages: Messages) -> tuple[BotCommand, ...]:
+    """Describe each command for Telegram's menu in the words of its `menu_` message."""
+    return tuple(BotCommand(name, messages.text(f"menu_{name}")) for name in names)
+
+
+async def set_menus(bot: Bot, chat_ids: Iterable[int], messages: Messages) -> None:
     """Show the facilitator commands in the menu of each registered group's admins."""
+    commands = menu(FACILITATOR_COMMANDS, messages)
     for chat_id in chat_ids:
         try:
-            await bot.set_my_commands(
-                FACILITATOR_COMMANDS, scope=BotCommandScopeChatAdministrators(chat_id)
-            )
+            await bot.set_my_commands(commands, scope=BotCommandScopeChatAdministrators(chat_id))
         except TelegramError as exc:  # brewbot is not in that group yet
             log.warning("Could not set the facilitators' menu for a group: %s", exc)
 

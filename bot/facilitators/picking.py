@@ -27,7 +27,6 @@ BUTTON_WORDS = 40  # a button shows the start of a theme
 RECENT = timedelta(days=30)  # closed brews stay on the lists this long
 MAX_CHOICES = 20  # a list longer than this is hard to use on a phone
 THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
-_HEADLINES = ("☕ Over a Brew: ", "☕ ")  # how a summary's first line names its brew
 
 # What a command does with the brew chosen for it: (context, chat id, brew).
 OnPick = Callable[[Context, int, Brew], Awaitable[None]]
@@ -74,23 +73,22 @@ def choice_label(found: Services, brew: Brew) -> str:
     return theme if brew.is_open else found.text("button_pick_closed", theme=theme)
 
 
-def brew_in_headline(brews: Sequence[Brew], text: str) -> Brew | None:
-    """Find the one brew whose summary starts with this text's first line, if exactly one."""
-    lines = clean(text.split("\n", 1)[0]) if text else ""
-    named = [b for b in brews if any(lines == clean(h + theme_words(b)) for h in _HEADLINES)]
-    return named[0] if len(named) == 1 else None
-
-
 async def replied_brew(update: Update, context: Context) -> Brew | None:
-    """Return the brew whose summary this command replies to, if it does."""
+    """Return the brew whose summary this command replies to, if it does (and is recent).
+
+    The link is kept in storage when the summary is posted; its words are never re-read.
+    """
     message, chat = update.effective_message, update.effective_chat
     reply = message.reply_to_message if message is not None else None
     if reply is None or chat is None or reply.from_user is None:
         return None
     if reply.from_user.id != context.bot.id:
         return None
-    brews = await recent_brews(services(context), chat.id)
-    return brew_in_headline(brews, reply.text or reply.caption or "")
+    found = services(context)
+    linked = await found.store.summary_brew(chat.id, reply.message_id)
+    if linked is None:
+        return None
+    return next((b for b in await recent_brews(found, chat.id) if b.id == linked), None)
 
 
 async def offer(update: Update, context: Context, purpose: str, brews: Sequence[Brew]) -> None:

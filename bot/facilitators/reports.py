@@ -82,12 +82,18 @@ async def brew_summary(found: Services, brew: Brew) -> Summary:
     )
 
 
-async def post_summary(bot: Bot, chat_id: int, summary: Summary) -> None:
-    """Post a summary: its messages in Telegram HTML, then its charts as pictures."""
+async def post_summary(bot: Bot, chat_id: int, summary: Summary, store: Store, brew: Brew) -> None:
+    """Post a summary: its messages in Telegram HTML, then its charts as pictures.
+
+    Each message is linked to its brew in storage as it goes, so a command sent as a reply
+    to any of them knows which brew it is about.
+    """
     for section in summary.sections:
-        await bot.send_message(chat_id, section, parse_mode=ParseMode.HTML)
+        sent = await bot.send_message(chat_id, section, parse_mode=ParseMode.HTML)
+        await store.summary_posted(chat_id, [sent.message_id], brew.id)
     pictures = await asyncio.to_thread(lambda: [render(spec) for spec in summary.charts])
     for spec, picture in zip(summary.charts, pictures, strict=True):
-        await bot.send_photo(
+        sent = await bot.send_photo(
             chat_id, InputFile(picture, filename="chart.png"), caption=spec.alt[:1024]
         )
+        await store.summary_posted(chat_id, [sent.message_id], brew.id)
