@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
-from telegram.ext import ApplicationBuilder
+from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.embedder import Embedding
@@ -33,7 +33,7 @@ from bot.journey import help_first
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
-from bot.services import KEY, App, Services, attach, utc_now
+from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from conversations.loader import load_packs
@@ -101,6 +101,8 @@ def build_application(settings: Settings) -> App:
             )
         )
         .updater(None)
+        .context_types(ContextTypes(context=BrewContext))
+        .job_queue(JobQueue[BrewContext]())
         .build()
     )
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
 from bot.ratelimit import Priority
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
-from bot.services import App, Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.engine import step
 from conversations.model import (
     AnswerText,
@@ -37,7 +35,6 @@ from conversations.safeguarding import suggests_risk
 from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
-Context = CallbackContext[Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
@@ -51,7 +48,7 @@ class PackMissing(Exception):
 
 async def advance(
     update: Update | None,
-    context: Context,
+    context: BrewContext,
     participant: Participant,
     brew: Brew,
     event: Event,
@@ -150,7 +147,7 @@ def messages_for(
 
 async def _closed(
     update: Update | None,
-    context: Context,
+    context: BrewContext,
     participant: Participant,
     brew: Brew,
     progress: Progress,
@@ -168,7 +165,7 @@ async def _closed(
 
 
 async def send_help(
-    context: Context, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
+    context: BrewContext, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
 ) -> None:
     """Point someone who may be at risk to help now; brewbot is not a crisis service.
 
@@ -222,7 +219,7 @@ async def _help_now(app: App, update: Update) -> None:
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 
 
-def tidy_buttons(context: Context, chat_id: int) -> None:
+def tidy_buttons(context: BrewContext, chat_id: int) -> None:
     """Take the buttons off the last question sent, once the reply has gone (they're stale)."""
     store = context.application.chat_data.get(chat_id)
     message_id = store.pop(_LAST_BUTTONS, None) if store is not None else None
@@ -233,7 +230,7 @@ def tidy_buttons(context: Context, chat_id: int) -> None:
         )
 
 
-def forget_buttons(context: Context, query: CallbackQuery) -> None:
+def forget_buttons(context: BrewContext, query: CallbackQuery) -> None:
     """Stop tracking the pressed message: the press handler tidies it itself."""
     message = query.message
     if message is None:
@@ -243,7 +240,7 @@ def forget_buttons(context: Context, query: CallbackQuery) -> None:
         kept.pop(_LAST_BUTTONS)
 
 
-def remember_buttons(context: Context, chat_id: int, message: Message | None) -> None:
+def remember_buttons(context: BrewContext, chat_id: int, message: Message | None) -> None:
     """Remember the newest message with buttons in a chat, to take them off once it is stale."""
     if message is not None:
         context.application.chat_data[chat_id][_LAST_BUTTONS] = message.message_id

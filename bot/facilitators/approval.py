@@ -7,18 +7,17 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import PickAction
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
 from storage.records import Brew
@@ -45,7 +44,7 @@ async def may_share(found: Services, brew: Brew) -> bool:
     return not reviewing(found) or await found.store.summary_status(brew.id) == APPROVED
 
 
-async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
+async def send_draft(context: BrewContext, brew: Brew, summary: Summary) -> None:
     """Send a closed brew's summary to the co-producers as a draft, unless they have it or
     approved it already. An open brew's summary is only a look part-way, so it stays here."""
     found = services(context)
@@ -78,7 +77,7 @@ async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
     await found.store.summary_sent(brew.id)  # after it went: a failed send is tried again
 
 
-async def decided(update: Update, context: Context) -> None:
+async def decided(update: Update, context: BrewContext) -> None:
     """Keep a co-producer's Approve or Needs a change, and tell the brew's facilitators."""
     found, query = services(context), update.callback_query
     if query is None:
@@ -115,7 +114,7 @@ async def status_lines(found: Services, brews: Sequence[Brew]) -> list[str]:
     return lines
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the co-producers' Approve and Needs a change buttons."""
     app.add_handler(
         CallbackQueryHandler(decided, pattern=pick_pattern(found.buttons, {APPROVE, ASK_CHANGE}))

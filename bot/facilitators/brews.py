@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     Bot,
@@ -18,7 +17,7 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Action, PaceAction, PackAction, PickAction
 from bot.facilitators import approval, export
@@ -36,10 +35,10 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.jobs.pacing import DEFAULT_AT, read_time
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import Pace
 from conversations.reporting import clean
 from storage.records import Brew
@@ -137,14 +136,14 @@ def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
 
 
 @for_facilitators
-async def newbrew(update: Update, context: Context) -> None:
+async def newbrew(update: Update, context: BrewContext) -> None:
     """Open a brew in this group and post its invite link with a QR code."""
     chat = update.effective_chat
     assert chat is not None
     await open_brew(context, chat.id, parse_newbrew(context.args or ()))
 
 
-async def open_brew(context: Context, chat_id: int, asked: NewBrew) -> None:
+async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
     """Open the brew asked for and post its invite link with a QR code, or say what is wrong."""
     found = services(context)
     pack_id = asked.pack if asked.pack is not None else DEFAULT_PACK
@@ -195,7 +194,7 @@ def other_packs(found: Services, brew: Brew) -> InlineKeyboardMarkup | None:
     return action_keyboard(rows, found.buttons) if rows else None
 
 
-async def use_pack(update: Update, context: Context) -> None:
+async def use_pack(update: Update, context: BrewContext) -> None:
     """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
@@ -222,7 +221,7 @@ async def use_pack(update: Update, context: Context) -> None:
         )
 
 
-async def use_pace(update: Update, context: Context) -> None:
+async def use_pace(update: Update, context: BrewContext) -> None:
     """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
@@ -252,7 +251,7 @@ async def use_pace(update: Update, context: Context) -> None:
 # ------------------------------------------------------------------ /brews
 
 
-async def brew_line(context: Context, brew: Brew) -> str:
+async def brew_line(context: BrewContext, brew: Brew) -> str:
     """Describe one open brew: theme, pack, day opened, who took part, and its link."""
     found = services(context)
     counts = await found.store.brew_counts(brew.id)
@@ -270,7 +269,7 @@ async def brew_line(context: Context, brew: Brew) -> str:
 
 
 @for_facilitators
-async def list_brews(update: Update, context: Context) -> None:
+async def list_brews(update: Update, context: BrewContext) -> None:
     """List this group's open brews with how many took part."""
     found = services(context)
     chat = update.effective_chat
@@ -291,7 +290,7 @@ async def list_brews(update: Update, context: Context) -> None:
 
 
 @for_facilitators
-async def close(update: Update, context: Context) -> None:
+async def close(update: Update, context: BrewContext) -> None:
     """Ask which open brew to close; with only one, ask straight away to be sure."""
     found = services(context)
     chat = update.effective_chat
@@ -305,7 +304,7 @@ async def close(update: Update, context: Context) -> None:
         await offer(update, context, "close", brews)
 
 
-async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
+async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Check before closing, since a closed brew cannot be opened again."""
     found = services(context)
     if not brew.is_open:
@@ -324,7 +323,7 @@ async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
     await context.bot.send_message(chat_id, text, reply_markup=buttons)
 
 
-async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
+async def close_now(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Close the brew, thank everyone, and post its summary."""
     found = services(context)
     theme = theme_words(brew, THEME_LIMIT)
@@ -336,7 +335,7 @@ async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
     await post_brew_summary(context, chat_id, closed)
 
 
-async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
+async def keep_open(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Leave the brew open and say so."""
     theme = theme_words(brew, THEME_LIMIT)
     await context.bot.send_message(chat_id, services(context).text("close_kept", theme=theme))
@@ -345,7 +344,7 @@ async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
 # ------------------------------------------------------------------ /summary, /export
 
 
-async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
+async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Build a brew's summary (finding themes may take a moment) and post it."""
     await context.bot.send_chat_action(chat_id, "typing")
     summary = await brew_summary(services(context), brew)
@@ -354,13 +353,13 @@ async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
 
 
 @for_facilitators
-async def summary(update: Update, context: Context) -> None:
+async def summary(update: Update, context: BrewContext) -> None:
     """Post the summary of a brew that is open or closed lately (asking which, if several)."""
     await offer_brews(update, context, "summary", then=post_brew_summary)
 
 
 @for_facilitators
-async def export_answers(update: Update, context: Context) -> None:
+async def export_answers(update: Update, context: BrewContext) -> None:
     """Send a brew's answers and report as files (asking which brew, if several)."""
     await offer_brews(update, context, "export", then=export.send_export)
 
@@ -376,7 +375,7 @@ ON_PICK: dict[str, OnPick] = {
 }
 
 
-async def picked(update: Update, context: Context) -> None:
+async def picked(update: Update, context: BrewContext) -> None:
     """Carry out what an admin chose with a brew button."""
     chosen = await read_pick(update, context, needs_command=False)
     if chosen is not None:
@@ -384,7 +383,7 @@ async def picked(update: Update, context: Context) -> None:
 
 
 @for_facilitators
-async def help_facilitators(update: Update, context: Context) -> None:
+async def help_facilitators(update: Update, context: BrewContext) -> None:
     """List what facilitators can do in their group."""
     chat = update.effective_chat
     assert chat is not None
@@ -404,7 +403,7 @@ async def set_menus(bot: Bot, chat_ids: Iterable[int]) -> None:
             log.warning("Could not set the facilitators' menu for a group: %s", exc)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the brew commands, their buttons, and /help in facilitators' groups."""
     fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request
     app.add_handler(CommandHandler("newbrew", newbrew, filters=fresh))

@@ -13,13 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.ratelimit import Priority, sending_as
-from bot.services import KEY, App, Services, require_job_queue
+from bot.services import KEY, App, BrewContext, Services, require_job_queue
 from conversations.summary import FreeText, enough_people, group_themes
 from storage.records import Brew, LiveQuestion
 
@@ -65,7 +63,7 @@ async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
                 await show(app, brew, question)
 
 
-async def show_all(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def show_all(context: BrewContext) -> None:
     """Show where each live brew's open question stands (at start-up: edits a stop cut short)."""
     found: Services = context.application.bot_data[KEY]
     for brew in await found.store.live_brews():

@@ -4,21 +4,19 @@ of that group's brews only."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context
 from bot.jobs.digest import build_week, post_digest
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.digest import week_key
 
 
 @for_facilitators
-async def digest_now(update: Update, context: Context) -> None:
+async def digest_now(update: Update, context: BrewContext) -> None:
     """Build this group's digest of this week so far (or last, with 'last') and post it here."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -32,6 +30,6 @@ async def digest_now(update: Update, context: Context) -> None:
     await post_digest(context.bot, message.chat_id, await build_week(found, week, message.chat_id))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /digest."""
     app.add_handler(CommandHandler("digest", digest_now, filters=~filters.UpdateType.EDITED))

@@ -20,8 +20,7 @@ from telegram import InputFile
 from bot.embedder import brew_finder
 from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import option_words, results_from
-from bot.handlers.common import Context
-from bot.services import services
+from bot.services import BrewContext, services
 from conversations.messages import Messages
 from conversations.model import Kind, Pack
 from conversations.redaction import redact
@@ -163,7 +162,7 @@ def file_stem(brew: Brew) -> str:
     return f"brew-{brew.id}-{brew.opened_at.date().isoformat()}"
 
 
-async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
+async def send_export(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Send a brew's answers as CSV and its summary as Markdown, if enough people took part."""
     found = services(context)
     theme = theme_words(brew, THEME_LIMIT)

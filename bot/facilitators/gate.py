@@ -11,10 +11,9 @@ from typing import Any
 from telegram import Chat, ChatMember, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from bot.handlers.common import Context
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +23,7 @@ GROUP_ANONYMOUS_BOT = 1087968824
 _ADMIN = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 # A coroutine function, as python-telegram-bot's handlers expect.
-Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+Handler = Callable[[Update, BrewContext], Coroutine[Any, Any, None]]
 
 
 def is_registered(found: Services, chat: Chat) -> bool:
@@ -43,7 +42,7 @@ def is_known(found: Services, chat: Chat) -> bool:
     )
 
 
-async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
+async def is_admin(context: BrewContext, chat_id: int, user_id: int) -> bool:
     """Ask Telegram whether someone administers a group; remember the answer briefly."""
     found = services(context)
     now = found.clock()
@@ -60,7 +59,7 @@ async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
     return admin
 
 
-async def may_facilitate(update: Update, context: Context) -> bool:
+async def may_facilitate(update: Update, context: BrewContext) -> bool:
     """Let an admin of a registered group through; otherwise answer kindly and say no."""
     found = services(context)
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
@@ -87,14 +86,14 @@ def for_facilitators(handler: Handler) -> Handler:
     """Wrap a facilitator command so only a registered group's admins reach it."""
 
     @functools.wraps(handler)
-    async def gated(update: Update, context: Context) -> None:
+    async def gated(update: Update, context: BrewContext) -> None:
         if await may_facilitate(update, context):
             await handler(update, context)
 
     return gated
 
 
-async def leave_unregistered(context: Context, chat: Chat) -> None:
+async def leave_unregistered(context: BrewContext, chat: Chat) -> None:
     """Say once, kindly, that brewbot works only in registered groups, then leave."""
     try:
         await context.bot.send_message(chat.id, services(context).text("group_not_registered"))
@@ -103,7 +102,7 @@ async def leave_unregistered(context: Context, chat: Chat) -> None:
         log.info("Could not say goodbye to an unregistered group: %s", exc)
 
 
-async def added_to_group(update: Update, context: Context) -> None:
+async def added_to_group(update: Update, context: BrewContext) -> None:
     """When added to a group: greet a registered one, leave any other."""
     change = update.my_chat_member
     if change is None or change.chat.type == ChatType.PRIVATE:
@@ -123,14 +122,14 @@ async def added_to_group(update: Update, context: Context) -> None:
         await leave_unregistered(context, change.chat)
 
 
-async def message_in_unknown_group(update: Update, context: Context) -> None:
+async def message_in_unknown_group(update: Update, context: BrewContext) -> None:
     """Leave a group brewbot finds itself in without being registered there."""
     chat = update.effective_chat
     if chat is not None and not is_known(services(context), chat):
         await leave_unregistered(context, chat)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Watch brewbot's own membership, and leave groups it was not registered for."""
     app.add_handler(ChatMemberHandler(added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
     settings = found.settings

@@ -5,27 +5,26 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from telegram import InputFile, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, PollHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, PollHandler, filters
 
 from bot.callbacks import ThemeAction
 from bot.facilitators.brews import DEFAULT_PACK, invite_caption, other_packs
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import RECENT, THEME_LIMIT, command_words, may_press
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.jobs import ideapolls
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.suggestions import visible
 
 POLL_OPTIONS = 10  # Telegram allows up to 10 (12 lately); ten is plenty to read on a phone
 
 
 @for_facilitators
-async def ideas(update: Update, context: Context) -> None:
+async def ideas(update: Update, context: BrewContext) -> None:
     """List suggestions made by at least the minimum group; count the others, never show them.
     With 'poll', put the top ones to a vote; with 'results', add the votes up."""
     found, message = services(context), update.effective_message
@@ -59,7 +58,7 @@ async def _list(found: Services, message: Message) -> None:
         await message.reply_text(chunk)
 
 
-async def _poll(found: Services, message: Message, context: Context) -> None:
+async def _poll(found: Services, message: Message, context: BrewContext) -> None:
     """Queue a copy of a poll of the top suggestions for each person who may get one."""
     least = found.settings.min_group
     listed = visible(await found.store.idea_counts(message.chat_id), min_group=least)
@@ -95,7 +94,7 @@ async def _results(found: Services, message: Message) -> None:
     await message.reply_text("\n".join(lines), reply_markup=markup)
 
 
-async def brew_on_winner(update: Update, context: Context) -> None:
+async def brew_on_winner(update: Update, context: BrewContext) -> None:
     """Open a brew on the theme an admin tapped, as /newbrew would, with its link and QR."""
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
@@ -130,7 +129,7 @@ async def brew_on_winner(update: Update, context: Context) -> None:
     )
 
 
-async def ballot(update: Update, context: Context) -> None:
+async def ballot(update: Update, context: BrewContext) -> None:
     """Keep the votes on a copy of a theme poll (Telegram says only how many, never who)."""
     poll = update.poll
     if poll is not None:
@@ -138,7 +137,7 @@ async def ballot(update: Update, context: Context) -> None:
         await services(context).store.record_ballot(poll.id, votes)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /ideas, its brew button, the poll votes, and the job that sends the polls."""
     app.add_handler(CommandHandler("ideas", ideas, filters=~filters.UpdateType.EDITED))
     app.add_handler(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Document, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.handlers.common import Context
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.importing import (
     MAX_BYTES,
     ImportProblem,
@@ -33,7 +30,7 @@ def cannot_take(found: Services, brew: Brew, document: Document) -> str | None:
 
 
 @for_facilitators
-async def import_file(update: Update, context: Context) -> None:
+async def import_file(update: Update, context: BrewContext) -> None:
     """Add the answers in the attached file to the brew named in the caption."""
     found, message = services(context), update.effective_message
     if message is None or message.document is None or message.caption is None:
@@ -74,14 +71,14 @@ def import_note(found: Services, added: int | None, empty: int, theme: str) -> s
 
 
 @for_facilitators
-async def import_how(update: Update, context: Context) -> None:
+async def import_how(update: Update, context: BrewContext) -> None:
     """Explain how to send a file for /import."""
     message = update.effective_message
     if message is not None:
         await message.reply_text(services(context).text("import_how"))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /import, as a file's caption and as a bare command."""
     app.add_handler(
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(CAPTION), import_file)

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators import counts
 from bot.facilitators.brews import open_brew, parse_newbrew
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words, theme_words
-from bot.handlers.common import Context
 from bot.jobs.deliveries import start_sending
 from bot.replies import carry_on
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import Pace
 from storage.records import Brew
 
@@ -33,7 +31,7 @@ async def live_brew(found: Services, chat_id: int) -> Brew | None:
 
 
 @for_facilitators
-async def live(update: Update, context: Context) -> None:
+async def live(update: Update, context: BrewContext) -> None:
     """Open a live brew: people join and wait until /ask sends them a question."""
     chat = update.effective_chat
     assert chat is not None
@@ -45,7 +43,7 @@ async def live(update: Update, context: Context) -> None:
 
 
 @for_facilitators
-async def ask(update: Update, context: Context) -> None:
+async def ask(update: Update, context: BrewContext) -> None:
     """Send the pack's next question, or the words after /ask, to everyone in the live brew."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -83,7 +81,7 @@ async def _next_from_pack(found: Services, brew: Brew) -> str | None:
 
 
 @for_facilitators
-async def endlive(update: Update, context: Context) -> None:
+async def endlive(update: Update, context: BrewContext) -> None:
     """End the live part: anyone who missed questions may answer them in their own time."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -96,7 +94,7 @@ async def endlive(update: Update, context: Context) -> None:
     await message.reply_text(found.text("live_ended", theme=theme_words(ended)))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /live, /ask and /endlive."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("live", live, filters=fresh))

@@ -17,9 +17,9 @@ from telegram.error import BadRequest
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import BrewContext, Services, services
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -30,7 +30,7 @@ THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
 _HEADLINES = ("☕ Over a Brew: ", "☕ ")  # how a summary's first line names its brew
 
 # What a command does with the brew chosen for it: (context, chat id, brew).
-OnPick = Callable[[Context, int, Brew], Awaitable[None]]
+OnPick = Callable[[BrewContext, int, Brew], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def brew_in_headline(brews: Sequence[Brew], text: str) -> Brew | None:
     return named[0] if len(named) == 1 else None
 
 
-async def replied_brew(update: Update, context: Context) -> Brew | None:
+async def replied_brew(update: Update, context: BrewContext) -> Brew | None:
     """Return the brew whose summary this command replies to, if it does."""
     message, chat = update.effective_message, update.effective_chat
     reply = message.reply_to_message if message is not None else None
@@ -93,7 +93,7 @@ async def replied_brew(update: Update, context: Context) -> Brew | None:
     return brew_in_headline(brews, reply.text or reply.caption or "")
 
 
-async def offer(update: Update, context: Context, purpose: str, brews: Sequence[Brew]) -> None:
+async def offer(update: Update, context: BrewContext, purpose: str, brews: Sequence[Brew]) -> None:
     """Ask which brew, with a button per brew, as a reply to the command (so it shows above)."""
     found = services(context)
     message = update.effective_message
@@ -106,7 +106,7 @@ async def offer(update: Update, context: Context, purpose: str, brews: Sequence[
 
 
 async def offer_brews(
-    update: Update, context: Context, purpose: str, *, then: OnPick | None = None
+    update: Update, context: BrewContext, purpose: str, *, then: OnPick | None = None
 ) -> None:
     """Ask which recent brew a command is for; with ``then``, act on the only one straight away."""
     found, chat, message = services(context), update.effective_chat, update.effective_message
@@ -134,7 +134,7 @@ def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[obj
     return predicate
 
 
-async def may_press(update: Update, context: Context) -> bool:
+async def may_press(update: Update, context: BrewContext) -> bool:
     """Let an admin of a registered group press; otherwise say no in a small pop-up."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None:
@@ -152,7 +152,7 @@ async def may_press(update: Update, context: Context) -> bool:
 
 
 async def read_pick(
-    update: Update, context: Context, *, needs_command: bool = True
+    update: Update, context: BrewContext, *, needs_command: bool = True
 ) -> Picked | None:
     """Read a brew button: who pressed it, the brew, and the command it answers.
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import (
@@ -21,9 +20,8 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary
-from bot.handlers.common import Context
 from bot.replies import chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
 from conversations.summary import Idea
 from storage.records import Brew
@@ -84,7 +82,7 @@ def parse_plan(words: str) -> PlanEntry:
 
 
 @for_facilitators
-async def prioritise(update: Update, context: Context) -> None:
+async def prioritise(update: Update, context: BrewContext) -> None:
     """Put the ideas of the brew it replies to (or the one tapped) to a vote."""
     message = update.effective_message
     assert message is not None
@@ -95,7 +93,7 @@ async def prioritise(update: Update, context: Context) -> None:
     await put_to_vote(context, message.chat_id, brew)
 
 
-async def put_to_vote(context: Context, chat_id: int, brew: Brew) -> None:
+async def put_to_vote(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Post a poll of the brew's most-mentioned ideas, if enough people took part to share them."""
     found = services(context)
     theme = theme_words(brew)
@@ -120,7 +118,7 @@ async def put_to_vote(context: Context, chat_id: int, brew: Brew) -> None:
 
 
 @for_facilitators
-async def plan(update: Update, context: Context) -> None:
+async def plan(update: Update, context: BrewContext) -> None:
     """Add 'who | what | by when' to a brew's plan, or show the plan when nothing is typed."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -146,7 +144,7 @@ async def plan(update: Update, context: Context) -> None:
 
 
 async def add_to_plan(
-    context: Context, chat_id: int, brew: Brew, entry: PlanEntry, once: str
+    context: BrewContext, chat_id: int, brew: Brew, entry: PlanEntry, once: str
 ) -> None:
     """Keep one action in the brew's plan (once per command) and say what was kept."""
     found = services(context)
@@ -164,7 +162,7 @@ async def add_to_plan(
     await context.bot.send_message(chat_id, text)
 
 
-async def show_plan(context: Context, chat_id: int, brew: Brew) -> None:
+async def show_plan(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Show a brew's plan: who, what, and by when, in the order it was written."""
     found = services(context)
     theme = theme_words(brew)
@@ -185,7 +183,7 @@ async def show_plan(context: Context, chat_id: int, brew: Brew) -> None:
 # ------------------------------------------------------------------ buttons
 
 
-async def planning_picked(update: Update, context: Context) -> None:
+async def planning_picked(update: Update, context: BrewContext) -> None:
     """Carry out /prioritise or /plan for the brew an admin tapped."""
     picked = await read_pick(update, context)
     if picked is None:
@@ -198,7 +196,7 @@ async def planning_picked(update: Update, context: Context) -> None:
         await _add_picked(context, picked)
 
 
-async def _add_picked(context: Context, picked: Picked) -> None:
+async def _add_picked(context: BrewContext, picked: Picked) -> None:
     """Add the plan entry typed with the command the button answers."""
     try:
         entry = parse_plan(picked.words)
@@ -208,7 +206,7 @@ async def _add_picked(context: Context, picked: Picked) -> None:
     await add_to_plan(context, picked.chat_id, picked.brew, entry, picked.once)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /prioritise (and /prioritize), /plan, and their brew buttons."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler(["prioritise", "prioritize"], prioritise, filters=fresh))

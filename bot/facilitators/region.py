@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context
 from bot.jobs.region import post_region
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.digest import week_key
 
 
 @for_facilitators
-async def region_now(update: Update, context: Context) -> None:
+async def region_now(update: Update, context: BrewContext) -> None:
     """Build the region digest of this week so far (or last, with 'last') and post it."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -31,6 +29,6 @@ async def region_now(update: Update, context: Context) -> None:
     await message.reply_text(found.text("region_sent" if posted else "region_unset"))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /region."""
     app.add_handler(CommandHandler("region", region_now, filters=~filters.UpdateType.EDITED))

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Action, RevealAction, ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ async def next_held(
 
 
 @for_facilitators
-async def review(update: Update, context: Context) -> None:
+async def review(update: Update, context: BrewContext) -> None:
     """Show the first answer waiting for a second look, or say kindly that none is."""
     message = update.effective_message
     assert message is not None
@@ -73,7 +72,7 @@ async def review(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=buttons)
 
 
-async def decided(update: Update, context: Context) -> None:
+async def decided(update: Update, context: BrewContext) -> None:
     """Release or keep out the answer shown, then show the next one in the same message."""
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
@@ -98,7 +97,7 @@ async def decided(update: Update, context: Context) -> None:
         await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)
 
 
-async def revealed(update: Update, context: Context) -> None:
+async def revealed(update: Update, context: BrewContext) -> None:
     """Show the held answer in full to the admin who asked, and note in the log that it was."""
     found, query = services(context), update.callback_query
     if query is None or not await may_press(update, context):
@@ -119,7 +118,7 @@ async def revealed(update: Update, context: Context) -> None:
         log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
 
 
-async def show_to_one(context: Context, query: CallbackQuery, words: str) -> bool:
+async def show_to_one(context: BrewContext, query: CallbackQuery, words: str) -> bool:
     """Show words only to who pressed: in a pop-up, or a private chat if too long; say if shown."""
     found = services(context)
     if len(words.encode("utf-16-le")) // 2 <= ALERT_LIMIT:
@@ -136,7 +135,7 @@ async def show_to_one(context: Context, query: CallbackQuery, words: str) -> boo
     return True
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /review and its Release, Keep out and Show in full buttons."""
     app.add_handler(CommandHandler("review", review, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(decided, pattern=found.buttons.accepts(ReviewAction)))

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.handlers.common import Context
 from bot.handlers.mytime import minute_words
 from bot.replies import chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.timegiven import brew_time
 
 RECENT = timedelta(weeks=8)  # closed brews this recent are listed beside the open ones
 
 
 @for_facilitators
-async def time_given(update: Update, context: Context) -> None:
+async def time_given(update: Update, context: BrewContext) -> None:
     """List this group's open and recent brews with the time people gave: for a closed brew
     that enough people gave time to, its total and median; for an open one, nothing yet,
     since a total that still grows would show, between two looks, one newcomer's minutes."""
@@ -55,6 +53,6 @@ async def time_given(update: Update, context: Context) -> None:
         await message.reply_text(chunk)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /timegiven."""
     app.add_handler(CommandHandler("timegiven", time_given, filters=~filters.UpdateType.EDITED))

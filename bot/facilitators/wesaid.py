@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
@@ -19,9 +18,8 @@ from bot.facilitators.picking import (
     replied_brew,
     theme_words,
 )
-from bot.handlers.common import Context
 from bot.jobs.broadcast import start_sending
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.reporting import plural
 from storage.records import Brew
 
@@ -29,7 +27,7 @@ PURPOSE = "wesaid"
 
 
 @for_facilitators
-async def wesaid(update: Update, context: Context) -> None:
+async def wesaid(update: Update, context: BrewContext) -> None:
     """Keep a "we said, we did" for the brew it replies to, or ask which brew."""
     found, message = services(context), update.effective_message
     assert message is not None
@@ -47,14 +45,14 @@ async def wesaid(update: Update, context: Context) -> None:
     await share_news(context, message.chat_id, brew, words)
 
 
-async def wesaid_picked(update: Update, context: Context) -> None:
+async def wesaid_picked(update: Update, context: BrewContext) -> None:
     """Keep the news for the brew an admin tapped."""
     picked = await read_pick(update, context)
     if picked is not None and 0 < len(picked.words) <= WORDS_LIMIT:
         await share_news(context, picked.chat_id, picked.brew, picked.words)
 
 
-async def share_news(context: Context, chat_id: int, brew: Brew, words: str) -> None:
+async def share_news(context: BrewContext, chat_id: int, brew: Brew, words: str) -> None:
     """Keep the news, queue it for those who asked, start sending, and say how many.
 
     The same words for the same brew are kept once, however often they are sent: a second
@@ -80,7 +78,7 @@ async def share_news(context: Context, chat_id: int, brew: Brew, words: str) -> 
         )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /wesaid and its brew buttons."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("wesaid", wesaid, filters=fresh))

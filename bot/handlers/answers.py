@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -18,7 +15,7 @@ from bot.handlers.common import (
 )
 from bot.journey import advance, forget_buttons, send_help
 from bot.replies import tidy
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import AnswerText, Choose, Resume, Skip
 from conversations.safeguarding import suggests_risk
 from storage.records import Participant
@@ -27,7 +24,7 @@ from storage.records import Participant
 MAX_ANSWER_CHARS = 4096
 
 
-async def typed_answer(update: Update, context: Context) -> None:
+async def typed_answer(update: Update, context: BrewContext) -> None:
     """Treat typed text as the answer to the question shown in the brew last opened."""
     message = update.effective_message
     if message is None or message.text is None:
@@ -44,7 +41,7 @@ async def typed_answer(update: Update, context: Context) -> None:
 
 
 async def _not_kept(
-    update: Update, context: Context, participant: Participant | None, text: str
+    update: Update, context: BrewContext, participant: Participant | None, text: str
 ) -> None:
     """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
     easy = bool(participant and participant.easy)
@@ -55,7 +52,7 @@ async def _not_kept(
     await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
 
 
-async def pressed(update: Update, context: Context) -> None:
+async def pressed(update: Update, context: BrewContext) -> None:
     """Pass a question's button to the engine, for the brew it belongs to, and open that brew."""
     found = services(context)
     query, action = pressed_action(update, context, PromptAction)
@@ -88,7 +85,7 @@ def _label(query: CallbackQuery) -> str:
     return ""
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the typed-answer and question-button handlers."""
     app.add_handler(
         MessageHandler(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -17,17 +14,17 @@ from bot.handlers.common import (
     say,
 )
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
 
 
-async def help_command(update: Update, context: Context) -> None:
+async def help_command(update: Update, context: BrewContext) -> None:
     """List what a participant can do."""
     participant = await known_participant(update, context)
     await say(update, context, "help", easy=bool(participant and participant.easy))
 
 
-async def pause(update: Update, context: Context) -> None:
+async def pause(update: Update, context: BrewContext) -> None:
     """Pause the brew in hand; no reminders while paused."""
     participant = await known_participant(update, context)
     latest = await services(context).store.latest_progress(participant.id) if participant else None
@@ -37,7 +34,7 @@ async def pause(update: Update, context: Context) -> None:
     await advance(update, context, participant, latest[0], Pause(), before=latest[1])
 
 
-async def resume(update: Update, context: Context) -> None:
+async def resume(update: Update, context: BrewContext) -> None:
     """Come back after /stop or /pause and carry on where they left off."""
     found = services(context)
     participant = await known_participant(update, context)
@@ -51,7 +48,7 @@ async def resume(update: Update, context: Context) -> None:
     await advance(update, context, participant, latest[0], Resume(), before=latest[1])
 
 
-async def stop(update: Update, context: Context) -> None:
+async def stop(update: Update, context: BrewContext) -> None:
     """Stop every message to this person until they come back."""
     found = services(context)
     participant = await known_participant(update, context)
@@ -66,7 +63,7 @@ async def stop(update: Update, context: Context) -> None:
         await say(update, context, "stopped", easy=participant.easy)
 
 
-async def easy(update: Update, context: Context) -> None:
+async def easy(update: Update, context: BrewContext) -> None:
     """Switch easy-read wording on or off, and show the current question again."""
     found = services(context)
     chat = update.effective_chat
@@ -82,7 +79,7 @@ async def easy(update: Update, context: Context) -> None:
         )
 
 
-async def news_choice(update: Update, context: Context) -> None:
+async def news_choice(update: Update, context: BrewContext) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
     await acknowledge(query)
@@ -94,7 +91,7 @@ async def news_choice(update: Update, context: Context) -> None:
     await say(update, context, "news_on" if action.wanted else "news_off", easy=participant.easy)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the participant's control commands, for private chats."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("help", help_command, filters=private))

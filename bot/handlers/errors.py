@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.handlers.common import Context
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import Resume, Status
 from storage.errors import Locked
 
@@ -20,7 +18,7 @@ log = logging.getLogger("brewbot")
 TELEGRAMS_OWN = (NetworkError, RetryAfter)  # NetworkError covers timeouts and Telegram's 5xx
 
 
-async def on_error(update: object, context: Context) -> None:
+async def on_error(update: object, context: BrewContext) -> None:
     """Log what went wrong and say sorry, kindly, where someone is waiting.
 
     Telegram's own failures (timeouts, its 5xx once retried, a 429 past its retries) are one
@@ -49,7 +47,7 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("Could not say sorry for it either")
 
 
-async def skip_if_handled(update: Update, context: Context) -> None:
+async def skip_if_handled(update: Update, context: BrewContext) -> None:
     """Drop an update Telegram sent again after brewbot had handled it; re-ask the question."""
     found = services(context)
     if found.inbox is not None and not found.inbox.may_be_handled(update.update_id):
@@ -71,7 +69,7 @@ async def skip_if_handled(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the duplicate guard first, and the error handler (the inbox marks updates handled)."""
     app.add_handler(TypeHandler(Update, skip_if_handled), group=-1)
     app.add_error_handler(on_error)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context, say
+from bot.handlers.common import say
 from bot.journey import send_help
 from bot.keyed import suggester
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.reporting import clean
 from conversations.safeguarding import suggests_risk
 from conversations.suggestions import MAX_IDEA_CHARS, normalise
 
 
-async def idea(update: Update, context: Context) -> None:
+async def idea(update: Update, context: BrewContext) -> None:
     """Keep a suggested theme under a keyed hash of who, so it counts once and shows no one."""
     found, message = services(context), update.effective_message
     if message is None:
@@ -41,6 +39,6 @@ async def idea(update: Update, context: Context) -> None:
     await say(update, context, "idea_kept" if new else "idea_already", easy=easy)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /idea in private chats."""
     app.add_handler(CommandHandler("idea", idea, filters=filters.ChatType.PRIVATE))

@@ -10,11 +10,10 @@ import json
 from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -25,12 +24,12 @@ from bot.handlers.common import (
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.redaction import redact
 from conversations.timegiven import minutes
 
 
-async def mydata(update: Update, context: Context) -> None:
+async def mydata(update: Update, context: BrewContext) -> None:
     """Send a readable copy of everything kept about this person, and the same as a file."""
     found = services(context)
     participant = await known_participant(update, context)
@@ -52,7 +51,7 @@ async def mydata(update: Update, context: Context) -> None:
     )
 
 
-async def forget(update: Update, context: Context) -> None:
+async def forget(update: Update, context: BrewContext) -> None:
     """Ask, with two buttons, before deleting everything."""
     found = services(context)
     participant = await known_participant(update, context)
@@ -73,7 +72,7 @@ async def forget(update: Update, context: Context) -> None:
     )
 
 
-async def forget_confirmed(update: Update, context: Context) -> None:
+async def forget_confirmed(update: Update, context: BrewContext) -> None:
     """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
     found = services(context)
     query, action = pressed_action(update, context, ForgetAction)
@@ -170,7 +169,7 @@ def _described(found: Services, option_id: object, *, easy: bool) -> str:
     return str(option_id)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /mydata, /forget and the forget confirmation buttons."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("mydata", mydata, filters=private))

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import known_participant, say
 from bot.keyed import Receipt, sign_receipt
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.timegiven import minutes
 from storage.timegiven import MyTime
 
@@ -25,7 +24,7 @@ def minute_words(found: Services, count: int, *, easy: bool = False) -> str:
     return found.text("time_minute" if count == 1 else "time_minutes", easy=easy, n=count)
 
 
-async def mytime(update: Update, context: Context) -> None:
+async def mytime(update: Update, context: BrewContext) -> None:
     """Tell this person, and only them, about how long they spent answering; or a receipt."""
     found, message = services(context), update.effective_message
     participant = await known_participant(update, context)
@@ -58,7 +57,7 @@ async def mytime(update: Update, context: Context) -> None:
 
 async def _receipt(
     update: Update,
-    context: Context,
+    context: BrewContext,
     given: Sequence[MyTime],
     year: str | None,
     month: str | None,
@@ -94,6 +93,6 @@ def _month(moment: datetime, found: Services) -> tuple[int, int]:
     return (local.year, local.month)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add /mytime in private chats."""
     app.add_handler(CommandHandler("mytime", mytime, filters=filters.ChatType.PRIVATE))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.handlers.common import Context, say, who_sees
+from bot.handlers.common import say, who_sees
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services, services
 from conversations.model import Begin
 
 
-async def start(update: Update, context: Context) -> None:
+async def start(update: Update, context: BrewContext) -> None:
     """Join the brew named by the invite code, or explain how to join."""
     found = services(context)
     chat = update.effective_chat
@@ -43,6 +41,6 @@ async def start(update: Update, context: Context) -> None:
     )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, found: Services) -> None:
     """Add the /start handler for private chats."""
     app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))

@@ -19,14 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
 from bot.jobs.shared import send_in_turn
-from bot.services import App, Services, require_job_queue
+from bot.services import App, BrewContext, Services, require_job_queue
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)
@@ -36,14 +33,12 @@ RETRY_EVERY = timedelta(minutes=5)
 FIRST_RUN = timedelta(seconds=2)
 
 
-async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_news(context: BrewContext) -> int:
     """Send every queued news message, as bulk; return how many Telegram accepted."""
     return await send_in_turn(context, send_news, "news", _send_queued, "news")
 
 
-async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
-) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, found: Services) -> tuple[int, bool]:
     """Send batches until the queue is empty; say how many went and whether Telegram stopped us.
 
     A batch goes side by side, so one person's busy chat holds up no one else; the rate
@@ -58,9 +53,7 @@ async def _send_queued(
     return sent, False
 
 
-async def _send_and_mark(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> int | None:
+async def _send_and_mark(context: BrewContext, found: Services, item: NewsItem) -> int | None:
     """Send one news message and mark it sent (or perhaps sent), unless it is to wait."""
     outcome = await _send_one(context, found, item)
     if outcome is Delivery.LATER:
@@ -69,18 +62,15 @@ async def _send_and_mark(
     return int(outcome is not Delivery.NEVER)
 
 
-async def _send_one(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> Delivery:
+async def _send_one(context: BrewContext, found: Services, item: NewsItem) -> Delivery:
     """Send one news message and say how it went."""
     text = news_message(found, theme=item.theme, text=item.text, easy=item.easy)
     return await deliver(context.bot.send_message(item.chat_id, text), "A news message")
 
 
-def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_sending(app: App) -> None:
     """Send what is queued now, in the background."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(send_news, when=0, name="news-now")
+    require_job_queue(app).run_once(send_news, when=0, name="news-now")
 
 
 def schedule(app: App) -> None:

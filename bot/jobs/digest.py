@@ -32,13 +32,11 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 import numpy as np
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.charts import render
 from bot.embedder import brew_meanings, finder
@@ -47,7 +45,7 @@ from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
 from bot.jobs.shared import shared_job
 from bot.ratelimit import might_have_arrived
-from bot.services import App, Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue, services
 from bot.settings import Settings
 from conversations.digest import (
     BrewLine,
@@ -292,7 +290,7 @@ async def _weeks_out(found: Services, due: list[str]) -> list[str]:
     return [w for w in due if any([await found.store.has_post(kind(DONE, g), w) for g in groups])]
 
 
-async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
+async def post_due_digests(context: BrewContext) -> list[str]:
     """Post every group's due weekly digests, oldest first; return the weeks posted."""
     found = services(context)
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())

@@ -10,16 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
 
 from telegram import Message
-from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue, services
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
@@ -31,7 +29,7 @@ FIRST_RUN = timedelta(seconds=3)
 _LOCK = "brewbot.ideapolls"
 
 
-async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_idea_polls(context: BrewContext) -> int:
     """Send every queued copy, as bulk; return how many Telegram took."""
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     if lock.locked():
@@ -50,9 +48,7 @@ async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
     return sent
 
 
-async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
-) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, found: Services) -> tuple[int, bool]:
     """Send batches until the queue is empty; say how many went and whether to try later."""
     sent = 0
     while batch := await found.store.pending_idea_polls(BATCH):
@@ -63,9 +59,7 @@ async def _send_queued(
     return sent, False
 
 
-async def _send_and_mark(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, copy: PollToSend
-) -> Delivery:
+async def _send_and_mark(context: BrewContext, found: Services, copy: PollToSend) -> Delivery:
     """Send one copy and take it off the queue, unless it is to wait."""
     sent: list[Message] = []
 
@@ -86,14 +80,13 @@ async def _send_and_mark(
     return outcome
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Send what was left queued at start-up, then look again now and then."""
     require_job_queue(app).run_repeating(
         send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
     )
 
 
-def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_sending(app: App) -> None:
     """Send what is queued now, in the background."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(send_idea_polls, when=0, name="idea-polls-now")
+    require_job_queue(app).run_once(send_idea_polls, when=0, name="idea-polls-now")

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.callbacks import PromptAction
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
-from bot.services import App, Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue, services
 from conversations.model import Pause, Resume
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(minutes=10)
 
 
-async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_due_nudges(context: BrewContext) -> int:
     """Send each due reminder once, outside quiet hours; return how many were sent."""
     found = services(context)
     now = found.clock()
@@ -51,7 +48,7 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
 
 
 async def _nudge(
-    context: CallbackContext[Any, Any, Any, Any],
+    context: BrewContext,
     found: Services,
     chat_id: int,
     brew_id: int,
@@ -73,7 +70,7 @@ async def _nudge(
     return None if went is Delivery.LATER else went is not Delivery.NEVER
 
 
-async def apply_retention(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def apply_retention(context: BrewContext) -> None:
     """Clear raw answer text older than the retention setting; counts stay."""
     found = services(context)
     cleared = await found.store.apply_retention(found.settings.retention_days)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import time, timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.jobs.deliveries import send_deliveries
-from bot.services import App, require_job_queue, services
+from bot.services import App, BrewContext, require_job_queue, services
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +31,7 @@ def read_time(text: str | None) -> time | None:
     return found
 
 
-async def queue_due_parts(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def queue_due_parts(context: BrewContext) -> int:
     """Queue today's part of every paced brew whose hour has come; return how many people."""
     found = services(context)
     local = found.clock().astimezone(found.settings.timezone)

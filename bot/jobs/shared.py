@@ -14,13 +14,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.jobs.again import Job, again_soon, went_well
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, services
+from bot.services import BrewContext, Services, services
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -43,8 +40,7 @@ async def shared_job(found: Services, job: str) -> AsyncIterator[bool]:
                 log.warning("Could not let the %s job go; its lease runs out by itself", job)
 
 
-Context = CallbackContext[Any, Any, Any, Any]
-SendQueued = Callable[[Context, Services], Awaitable[tuple[int, bool]]]
+SendQueued = Callable[[BrewContext, Services], Awaitable[tuple[int, bool]]]
 
 
 @dataclass
@@ -56,7 +52,7 @@ class _Sending:
 
 
 async def send_in_turn(
-    context: Context, job: Job, name: str, send_queued: SendQueued, what: str
+    context: BrewContext, job: Job, name: str, send_queued: SendQueued, what: str
 ) -> int:
     """Run a bulk sender's ``send_queued`` until nothing is left; return how many went.
 
