@@ -15,7 +15,7 @@ from bot.handlers.common import (
 )
 from bot.journey import advance, forget_buttons, send_help
 from bot.replies import tidy
-from bot.services import App, BrewContext, Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import AnswerText, Choose, Resume, Skip
 from conversations.safeguarding import suggests_risk
 from storage.records import Participant
@@ -31,12 +31,12 @@ async def typed_answer(update: Update, context: BrewContext) -> None:
         return
     text = message.text[:MAX_ANSWER_CHARS]
     participant = await known_participant(update, context)
-    latest = await services(context).store.latest_progress(participant.id) if participant else None
+    latest = await context.services.store.latest_progress(participant.id) if participant else None
     if participant is None or latest is None or participant.stopped:
         await _not_kept(update, context, participant, text)
         return
     brew, progress = latest
-    at = services(context).clock().timestamp()  # the clock a live push's grace runs on
+    at = context.services.clock().timestamp()  # the clock a live push's grace runs on
     await advance(update, context, participant, brew, AnswerText(text, at=at), before=progress)
 
 
@@ -54,24 +54,26 @@ async def _not_kept(
 
 async def pressed(update: Update, context: BrewContext) -> None:
     """Pass a question's button to the engine, for the brew it belongs to, and open that brew."""
-    found = services(context)
+    services = context.services
     query, action = pressed_action(update, context, PromptAction)
     participant = await known_participant(update, context)
-    brew = await found.store.brew(action.brew_id)
-    progress = await found.store.progress(participant.id, brew.id) if participant and brew else None
+    brew = await services.store.brew(action.brew_id)
+    progress = (
+        await services.store.progress(participant.id, brew.id) if participant and brew else None
+    )
     if participant is None or brew is None or progress is None:
-        await acknowledge(query, found.text("stale_button"))
+        await acknowledge(query, services.text("stale_button"))
         await drop_buttons(query)
         return
     await acknowledge(query)
     if isinstance(action.event, Resume) and participant.stopped:
-        participant = await found.store.set_preferences(participant.id, stopped=False)
+        participant = await services.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)
     outcome = await advance(
         update, context, participant, brew, action.event, opened=True, before=progress
     )
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
-    note = found.text("chosen", label=_label(query)) if answered else None
+    note = services.text("chosen", label=_label(query)) if answered else None
     tidy(context, drop_buttons(query, note))
 
 
@@ -85,7 +87,7 @@ def _label(query: CallbackQuery) -> str:
     return ""
 
 
-def register(app: App, found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the typed-answer and question-button handlers."""
     app.add_handler(
         MessageHandler(
@@ -93,4 +95,4 @@ def register(app: App, found: Services) -> None:
             typed_answer,
         )
     )
-    app.add_handler(CallbackQueryHandler(pressed, pattern=found.buttons.accepts(PromptAction)))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=services.buttons.accepts(PromptAction)))

@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import Action
-from bot.services import BrewContext, services
+from bot.services import BrewContext
 from storage.records import Participant
 
 log = logging.getLogger(__name__)
@@ -23,13 +23,13 @@ async def say(
     """Reply in the same chat with one of brewbot's own texts."""
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, services(context).text(key, easy=easy, **values))
+        await context.bot.send_message(chat.id, context.services.text(key, easy=easy, **values))
 
 
 def who_sees(context: BrewContext, *, easy: bool) -> str:
     """Say who sees what and how long typed words are kept, with the real setting filled in."""
-    found = services(context)
-    return found.text("who_sees", easy=easy, days=found.settings.retention_days)
+    services = context.services
+    return services.text("who_sees", easy=easy, days=services.settings.retention_days)
 
 
 async def known_participant(update: Update, context: BrewContext) -> Participant | None:
@@ -37,13 +37,13 @@ async def known_participant(update: Update, context: BrewContext) -> Participant
     chat = update.effective_chat
     if chat is None:
         return None
-    return await services(context).store.participant_by_chat(chat.id)
+    return await context.services.store.participant_by_chat(chat.id)
 
 
 def pressed_action(update: Update, context: BrewContext, kind: type[A]) -> tuple[CallbackQuery, A]:
     """Return the pressed button's query and action (its handler's pattern admits only kind)."""
     query = update.callback_query
-    action = services(context).buttons.unpack(query.data if query else None)
+    action = context.services.buttons.unpack(query.data if query else None)
     if query is None or not isinstance(action, kind):
         raise TypeError(f"a {kind.__name__} handler was given another update")
     return query, action

@@ -10,7 +10,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.journey import advance
-from bot.services import App, BrewContext, Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import Resume, Status
 from storage.errors import Locked
 
@@ -42,17 +42,17 @@ async def on_error(update: object, context: BrewContext) -> None:
     else:
         key = "went_wrong_group"
     try:
-        await context.bot.send_message(chat.id, services(context).text(key))
+        await context.bot.send_message(chat.id, context.services.text(key))
     except TelegramError:
         log.warning("Could not say sorry for it either")
 
 
 async def skip_if_handled(update: Update, context: BrewContext) -> None:
     """Drop an update Telegram sent again after brewbot had handled it; re-ask the question."""
-    found = services(context)
-    if found.inbox is not None and not found.inbox.may_be_handled(update.update_id):
+    services = context.services
+    if services.inbox is not None and not services.inbox.may_be_handled(update.update_id):
         return
-    if not await found.store.was_handled(update.update_id):
+    if not await services.store.was_handled(update.update_id):
         return
     log.info("Update %s was handled before; not handling it twice", update.update_id)
     # The reply to it may have been lost with a crash: show where the person is again.
@@ -62,14 +62,14 @@ async def skip_if_handled(update: Update, context: BrewContext) -> None:
         and chat.type == ChatType.PRIVATE
         and (update.message or update.callback_query)
     ):
-        participant = await found.store.participant_by_chat(chat.id)
-        latest = await found.store.latest_progress(participant.id) if participant else None
+        participant = await services.store.participant_by_chat(chat.id)
+        latest = await services.store.latest_progress(participant.id) if participant else None
         if participant and latest and latest[1].status is Status.ACTIVE and not participant.stopped:
             await advance(None, context, participant, latest[0], Resume(), before=latest[1])
     raise ApplicationHandlerStop
 
 
-def register(app: App, found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the duplicate guard first, and the error handler (the inbox marks updates handled)."""
     app.add_handler(TypeHandler(Update, skip_if_handled), group=-1)
     app.add_error_handler(on_error)

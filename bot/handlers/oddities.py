@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.common import acknowledge, drop_buttons, known_participant, say
-from bot.services import App, BrewContext, Services, services
+from bot.services import App, BrewContext, Services
 
 # Which text names a non-text message in the reply ("I haven't kept your photo").
 _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
@@ -32,7 +32,7 @@ async def media(update: Update, context: BrewContext) -> None:
     key = next((k for media_filter, k in _MEDIA if media_filter.check_update(update)), "what_other")
     participant = await known_participant(update, context)
     easy = bool(participant and participant.easy)
-    what = services(context).text(key, easy=easy)
+    what = context.services.text(key, easy=easy)
     await say(update, context, "media", easy=easy, what=what)
 
 
@@ -58,11 +58,11 @@ async def stale_button(update: Update, context: BrewContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await acknowledge(query, services(context).text("stale_button"))
+    await acknowledge(query, context.services.text("stale_button"))
     await drop_buttons(query)
 
 
-def register(app: App, found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the catch-alls. Register last: in one group, the first matching handler wins."""
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, edited))
