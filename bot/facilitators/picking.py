@@ -19,7 +19,7 @@ from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
 from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import BrewContext, Services, services
+from bot.services import BrewContext, Services
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -61,17 +61,17 @@ def theme_words(brew: Brew, limit: int = LABEL_LIMIT) -> str:
     return trim(clean(brew.theme), limit) or "…"
 
 
-async def recent_brews(found: Services, chat_id: int) -> list[Brew]:
+async def recent_brews(services: Services, chat_id: int) -> list[Brew]:
     """List a group's open brews, oldest first, then those closed lately, newest first."""
-    opened = await found.store.open_brews(chat_id)
-    closed = await found.store.closed_brews(chat_id, within=RECENT)
+    opened = await services.store.open_brews(chat_id)
+    closed = await services.store.closed_brews(chat_id, within=RECENT)
     return [*opened, *closed][:MAX_CHOICES]
 
 
-def choice_label(found: Services, brew: Brew) -> str:
+def choice_label(services: Services, brew: Brew) -> str:
     """Name a brew on a button: the start of its theme, and whether it has closed."""
     theme = theme_words(brew, BUTTON_WORDS)
-    return theme if brew.is_open else found.text("button_pick_closed", theme=theme)
+    return theme if brew.is_open else services.text("button_pick_closed", theme=theme)
 
 
 def brew_in_headline(brews: Sequence[Brew], text: str) -> Brew | None:
@@ -89,19 +89,21 @@ async def replied_brew(update: Update, context: BrewContext) -> Brew | None:
         return None
     if reply.from_user.id != context.bot.id:
         return None
-    brews = await recent_brews(services(context), chat.id)
+    brews = await recent_brews(context.services, chat.id)
     return brew_in_headline(brews, reply.text or reply.caption or "")
 
 
 async def offer(update: Update, context: BrewContext, purpose: str, brews: Sequence[Brew]) -> None:
     """Ask which brew, with a button per brew, as a reply to the command (so it shows above)."""
-    found = services(context)
+    services = context.services
     message = update.effective_message
     if message is None:
         return
-    rows = [[(choice_label(found, brew), PickAction(purpose, brew.id))] for brew in brews]
+    rows = [[(choice_label(services, brew), PickAction(purpose, brew.id))] for brew in brews]
     await message.reply_text(
-        found.text("pick_brew"), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
+        services.text("pick_brew"),
+        reply_markup=action_keyboard(rows, services.buttons),
+        do_quote=True,
     )
 
 
@@ -109,12 +111,12 @@ async def offer_brews(
     update: Update, context: BrewContext, purpose: str, *, then: OnPick | None = None
 ) -> None:
     """Ask which recent brew a command is for; with ``then``, act on the only one straight away."""
-    found, chat, message = services(context), update.effective_chat, update.effective_message
+    services, chat, message = context.services, update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    brews = await recent_brews(found, chat.id)
+    brews = await recent_brews(services, chat.id)
     if not brews:
-        await message.reply_text(found.text("no_brews", days=RECENT.days))
+        await message.reply_text(services.text("no_brews", days=RECENT.days))
     elif then is not None and len(brews) == 1:
         await then(context, chat.id, brews[0])
     else:
@@ -139,15 +141,15 @@ async def may_press(update: Update, context: BrewContext) -> bool:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None:
         return False
-    found = services(context)
+    services = context.services
     if (
         chat is not None
         and user is not None
-        and is_registered(found, chat)
+        and is_registered(services, chat)
         and await is_admin(context, chat.id, user.id)
     ):
         return True
-    await acknowledge(query, found.text("press_refused"), show_alert=True)
+    await acknowledge(query, services.text("press_refused"), show_alert=True)
     return False
 
 
@@ -159,27 +161,27 @@ async def read_pick(
     ``needs_command``: the command's own words matter (/wesaid TEXT), so a button whose
     command is gone can't be carried out.
     """
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return None
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
-    brew = await found.store.brew(action.brew_id) if isinstance(action, PickAction) else None
+    brew = await services.store.brew(action.brew_id) if isinstance(action, PickAction) else None
     if (
         not isinstance(action, PickAction)
         or shown is None
         or brew is None
         or brew.group_chat_id != shown.chat_id
     ):
-        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return None
     command = shown.reply_to_message
     if command is None and needs_command:
         await acknowledge(query)
-        await _settle(shown, found.text("pick_lost"))
+        await _settle(shown, services.text("pick_lost"))
         return None
     await acknowledge(query)
-    await _settle(shown, found.text("picked", theme=theme_words(brew)))
+    await _settle(shown, services.text("picked", theme=theme_words(brew)))
     asked = command or shown
     return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(asked))
 

@@ -19,7 +19,7 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.jobs.broadcast import start_sending
-from bot.services import App, BrewContext, Services, services
+from bot.services import App, BrewContext, Services
 from conversations.reporting import plural
 from storage.records import Brew
 
@@ -29,14 +29,14 @@ PURPOSE = "wesaid"
 @for_facilitators
 async def wesaid(update: Update, context: BrewContext) -> None:
     """Keep a "we said, we did" for the brew it replies to, or ask which brew."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     words = command_words(message)
     if not words:
-        await message.reply_text(found.text("wesaid_usage"))
+        await message.reply_text(services.text("wesaid_usage"))
         return
     if len(words) > WORDS_LIMIT:
-        await message.reply_text(found.text("wesaid_too_long", limit=WORDS_LIMIT))
+        await message.reply_text(services.text("wesaid_too_long", limit=WORDS_LIMIT))
         return
     brew = await replied_brew(update, context)
     if brew is None:
@@ -58,30 +58,30 @@ async def share_news(context: BrewContext, chat_id: int, brew: Brew, words: str)
     The same words for the same brew are kept once, however often they are sent: a second
     try after Telegram failed to confirm the first (or a double tap) sends nobody news twice.
     """
-    found = services(context)
+    services = context.services
     theme = theme_words(brew)
-    if not await may_share(found, brew):  # co-producers have not approved its summary yet
-        await context.bot.send_message(chat_id, found.text("wesaid_not_approved", theme=theme))
+    if not await may_share(services, brew):  # co-producers have not approved its summary yet
+        await context.bot.send_message(chat_id, services.text("wesaid_not_approved", theme=theme))
         return
     said = hashlib.sha256(" ".join(words.casefold().split()).encode()).hexdigest()[:32]
-    recorded = await found.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
+    recorded = await services.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
     if recorded is not None and recorded.queued:
         start_sending(context.application)  # first: news goes even if the reply below fails
     if recorded is None:
-        await context.bot.send_message(chat_id, found.text("wesaid_again"))
+        await context.bot.send_message(chat_id, services.text("wesaid_again"))
     elif recorded.queued == 0:
-        await context.bot.send_message(chat_id, found.text("wesaid_nobody", theme=theme))
+        await context.bot.send_message(chat_id, services.text("wesaid_nobody", theme=theme))
     else:
         people = plural(recorded.queued, "person", "people")
         await context.bot.send_message(
-            chat_id, found.text("wesaid_queued", people=people, theme=theme)
+            chat_id, services.text("wesaid_queued", people=people, theme=theme)
         )
 
 
-def register(app: App, found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /wesaid and its brew buttons."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("wesaid", wesaid, filters=fresh))
     app.add_handler(
-        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(found.buttons, {PURPOSE}))
+        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(services.buttons, {PURPOSE}))
     )
