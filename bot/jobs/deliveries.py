@@ -39,7 +39,7 @@ async def send_deliveries(context: BrewContext) -> int:
     return await send_in_turn(context, send_deliveries, "deliveries", _send_queued, "questions")
 
 
-async def _send_queued(context: BrewContext, found: Services) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
     """Send batches until none is left; say how many went and whether Telegram stopped us.
 
     A paced brew's parts wait while it is quiet hours; live questions do not (the
@@ -47,46 +47,50 @@ async def _send_queued(context: BrewContext, found: Services) -> tuple[int, bool
     """
     sent = 0
     while True:
-        quiet = found.settings.is_quiet(found.clock().astimezone(found.settings.timezone).time())
-        batch = await found.store.pending_deliveries(BATCH, days=not quiet)
+        quiet = services.settings.is_quiet(
+            services.clock().astimezone(services.settings.timezone).time()
+        )
+        batch = await services.store.pending_deliveries(BATCH, days=not quiet)
         if not batch:
             return sent, False
-        outcomes = await asyncio.gather(*(_send_and_mark(context, found, d) for d in batch))
+        outcomes = await asyncio.gather(*(_send_and_mark(context, services, d) for d in batch))
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:
             return sent, True
 
 
-async def _send_and_mark(context: BrewContext, found: Services, delivery: Delivery) -> int | None:
+async def _send_and_mark(
+    context: BrewContext, services: Services, delivery: Delivery
+) -> int | None:
     """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
-    went = await send_one(context, found, delivery)
+    went = await send_one(context, services, delivery)
     if went is Went.LATER:
         return None
-    await found.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
+    await services.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
     return int(went is Went.SENT)
 
 
-async def send_one(context: BrewContext, found: Services, delivery: Delivery) -> Went:
+async def send_one(context: BrewContext, services: Services, delivery: Delivery) -> Went:
     """Ask the engine what this delivery means for the person, keep it, and send it."""
-    brew = await found.store.brew(delivery.brew_id)
-    participant = await found.store.participant(delivery.participant_id)
+    brew = await services.store.brew(delivery.brew_id)
+    participant = await services.store.participant(delivery.participant_id)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
         return Went.NEVER
     async with stepping(context.application, participant.id):
-        before = await found.store.progress(delivery.participant_id, delivery.brew_id)
-        pack, asked = await brew_pack(found, brew)
+        before = await services.store.progress(delivery.participant_id, delivery.brew_id)
+        pack, asked = await brew_pack(services, brew)
         event = _event(delivery.what, asked)
         if before is None or event is None:
             return Went.NEVER
         outcome = step(
-            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
+            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
         )
         if outcome.changed:
-            await found.store.record_step(
+            await services.store.record_step(
                 participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
             )
     went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
-    for message in fold(messages_for(found, participant, brew, before, outcome)):
+    for message in fold(messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(
             participant.chat_id, message.text, reply_markup=message.markup
         )
