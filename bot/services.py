@@ -77,12 +77,6 @@ class Services:
         return self.messages.text(key, easy=easy, turn=turn, **values)
 
 
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    """Return the Services of the running application."""
-    found: Services = context.application.bot_data[KEY]
-    return found
-
-
 def attach(app: App, services: Services) -> None:
     """Keep the services where handlers reach them (``context.services``)."""
     app.bot_data[KEY] = services
