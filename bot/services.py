@@ -36,8 +36,7 @@ class BrewContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
     @property
     def services(self) -> Services:
         """The Services of the running application."""
-        services: Services = self.application.bot_data[KEY]
-        return services
+        return services_of(self.application)
 
 
 # brewbot's Application: its rate limiter's bot (bot/ratelimit.py), its context, PTB's dicts
@@ -75,6 +74,12 @@ class Services:
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""
         return self.messages.text(key, easy=easy, turn=turn, **values)
+
+
+def services_of(app: App) -> Services:
+    """Return an Application's Services, where there is no context (a handler has one)."""
+    services: Services = app.bot_data[KEY]
+    return services
 
 
 def attach(app: App, services: Services) -> None:

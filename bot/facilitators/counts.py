@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from telegram.error import BadRequest, TelegramError
 
 from bot.ratelimit import Priority, sending_as
-from bot.services import KEY, App, BrewContext, Services, require_job_queue
+from bot.services import App, BrewContext, Services, require_job_queue, services_of
 from conversations.summary import FreeText, enough_people, group_themes
 from storage.records import Brew, LiveQuestion
 
@@ -51,7 +51,7 @@ def answered(app: App, brew_id: int, prompt_ids: set[str]) -> None:
 
 async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
     """Wait a moment, then edit every counts message with new answers; again while more come."""
-    services: Services = app.bot_data[KEY]
+    services = services_of(app)
     while entry.prompts:
         await asyncio.sleep(edit_every(services))
         prompts, entry.prompts = entry.prompts, set()
@@ -65,7 +65,7 @@ async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
 
 async def show_all(context: BrewContext) -> None:
     """Show where each live brew's open question stands (at start-up: edits a stop cut short)."""
-    services: Services = context.application.bot_data[KEY]
+    services = context.services
     for brew in await services.store.live_brews():
         asked = await services.store.live_questions(brew.id)
         if asked and asked[-1].counts_message_id is not None and brew.group_chat_id is not None:
@@ -79,7 +79,7 @@ def schedule(app: App) -> None:
 
 async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
     """Edit a question's counts message to show how it stands now."""
-    services: Services = app.bot_data[KEY]
+    services = services_of(app)
     assert brew.group_chat_id is not None and question.counts_message_id is not None
     text = await counts_text(services, brew, question)
     try:
