@@ -133,7 +133,7 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
         start = time.perf_counter()
         brew_id, people = await fill(store, count, seed=count)
         filled = time.perf_counter() - start
-        found = Services(
+        services = Services(
             settings=Settings(),
             store=store,
             packs=load_packs(),
@@ -142,11 +142,11 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
         )
         brew = await store.brew(brew_id)
         assert brew is not None
-        reading, results = await median(lambda: brew_results(found, brew), READ_REPEATS)
+        reading, results = await median(lambda: brew_results(services, brew), READ_REPEATS)
 
         async def summarise() -> Summary:
             return await asyncio.to_thread(
-                build_summary, results, min_group=found.settings.min_group
+                build_summary, results, min_group=services.settings.min_group
             )
 
         building, summary = await median(summarise, repeats)
@@ -158,7 +158,7 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
         async def by_meaning() -> Summary:
             find = await brew_finder(store, brew_id)
             return await asyncio.to_thread(
-                build_summary, results, min_group=found.settings.min_group, find=find
+                build_summary, results, min_group=services.settings.min_group, find=find
             )
 
         meaning, summary = await median(by_meaning, repeats)

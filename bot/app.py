@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import BotCommandScopeAllPrivateChats
-from telegram.ext import ApplicationBuilder
+from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.embedder import Embedding
@@ -33,7 +33,7 @@ from bot.journey import help_first
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
-from bot.services import KEY, App, Services, attach, utc_now
+from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from conversations.loader import load_packs
@@ -80,10 +80,10 @@ def still_working(app: App) -> bool:
 
     The demo and the tests wait on this as well as on the stand-in's own quiet.
     """
-    found: Services | None = app.bot_data.get(KEY)
+    services: Services | None = app.bot_data.get(KEY)
     limiter = app.bot.rate_limiter
     waiting = isinstance(limiter, PacedRateLimiter) and limiter.waiting > 0
-    return waiting or (found is not None and found.inbox is not None and found.inbox.busy)
+    return waiting or (services is not None and services.inbox is not None and services.inbox.busy)
 
 
 def build_application(settings: Settings) -> App:
@@ -101,6 +101,8 @@ def build_application(settings: Settings) -> App:
             )
         )
         .updater(None)
+        .context_types(ContextTypes(context=BrewContext))
+        .job_queue(JobQueue[BrewContext]())
         .build()
     )
 
@@ -110,7 +112,7 @@ async def open_services(
 ) -> Services:
     """Open the store, load packs and texts, and register every feature."""
     store = await Store.open(settings.db, now=clock)
-    found = Services(
+    services = Services(
         settings=settings,
         store=store,
         packs=load_packs(),
@@ -118,10 +120,10 @@ async def open_services(
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,
     )
-    attach(app, found)
+    attach(app, services)
     for feature in FEATURES:
-        feature.register(app, found)
-    return found
+        feature.register(app, services)
+    return services
 
 
 def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
@@ -141,18 +143,18 @@ async def serve(
     """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly."""
     app = build_application(settings)
     async with app:
-        found = await open_services(settings, app, clock=clock)
+        services = await open_services(settings, app, clock=clock)
         try:
-            if found.store.dialect == "sqlite":
+            if services.store.dialect == "sqlite":
                 # On SQLite this process is brewbot's only worker: a lease still held was held
                 # by a process that died (a crash mid-digest would hold up the digest for the
                 # lease's whole length).
-                await found.store.forget_leases()
+                await services.store.forget_leases()
             await app.bot.set_my_commands(
-                brews.menu(PARTICIPANT_COMMANDS, found.messages),
+                brews.menu(PARTICIPANT_COMMANDS, services.messages),
                 scope=BotCommandScopeAllPrivateChats(),
             )
-            await brews.set_menus(app.bot, settings.facilitator_chats, found.messages)
+            await brews.set_menus(app.bot, settings.facilitator_chats, services.messages)
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)
@@ -162,25 +164,25 @@ async def serve(
             await app.start()
             inbox = Inbox(
                 app,
-                found.store,
+                services.store,
                 first=lambda update: help_first(app, update),
                 lease=settings.chat_lease,
             )
-            found.inbox = inbox
+            services.inbox = inbox
             if settings.meaning:
-                found.embedding = Embedding(found.store)
-                found.embedding.start()
+                services.embedding = Embedding(services.store)
+                services.embedding.start()
             try:
                 log.info("brewbot is running as @%s", app.bot.username)
                 await inbox.resume()
                 if ready is not None:
                     await ready(app)
-                await receiver(settings, app, inbox, found.store).run(stop)
+                await receiver(settings, app, inbox, services.store).run(stop)
                 await inbox.finish(SHUTDOWN_GRACE)
             finally:
                 await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest
-                if found.embedding is not None:
-                    await found.embedding.stop()  # unembedded answers wait for the next start
+                if services.embedding is not None:
+                    await services.embedding.stop()  # unembedded answers wait for the next start
                 await app.stop()
         finally:
-            await found.store.close()
+            await services.store.close()

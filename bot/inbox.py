@@ -29,15 +29,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.settings import CHAT_LEASE_SECONDS
 from storage.errors import StorageError
 from storage.inbox import Kept
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.services import App  # bot.services holds an Inbox
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ class Inbox:
 
     def __init__(
         self,
-        app: Application[Any, Any, Any, Any, Any, Any],
+        app: App,
         store: Store,
         *,
         chats_at_once: int = CHATS_AT_ONCE,

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
 from bot.ratelimit import Priority
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
-from bot.services import App, Services, services
+from bot.services import App, BrewContext, Services
 from conversations.engine import step
 from conversations.model import (
     AnswerText,
@@ -37,7 +35,6 @@ from conversations.safeguarding import suggests_risk
 from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
-Context = CallbackContext[Any, Any, Any, Any]
 _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
@@ -51,7 +48,7 @@ class PackMissing(Exception):
 
 async def advance(
     update: Update | None,
-    context: Context,
+    context: BrewContext,
     participant: Participant,
     brew: Brew,
     event: Event,
@@ -67,12 +64,12 @@ async def advance(
     makes this brew the one the person last opened; ``before`` is their progress in it, when
     the caller has just read it.
     """
-    found = services(context)
+    services = context.services
     async with stepping(context.application, participant.id):  # not mid-way through a push
-        pack, asked = await brew_pack(found, brew)
+        pack, asked = await brew_pack(services, brew)
         if before is None or brew.pace is not Pace.SELF or brew.was_live:
             # A live or paced brew may have sent them something since the caller read it.
-            before = await found.store.progress(participant.id, brew.id)
+            before = await services.store.progress(participant.id, brew.id)
         if before is None and isinstance(event, Begin):
             # Someone joining a live brew mid-question gets the question open now.
             released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
@@ -81,27 +78,27 @@ async def advance(
             progress = before or Progress(pack.id)
             return await _closed(update, context, participant, brew, progress, event)
         outcome = step(
-            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
+            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
         )
         if outcome.changed:
-            await found.store.record_step(
+            await services.store.record_step(
                 participant_id=participant.id,
                 brew_id=brew.id,
                 outcome=outcome,
                 update_id=update.update_id if update else None,
                 opened=opened,
             )
-            if found.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
-                found.embedding.wake()  # after the commit; the reply does not wait for it
+            if services.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
+                services.embedding.wake()  # after the commit; the reply does not wait for it
         elif opened:
-            await found.store.mark_opened(participant.id, brew.id)
+            await services.store.mark_opened(participant.id, brew.id)
     if outcome.answers and asked:
         counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
         )
-    messages = messages_for(found, participant, brew, before, outcome)
+    messages = messages_for(services, participant, brew, before, outcome)
     if lead:
         messages.insert(0, Outgoing(lead))
     tidy_buttons(context, participant.chat_id)
@@ -125,32 +122,36 @@ def stepping(app: App, participant_id: str) -> asyncio.Lock:
     return lock
 
 
-async def brew_pack(found: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:
+async def brew_pack(services: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:
     """Return the pack a brew asks from (with its one-off live questions after the pack's
     own), and the questions pushed in it live, first first."""
-    pack = found.packs.get(brew.pack_id)
+    pack = services.packs.get(brew.pack_id)
     if pack is None:
         raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
     if not brew.was_live:
         return pack, []
-    asked = await found.store.live_questions(brew.id)
+    asked = await services.store.live_questions(brew.id)
     own = [asked_prompt(q.number, q.text) for q in asked if q.text is not None]
     return with_asked(pack, own), asked
 
 
 def messages_for(
-    found: Services, participant: Participant, brew: Brew, before: Progress | None, outcome: Outcome
+    services: Services,
+    participant: Participant,
+    brew: Brew,
+    before: Progress | None,
+    outcome: Outcome,
 ) -> list[Outgoing]:
     """Lay out what the engine said, asking at the very end whether they would like news."""
-    messages = outgoing(outcome.replies, brew.id, found.buttons)
+    messages = outgoing(outcome.replies, brew.id, services.buttons)
     if _just_finished(before, outcome) and not participant.news:
-        messages.append(_news_question(found, brew, easy=outcome.progress.easy))
+        messages.append(_news_question(services, brew, easy=outcome.progress.easy))
     return messages
 
 
 async def _closed(
     update: Update | None,
-    context: Context,
+    context: BrewContext,
     participant: Participant,
     brew: Brew,
     progress: Progress,
@@ -162,13 +163,13 @@ async def _closed(
             context, participant.chat_id, easy=participant.easy, kept=False, update=update
         )
     tidy_buttons(context, participant.chat_id)
-    text = services(context).text("brew_closed_now", easy=participant.easy, theme=brew.theme)
+    text = context.services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
     await context.bot.send_message(participant.chat_id, text)
     return Outcome(progress=progress, changed=False)
 
 
 async def send_help(
-    context: Context, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
+    context: BrewContext, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
 ) -> None:
     """Point someone who may be at risk to help now; brewbot is not a crisis service.
 
@@ -178,10 +179,10 @@ async def send_help(
     if update is not None and helped is not None and update.update_id in helped:
         helped.discard(update.update_id)
         return
-    found = services(context)
-    contacts = "\n".join(f"• {c.name}: {c.how}" for c in found.settings.help_contacts)
+    services = context.services
+    contacts = "\n".join(f"• {c.name}: {c.how}" for c in services.settings.help_contacts)
     key = "concern_help" if kept else "concern_help_unkept"
-    text = found.text(key, easy=easy, contacts=contacts)
+    text = services.text(key, easy=easy, contacts=contacts)
     await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
 
 
@@ -203,10 +204,10 @@ def help_first(app: App, update: Update) -> None:
 async def _help_now(app: App, update: Update) -> None:
     """Send help as the handler would: saying whether the words are kept."""
     context = app.context_types.context.from_update(update, app)
-    found = services(context)
+    services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    participant = await found.store.participant_by_chat(chat_id)
-    latest = await found.store.latest_progress(participant.id) if participant else None
+    participant = await services.store.participant_by_chat(chat_id)
+    latest = await services.store.latest_progress(participant.id) if participant else None
     kept = (
         participant is not None
         and not participant.stopped
@@ -222,7 +223,7 @@ async def _help_now(app: App, update: Update) -> None:
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 
 
-def tidy_buttons(context: Context, chat_id: int) -> None:
+def tidy_buttons(context: BrewContext, chat_id: int) -> None:
     """Take the buttons off the last question sent, once the reply has gone (they're stale)."""
     store = context.application.chat_data.get(chat_id)
     message_id = store.pop(_LAST_BUTTONS, None) if store is not None else None
@@ -233,7 +234,7 @@ def tidy_buttons(context: Context, chat_id: int) -> None:
         )
 
 
-def forget_buttons(context: Context, query: CallbackQuery) -> None:
+def forget_buttons(context: BrewContext, query: CallbackQuery) -> None:
     """Stop tracking the pressed message: the press handler tidies it itself."""
     message = query.message
     if message is None:
@@ -243,7 +244,7 @@ def forget_buttons(context: Context, query: CallbackQuery) -> None:
         kept.pop(_LAST_BUTTONS)
 
 
-def remember_buttons(context: Context, chat_id: int, message: Message | None) -> None:
+def remember_buttons(context: BrewContext, chat_id: int, message: Message | None) -> None:
     """Remember the newest message with buttons in a chat, to take them off once it is stale."""
     if message is not None:
         context.application.chat_data[chat_id][_LAST_BUTTONS] = message.message_id
@@ -254,15 +255,15 @@ def _just_finished(before: Progress | None, outcome: Outcome) -> bool:
     return outcome.progress.status is Status.FINISHED and not was_finished
 
 
-def _news_question(found: Services, brew: Brew, *, easy: bool) -> Outgoing:
+def _news_question(services: Services, brew: Brew, *, easy: bool) -> Outgoing:
     """Ask, at the end, whether they'd like to hear what changed."""
     markup = action_keyboard(
         [
             [
-                (found.text("news_yes", easy=easy), NewsAction(brew.id, True)),
-                (found.text("news_no", easy=easy), NewsAction(brew.id, False)),
+                (services.text("news_yes", easy=easy), NewsAction(brew.id, True)),
+                (services.text("news_no", easy=easy), NewsAction(brew.id, False)),
             ]
         ],
-        found.buttons,
+        services.buttons,
     )
-    return Outgoing(found.text("news_ask", easy=easy), markup)
+    return Outgoing(services.text("news_ask", easy=easy), markup)

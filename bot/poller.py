@@ -24,11 +24,11 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
-from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.inbox import Inbox
 from bot.ratelimit import seconds
+from bot.services import App
 
 log = logging.getLogger(__name__)
 # brewbot asks for getUpdates' raw JSON on purpose: the inbox keeps it as Telegram sent it
@@ -47,7 +47,7 @@ class Poller:
 
     def __init__(
         self,
-        app: Application,  # type: ignore[type-arg]
+        app: App,
         inbox: Inbox,
         *,
         timeout: int = 30,

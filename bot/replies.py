@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError, TimedOut
-from telegram.ext import CallbackContext
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
 from bot.ratelimit import Priority, sending_as
+from bot.services import BrewContext
 from conversations.model import Button, Pause, Reply, Skip, Stop
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ async def carry_on(call: Awaitable[T]) -> T | None:
         return None
 
 
-def tidy(context: CallbackContext[Any, Any, Any, Any], call: Coroutine[Any, Any, Any]) -> None:
+def tidy(context: BrewContext, call: Coroutine[Any, Any, Any]) -> None:
     """Run a tidying call (old buttons off, a ✓ note) without holding up the reply.
 
     It waits behind the person's next message in their chat's queue. If it fails, the

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from telegram.ext import Application, CallbackContext, JobQueue
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
@@ -20,10 +20,32 @@ if TYPE_CHECKING:
     from bot.embedder import Embedding
 
 KEY = "brewbot.services"
-App = Application[Any, Any, Any, Any, Any, Any]  # brewbot's Application, with PTB's defaults
 
 
-def require_job_queue(app: App) -> JobQueue[Any]:
+class BrewContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler, job and error handler is given: PTB's context, with brewbot's
+    :class:`Services` on it (``ContextTypes(context=BrewContext)`` in bot/app.py)."""
+
+    __slots__ = ()
+
+    @property
+    def application(self) -> App:  # type: ignore[override]  # PTB types it with ST unbound
+        """The running Application, as bot/app.py builds it."""
+        return cast("App", self._application)
+
+    @property
+    def services(self) -> Services:
+        """The Services of the running application."""
+        return services_of(self.application)
+
+
+# brewbot's Application: its rate limiter's bot (bot/ratelimit.py), its context, PTB's dicts
+App = Application[
+    ExtBot[int], BrewContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BrewContext]
+]
+
+
+def require_job_queue(app: App) -> JobQueue[BrewContext]:
     """Return the Application's job queue, which brewbot's scheduled work needs."""
     if app.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
@@ -54,12 +76,12 @@ class Services:
         return self.messages.text(key, easy=easy, turn=turn, **values)
 
 
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    """Return the Services of the running application."""
-    found: Services = context.application.bot_data[KEY]
-    return found
+def services_of(app: App) -> Services:
+    """Return an Application's Services, where there is no context (a handler has one)."""
+    services: Services = app.bot_data[KEY]
+    return services
 
 
-def attach(app: App, found: Services) -> None:
-    """Keep the services where handlers can reach them."""
-    app.bot_data[KEY] = found
+def attach(app: App, services: Services) -> None:
+    """Keep the services where handlers reach them (``context.services``)."""
+    app.bot_data[KEY] = services

@@ -146,7 +146,7 @@ async def finish_pack(
 
     ``about`` is the "which fits you best" option each person taps (default: I work in care).
     """
-    standin, found = brewbot.standin, brewbot.services
+    standin, services = brewbot.standin, brewbot.services
     agree = quote or [True] * len(people)
     steps = 4 if pack == "over-a-brew" else 8
     words = [(texts or {}).get(p) or answers_for(p, steps) for p in people]
@@ -159,7 +159,7 @@ async def finish_pack(
             await _each(standin, people, "say", [w[n] for w in words])
     else:
         for n, stage in enumerate(STAGES):
-            await _each(standin, people, "tap", [found.text(stage)] * many)
+            await _each(standin, people, "tap", [services.text(stage)] * many)
             await _each(standin, people, "say", [w[2 * n] for w in words])
             await _each(standin, people, "say", [w[2 * n + 1] for w in words])
     await _each(standin, people, "tap", ["No, thanks"] * many)

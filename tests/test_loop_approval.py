@@ -53,31 +53,33 @@ async def _wesaid(brewbot: Running) -> str:
 async def test_only_an_approved_summary_reaches_the_digest_and_the_news(
     reviewed: Running,
 ) -> None:
-    brewbot, found = reviewed, reviewed.services
+    brewbot, services = reviewed, reviewed.services
     brew = await brewbot.new_brew(THEME)
     people = range(875001, 875007)
     await took_part(brewbot, brew, people, words=WORDS)
     await in_group(brewbot, "/close")
-    await tap_in_group(brewbot, found.text("button_close_yes"))
+    await tap_in_group(brewbot, services.text("button_close_yes"))
 
     drafts = group_texts(brewbot, REVIEW)
     assert drafts[0].startswith(f'A draft summary of the brew about "{THEME}"')
     assert any("6 people" in text for text in drafts)
     assert "Reply to this message" in drafts[-1]
     assert f"{THEME}: 6 people took part" not in await _digest_now(brewbot)
-    assert await _wesaid(brewbot) == found.text("wesaid_not_approved", theme=THEME)
+    assert await _wesaid(brewbot) == services.text("wesaid_not_approved", theme=THEME)
     await in_group(brewbot, "/brews")
     assert f'"{THEME}": waiting for them to check it' in last_in_group(brewbot)
 
-    await tap_in_group(brewbot, found.text("button_needs_change"), user=CO_PRODUCER, chat_id=REVIEW)
-    assert last_in_group(brewbot) == found.text("approval_told_change", theme=THEME)
+    await tap_in_group(
+        brewbot, services.text("button_needs_change"), user=CO_PRODUCER, chat_id=REVIEW
+    )
+    assert last_in_group(brewbot) == services.text("approval_told_change", theme=THEME)
     assert f"{THEME}: 6 people took part" not in await _digest_now(brewbot)
 
     sent = len(group_texts(brewbot, REVIEW))
     await in_group(brewbot, "/summary")  # fixed: a new draft goes to the co-producers
     assert len(group_texts(brewbot, REVIEW)) > sent
-    await tap_in_group(brewbot, found.text("button_approve"), user=CO_PRODUCER, chat_id=REVIEW)
-    assert last_in_group(brewbot) == found.text("approval_told_approved", theme=THEME)
+    await tap_in_group(brewbot, services.text("button_approve"), user=CO_PRODUCER, chat_id=REVIEW)
+    assert last_in_group(brewbot) == services.text("approval_told_approved", theme=THEME)
     assert f"{THEME}: 6 people took part" in await _digest_now(brewbot)
     assert "6 people" in await _wesaid(brewbot)
     await in_group(brewbot, "/brews")
@@ -86,15 +88,15 @@ async def test_only_an_approved_summary_reaches_the_digest_and_the_news(
 
 
 async def test_a_press_from_outside_the_review_chat_decides_nothing(reviewed: Running) -> None:
-    brewbot, found = reviewed, reviewed.services
+    brewbot, services = reviewed, reviewed.services
     brew = await brewbot.new_brew(THEME)
     await took_part(brewbot, brew, range(875101, 875106), words=WORDS)
     await in_group(brewbot, "/close")
-    await tap_in_group(brewbot, found.text("button_close_yes"))
-    draft = brewbot.standin.newest_with_button(REVIEW, found.text("button_approve"))
+    await tap_in_group(brewbot, services.text("button_close_yes"))
+    draft = brewbot.standin.newest_with_button(REVIEW, services.text("button_approve"))
     assert draft is not None
     shown = brewbot.standin.message(REVIEW, draft) or {}
-    data = dict(brewbot.standin.buttons(shown))[found.text("button_approve")]
+    data = dict(brewbot.standin.buttons(shown))[services.text("button_approve")]
     # The same signed button, on a message of brewbot's in the facilitators' group.
     world = brewbot.standin.world
     copied = world.new_message(
@@ -105,7 +107,7 @@ async def test_a_press_from_outside_the_review_chat_decides_nothing(reviewed: Ru
     )
     brewbot.standin.press_label(CO_PRODUCER, copied["message_id"], "Approve", chat_id=FACILITATORS)
     await brewbot.standin.wait_idle()
-    assert await found.store.summary_status(brew.id) == "waiting"
+    assert await services.store.summary_status(brew.id) == "waiting"
 
 
 async def test_an_unreachable_review_chat_is_said_kindly_and_tried_again(
@@ -114,16 +116,16 @@ async def test_an_unreachable_review_chat_is_said_kindly_and_tried_again(
     brewbot = Running(standin, tmp_path / "brewbot.db", review_chat=-100999000999)
     await brewbot.start()
     try:
-        found = brewbot.services
+        services = brewbot.services
         brew = await brewbot.new_brew(THEME)
         await took_part(brewbot, brew, range(875201, 875206), words=WORDS)
         await in_group(brewbot, "/close")
-        await tap_in_group(brewbot, found.text("button_close_yes"))
-        assert last_in_group(brewbot) == found.text("approval_unreachable", theme=THEME)
-        assert await found.store.summary_status(brew.id) is None
+        await tap_in_group(brewbot, services.text("button_close_yes"))
+        assert last_in_group(brewbot) == services.text("approval_unreachable", theme=THEME)
+        assert await services.store.summary_status(brew.id) is None
         standin.world.group_chat(-100999000999)  # someone adds brewbot to the chat
         await in_group(brewbot, "/summary")
-        assert await found.store.summary_status(brew.id) == "waiting"
+        assert await services.store.summary_status(brew.id) == "waiting"
         assert "Reply to this message" in group_texts(brewbot, -100999000999)[-1]
     finally:
         await brewbot.stop()

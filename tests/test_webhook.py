@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from telegram import Update
-from telegram.ext import ContextTypes, TypeHandler
+from telegram.ext import TypeHandler
 
+from bot.services import BrewContext
 from bot.standin import StandIn
 from bot.webhook import SECRET_HEADER
 from tests.running import Running
@@ -144,7 +145,7 @@ async def test_an_update_kept_before_its_200_is_handled_after_a_kill(hooked: Run
     await _walk_to_first_text(hooked, brew.code)
     kept = asyncio.Event()
 
-    async def hold(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def hold(update: Update, context: BrewContext) -> None:
         if update.message is not None and update.message.text == ANSWERS[0]:
             kept.set()
             await asyncio.Event().wait()  # brewbot dies before it handles this one

@@ -7,18 +7,17 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import PickAction
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
 from storage.records import Brew
@@ -34,89 +33,91 @@ STATUS_KEYS = {
 }
 
 
-def reviewing(found: Services) -> bool:
+def reviewing(services: Services) -> bool:
     """Say whether co-producers check summaries here (a review chat is set)."""
-    return found.settings.review_chat is not None
+    return services.settings.review_chat is not None
 
 
-async def may_share(found: Services, brew: Brew) -> bool:
+async def may_share(services: Services, brew: Brew) -> bool:
     """Say whether a brew's summary may go further: always without a review chat, else only
     once the co-producers approved it."""
-    return not reviewing(found) or await found.store.summary_status(brew.id) == APPROVED
+    return not reviewing(services) or await services.store.summary_status(brew.id) == APPROVED
 
 
-async def send_draft(context: Context, brew: Brew, summary: Summary) -> None:
+async def send_draft(context: BrewContext, brew: Brew, summary: Summary) -> None:
     """Send a closed brew's summary to the co-producers as a draft, unless they have it or
     approved it already. An open brew's summary is only a look part-way, so it stays here."""
-    found = services(context)
-    chat_id = found.settings.review_chat
+    services = context.services
+    chat_id = services.settings.review_chat
     if chat_id is None or brew.is_open:
         return
-    if await found.store.summary_status(brew.id) in (WAITING, APPROVED):
+    if await services.store.summary_status(brew.id) in (WAITING, APPROVED):
         return
     theme = theme_words(brew, THEME_LIMIT)
     buttons = action_keyboard(
         [
-            [(found.text("button_approve"), PickAction(APPROVE, brew.id))],
-            [(found.text("button_needs_change"), PickAction(ASK_CHANGE, brew.id))],
+            [(services.text("button_approve"), PickAction(APPROVE, brew.id))],
+            [(services.text("button_needs_change"), PickAction(ASK_CHANGE, brew.id))],
         ],
-        found.buttons,
+        services.buttons,
     )
     try:
-        await context.bot.send_message(chat_id, found.text("approval_draft", theme=theme))
-        await post_summary(context.bot, chat_id, summary, found.store, brew)
+        await context.bot.send_message(chat_id, services.text("approval_draft", theme=theme))
+        await post_summary(context.bot, chat_id, summary, services.store, brew)
         await context.bot.send_message(
-            chat_id, found.text("approval_ask", theme=theme), reply_markup=buttons
+            chat_id, services.text("approval_ask", theme=theme), reply_markup=buttons
         )
     except TelegramError as exc:  # not in that chat yet, or Telegram's bad moment
         log.warning("The draft summary could not reach the co-producers' chat: %s", exc)
         if brew.group_chat_id is not None:
             await context.bot.send_message(
-                brew.group_chat_id, found.text("approval_unreachable", theme=theme)
+                brew.group_chat_id, services.text("approval_unreachable", theme=theme)
             )
         return
-    await found.store.summary_sent(brew.id)  # after it went: a failed send is tried again
+    await services.store.summary_sent(brew.id)  # after it went: a failed send is tried again
 
 
-async def decided(update: Update, context: Context) -> None:
+async def decided(update: Update, context: BrewContext) -> None:
     """Keep a co-producer's Approve or Needs a change, and tell the brew's facilitators."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None:
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
-    brew = await found.store.brew(action.brew_id) if isinstance(action, PickAction) else None
-    if shown is None or brew is None or shown.chat_id != found.settings.review_chat:
-        await acknowledge(query, found.text("approval_refused"), show_alert=True)
+    brew = await services.store.brew(action.brew_id) if isinstance(action, PickAction) else None
+    if shown is None or brew is None or shown.chat_id != services.settings.review_chat:
+        await acknowledge(query, services.text("approval_refused"), show_alert=True)
         return
     approved = isinstance(action, PickAction) and action.purpose == APPROVE
-    changed = await found.store.decide_summary(brew.id, approved=approved)
+    changed = await services.store.decide_summary(brew.id, approved=approved)
     await acknowledge(query)
     theme = theme_words(brew, THEME_LIMIT)
     done = "approval_done" if approved else "approval_change_done"
     with contextlib.suppress(BadRequest):  # a double tap finds it settled already
-        await shown.edit_text(found.text(done, theme=theme))
+        await shown.edit_text(services.text(done, theme=theme))
     if changed and brew.group_chat_id is not None:
         told = "approval_told_approved" if approved else "approval_told_change"
-        await context.bot.send_message(brew.group_chat_id, found.text(told, theme=theme))
+        await context.bot.send_message(brew.group_chat_id, services.text(told, theme=theme))
 
 
-async def status_lines(found: Services, brews: Sequence[Brew]) -> list[str]:
+async def status_lines(services: Services, brews: Sequence[Brew]) -> list[str]:
     """Say where each brew's summary stands with the co-producers (none without a review chat)."""
-    if not reviewing(found) or not brews:
+    if not reviewing(services) or not brews:
         return []
-    statuses = await found.store.summary_statuses(b.id for b in brews)
-    lines = [found.text("approval_status_heading")]
+    statuses = await services.store.summary_statuses(b.id for b in brews)
+    lines = [services.text("approval_status_heading")]
     for brew in brews:
-        status = found.text(STATUS_KEYS.get(statuses.get(brew.id), "approval_status_unsent"))
+        status = services.text(STATUS_KEYS.get(statuses.get(brew.id), "approval_status_unsent"))
         lines.append(
-            found.text("approval_status_item", theme=theme_words(brew, THEME_LIMIT), status=status)
+            services.text(
+                "approval_status_item", theme=theme_words(brew, THEME_LIMIT), status=status
+            )
         )
     return lines
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the co-producers' Approve and Needs a change buttons."""
     app.add_handler(
-        CallbackQueryHandler(decided, pattern=pick_pattern(found.buttons, {APPROVE, ASK_CHANGE}))
+        CallbackQueryHandler(decided, pattern=pick_pattern(services.buttons, {APPROVE, ASK_CHANGE}))
     )

@@ -7,7 +7,6 @@ import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     Bot,
@@ -18,7 +17,7 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Action, PaceAction, PackAction, PickAction
 from bot.facilitators import approval, export
@@ -36,10 +35,10 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.jobs.pacing import DEFAULT_AT, read_time
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
@@ -100,37 +99,37 @@ def parse_newbrew(args: Sequence[str]) -> NewBrew:
     return NewBrew(options.get("pack"), theme, options.get("pace"), options.get("at"))
 
 
-def pack_list(found: Services) -> str:
+def pack_list(services: Services) -> str:
     """List the packs a brew can use, one a line."""
     return "\n".join(
-        found.text("newbrew_pack_line", pack_id=pack_id, title=pack.title)
-        for pack_id, pack in sorted(found.packs.items())
+        services.text("newbrew_pack_line", pack_id=pack_id, title=pack.title)
+        for pack_id, pack in sorted(services.packs.items())
     )
 
 
-def pace_problem(found: Services, pace: str, at: str | None) -> str | None:
+def pace_problem(services: Services, pace: str, at: str | None) -> str | None:
     """Say what is wrong with a pace and its hour (unknown, not a time, in quiet hours)."""
     if pace not in {p.value for p in Pace}:
-        return found.text("newbrew_unknown_pace", pace=pace[:20])
+        return services.text("newbrew_unknown_pace", pace=pace[:20])
     when = read_time(at) if at is not None else DEFAULT_AT
-    if when is None or found.settings.is_quiet(when):
-        quiet = f"{found.settings.quiet_start:%H:%M}–{found.settings.quiet_end:%H:%M}"
-        return found.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
+    if when is None or services.settings.is_quiet(when):
+        quiet = f"{services.settings.quiet_start:%H:%M}–{services.settings.quiet_end:%H:%M}"
+        return services.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
     return None
 
 
-def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
+def newbrew_problem(services: Services, pack_id: str, theme: str) -> str | None:
     """Say what stops a brew being opened (no theme, too long, unknown pack), or None."""
     if not theme:
-        return found.text("newbrew_how")
+        return services.text("newbrew_how")
     if len(theme) > THEME_LIMIT:
-        return found.text("newbrew_too_long", length=len(theme), limit=THEME_LIMIT)
-    if pack_id not in found.packs:
-        example = next((p for p in sorted(found.packs) if p != DEFAULT_PACK), DEFAULT_PACK)
-        return found.text(
+        return services.text("newbrew_too_long", length=len(theme), limit=THEME_LIMIT)
+    if pack_id not in services.packs:
+        example = next((p for p in sorted(services.packs) if p != DEFAULT_PACK), DEFAULT_PACK)
+        return services.text(
             "newbrew_unknown_pack",
             pack=pack_id[:40],
-            packs=pack_list(found),
+            packs=pack_list(services),
             example=example,
             theme=theme,
         )
@@ -138,24 +137,26 @@ def newbrew_problem(found: Services, pack_id: str, theme: str) -> str | None:
 
 
 @for_facilitators
-async def newbrew(update: Update, context: Context) -> None:
+async def newbrew(update: Update, context: BrewContext) -> None:
     """Open a brew in this group and post its invite link with a QR code."""
     chat = update.effective_chat
     assert chat is not None
     await open_brew(context, chat.id, parse_newbrew(context.args or ()))
 
 
-async def open_brew(context: Context, chat_id: int, asked: NewBrew) -> None:
+async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
     """Open the brew asked for and post its invite link with a QR code, or say what is wrong."""
-    found = services(context)
+    services = context.services
     pack_id = asked.pack if asked.pack is not None else DEFAULT_PACK
     pace = asked.pace or Pace.SELF.value
-    problem = newbrew_problem(found, pack_id, asked.theme) or pace_problem(found, pace, asked.at)
+    problem = newbrew_problem(services, pack_id, asked.theme) or pace_problem(
+        services, pace, asked.at
+    )
     if problem is not None:
         await context.bot.send_message(chat_id, problem)
         return
     at = read_time(asked.at) if pace == Pace.DAILY and asked.at else None
-    brew = await found.store.create_brew(
+    brew = await services.store.create_brew(
         theme=asked.theme,
         pack_id=pack_id,
         group_chat_id=chat_id,
@@ -164,102 +165,104 @@ async def open_brew(context: Context, chat_id: int, asked: NewBrew) -> None:
     )
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
-    caption = invite_caption(found, brew, link)
+    caption = invite_caption(services, brew, link)
     await context.bot.send_photo(
         chat_id,
         InputFile(picture, filename="brew-invite.png"),
         caption=caption,
-        reply_markup=other_packs(found, brew),
+        reply_markup=other_packs(services, brew),
     )
 
 
-def invite_caption(found: Services, brew: Brew, link: str) -> str:
+def invite_caption(services: Services, brew: Brew, link: str) -> str:
     """Say the brew is open, which questions it uses, how they go out, and how to share it."""
-    title = found.packs[brew.pack_id].title
-    opened = found.text("newbrew_open", theme=brew.theme, pack=title, link=link)
+    title = services.packs[brew.pack_id].title
+    opened = services.text("newbrew_open", theme=brew.theme, pack=title, link=link)
     if brew.pace is Pace.SELF:
         return opened
-    return f"{opened}\n{found.text(f'pace_note_{brew.pace.value}', at=brew.pace_at or '')}"
+    return f"{opened}\n{services.text(f'pace_note_{brew.pace.value}', at=brew.pace_at or '')}"
 
 
-def other_packs(found: Services, brew: Brew) -> InlineKeyboardMarkup | None:
+def other_packs(services: Services, brew: Brew) -> InlineKeyboardMarkup | None:
     """Offer the other packs, one button each, and a part a day (or all at once), for a
     change of mind before anyone joins."""
     rows: list[list[tuple[str, Action]]] = [
-        [(found.text("button_use_pack", title=pack.title), PackAction(brew.id, pack_id))]
-        for pack_id, pack in sorted(found.packs.items())
+        [(services.text("button_use_pack", title=pack.title), PackAction(brew.id, pack_id))]
+        for pack_id, pack in sorted(services.packs.items())
         if pack_id != brew.pack_id
     ]
     if brew.pace is not Pace.LIVE:
         other = Pace.SELF if brew.pace is Pace.DAILY else Pace.DAILY
-        rows.append([(found.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))])
-    return action_keyboard(rows, found.buttons) if rows else None
+        rows.append(
+            [(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))]
+        )
+    return action_keyboard(rows, services.buttons) if rows else None
 
 
-async def use_pack(update: Update, context: Context) -> None:
+async def use_pack(update: Update, context: BrewContext) -> None:
     """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     assert isinstance(action, PackAction)
-    brew = await found.store.brew(action.brew_id)
+    brew = await services.store.brew(action.brew_id)
     chat = update.effective_chat
     if brew is None or chat is None or brew.group_chat_id != chat.id:
-        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return
     switched = None
-    if action.pack_id in found.packs:
-        switched = await found.store.switch_pack(brew.id, action.pack_id)
+    if action.pack_id in services.packs:
+        switched = await services.store.switch_pack(brew.id, action.pack_id)
     if switched is None:
-        await acknowledge(query, found.text("pack_locked"), show_alert=True)
+        await acknowledge(query, services.text("pack_locked"), show_alert=True)
         return
     await acknowledge(query)
     link = invite_link(context.bot.username, switched.code)
     with contextlib.suppress(BadRequest):  # a double tap finds it changed already
         await query.edit_message_caption(
-            caption=invite_caption(found, switched, link),
-            reply_markup=other_packs(found, switched),
+            caption=invite_caption(services, switched, link),
+            reply_markup=other_packs(services, switched),
         )
 
 
-async def use_pace(update: Update, context: Context) -> None:
+async def use_pace(update: Update, context: BrewContext) -> None:
     """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     assert isinstance(action, PaceAction)
-    brew = await found.store.brew(action.brew_id)
+    brew = await services.store.brew(action.brew_id)
     chat = update.effective_chat
     if brew is None or chat is None or brew.group_chat_id != chat.id:
-        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return
     pace = Pace(action.pace)
     at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
-    switched = await found.store.switch_pace(brew.id, pace, at)
+    switched = await services.store.switch_pace(brew.id, pace, at)
     if switched is None:
-        await acknowledge(query, found.text("pack_locked"), show_alert=True)
+        await acknowledge(query, services.text("pack_locked"), show_alert=True)
         return
     await acknowledge(query)
     link = invite_link(context.bot.username, switched.code)
     with contextlib.suppress(BadRequest):  # a double tap finds it changed already
         await query.edit_message_caption(
-            caption=invite_caption(found, switched, link),
-            reply_markup=other_packs(found, switched),
+            caption=invite_caption(services, switched, link),
+            reply_markup=other_packs(services, switched),
         )
 
 
 # ------------------------------------------------------------------ /brews
 
 
-async def brew_line(context: Context, brew: Brew) -> str:
+async def brew_line(context: BrewContext, brew: Brew) -> str:
     """Describe one open brew: theme, pack, day opened, who took part, and its link."""
-    found = services(context)
-    counts = await found.store.brew_counts(brew.id)
-    pack = found.packs.get(brew.pack_id)
-    opened = brew.opened_at.astimezone(found.settings.timezone)
-    return found.text(
+    services = context.services
+    counts = await services.store.brew_counts(brew.id)
+    pack = services.packs.get(brew.pack_id)
+    opened = brew.opened_at.astimezone(services.settings.timezone)
+    return services.text(
         "brews_item",
         theme=theme_words(brew, THEME_LIMIT),
         pack=pack.title if pack else brew.pack_id,
@@ -271,18 +274,18 @@ async def brew_line(context: Context, brew: Brew) -> str:
 
 
 @for_facilitators
-async def list_brews(update: Update, context: Context) -> None:
+async def list_brews(update: Update, context: BrewContext) -> None:
     """List this group's open brews with how many took part."""
-    found = services(context)
+    services = context.services
     chat = update.effective_chat
     assert chat is not None
-    brews = await found.store.open_brews(chat.id)
-    closed = await found.store.closed_brews(chat.id, within=RECENT)
-    checked = await approval.status_lines(found, closed)  # none without a review chat
+    brews = await services.store.open_brews(chat.id)
+    closed = await services.store.closed_brews(chat.id, within=RECENT)
+    checked = await approval.status_lines(services, closed)  # none without a review chat
     if not brews and not checked:
-        await context.bot.send_message(chat.id, found.text("brews_none"))
+        await context.bot.send_message(chat.id, services.text("brews_none"))
         return
-    lines = [found.text("brews_heading")] if brews else [found.text("brews_none")]
+    lines = [services.text("brews_heading")] if brews else [services.text("brews_none")]
     lines += [await brew_line(context, b) for b in brews] + checked
     for message in chunks(lines):
         await context.bot.send_message(chat.id, message)
@@ -292,77 +295,77 @@ async def list_brews(update: Update, context: Context) -> None:
 
 
 @for_facilitators
-async def close(update: Update, context: Context) -> None:
+async def close(update: Update, context: BrewContext) -> None:
     """Ask which open brew to close; with only one, ask straight away to be sure."""
-    found = services(context)
+    services = context.services
     chat = update.effective_chat
     assert chat is not None
-    brews = await found.store.open_brews(chat.id)
+    brews = await services.store.open_brews(chat.id)
     if not brews:
-        await context.bot.send_message(chat.id, found.text("close_none"))
+        await context.bot.send_message(chat.id, services.text("close_none"))
     elif len(brews) == 1:
         await ask_to_close(context, chat.id, brews[0])
     else:
         await offer(update, context, "close", brews)
 
 
-async def ask_to_close(context: Context, chat_id: int, brew: Brew) -> None:
+async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Check before closing, since a closed brew cannot be opened again."""
-    found = services(context)
+    services = context.services
     if not brew.is_open:
         await context.bot.send_message(
-            chat_id, found.text("close_already", theme=theme_words(brew, THEME_LIMIT))
+            chat_id, services.text("close_already", theme=theme_words(brew, THEME_LIMIT))
         )
         return
     buttons = action_keyboard(
         [
-            [(found.text("button_close_yes"), PickAction("close_yes", brew.id))],
-            [(found.text("button_close_no"), PickAction("close_no", brew.id))],
+            [(services.text("button_close_yes"), PickAction("close_yes", brew.id))],
+            [(services.text("button_close_no"), PickAction("close_no", brew.id))],
         ],
-        found.buttons,
+        services.buttons,
     )
-    text = found.text("close_ask", theme=theme_words(brew, THEME_LIMIT))
+    text = services.text("close_ask", theme=theme_words(brew, THEME_LIMIT))
     await context.bot.send_message(chat_id, text, reply_markup=buttons)
 
 
-async def close_now(context: Context, chat_id: int, brew: Brew) -> None:
+async def close_now(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Close the brew, thank everyone, and post its summary."""
-    found = services(context)
+    services = context.services
     theme = theme_words(brew, THEME_LIMIT)
     if not brew.is_open:
-        await context.bot.send_message(chat_id, found.text("close_already", theme=theme))
+        await context.bot.send_message(chat_id, services.text("close_already", theme=theme))
         return
-    closed = await found.store.close_brew(brew.id)
-    await context.bot.send_message(chat_id, found.text("close_done", theme=theme))
+    closed = await services.store.close_brew(brew.id)
+    await context.bot.send_message(chat_id, services.text("close_done", theme=theme))
     await post_brew_summary(context, chat_id, closed)
 
 
-async def keep_open(context: Context, chat_id: int, brew: Brew) -> None:
+async def keep_open(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Leave the brew open and say so."""
     theme = theme_words(brew, THEME_LIMIT)
-    await context.bot.send_message(chat_id, services(context).text("close_kept", theme=theme))
+    await context.bot.send_message(chat_id, context.services.text("close_kept", theme=theme))
 
 
 # ------------------------------------------------------------------ /summary, /export
 
 
-async def post_brew_summary(context: Context, chat_id: int, brew: Brew) -> None:
+async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Build a brew's summary (finding themes may take a moment) and post it."""
     await context.bot.send_chat_action(chat_id, "typing")
-    found = services(context)
-    summary = await brew_summary(found, brew)
-    await post_summary(context.bot, chat_id, summary, found.store, brew)
+    services = context.services
+    summary = await brew_summary(services, brew)
+    await post_summary(context.bot, chat_id, summary, services.store, brew)
     await approval.send_draft(context, brew, summary)  # co-producers check it (issue 15)
 
 
 @for_facilitators
-async def summary(update: Update, context: Context) -> None:
+async def summary(update: Update, context: BrewContext) -> None:
     """Post the summary of a brew that is open or closed lately (asking which, if several)."""
     await offer_brews(update, context, "summary", then=post_brew_summary)
 
 
 @for_facilitators
-async def export_answers(update: Update, context: Context) -> None:
+async def export_answers(update: Update, context: BrewContext) -> None:
     """Send a brew's answers and report as files (asking which brew, if several)."""
     await offer_brews(update, context, "export", then=export.send_export)
 
@@ -378,7 +381,7 @@ ON_PICK: dict[str, OnPick] = {
 }
 
 
-async def picked(update: Update, context: Context) -> None:
+async def picked(update: Update, context: BrewContext) -> None:
     """Carry out what an admin chose with a brew button."""
     chosen = await read_pick(update, context, needs_command=False)
     if chosen is not None:
@@ -386,12 +389,12 @@ async def picked(update: Update, context: Context) -> None:
 
 
 @for_facilitators
-async def help_facilitators(update: Update, context: Context) -> None:
+async def help_facilitators(update: Update, context: BrewContext) -> None:
     """List what facilitators can do in their group."""
     chat = update.effective_chat
     assert chat is not None
-    found = services(context)
-    words = found.text("help_facilitators") + "\n\n" + found.text("help_facilitators_loop")
+    services = context.services
+    words = services.text("help_facilitators") + "\n\n" + services.text("help_facilitators_loop")
     await context.bot.send_message(chat.id, words)
 
 
@@ -410,7 +413,7 @@ async def set_menus(bot: Bot, chat_ids: Iterable[int], messages: Messages) -> No
             log.warning("Could not set the facilitators' menu for a group: %s", exc)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the brew commands, their buttons, and /help in facilitators' groups."""
     fresh = ~filters.UpdateType.EDITED  # an edited command is not a new request
     app.add_handler(CommandHandler("newbrew", newbrew, filters=fresh))
@@ -422,6 +425,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
     app.add_handler(
         CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
     )
-    app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(found.buttons, ON_PICK)))
-    app.add_handler(CallbackQueryHandler(use_pack, pattern=found.buttons.accepts(PackAction)))
-    app.add_handler(CallbackQueryHandler(use_pace, pattern=found.buttons.accepts(PaceAction)))
+    app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(services.buttons, ON_PICK)))
+    app.add_handler(CallbackQueryHandler(use_pack, pattern=services.buttons.accepts(PackAction)))
+    app.add_handler(CallbackQueryHandler(use_pace, pattern=services.buttons.accepts(PaceAction)))

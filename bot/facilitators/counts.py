@@ -13,13 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.ratelimit import Priority, sending_as
-from bot.services import KEY, App, Services, require_job_queue
+from bot.services import App, BrewContext, Services, require_job_queue, services_of
 from conversations.summary import FreeText, enough_people, group_themes
 from storage.records import Brew, LiveQuestion
 
@@ -37,9 +35,9 @@ class _Pending:
     task: asyncio.Task[None] | None = None
 
 
-def edit_every(found: Services) -> float:
+def edit_every(services: Services) -> float:
     """Seconds between edits of one counts message: half the group's allowance at most."""
-    return 2 * 60.0 / found.settings.group_per_minute
+    return 2 * 60.0 / services.settings.group_per_minute
 
 
 def answered(app: App, brew_id: int, prompt_ids: set[str]) -> None:
@@ -53,23 +51,23 @@ def answered(app: App, brew_id: int, prompt_ids: set[str]) -> None:
 
 async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
     """Wait a moment, then edit every counts message with new answers; again while more come."""
-    found: Services = app.bot_data[KEY]
+    services = services_of(app)
     while entry.prompts:
-        await asyncio.sleep(edit_every(found))
+        await asyncio.sleep(edit_every(services))
         prompts, entry.prompts = entry.prompts, set()
-        brew = await found.store.brew(brew_id)
+        brew = await services.store.brew(brew_id)
         if brew is None or brew.group_chat_id is None:
             return
-        for question in await found.store.live_questions(brew_id):
+        for question in await services.store.live_questions(brew_id):
             if question.prompt_id in prompts and question.counts_message_id is not None:
                 await show(app, brew, question)
 
 
-async def show_all(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def show_all(context: BrewContext) -> None:
     """Show where each live brew's open question stands (at start-up: edits a stop cut short)."""
-    found: Services = context.application.bot_data[KEY]
-    for brew in await found.store.live_brews():
-        asked = await found.store.live_questions(brew.id)
+    services = context.services
+    for brew in await services.store.live_brews():
+        asked = await services.store.live_questions(brew.id)
         if asked and asked[-1].counts_message_id is not None and brew.group_chat_id is not None:
             await show(context.application, brew, asked[-1])
 
@@ -81,9 +79,9 @@ def schedule(app: App) -> None:
 
 async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
     """Edit a question's counts message to show how it stands now."""
-    found: Services = app.bot_data[KEY]
+    services = services_of(app)
     assert brew.group_chat_id is not None and question.counts_message_id is not None
-    text = await counts_text(found, brew, question)
+    text = await counts_text(services, brew, question)
     try:
         with sending_as(Priority.TIDY):
             await app.bot.edit_message_text(
@@ -95,16 +93,16 @@ async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
         log.warning("The live counts message could not be edited just now: %s", error)
 
 
-async def counts_text(found: Services, brew: Brew, question: LiveQuestion) -> str:
+async def counts_text(services: Services, brew: Brew, question: LiveQuestion) -> str:
     """Say which question is open, how many answered it, and its themes once enough did."""
-    people, texts = await found.store.answered(brew.id, question.prompt_id)
+    people, texts = await services.store.answered(brew.id, question.prompt_id)
     lines = [
-        found.text(
-            "live_counts", number=question.number, question=question_words(found, brew, question)
+        services.text(
+            "live_counts", number=question.number, question=question_words(services, brew, question)
         ),
-        found.text("live_counts_answered", count=people),
+        services.text("live_counts_answered", count=people),
     ]
-    min_group = found.settings.min_group
+    min_group = services.settings.min_group
     writers = {t.person for t in texts}
     if enough_people(len(writers), min_group=min_group):
         said = [FreeText(t.person, t.prompt_id, t.principle, t.text) for t in texts]
@@ -113,14 +111,14 @@ async def counts_text(found: Services, brew: Brew, question: LiveQuestion) -> st
         )
         labels = [view.label for view in groups.shown]
         if labels:
-            lines.append(found.text("live_counts_themes", themes="; ".join(labels)))
+            lines.append(services.text("live_counts_themes", themes="; ".join(labels)))
     return "\n".join(lines)
 
 
-def question_words(found: Services, brew: Brew, question: LiveQuestion) -> str:
+def question_words(services: Services, brew: Brew, question: LiveQuestion) -> str:
     """Return a live question's words: the facilitator's own, or the pack's with the theme."""
     if question.text is not None:
         return question.text
-    pack = found.packs.get(brew.pack_id)
+    pack = services.packs.get(brew.pack_id)
     prompt = pack.prompt(question.prompt_id) if pack is not None else None
     return prompt.text.format(theme=brew.theme) if prompt is not None else question.prompt_id

@@ -4,34 +4,34 @@ of that group's brews only."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context
 from bot.jobs.digest import build_week, post_digest
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.digest import week_key
 
 
 @for_facilitators
-async def digest_now(update: Update, context: Context) -> None:
+async def digest_now(update: Update, context: BrewContext) -> None:
     """Build this group's digest of this week so far (or last, with 'last') and post it here."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     asked = command_words(message).casefold()
     if asked not in ("", "last"):
-        await message.reply_text(found.text("digest_usage"))
+        await message.reply_text(services.text("digest_usage"))
         return
-    today = found.clock().astimezone(found.settings.timezone).date()
+    today = services.clock().astimezone(services.settings.timezone).date()
     week = week_key(today - timedelta(weeks=1) if asked else today)
     await context.bot.send_chat_action(message.chat_id, "typing")
-    await post_digest(context.bot, message.chat_id, await build_week(found, week, message.chat_id))
+    await post_digest(
+        context.bot, message.chat_id, await build_week(services, week, message.chat_id)
+    )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /digest."""
     app.add_handler(CommandHandler("digest", digest_now, filters=~filters.UpdateType.EDITED))

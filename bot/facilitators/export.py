@@ -20,8 +20,7 @@ from telegram import InputFile
 from bot.embedder import brew_finder
 from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import option_words, results_from
-from bot.handlers.common import Context
-from bot.services import services
+from bot.services import BrewContext
 from conversations.messages import Messages
 from conversations.model import Kind, Pack
 from conversations.redaction import redact
@@ -163,32 +162,32 @@ def file_stem(brew: Brew) -> str:
     return f"brew-{brew.id}-{brew.opened_at.date().isoformat()}"
 
 
-async def send_export(context: Context, chat_id: int, brew: Brew) -> None:
+async def send_export(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Send a brew's answers as CSV and its summary as Markdown, if enough people took part."""
-    found = services(context)
+    services = context.services
     theme = theme_words(brew, THEME_LIMIT)
-    counts = await found.store.brew_counts(brew.id)
-    if not enough_people(counts.people, min_group=found.settings.min_group):
-        text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
+    counts = await services.store.brew_counts(brew.id)
+    if not enough_people(counts.people, min_group=services.settings.min_group):
+        text = services.text("export_too_few", theme=theme, min_group=services.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return
     await context.bot.send_chat_action(chat_id, "upload_document")
     files = await export_files(
-        found.store,
-        found.packs,
+        services.store,
+        services.packs,
         brew,
-        min_group=found.settings.min_group,
-        zone=found.settings.timezone,
-        messages=found.messages,
-        meaning=found.settings.meaning,
+        min_group=services.settings.min_group,
+        zone=services.settings.timezone,
+        messages=services.messages,
+        meaning=services.settings.meaning,
     )
     await context.bot.send_document(
         chat_id,
         InputFile(files.table, filename=f"{files.stem}-answers.csv"),
-        caption=found.text("export_csv_caption", theme=theme),
+        caption=services.text("export_csv_caption", theme=theme),
     )
     await context.bot.send_document(
         chat_id,
         InputFile(files.report, filename=f"{files.stem}-summary.md"),
-        caption=found.text("export_report_caption"),
+        caption=services.text("export_report_caption"),
     )

@@ -5,105 +5,104 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from telegram import InputFile, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, PollHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, PollHandler, filters
 
 from bot.callbacks import ThemeAction
 from bot.facilitators.brews import DEFAULT_PACK, invite_caption, other_packs
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import RECENT, THEME_LIMIT, command_words, may_press
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.jobs import ideapolls
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.suggestions import visible
 
 POLL_OPTIONS = 10  # Telegram allows up to 10 (12 lately); ten is plenty to read on a phone
 
 
 @for_facilitators
-async def ideas(update: Update, context: Context) -> None:
+async def ideas(update: Update, context: BrewContext) -> None:
     """List suggestions made by at least the minimum group; count the others, never show them.
     With 'poll', put the top ones to a vote; with 'results', add the votes up."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     asked = command_words(message).casefold()
     if asked == "poll":
-        await _poll(found, message, context)
+        await _poll(services, message, context)
     elif asked == "results":
-        await _results(found, message)
+        await _results(services, message)
     elif asked:
-        await message.reply_text(found.text("ideas_usage"))
+        await message.reply_text(services.text("ideas_usage"))
     else:
-        await _list(found, message)
+        await _list(services, message)
 
 
-async def _list(found: Services, message: Message) -> None:
-    least = found.settings.min_group
-    listed = visible(await found.store.idea_counts(message.chat_id), min_group=least)
+async def _list(services: Services, message: Message) -> None:
+    least = services.settings.min_group
+    listed = visible(await services.store.idea_counts(message.chat_id), min_group=least)
     if not listed.shown and not listed.others:
-        await message.reply_text(found.text("ideas_none"))
+        await message.reply_text(services.text("ideas_none"))
         return
-    lines = [found.text("ideas_heading")]
-    lines += [found.text("ideas_item", text=i.text, people=i.people) for i in listed.shown]
+    lines = [services.text("ideas_heading")]
+    lines += [services.text("ideas_item", text=i.text, people=i.people) for i in listed.shown]
     if listed.others:
         key = "ideas_other" if listed.others == 1 else "ideas_others"
         key += "_only" if not listed.shown else ""
-        lines.append(found.text(key, others=listed.others, min_group=least))
+        lines.append(services.text(key, others=listed.others, min_group=least))
     if len(listed.shown) >= 2:
-        lines.append(found.text("ideas_poll_hint"))
+        lines.append(services.text("ideas_poll_hint"))
     for chunk in chunks(lines, sep="\n"):
         await message.reply_text(chunk)
 
 
-async def _poll(found: Services, message: Message, context: Context) -> None:
+async def _poll(services: Services, message: Message, context: BrewContext) -> None:
     """Queue a copy of a poll of the top suggestions for each person who may get one."""
-    least = found.settings.min_group
-    listed = visible(await found.store.idea_counts(message.chat_id), min_group=least)
+    least = services.settings.min_group
+    listed = visible(await services.store.idea_counts(message.chat_id), min_group=least)
     options = [item.text for item in listed.shown[:POLL_OPTIONS]]
     if len(options) < 2:
-        await message.reply_text(found.text("ideas_poll_too_few", min_group=least))
+        await message.reply_text(services.text("ideas_poll_too_few", min_group=least))
         return
-    since = found.clock() - RECENT
-    _, queued = await found.store.start_idea_poll(message.chat_id, options, since=since)
+    since = services.clock() - RECENT
+    _, queued = await services.store.start_idea_poll(message.chat_id, options, since=since)
     if queued:
         ideapolls.start_sending(context.application)
     key = "ideas_poll_nobody" if not queued else "ideas_poll_queued"
-    await message.reply_text(found.text(key, people=queued, days=RECENT.days))
+    await message.reply_text(services.text(key, people=queued, days=RECENT.days))
 
 
-async def _results(found: Services, message: Message) -> None:
+async def _results(services: Services, message: Message) -> None:
     """Add up the latest poll's votes, most first, and offer a brew on the winner."""
-    tally = await found.store.latest_idea_poll(message.chat_id)
+    tally = await services.store.latest_idea_poll(message.chat_id)
     if tally is None:
-        await message.reply_text(found.text("ideas_results_none"))
+        await message.reply_text(services.text("ideas_results_none"))
         return
     ranked = sorted(range(len(tally.options)), key=lambda i: (-tally.votes[i], i))
-    lines = [found.text("ideas_results_heading", sent=tally.sent, waiting=tally.waiting)]
+    lines = [services.text("ideas_results_heading", sent=tally.sent, waiting=tally.waiting)]
     lines += [
-        found.text("ideas_results_item", text=tally.options[i], votes=tally.votes[i])
+        services.text("ideas_results_item", text=tally.options[i], votes=tally.votes[i])
         for i in ranked
     ]
     best = ranked[0]
     markup = None
     if tally.votes[best] > 0:
-        label = found.text("button_brew_on", theme=tally.options[best][:40])
-        markup = action_keyboard([[(label, ThemeAction(tally.poll_id, best))]], found.buttons)
+        label = services.text("button_brew_on", theme=tally.options[best][:40])
+        markup = action_keyboard([[(label, ThemeAction(tally.poll_id, best))]], services.buttons)
     await message.reply_text("\n".join(lines), reply_markup=markup)
 
 
-async def brew_on_winner(update: Update, context: Context) -> None:
+async def brew_on_winner(update: Update, context: BrewContext) -> None:
     """Open a brew on the theme an admin tapped, as /newbrew would, with its link and QR."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
     poll = (
-        await found.store.idea_poll_options(action.poll_id)
+        await services.store.idea_poll_options(action.poll_id)
         if isinstance(action, ThemeAction)
         else None
     )
@@ -114,35 +113,37 @@ async def brew_on_winner(update: Update, context: Context) -> None:
         or poll[0] != shown.chat_id
         or not 0 <= action.option < len(poll[1])
     ):
-        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return
     await acknowledge(query)
     await shown.edit_reply_markup(reply_markup=None)  # one brew per tap: the button goes
     theme = poll[1][action.option][:THEME_LIMIT]
-    brew = await found.store.create_brew(theme=theme, pack_id=DEFAULT_PACK, group_chat_id=poll[0])
+    brew = await services.store.create_brew(
+        theme=theme, pack_id=DEFAULT_PACK, group_chat_id=poll[0]
+    )
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
     await context.bot.send_photo(
         poll[0],
         InputFile(picture, filename="brew-invite.png"),
-        caption=invite_caption(found, brew, link),
-        reply_markup=other_packs(found, brew),
+        caption=invite_caption(services, brew, link),
+        reply_markup=other_packs(services, brew),
     )
 
 
-async def ballot(update: Update, context: Context) -> None:
+async def ballot(update: Update, context: BrewContext) -> None:
     """Keep the votes on a copy of a theme poll (Telegram says only how many, never who)."""
     poll = update.poll
     if poll is not None:
         votes = [option.voter_count for option in poll.options]
-        await services(context).store.record_ballot(poll.id, votes)
+        await context.services.store.record_ballot(poll.id, votes)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /ideas, its brew button, the poll votes, and the job that sends the polls."""
     app.add_handler(CommandHandler("ideas", ideas, filters=~filters.UpdateType.EDITED))
     app.add_handler(
-        CallbackQueryHandler(brew_on_winner, pattern=found.buttons.accepts(ThemeAction))
+        CallbackQueryHandler(brew_on_winner, pattern=services.buttons.accepts(ThemeAction))
     )
     app.add_handler(PollHandler(ballot))
     ideapolls.schedule(app)

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators import counts
 from bot.facilitators.brews import open_brew, parse_newbrew
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words, theme_words
-from bot.handlers.common import Context
 from bot.jobs.deliveries import start_sending
 from bot.replies import carry_on
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import Pace
 from storage.records import Brew
 
@@ -26,77 +24,77 @@ log = logging.getLogger(__name__)
 QUESTION_LIMIT = 300  # a question fits a phone screen
 
 
-async def live_brew(found: Services, chat_id: int) -> Brew | None:
+async def live_brew(services: Services, chat_id: int) -> Brew | None:
     """Return this group's live brew (the newest, if there were several)."""
-    live = [b for b in await found.store.open_brews(chat_id) if b.pace is Pace.LIVE]
+    live = [b for b in await services.store.open_brews(chat_id) if b.pace is Pace.LIVE]
     return live[-1] if live else None
 
 
 @for_facilitators
-async def live(update: Update, context: Context) -> None:
+async def live(update: Update, context: BrewContext) -> None:
     """Open a live brew: people join and wait until /ask sends them a question."""
     chat = update.effective_chat
     assert chat is not None
     asked = parse_newbrew(context.args or ())
     if not asked.theme:
-        await context.bot.send_message(chat.id, services(context).text("live_how"))
+        await context.bot.send_message(chat.id, context.services.text("live_how"))
         return
     await open_brew(context, chat.id, replace(asked, pace=Pace.LIVE.value, at=None))
 
 
 @for_facilitators
-async def ask(update: Update, context: Context) -> None:
+async def ask(update: Update, context: BrewContext) -> None:
     """Send the pack's next question, or the words after /ask, to everyone in the live brew."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
-    brew = await live_brew(found, message.chat_id)
+    brew = await live_brew(services, message.chat_id)
     if brew is None:
-        await message.reply_text(found.text("ask_no_live"))
+        await message.reply_text(services.text("ask_no_live"))
         return
     words = command_words(message)
     if len(words) > QUESTION_LIMIT:
-        await message.reply_text(found.text("ask_too_long", limit=QUESTION_LIMIT))
+        await message.reply_text(services.text("ask_too_long", limit=QUESTION_LIMIT))
         return
-    prompt_id = None if words else await _next_from_pack(found, brew)
+    prompt_id = None if words else await _next_from_pack(services, brew)
     if not words and prompt_id is None:
-        await message.reply_text(found.text("ask_none_left"))
+        await message.reply_text(services.text("ask_none_left"))
         return
-    number = await found.store.push_question(brew.id, prompt_id, words or None)
+    number = await services.store.push_question(brew.id, prompt_id, words or None)
     start_sending(context.application)  # first: people get it even if the post below fails
-    question = next(q for q in await found.store.live_questions(brew.id) if q.number == number)
-    text = await counts.counts_text(found, brew, question)
+    question = next(q for q in await services.store.live_questions(brew.id) if q.number == number)
+    text = await counts.counts_text(services, brew, question)
     try:  # the question went out already: a failed post must not invite a second /ask
         posted = await carry_on(context.bot.send_message(message.chat_id, text))
     except TelegramError as error:
         log.warning("The live counts message could not be posted: %s", error)
         posted = None
     if posted is not None:
-        await found.store.set_counts_message(question.id, posted.message_id)
+        await services.store.set_counts_message(question.id, posted.message_id)
 
 
-async def _next_from_pack(found: Services, brew: Brew) -> str | None:
+async def _next_from_pack(services: Services, brew: Brew) -> str | None:
     """Return the first question of the brew's pack not yet sent live, if any is left."""
-    sent = {q.prompt_id for q in await found.store.live_questions(brew.id)}
-    pack = found.packs.get(brew.pack_id)
+    sent = {q.prompt_id for q in await services.store.live_questions(brew.id)}
+    pack = services.packs.get(brew.pack_id)
     prompts = pack.prompts if pack is not None else ()
     return next((p.id for p in prompts if p.id not in sent), None)
 
 
 @for_facilitators
-async def endlive(update: Update, context: Context) -> None:
+async def endlive(update: Update, context: BrewContext) -> None:
     """End the live part: anyone who missed questions may answer them in their own time."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
-    brew = await live_brew(found, message.chat_id)
+    brew = await live_brew(services, message.chat_id)
     if brew is None:
-        await message.reply_text(found.text("ask_no_live"))
+        await message.reply_text(services.text("ask_no_live"))
         return
-    ended = await found.store.end_live(brew.id)
+    ended = await services.store.end_live(brew.id)
     start_sending(context.application)
-    await message.reply_text(found.text("live_ended", theme=theme_words(ended)))
+    await message.reply_text(services.text("live_ended", theme=theme_words(ended)))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /live, /ask and /endlive."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("live", live, filters=fresh))

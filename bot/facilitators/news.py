@@ -26,8 +26,10 @@ def digest_update(theme: str, text: str) -> Update:
     return Update(said=said or trim(clean(theme), LABEL_LIMIT), did=did)
 
 
-def news_message(found: Services, *, theme: str, text: str, easy: bool) -> str:
+def news_message(services: Services, *, theme: str, text: str, easy: bool) -> str:
     """Word the message a participant gets: whose news it is, the words, and a way out."""
     said, did = said_and_did(text)
-    words = found.text("wesaid_said_did", said=said, did=did) if said else did
-    return found.text("wesaid_news", easy=easy, theme=trim(clean(theme), LABEL_LIMIT), words=words)
+    words = services.text("wesaid_said_did", said=said, did=did) if said else did
+    return services.text(
+        "wesaid_news", easy=easy, theme=trim(clean(theme), LABEL_LIMIT), words=words
+    )

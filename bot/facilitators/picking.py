@@ -17,9 +17,9 @@ from telegram.error import BadRequest
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import BrewContext, Services
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -29,7 +29,7 @@ MAX_CHOICES = 20  # a list longer than this is hard to use on a phone
 THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
 
 # What a command does with the brew chosen for it: (context, chat id, brew).
-OnPick = Callable[[Context, int, Brew], Awaitable[None]]
+OnPick = Callable[[BrewContext, int, Brew], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,20 @@ def theme_words(brew: Brew, limit: int = LABEL_LIMIT) -> str:
     return trim(clean(brew.theme), limit) or "…"
 
 
-async def recent_brews(found: Services, chat_id: int) -> list[Brew]:
+async def recent_brews(services: Services, chat_id: int) -> list[Brew]:
     """List a group's open brews, oldest first, then those closed lately, newest first."""
-    opened = await found.store.open_brews(chat_id)
-    closed = await found.store.closed_brews(chat_id, within=RECENT)
+    opened = await services.store.open_brews(chat_id)
+    closed = await services.store.closed_brews(chat_id, within=RECENT)
     return [*opened, *closed][:MAX_CHOICES]
 
 
-def choice_label(found: Services, brew: Brew) -> str:
+def choice_label(services: Services, brew: Brew) -> str:
     """Name a brew on a button: the start of its theme, and whether it has closed."""
     theme = theme_words(brew, BUTTON_WORDS)
-    return theme if brew.is_open else found.text("button_pick_closed", theme=theme)
+    return theme if brew.is_open else services.text("button_pick_closed", theme=theme)
 
 
-async def replied_brew(update: Update, context: Context) -> Brew | None:
+async def replied_brew(update: Update, context: BrewContext) -> Brew | None:
     """Return the brew whose summary this command replies to, if it does (and is recent).
 
     The link is kept in storage when the summary is posted; its words are never re-read.
@@ -84,35 +84,37 @@ async def replied_brew(update: Update, context: Context) -> Brew | None:
         return None
     if reply.from_user.id != context.bot.id:
         return None
-    found = services(context)
-    linked = await found.store.summary_brew(chat.id, reply.message_id)
+    services = context.services
+    linked = await services.store.summary_brew(chat.id, reply.message_id)
     if linked is None:
         return None
-    return next((b for b in await recent_brews(found, chat.id) if b.id == linked), None)
+    return next((b for b in await recent_brews(services, chat.id) if b.id == linked), None)
 
 
-async def offer(update: Update, context: Context, purpose: str, brews: Sequence[Brew]) -> None:
+async def offer(update: Update, context: BrewContext, purpose: str, brews: Sequence[Brew]) -> None:
     """Ask which brew, with a button per brew, as a reply to the command (so it shows above)."""
-    found = services(context)
+    services = context.services
     message = update.effective_message
     if message is None:
         return
-    rows = [[(choice_label(found, brew), PickAction(purpose, brew.id))] for brew in brews]
+    rows = [[(choice_label(services, brew), PickAction(purpose, brew.id))] for brew in brews]
     await message.reply_text(
-        found.text("pick_brew"), reply_markup=action_keyboard(rows, found.buttons), do_quote=True
+        services.text("pick_brew"),
+        reply_markup=action_keyboard(rows, services.buttons),
+        do_quote=True,
     )
 
 
 async def offer_brews(
-    update: Update, context: Context, purpose: str, *, then: OnPick | None = None
+    update: Update, context: BrewContext, purpose: str, *, then: OnPick | None = None
 ) -> None:
     """Ask which recent brew a command is for; with ``then``, act on the only one straight away."""
-    found, chat, message = services(context), update.effective_chat, update.effective_message
+    services, chat, message = context.services, update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    brews = await recent_brews(found, chat.id)
+    brews = await recent_brews(services, chat.id)
     if not brews:
-        await message.reply_text(found.text("no_brews", days=RECENT.days))
+        await message.reply_text(services.text("no_brews", days=RECENT.days))
     elif then is not None and len(brews) == 1:
         await then(context, chat.id, brews[0])
     else:
@@ -132,52 +134,52 @@ def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[obj
     return predicate
 
 
-async def may_press(update: Update, context: Context) -> bool:
+async def may_press(update: Update, context: BrewContext) -> bool:
     """Let an admin of a registered group press; otherwise say no in a small pop-up."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None:
         return False
-    found = services(context)
+    services = context.services
     if (
         chat is not None
         and user is not None
-        and is_registered(found, chat)
+        and is_registered(services, chat)
         and await is_admin(context, chat.id, user.id)
     ):
         return True
-    await acknowledge(query, found.text("press_refused"), show_alert=True)
+    await acknowledge(query, services.text("press_refused"), show_alert=True)
     return False
 
 
 async def read_pick(
-    update: Update, context: Context, *, needs_command: bool = True
+    update: Update, context: BrewContext, *, needs_command: bool = True
 ) -> Picked | None:
     """Read a brew button: who pressed it, the brew, and the command it answers.
 
     ``needs_command``: the command's own words matter (/wesaid TEXT), so a button whose
     command is gone can't be carried out.
     """
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return None
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
-    brew = await found.store.brew(action.brew_id) if isinstance(action, PickAction) else None
+    brew = await services.store.brew(action.brew_id) if isinstance(action, PickAction) else None
     if (
         not isinstance(action, PickAction)
         or shown is None
         or brew is None
         or brew.group_chat_id != shown.chat_id
     ):
-        await acknowledge(query, found.text("not_this_group"), show_alert=True)
+        await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return None
     command = shown.reply_to_message
     if command is None and needs_command:
         await acknowledge(query)
-        await _settle(shown, found.text("pick_lost"))
+        await _settle(shown, services.text("pick_lost"))
         return None
     await acknowledge(query)
-    await _settle(shown, found.text("picked", theme=theme_words(brew)))
+    await _settle(shown, services.text("picked", theme=theme_words(brew)))
     asked = command or shown
     return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(asked))
 

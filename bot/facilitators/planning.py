@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import (
@@ -21,9 +20,8 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary
-from bot.handlers.common import Context
 from bot.replies import chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
 from conversations.summary import Idea
 from storage.records import Brew
@@ -84,7 +82,7 @@ def parse_plan(words: str) -> PlanEntry:
 
 
 @for_facilitators
-async def prioritise(update: Update, context: Context) -> None:
+async def prioritise(update: Update, context: BrewContext) -> None:
     """Put the ideas of the brew it replies to (or the one tapped) to a vote."""
     message = update.effective_message
     assert message is not None
@@ -95,34 +93,34 @@ async def prioritise(update: Update, context: Context) -> None:
     await put_to_vote(context, message.chat_id, brew)
 
 
-async def put_to_vote(context: Context, chat_id: int, brew: Brew) -> None:
+async def put_to_vote(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Post a poll of the brew's most-mentioned ideas, if enough people took part to share them."""
-    found = services(context)
+    services = context.services
     theme = theme_words(brew)
     await context.bot.send_chat_action(chat_id, "typing")
-    summary = await brew_summary(found, brew)
+    summary = await brew_summary(services, brew)
     if not summary.shared:
-        text = found.text("export_too_few", theme=theme, min_group=found.settings.min_group)
+        text = services.text("export_too_few", theme=theme, min_group=services.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return
     options = poll_options(summary.ideas)
     if len(options) < 2:
-        await context.bot.send_message(chat_id, found.text("prioritise_few_ideas", theme=theme))
+        await context.bot.send_message(chat_id, services.text("prioritise_few_ideas", theme=theme))
         return
-    question = fit(found.text("prioritise_question", theme=theme), POLL_QUESTION_LIMIT)
+    question = fit(services.text("prioritise_question", theme=theme), POLL_QUESTION_LIMIT)
     await context.bot.send_poll(
         chat_id, question, options, is_anonymous=True, allows_multiple_answers=True
     )
-    await context.bot.send_message(chat_id, found.text("prioritise_next"))
+    await context.bot.send_message(chat_id, services.text("prioritise_next"))
 
 
 # ------------------------------------------------------------------ /plan
 
 
 @for_facilitators
-async def plan(update: Update, context: Context) -> None:
+async def plan(update: Update, context: BrewContext) -> None:
     """Add 'who | what | by when' to a brew's plan, or show the plan when nothing is typed."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     words = command_words(message)
     entry: PlanEntry | None = None
@@ -130,11 +128,11 @@ async def plan(update: Update, context: Context) -> None:
         try:
             entry = parse_plan(words)
         except PlanTooLong:
-            text = found.text("plan_too_long", short=SHORT_PART, long=LONG_PART)
+            text = services.text("plan_too_long", short=SHORT_PART, long=LONG_PART)
             await message.reply_text(text)
             return
         except PlanNotUnderstood:
-            await message.reply_text(found.text("plan_usage"))
+            await message.reply_text(services.text("plan_usage"))
             return
     brew = await replied_brew(update, context)
     if brew is None:
@@ -146,37 +144,37 @@ async def plan(update: Update, context: Context) -> None:
 
 
 async def add_to_plan(
-    context: Context, chat_id: int, brew: Brew, entry: PlanEntry, once: str
+    context: BrewContext, chat_id: int, brew: Brew, entry: PlanEntry, once: str
 ) -> None:
     """Keep one action in the brew's plan (once per command) and say what was kept."""
-    found = services(context)
-    item = await found.store.add_plan_item_once(once, brew.id, entry.who, entry.what, entry.due)
+    services = context.services
+    item = await services.store.add_plan_item_once(once, brew.id, entry.who, entry.what, entry.due)
     if item is None:
-        await context.bot.send_message(chat_id, found.text("plan_again"))
+        await context.bot.send_message(chat_id, services.text("plan_again"))
         return
-    text = found.text(
+    text = services.text(
         "plan_added",
         theme=theme_words(brew),
         who=item.who,
         what=item.what,
-        when=item.due or found.text("plan_no_date"),
+        when=item.due or services.text("plan_no_date"),
     )
     await context.bot.send_message(chat_id, text)
 
 
-async def show_plan(context: Context, chat_id: int, brew: Brew) -> None:
+async def show_plan(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Show a brew's plan: who, what, and by when, in the order it was written."""
-    found = services(context)
+    services = context.services
     theme = theme_words(brew)
-    items = await found.store.plan(brew.id)
+    items = await services.store.plan(brew.id)
     if not items:
-        await context.bot.send_message(chat_id, found.text("plan_empty", theme=theme))
+        await context.bot.send_message(chat_id, services.text("plan_empty", theme=theme))
         return
-    lines = [found.text("plan_head", theme=theme)]
+    lines = [services.text("plan_head", theme=theme)]
     for number, item in enumerate(items, start=1):
-        when = item.due or found.text("plan_no_date")
+        when = item.due or services.text("plan_no_date")
         lines.append(
-            found.text("plan_line", number=number, what=item.what, who=item.who, when=when)
+            services.text("plan_line", number=number, what=item.what, who=item.who, when=when)
         )
     for text in chunks(lines):
         await context.bot.send_message(chat_id, text)
@@ -185,7 +183,7 @@ async def show_plan(context: Context, chat_id: int, brew: Brew) -> None:
 # ------------------------------------------------------------------ buttons
 
 
-async def planning_picked(update: Update, context: Context) -> None:
+async def planning_picked(update: Update, context: BrewContext) -> None:
     """Carry out /prioritise or /plan for the brew an admin tapped."""
     picked = await read_pick(update, context)
     if picked is None:
@@ -198,22 +196,22 @@ async def planning_picked(update: Update, context: Context) -> None:
         await _add_picked(context, picked)
 
 
-async def _add_picked(context: Context, picked: Picked) -> None:
+async def _add_picked(context: BrewContext, picked: Picked) -> None:
     """Add the plan entry typed with the command the button answers."""
     try:
         entry = parse_plan(picked.words)
     except ValueError:
-        await context.bot.send_message(picked.chat_id, services(context).text("plan_usage"))
+        await context.bot.send_message(picked.chat_id, context.services.text("plan_usage"))
         return
     await add_to_plan(context, picked.chat_id, picked.brew, entry, picked.once)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /prioritise (and /prioritize), /plan, and their brew buttons."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler(["prioritise", "prioritize"], prioritise, filters=fresh))
     app.add_handler(CommandHandler("plan", plan, filters=fresh))
     purposes = {PRIORITISE, PLAN, PLAN_SHOW}
     app.add_handler(
-        CallbackQueryHandler(planning_picked, pattern=pick_pattern(found.buttons, purposes))
+        CallbackQueryHandler(planning_picked, pattern=pick_pattern(services.buttons, purposes))
     )

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context
 from bot.jobs.region import post_region
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.digest import week_key
 
 
 @for_facilitators
-async def region_now(update: Update, context: Context) -> None:
+async def region_now(update: Update, context: BrewContext) -> None:
     """Build the region digest of this week so far (or last, with 'last') and post it."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     asked = command_words(message).casefold()
     if asked not in ("", "last"):
-        await message.reply_text(found.text("region_usage"))
+        await message.reply_text(services.text("region_usage"))
         return
-    today = found.clock().astimezone(found.settings.timezone).date()
+    today = services.clock().astimezone(services.settings.timezone).date()
     week = week_key(today - timedelta(weeks=1) if asked else today)
-    posted = await post_region(context.bot, found, week)
-    await message.reply_text(found.text("region_sent" if posted else "region_unset"))
+    posted = await post_region(context.bot, services, week)
+    await message.reply_text(services.text("region_sent" if posted else "region_unset"))
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /region."""
     app.add_handler(CommandHandler("region", region_now, filters=~filters.UpdateType.EDITED))

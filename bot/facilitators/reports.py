@@ -28,9 +28,9 @@ def option_words(pack: Pack | None) -> dict[str, str]:
     return {o.id: o.text for p in pack.prompts for o in p.options} if pack else {}
 
 
-async def brew_results(found: Services, brew: Brew) -> BrewResults:
+async def brew_results(services: Services, brew: Brew) -> BrewResults:
     """Read what a summary needs from storage: counts in SQL, texts without who wrote them."""
-    return await results_from(found.store, found.packs, brew)
+    return await results_from(services.store, services.packs, brew)
 
 
 async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> BrewResults:
@@ -63,21 +63,21 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
     )
 
 
-async def theme_finder(found: Services, brew: Brew) -> ThemeFinder | None:
+async def theme_finder(services: Services, brew: Brew) -> ThemeFinder | None:
     """Return how to find a brew's themes: by meaning too (vectors kept with its answers),
     unless the settings say words alone (None: the default finder)."""
-    return await brew_finder(found.store, brew.id) if found.settings.meaning else None
+    return await brew_finder(services.store, brew.id) if services.settings.meaning else None
 
 
-async def brew_summary(found: Services, brew: Brew) -> Summary:
+async def brew_summary(services: Services, brew: Brew) -> Summary:
     """Build a brew's summary in a worker thread (finding themes can take a few seconds)."""
-    results = await brew_results(found, brew)
-    find = await theme_finder(found, brew)
+    results = await brew_results(services, brew)
+    find = await theme_finder(services, brew)
     return await asyncio.to_thread(
         build_summary,
         results,
-        min_group=found.settings.min_group,
-        messages=found.messages,
+        min_group=services.settings.min_group,
+        messages=services.messages,
         find=find,
     )
 

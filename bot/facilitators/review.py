@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import Action, RevealAction, ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
-from bot.handlers.common import Context, acknowledge
+from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -31,113 +30,113 @@ ALERT_LIMIT = 200  # Telegram's longest pop-up text, in UTF-16 code units
 
 
 async def next_held(
-    found: Services, chat_id: int, empty: str
+    services: Services, chat_id: int, empty: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Word the first answer waiting in this group's brews, with Release and Keep out buttons.
 
     Its names, numbers and addresses are masked, with a button to show them to one admin.
     """
-    held = await found.store.held_answers(chat_id)
+    held = await services.store.held_answers(chat_id)
     if not held:
-        return found.text(empty), None
+        return services.text(empty), None
     first = held[0]
-    brew = await found.store.brew(first.brew_id)
-    day = first.created_at.astimezone(found.settings.timezone)
+    brew = await services.store.brew(first.brew_id)
+    day = first.created_at.astimezone(services.settings.timezone)
     shown = redact(first.text or "")
-    text = found.text(
+    text = services.text(
         "review_item",
         number=1,
         total=len(held),
         theme=theme_words(brew) if brew else "",
         date=f"{day.day} {day:%B}",
-        words=shown if shown else found.text("review_cleared"),
+        words=shown if shown else services.text("review_cleared"),
     )
     rows: list[list[tuple[str, Action]]] = [
         [
-            (found.text("review_release"), ReviewAction(first.answer_id, release=True)),
-            (found.text("review_keep_out"), ReviewAction(first.answer_id, release=False)),
+            (services.text("review_release"), ReviewAction(first.answer_id, release=True)),
+            (services.text("review_keep_out"), ReviewAction(first.answer_id, release=False)),
         ]
     ]
     if shown != first.text:
-        text += "\n\n" + found.text("review_masked")
-        rows.append([(found.text("review_show_all"), RevealAction(first.answer_id))])
-    return text, action_keyboard(rows, found.buttons)
+        text += "\n\n" + services.text("review_masked")
+        rows.append([(services.text("review_show_all"), RevealAction(first.answer_id))])
+    return text, action_keyboard(rows, services.buttons)
 
 
 @for_facilitators
-async def review(update: Update, context: Context) -> None:
+async def review(update: Update, context: BrewContext) -> None:
     """Show the first answer waiting for a second look, or say kindly that none is."""
     message = update.effective_message
     assert message is not None
-    text, buttons = await next_held(services(context), message.chat_id, "review_nothing")
+    text, buttons = await next_held(context.services, message.chat_id, "review_nothing")
     await message.reply_text(text, reply_markup=buttons)
 
 
-async def decided(update: Update, context: Context) -> None:
+async def decided(update: Update, context: BrewContext) -> None:
     """Release or keep out the answer shown, then show the next one in the same message."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
     if not isinstance(action, ReviewAction) or shown is None:
         await acknowledge(query)
         return
-    waiting = {h.answer_id for h in await found.store.held_answers(shown.chat_id)}
+    waiting = {h.answer_id for h in await services.store.held_answers(shown.chat_id)}
     if action.answer_id not in waiting:
-        note = found.text("review_gone")
+        note = services.text("review_gone")
     elif action.release:
-        await found.store.release(action.answer_id)
-        note = found.text("review_released")
+        await services.store.release(action.answer_id)
+        note = services.text("review_released")
     else:
-        await found.store.keep_out(action.answer_id)
-        note = found.text("review_kept_out")
+        await services.store.keep_out(action.answer_id)
+        note = services.text("review_kept_out")
     await acknowledge(query, note)
-    text, buttons = await next_held(found, shown.chat_id, "review_done")
+    text, buttons = await next_held(services, shown.chat_id, "review_done")
     with contextlib.suppress(BadRequest):  # the same words already: a second tap
         await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)
 
 
-async def revealed(update: Update, context: Context) -> None:
+async def revealed(update: Update, context: BrewContext) -> None:
     """Show the held answer in full to the admin who asked, and note in the log that it was."""
-    found, query = services(context), update.callback_query
+    services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return
-    action = found.buttons.unpack(query.data)
+    action = services.buttons.unpack(query.data)
     shown = query.message if isinstance(query.message, Message) else None
     if not isinstance(action, RevealAction) or shown is None:
         await acknowledge(query)
         return
-    held = await found.store.held_answers(shown.chat_id)
+    held = await services.store.held_answers(shown.chat_id)
     if not held or held[0].answer_id != action.answer_id:
-        await acknowledge(query, found.text("review_gone"))
-        text, buttons = await next_held(found, shown.chat_id, "review_done")
+        await acknowledge(query, services.text("review_gone"))
+        text, buttons = await next_held(services, shown.chat_id, "review_done")
         with contextlib.suppress(BadRequest):  # the same words already: a second tap
             await query.edit_message_text(text, reply_markup=buttons)
         return
-    if await show_to_one(context, query, held[0].text or found.text("review_cleared")):
+    if await show_to_one(context, query, held[0].text or services.text("review_cleared")):
         log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
 
 
-async def show_to_one(context: Context, query: CallbackQuery, words: str) -> bool:
+async def show_to_one(context: BrewContext, query: CallbackQuery, words: str) -> bool:
     """Show words only to who pressed: in a pop-up, or a private chat if too long; say if shown."""
-    found = services(context)
+    services = context.services
     if len(words.encode("utf-16-le")) // 2 <= ALERT_LIMIT:
         await acknowledge(query, words, show_alert=True)
         return True
     try:
         await context.bot.send_message(
-            query.from_user.id, found.text("review_in_full", words=words)
+            query.from_user.id, services.text("review_in_full", words=words)
         )
     except (Forbidden, BadRequest):  # they have never started a private chat with brewbot
-        await acknowledge(query, found.text("review_start_private"), show_alert=True)
+        await acknowledge(query, services.text("review_start_private"), show_alert=True)
         return False
-    await acknowledge(query, found.text("review_sent_privately"), show_alert=True)
+    await acknowledge(query, services.text("review_sent_privately"), show_alert=True)
     return True
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /review and its Release, Keep out and Show in full buttons."""
     app.add_handler(CommandHandler("review", review, filters=~filters.UpdateType.EDITED))
-    app.add_handler(CallbackQueryHandler(decided, pattern=found.buttons.accepts(ReviewAction)))
-    app.add_handler(CallbackQueryHandler(revealed, pattern=found.buttons.accepts(RevealAction)))
+    app.add_handler(CallbackQueryHandler(decided, pattern=services.buttons.accepts(ReviewAction)))
+    app.add_handler(CallbackQueryHandler(revealed, pattern=services.buttons.accepts(RevealAction)))

@@ -3,58 +3,58 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.handlers.common import Context
 from bot.handlers.mytime import minute_words
 from bot.replies import chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.timegiven import brew_time
 
 RECENT = timedelta(weeks=8)  # closed brews this recent are listed beside the open ones
 
 
 @for_facilitators
-async def time_given(update: Update, context: Context) -> None:
+async def time_given(update: Update, context: BrewContext) -> None:
     """List this group's open and recent brews with the time people gave: for a closed brew
     that enough people gave time to, its total and median; for an open one, nothing yet,
     since a total that still grows would show, between two looks, one newcomer's minutes."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
-    store, least = found.store, found.settings.min_group
+    store, least = services.store, services.settings.min_group
     brews = await store.open_brews(message.chat_id)
     brews += await store.closed_brews(message.chat_id, within=RECENT)
     if not brews:
-        await message.reply_text(found.text("timegiven_none"))
+        await message.reply_text(services.text("timegiven_none"))
         return
-    lines = [found.text("timegiven_heading")]
+    lines = [services.text("timegiven_heading")]
     for brew in brews:
-        date = brew.opened_at.astimezone(found.settings.timezone).date().isoformat()
+        date = brew.opened_at.astimezone(services.settings.timezone).date().isoformat()
         if brew.is_open:  # a total that still grows would show each newcomer's minutes
-            lines.append(found.text("timegiven_open", theme=brew.theme, date=date))
+            lines.append(services.text("timegiven_open", theme=brew.theme, date=date))
             continue
         counted = brew_time(await store.brew_seconds(brew.id), min_group=least)
         if counted is None:
-            lines.append(found.text("timegiven_too_few", theme=brew.theme, date=date, least=least))
+            lines.append(
+                services.text("timegiven_too_few", theme=brew.theme, date=date, least=least)
+            )
             continue
         lines.append(
-            found.text(
+            services.text(
                 "timegiven_item",
                 theme=brew.theme,
                 date=date,
                 people=counted.people,
-                total=minute_words(found, counted.total_minutes),
-                median=minute_words(found, counted.median_minutes),
+                total=minute_words(services, counted.total_minutes),
+                median=minute_words(services, counted.median_minutes),
             )
         )
     for chunk in chunks(lines, sep="\n"):
         await message.reply_text(chunk)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /timegiven."""
     app.add_handler(CommandHandler("timegiven", time_given, filters=~filters.UpdateType.EDITED))

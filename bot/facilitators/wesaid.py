@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
@@ -19,9 +18,8 @@ from bot.facilitators.picking import (
     replied_brew,
     theme_words,
 )
-from bot.handlers.common import Context
 from bot.jobs.broadcast import start_sending
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.reporting import plural
 from storage.records import Brew
 
@@ -29,16 +27,16 @@ PURPOSE = "wesaid"
 
 
 @for_facilitators
-async def wesaid(update: Update, context: Context) -> None:
+async def wesaid(update: Update, context: BrewContext) -> None:
     """Keep a "we said, we did" for the brew it replies to, or ask which brew."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     assert message is not None
     words = command_words(message)
     if not words:
-        await message.reply_text(found.text("wesaid_usage"))
+        await message.reply_text(services.text("wesaid_usage"))
         return
     if len(words) > WORDS_LIMIT:
-        await message.reply_text(found.text("wesaid_too_long", limit=WORDS_LIMIT))
+        await message.reply_text(services.text("wesaid_too_long", limit=WORDS_LIMIT))
         return
     brew = await replied_brew(update, context)
     if brew is None:
@@ -47,43 +45,43 @@ async def wesaid(update: Update, context: Context) -> None:
     await share_news(context, message.chat_id, brew, words)
 
 
-async def wesaid_picked(update: Update, context: Context) -> None:
+async def wesaid_picked(update: Update, context: BrewContext) -> None:
     """Keep the news for the brew an admin tapped."""
     picked = await read_pick(update, context)
     if picked is not None and 0 < len(picked.words) <= WORDS_LIMIT:
         await share_news(context, picked.chat_id, picked.brew, picked.words)
 
 
-async def share_news(context: Context, chat_id: int, brew: Brew, words: str) -> None:
+async def share_news(context: BrewContext, chat_id: int, brew: Brew, words: str) -> None:
     """Keep the news, queue it for those who asked, start sending, and say how many.
 
     The same words for the same brew are kept once, however often they are sent: a second
     try after Telegram failed to confirm the first (or a double tap) sends nobody news twice.
     """
-    found = services(context)
+    services = context.services
     theme = theme_words(brew)
-    if not await may_share(found, brew):  # co-producers have not approved its summary yet
-        await context.bot.send_message(chat_id, found.text("wesaid_not_approved", theme=theme))
+    if not await may_share(services, brew):  # co-producers have not approved its summary yet
+        await context.bot.send_message(chat_id, services.text("wesaid_not_approved", theme=theme))
         return
     said = hashlib.sha256(" ".join(words.casefold().split()).encode()).hexdigest()[:32]
-    recorded = await found.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
+    recorded = await services.store.record_wesaid(brew.id, words, f"{brew.id}:{said}")
     if recorded is not None and recorded.queued:
         start_sending(context.application)  # first: news goes even if the reply below fails
     if recorded is None:
-        await context.bot.send_message(chat_id, found.text("wesaid_again"))
+        await context.bot.send_message(chat_id, services.text("wesaid_again"))
     elif recorded.queued == 0:
-        await context.bot.send_message(chat_id, found.text("wesaid_nobody", theme=theme))
+        await context.bot.send_message(chat_id, services.text("wesaid_nobody", theme=theme))
     else:
         people = plural(recorded.queued, "person", "people")
         await context.bot.send_message(
-            chat_id, found.text("wesaid_queued", people=people, theme=theme)
+            chat_id, services.text("wesaid_queued", people=people, theme=theme)
         )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /wesaid and its brew buttons."""
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("wesaid", wesaid, filters=fresh))
     app.add_handler(
-        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(found.buttons, {PURPOSE}))
+        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(services.buttons, {PURPOSE}))
     )

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -18,7 +15,7 @@ from bot.handlers.common import (
 )
 from bot.journey import advance, forget_buttons, send_help
 from bot.replies import tidy
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import AnswerText, Choose, Resume, Skip
 from conversations.safeguarding import suggests_risk
 from storage.records import Participant
@@ -27,24 +24,24 @@ from storage.records import Participant
 MAX_ANSWER_CHARS = 4096
 
 
-async def typed_answer(update: Update, context: Context) -> None:
+async def typed_answer(update: Update, context: BrewContext) -> None:
     """Treat typed text as the answer to the question shown in the brew last opened."""
     message = update.effective_message
     if message is None or message.text is None:
         return
     text = message.text[:MAX_ANSWER_CHARS]
     participant = await known_participant(update, context)
-    latest = await services(context).store.latest_progress(participant.id) if participant else None
+    latest = await context.services.store.latest_progress(participant.id) if participant else None
     if participant is None or latest is None or participant.stopped:
         await _not_kept(update, context, participant, text)
         return
     brew, progress = latest
-    at = services(context).clock().timestamp()  # the clock a live push's grace runs on
+    at = context.services.clock().timestamp()  # the clock a live push's grace runs on
     await advance(update, context, participant, brew, AnswerText(text, at=at), before=progress)
 
 
 async def _not_kept(
-    update: Update, context: Context, participant: Participant | None, text: str
+    update: Update, context: BrewContext, participant: Participant | None, text: str
 ) -> None:
     """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
     easy = bool(participant and participant.easy)
@@ -55,26 +52,28 @@ async def _not_kept(
     await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
 
 
-async def pressed(update: Update, context: Context) -> None:
+async def pressed(update: Update, context: BrewContext) -> None:
     """Pass a question's button to the engine, for the brew it belongs to, and open that brew."""
-    found = services(context)
+    services = context.services
     query, action = pressed_action(update, context, PromptAction)
     participant = await known_participant(update, context)
-    brew = await found.store.brew(action.brew_id)
-    progress = await found.store.progress(participant.id, brew.id) if participant and brew else None
+    brew = await services.store.brew(action.brew_id)
+    progress = (
+        await services.store.progress(participant.id, brew.id) if participant and brew else None
+    )
     if participant is None or brew is None or progress is None:
-        await acknowledge(query, found.text("stale_button"))
+        await acknowledge(query, services.text("stale_button"))
         await drop_buttons(query)
         return
     await acknowledge(query)
     if isinstance(action.event, Resume) and participant.stopped:
-        participant = await found.store.set_preferences(participant.id, stopped=False)
+        participant = await services.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)
     outcome = await advance(
         update, context, participant, brew, action.event, opened=True, before=progress
     )
     answered = outcome.changed and isinstance(action.event, Choose | Skip)
-    note = found.text("chosen", label=_label(query)) if answered else None
+    note = services.text("chosen", label=_label(query)) if answered else None
     tidy(context, drop_buttons(query, note))
 
 
@@ -88,7 +87,7 @@ def _label(query: CallbackQuery) -> str:
     return ""
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the typed-answer and question-button handlers."""
     app.add_handler(
         MessageHandler(
@@ -96,4 +95,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
             typed_answer,
         )
     )
-    app.add_handler(CallbackQueryHandler(pressed, pattern=found.buttons.accepts(PromptAction)))
+    app.add_handler(CallbackQueryHandler(pressed, pattern=services.buttons.accepts(PromptAction)))

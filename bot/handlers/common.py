@@ -8,44 +8,42 @@ from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.callbacks import Action
-from bot.services import services
+from bot.services import BrewContext
 from storage.records import Participant
 
 log = logging.getLogger(__name__)
-Context = CallbackContext[Any, Any, Any, Any]
 A = TypeVar("A", bound=Action)
 
 
 async def say(
-    update: Update, context: Context, key: str, *, easy: bool = False, **values: Any
+    update: Update, context: BrewContext, key: str, *, easy: bool = False, **values: Any
 ) -> None:
     """Reply in the same chat with one of brewbot's own texts."""
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(chat.id, services(context).text(key, easy=easy, **values))
+        await context.bot.send_message(chat.id, context.services.text(key, easy=easy, **values))
 
 
-def who_sees(context: Context, *, easy: bool) -> str:
+def who_sees(context: BrewContext, *, easy: bool) -> str:
     """Say who sees what and how long typed words are kept, with the real setting filled in."""
-    found = services(context)
-    return found.text("who_sees", easy=easy, days=found.settings.retention_days)
+    services = context.services
+    return services.text("who_sees", easy=easy, days=services.settings.retention_days)
 
 
-async def known_participant(update: Update, context: Context) -> Participant | None:
+async def known_participant(update: Update, context: BrewContext) -> Participant | None:
     """Return the participant behind this private chat, if brewbot knows them."""
     chat = update.effective_chat
     if chat is None:
         return None
-    return await services(context).store.participant_by_chat(chat.id)
+    return await context.services.store.participant_by_chat(chat.id)
 
 
-def pressed_action(update: Update, context: Context, kind: type[A]) -> tuple[CallbackQuery, A]:
+def pressed_action(update: Update, context: BrewContext, kind: type[A]) -> tuple[CallbackQuery, A]:
     """Return the pressed button's query and action (its handler's pattern admits only kind)."""
     query = update.callback_query
-    action = services(context).buttons.unpack(query.data if query else None)
+    action = context.services.buttons.unpack(query.data if query else None)
     if query is None or not isinstance(action, kind):
         raise TypeError(f"a {kind.__name__} handler was given another update")
     return query, action

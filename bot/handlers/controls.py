@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -17,72 +14,72 @@ from bot.handlers.common import (
     say,
 )
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
 
 
-async def help_command(update: Update, context: Context) -> None:
+async def help_command(update: Update, context: BrewContext) -> None:
     """List what a participant can do."""
     participant = await known_participant(update, context)
     await say(update, context, "help", easy=bool(participant and participant.easy))
 
 
-async def pause(update: Update, context: Context) -> None:
+async def pause(update: Update, context: BrewContext) -> None:
     """Pause the brew in hand; no reminders while paused."""
     participant = await known_participant(update, context)
-    latest = await services(context).store.latest_progress(participant.id) if participant else None
+    latest = await context.services.store.latest_progress(participant.id) if participant else None
     if participant is None or latest is None or latest[1].status is not Status.ACTIVE:
         await say(update, context, "nothing_to_pause")
         return
     await advance(update, context, participant, latest[0], Pause(), before=latest[1])
 
 
-async def resume(update: Update, context: Context) -> None:
+async def resume(update: Update, context: BrewContext) -> None:
     """Come back after /stop or /pause and carry on where they left off."""
-    found = services(context)
+    services = context.services
     participant = await known_participant(update, context)
     if participant is not None and participant.stopped:
-        participant = await found.store.set_preferences(participant.id, stopped=False)
+        participant = await services.store.set_preferences(participant.id, stopped=False)
         await say(update, context, "back_again", easy=participant.easy)
-    latest = await found.store.latest_progress(participant.id) if participant else None
+    latest = await services.store.latest_progress(participant.id) if participant else None
     if participant is None or latest is None or latest[1].status is Status.FINISHED:
         await say(update, context, "nothing_to_resume")
         return
     await advance(update, context, participant, latest[0], Resume(), before=latest[1])
 
 
-async def stop(update: Update, context: Context) -> None:
+async def stop(update: Update, context: BrewContext) -> None:
     """Stop every message to this person until they come back."""
-    found = services(context)
+    services = context.services
     participant = await known_participant(update, context)
     if participant is None:
         await say(update, context, "stopped")
         return
-    participant = await found.store.set_preferences(participant.id, stopped=True)
-    latest = await found.store.latest_progress(participant.id)
+    participant = await services.store.set_preferences(participant.id, stopped=True)
+    latest = await services.store.latest_progress(participant.id)
     if latest is not None and latest[1].status in (Status.ACTIVE, Status.PAUSED):
         await advance(update, context, participant, latest[0], Stop(), before=latest[1])
     else:
         await say(update, context, "stopped", easy=participant.easy)
 
 
-async def easy(update: Update, context: Context) -> None:
+async def easy(update: Update, context: BrewContext) -> None:
     """Switch easy-read wording on or off, and show the current question again."""
-    found = services(context)
+    services = context.services
     chat = update.effective_chat
     if chat is None:
         return
-    participant = await found.store.join(chat.id)
-    participant = await found.store.set_preferences(participant.id, easy=not participant.easy)
+    participant = await services.store.join(chat.id)
+    participant = await services.store.set_preferences(participant.id, easy=not participant.easy)
     await say(update, context, "easy_on" if participant.easy else "easy_off", easy=participant.easy)
-    latest = await found.store.latest_progress(participant.id)
+    latest = await services.store.latest_progress(participant.id)
     if latest is not None and latest[1].status is Status.ACTIVE and not participant.stopped:
         await advance(
             update, context, participant, latest[0], SetEasy(participant.easy), before=latest[1]
         )
 
 
-async def news_choice(update: Update, context: Context) -> None:
+async def news_choice(update: Update, context: BrewContext) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
     await acknowledge(query)
@@ -90,11 +87,11 @@ async def news_choice(update: Update, context: Context) -> None:
     participant = await known_participant(update, context)
     if participant is None:
         return
-    await services(context).store.set_preferences(participant.id, news=action.wanted)
+    await context.services.store.set_preferences(participant.id, news=action.wanted)
     await say(update, context, "news_on" if action.wanted else "news_off", easy=participant.easy)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the participant's control commands, for private chats."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("help", help_command, filters=private))
@@ -102,4 +99,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) ->
     app.add_handler(CommandHandler("resume", resume, filters=private))
     app.add_handler(CommandHandler("stop", stop, filters=private))
     app.add_handler(CommandHandler("easy", easy, filters=private))
-    app.add_handler(CallbackQueryHandler(news_choice, pattern=found.buttons.accepts(NewsAction)))
+    app.add_handler(CallbackQueryHandler(news_choice, pattern=services.buttons.accepts(NewsAction)))

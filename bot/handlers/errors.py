@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.handlers.common import Context
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import Resume, Status
 from storage.errors import Locked
 
@@ -20,7 +18,7 @@ log = logging.getLogger("brewbot")
 TELEGRAMS_OWN = (NetworkError, RetryAfter)  # NetworkError covers timeouts and Telegram's 5xx
 
 
-async def on_error(update: object, context: Context) -> None:
+async def on_error(update: object, context: BrewContext) -> None:
     """Log what went wrong and say sorry, kindly, where someone is waiting.
 
     Telegram's own failures (timeouts, its 5xx once retried, a 429 past its retries) are one
@@ -44,17 +42,17 @@ async def on_error(update: object, context: Context) -> None:
     else:
         key = "went_wrong_group"
     try:
-        await context.bot.send_message(chat.id, services(context).text(key))
+        await context.bot.send_message(chat.id, context.services.text(key))
     except TelegramError:
         log.warning("Could not say sorry for it either")
 
 
-async def skip_if_handled(update: Update, context: Context) -> None:
+async def skip_if_handled(update: Update, context: BrewContext) -> None:
     """Drop an update Telegram sent again after brewbot had handled it; re-ask the question."""
-    found = services(context)
-    if found.inbox is not None and not found.inbox.may_be_handled(update.update_id):
+    services = context.services
+    if services.inbox is not None and not services.inbox.may_be_handled(update.update_id):
         return
-    if not await found.store.was_handled(update.update_id):
+    if not await services.store.was_handled(update.update_id):
         return
     log.info("Update %s was handled before; not handling it twice", update.update_id)
     # The reply to it may have been lost with a crash: show where the person is again.
@@ -64,14 +62,14 @@ async def skip_if_handled(update: Update, context: Context) -> None:
         and chat.type == ChatType.PRIVATE
         and (update.message or update.callback_query)
     ):
-        participant = await found.store.participant_by_chat(chat.id)
-        latest = await found.store.latest_progress(participant.id) if participant else None
+        participant = await services.store.participant_by_chat(chat.id)
+        latest = await services.store.latest_progress(participant.id) if participant else None
         if participant and latest and latest[1].status is Status.ACTIVE and not participant.stopped:
             await advance(None, context, participant, latest[0], Resume(), before=latest[1])
     raise ApplicationHandlerStop
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the duplicate guard first, and the error handler (the inbox marks updates handled)."""
     app.add_handler(TypeHandler(Update, skip_if_handled), group=-1)
     app.add_error_handler(on_error)

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context, say
+from bot.handlers.common import say
 from bot.journey import send_help
 from bot.keyed import suggester
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.reporting import clean
 from conversations.safeguarding import suggests_risk
 from conversations.suggestions import MAX_IDEA_CHARS, normalise
 
 
-async def idea(update: Update, context: Context) -> None:
+async def idea(update: Update, context: BrewContext) -> None:
     """Keep a suggested theme under a keyed hash of who, so it counts once and shows no one."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     if message is None:
         return
     words = clean(command_words(message))
-    participant = await found.store.participant_by_chat(message.chat_id)
+    participant = await services.store.participant_by_chat(message.chat_id)
     easy = bool(participant and participant.easy)
     if not normalise(words):
         await say(update, context, "idea_how", easy=easy)
@@ -35,12 +33,12 @@ async def idea(update: Update, context: Context) -> None:
         await send_help(context, message.chat_id, easy=easy, kept=False, update=update)
         return
     if participant is None:
-        participant = await found.store.join(message.chat_id)
-    key = suggester(found.settings.require_token(), participant.id)
-    new = await found.store.suggest_idea(participant.id, suggester=key, text=words)
+        participant = await services.store.join(message.chat_id)
+    key = suggester(services.settings.require_token(), participant.id)
+    new = await services.store.suggest_idea(participant.id, suggester=key, text=words)
     await say(update, context, "idea_kept" if new else "idea_already", easy=easy)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /idea in private chats."""
     app.add_handler(CommandHandler("idea", idea, filters=filters.ChatType.PRIVATE))

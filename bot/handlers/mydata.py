@@ -10,11 +10,10 @@ import json
 from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
 from bot.handlers.common import (
-    Context,
     acknowledge,
     drop_buttons,
     known_participant,
@@ -25,36 +24,36 @@ from bot.handlers.common import (
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.redaction import redact
 from conversations.timegiven import minutes
 
 
-async def mydata(update: Update, context: Context) -> None:
+async def mydata(update: Update, context: BrewContext) -> None:
     """Send a readable copy of everything kept about this person, and the same as a file."""
-    found = services(context)
+    services = context.services
     participant = await known_participant(update, context)
     chat = update.effective_chat
     if participant is None or chat is None:
         await say(update, context, "mydata_empty")
         return
-    key = suggester(found.settings.require_token(), participant.id)
-    kept = await found.store.export(participant.id, suggester=key)
+    key = suggester(services.settings.require_token(), participant.id)
+    kept = await services.store.export(participant.id, suggester=key)
     told = who_sees(context, easy=participant.easy)
-    lines = await _readable(found, kept, told, easy=participant.easy)
+    lines = await _readable(services, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
         await context.bot.send_message(chat.id, chunk)
     document = InputFile(
         json.dumps(kept, indent=2, ensure_ascii=False).encode(), filename="brewbot-my-data.json"
     )
     await context.bot.send_document(
-        chat.id, document, caption=found.text("mydata_file", easy=participant.easy)
+        chat.id, document, caption=services.text("mydata_file", easy=participant.easy)
     )
 
 
-async def forget(update: Update, context: Context) -> None:
+async def forget(update: Update, context: BrewContext) -> None:
     """Ask, with two buttons, before deleting everything."""
-    found = services(context)
+    services = context.services
     participant = await known_participant(update, context)
     chat = update.effective_chat
     if participant is None or chat is None:
@@ -63,19 +62,19 @@ async def forget(update: Update, context: Context) -> None:
     easy = participant.easy
     markup = action_keyboard(
         [
-            [(found.text("forget_yes", easy=easy), ForgetAction(True))],
-            [(found.text("forget_no", easy=easy), ForgetAction(False))],
+            [(services.text("forget_yes", easy=easy), ForgetAction(True))],
+            [(services.text("forget_no", easy=easy), ForgetAction(False))],
         ],
-        found.buttons,
+        services.buttons,
     )
     await context.bot.send_message(
-        chat.id, found.text("forget_ask", easy=easy), reply_markup=markup
+        chat.id, services.text("forget_ask", easy=easy), reply_markup=markup
     )
 
 
-async def forget_confirmed(update: Update, context: Context) -> None:
+async def forget_confirmed(update: Update, context: BrewContext) -> None:
     """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
-    found = services(context)
+    services = context.services
     query, action = pressed_action(update, context, ForgetAction)
     await acknowledge(query)
     await drop_buttons(query)
@@ -83,64 +82,66 @@ async def forget_confirmed(update: Update, context: Context) -> None:
     if participant is None:
         await say(update, context, "forget_nothing")
     elif action.confirm:
-        key = suggester(found.settings.require_token(), participant.id)
-        await found.store.forget(participant.id, suggester=key)
+        key = suggester(services.settings.require_token(), participant.id)
+        await services.store.forget(participant.id, suggester=key)
         await say(update, context, "forget_done", easy=participant.easy)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
 
 
-async def _readable(found: Services, kept: dict[str, Any], told: str, *, easy: bool) -> list[str]:
+async def _readable(
+    services: Services, kept: dict[str, Any], told: str, *, easy: bool
+) -> list[str]:
     """Turn the export into short lines a person can read on a phone."""
     prefs = kept.get("preferences", {})
 
     def on_off(key: str) -> str:
-        return found.text("mydata_on" if prefs.get(key) else "mydata_off", easy=easy)
+        return services.text("mydata_on" if prefs.get(key) else "mydata_off", easy=easy)
 
     lines = [
-        found.text("mydata_intro", easy=easy, who_sees=told),
-        found.text(
+        services.text("mydata_intro", easy=easy, who_sees=told),
+        services.text(
             "mydata_settings",
             easy=easy,
             easy_words=on_off("easy_read"),
             nudges=on_off("nudges"),
             news=on_off("news"),
-            messages=found.text("mydata_stopped" if prefs.get("stopped") else "mydata_on"),
-            described=_described(found, kept.get("self_description"), easy=easy),
+            messages=services.text("mydata_stopped" if prefs.get("stopped") else "mydata_on"),
+            described=_described(services, kept.get("self_description"), easy=easy),
         ),
     ]
     for entry in kept.get("brews", []):
         mine = [a for a in kept.get("answers", []) if a["brew_id"] == entry["brew_id"]]
-        lines += ["", *await _brew_lines(found, entry, mine, easy=easy)]
-    lines += _loop_lines(found, kept, easy=easy)
+        lines += ["", *await _brew_lines(services, entry, mine, easy=easy)]
+    lines += _loop_lines(services, kept, easy=easy)
     return lines
 
 
-def _loop_lines(found: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
+def _loop_lines(services: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
     """Say the time counted and the themes suggested, if any (the co-production loop)."""
     lines: list[str] = []
     seconds = sum(int(t["seconds"]) for t in kept.get("time_given", []))
     if seconds:
         lines += [
             "",
-            found.text(
-                "mydata_time", easy=easy, time=minute_words(found, minutes(seconds), easy=easy)
+            services.text(
+                "mydata_time", easy=easy, time=minute_words(services, minutes(seconds), easy=easy)
             ),
         ]
     for idea in kept.get("ideas", []):
-        lines.append(found.text("mydata_idea", easy=easy, text=idea["text"]))
+        lines.append(services.text("mydata_idea", easy=easy, text=idea["text"]))
     return lines
 
 
 async def _brew_lines(
-    found: Services, entry: dict[str, Any], answers: list[dict[str, Any]], *, easy: bool
+    services: Services, entry: dict[str, Any], answers: list[dict[str, Any]], *, easy: bool
 ) -> list[str]:
     """Name one brew, then each kept answer beside its question."""
-    brew = await found.store.brew(int(entry["brew_id"]))
-    pack = found.packs.get(brew.pack_id) if brew else None
+    brew = await services.store.brew(int(entry["brew_id"]))
+    pack = services.packs.get(brew.pack_id) if brew else None
     date = str(entry.get("opened_at", ""))[:10]
-    lines = [found.text("mydata_brew", easy=easy, theme=entry["theme"], date=date)]
-    cleared = found.text("mydata_cleared", easy=easy, days=found.settings.retention_days)
+    lines = [services.text("mydata_brew", easy=easy, theme=entry["theme"], date=date)]
+    cleared = services.text("mydata_cleared", easy=easy, days=services.settings.retention_days)
     for answer in answers:
         prompt = pack.prompt(str(answer["prompt_id"])) if pack else None
         if prompt is None:
@@ -149,20 +150,20 @@ async def _brew_lines(
             words = prompt.easy if easy and prompt.easy else prompt.text
             question = words.replace("{theme}", str(entry["theme"]))
         given = answer.get("stage_words") or answer.get("text") or cleared
-        lines.append(found.text("mydata_answer", question=question, answer=given))
+        lines.append(services.text("mydata_answer", question=question, answer=given))
         quoted = redact(str(answer.get("text") or ""))
         if quoted != (answer.get("text") or ""):
-            lines.append(found.text("mydata_quoted", easy=easy, quoted=quoted))
+            lines.append(services.text("mydata_quoted", easy=easy, quoted=quoted))
     if not answers:
-        lines.append(found.text("mydata_no_answers", easy=easy))
+        lines.append(services.text("mydata_no_answers", easy=easy))
     return lines
 
 
-def _described(found: Services, option_id: object, *, easy: bool) -> str:
+def _described(services: Services, option_id: object, *, easy: bool) -> str:
     """Return the words of the option a person chose to describe themselves."""
     if not option_id:
-        return found.text("mydata_not_given", easy=easy)
-    for pack in found.packs.values():
+        return services.text("mydata_not_given", easy=easy)
+    for pack in services.packs.values():
         for prompt in pack.prompts:
             for option in prompt.options:
                 if option.id == option_id:
@@ -170,11 +171,11 @@ def _described(found: Services, option_id: object, *, easy: bool) -> str:
     return str(option_id)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /mydata, /forget and the forget confirmation buttons."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("mydata", mydata, filters=private))
     app.add_handler(CommandHandler("forget", forget, filters=private))
     app.add_handler(
-        CallbackQueryHandler(forget_confirmed, pattern=found.buttons.accepts(ForgetAction))
+        CallbackQueryHandler(forget_confirmed, pattern=services.buttons.accepts(ForgetAction))
     )

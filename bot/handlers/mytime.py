@@ -5,29 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.picking import command_words
-from bot.handlers.common import Context, known_participant, say
+from bot.handlers.common import known_participant, say
 from bot.keyed import Receipt, sign_receipt
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.timegiven import minutes
 from storage.timegiven import MyTime
 
 _RECEIPT = re.compile(r"^receipt(?:\s+(\d{4})-(\d{1,2}))?$", re.IGNORECASE)
 
 
-def minute_words(found: Services, count: int, *, easy: bool = False) -> str:
+def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
     """Say a number of minutes in words: '1 minute', '25 minutes'."""
-    return found.text("time_minute" if count == 1 else "time_minutes", easy=easy, n=count)
+    return services.text("time_minute" if count == 1 else "time_minutes", easy=easy, n=count)
 
 
-async def mytime(update: Update, context: Context) -> None:
+async def mytime(update: Update, context: BrewContext) -> None:
     """Tell this person, and only them, about how long they spent answering; or a receipt."""
-    found, message = services(context), update.effective_message
+    services, message = context.services, update.effective_message
     participant = await known_participant(update, context)
     if message is None:
         return
@@ -36,7 +35,7 @@ async def mytime(update: Update, context: Context) -> None:
     if command_words(message) and asked is None:
         await say(update, context, "mytime_how", easy=easy)
         return
-    given = await found.store.my_time(participant.id) if participant else []
+    given = await services.store.my_time(participant.id) if participant else []
     if asked is not None:
         await _receipt(update, context, given, asked.group(1), asked.group(2), easy=easy)
         return
@@ -45,20 +44,20 @@ async def mytime(update: Update, context: Context) -> None:
         await say(update, context, "mytime_none", easy=easy)
         return
     total = minutes(sum(t.seconds for t in counted))
-    brews = found.text("time_brew" if len(counted) == 1 else "time_brews", n=len(counted))
+    brews = services.text("time_brew" if len(counted) == 1 else "time_brews", n=len(counted))
     await say(
         update,
         context,
         "mytime",
         easy=easy,
-        time=minute_words(found, total, easy=easy),
+        time=minute_words(services, total, easy=easy),
         brews=brews,
     )
 
 
 async def _receipt(
     update: Update,
-    context: Context,
+    context: BrewContext,
     given: Sequence[MyTime],
     year: str | None,
     month: str | None,
@@ -66,34 +65,34 @@ async def _receipt(
     easy: bool,
 ) -> None:
     """Send a signed code with the minutes given in one month (this one unless named)."""
-    found = services(context)
-    today = found.clock().astimezone(found.settings.timezone)
+    services = context.services
+    today = services.clock().astimezone(services.settings.timezone)
     wanted = (int(year), int(month)) if year and month else (today.year, today.month)
     if not 1 <= wanted[1] <= 12:
         await say(update, context, "mytime_how", easy=easy)
         return
-    seconds = sum(t.seconds for t in given if _month(t.first_at, found) == wanted)
+    seconds = sum(t.seconds for t in given if _month(t.first_at, services) == wanted)
     receipt = Receipt(minutes=minutes(seconds), year=wanted[0], month=wanted[1])
     if receipt.minutes == 0:
         await say(update, context, "mytime_no_receipt", easy=easy, month=receipt.month_name)
         return
-    code = sign_receipt(found.settings.require_token(), receipt)
+    code = sign_receipt(services.settings.require_token(), receipt)
     await say(
         update,
         context,
         "mytime_receipt",
         easy=easy,
         month=receipt.month_name,
-        time=minute_words(found, receipt.minutes, easy=easy),
+        time=minute_words(services, receipt.minutes, easy=easy),
         code=code,
     )
 
 
-def _month(moment: datetime, found: Services) -> tuple[int, int]:
-    local = moment.astimezone(found.settings.timezone)
+def _month(moment: datetime, services: Services) -> tuple[int, int]:
+    local = moment.astimezone(services.settings.timezone)
     return (local.year, local.month)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add /mytime in private chats."""
     app.add_handler(CommandHandler("mytime", mytime, filters=filters.ChatType.PRIVATE))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import Context, acknowledge, drop_buttons, known_participant, say
-from bot.services import Services, services
+from bot.handlers.common import acknowledge, drop_buttons, known_participant, say
+from bot.services import App, BrewContext, Services
 
 # Which text names a non-text message in the reply ("I haven't kept your photo").
 _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
@@ -23,48 +21,48 @@ _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
 )
 
 
-async def sticker(update: Update, context: Context) -> None:
+async def sticker(update: Update, context: BrewContext) -> None:
     """Thank them for a sticker and say only typed words are kept."""
     participant = await known_participant(update, context)
     await say(update, context, "sticker", easy=bool(participant and participant.easy))
 
 
-async def media(update: Update, context: Context) -> None:
+async def media(update: Update, context: BrewContext) -> None:
     """Say honestly that photos, voice notes and files are not kept."""
     key = next((k for media_filter, k in _MEDIA if media_filter.check_update(update)), "what_other")
     participant = await known_participant(update, context)
     easy = bool(participant and participant.easy)
-    what = services(context).text(key, easy=easy)
+    what = context.services.text(key, easy=easy)
     await say(update, context, "media", easy=easy, what=what)
 
 
-async def contact(update: Update, context: Context) -> None:
+async def contact(update: Update, context: BrewContext) -> None:
     """Say that phone numbers and contacts are never kept."""
     await say(update, context, "contact")
 
 
-async def edited(update: Update, context: Context) -> None:
+async def edited(update: Update, context: BrewContext) -> None:
     """Explain that answers are kept as first sent."""
     participant = await known_participant(update, context)
     await say(update, context, "edited", easy=bool(participant and participant.easy))
 
 
-async def unknown_command(update: Update, context: Context) -> None:
+async def unknown_command(update: Update, context: BrewContext) -> None:
     """Point to /help for a command brewbot doesn't know."""
     participant = await known_participant(update, context)
     await say(update, context, "unknown_command", easy=bool(participant and participant.easy))
 
 
-async def stale_button(update: Update, context: Context) -> None:
+async def stale_button(update: Update, context: BrewContext) -> None:
     """Answer a button brewbot did not make (or no longer knows) and take it away."""
     query = update.callback_query
     if query is None:
         return
-    await acknowledge(query, services(context).text("stale_button"))
+    await acknowledge(query, context.services.text("stale_button"))
     await drop_buttons(query)
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the catch-alls. Register last: in one group, the first matching handler wins."""
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.UpdateType.EDITED, edited))

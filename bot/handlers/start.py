@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.handlers.common import Context, say, who_sees
+from bot.handlers.common import say, who_sees
 from bot.journey import advance
-from bot.services import Services, services
+from bot.services import App, BrewContext, Services
 from conversations.model import Begin
 
 
-async def start(update: Update, context: Context) -> None:
+async def start(update: Update, context: BrewContext) -> None:
     """Join the brew named by the invite code, or explain how to join."""
-    found = services(context)
+    services = context.services
     chat = update.effective_chat
     if chat is None:
         return
@@ -23,26 +21,26 @@ async def start(update: Update, context: Context) -> None:
     if not code:
         await say(update, context, "start_no_code")
         return
-    brew = await found.store.brew_by_code(code[:64])
+    brew = await services.store.brew_by_code(code[:64])
     if brew is None:
         await say(update, context, "start_unknown_code")
         return
     if brew.closed_at is not None:
         await say(update, context, "start_closed_brew", theme=brew.theme)
         return
-    participant = await found.store.join(chat.id)
+    participant = await services.store.join(chat.id)
     if participant.stopped:
-        participant = await found.store.set_preferences(participant.id, stopped=False)
+        participant = await services.store.set_preferences(participant.id, stopped=False)
     lead = None
-    before = await found.store.progress(participant.id, brew.id)
+    before = await services.store.progress(participant.id, brew.id)
     if before is None:
         told = who_sees(context, easy=participant.easy)
-        lead = found.text("welcome", easy=participant.easy, who_sees=told)
+        lead = services.text("welcome", easy=participant.easy, who_sees=told)
     await advance(
         update, context, participant, brew, Begin(), lead=lead, opened=True, before=before
     )
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], found: Services) -> None:
+def register(app: App, services: Services) -> None:
     """Add the /start handler for private chats."""
     app.add_handler(CommandHandler("start", start, filters=filters.ChatType.PRIVATE))

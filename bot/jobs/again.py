@@ -14,9 +14,9 @@ from enum import Enum
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, CallbackContext
 
 from bot.ratelimit import might_have_arrived
+from bot.services import App, BrewContext, require_job_queue
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +24,19 @@ FIRST_WAIT = 1.0
 LONGEST_WAIT = 30.0
 _KEY = "brewbot.again"
 
-Job = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, object]]
+Job = Callable[[BrewContext], Coroutine[Any, Any, object]]
 
 
-def again_soon(app: Application[Any, Any, Any, Any, Any, Any], job: Job, name: str) -> float:
+def again_soon(app: App, job: Job, name: str) -> float:
     """Run ``job`` again after a growing wait; return the wait in seconds."""
     waits: dict[str, float] = app.bot_data.setdefault(_KEY, {})
     wait = waits.get(name, FIRST_WAIT / 2) * 2
     waits[name] = min(LONGEST_WAIT, wait)
-    if app.job_queue is not None:
-        app.job_queue.run_once(job, when=waits[name], name=f"{name}-again")
+    require_job_queue(app).run_once(job, when=waits[name], name=f"{name}-again")
     return waits[name]
 
 
-def went_well(app: Application[Any, Any, Any, Any, Any, Any], name: str) -> None:
+def went_well(app: App, name: str) -> None:
     """Forget the growing wait: the next failure starts again from about a second."""
     waits: dict[str, float] = app.bot_data.setdefault(_KEY, {})
     waits.pop(name, None)

@@ -19,14 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
 from bot.jobs.shared import send_in_turn
-from bot.services import App, Services, require_job_queue
+from bot.services import App, BrewContext, Services, require_job_queue
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)
@@ -36,51 +33,44 @@ RETRY_EVERY = timedelta(minutes=5)
 FIRST_RUN = timedelta(seconds=2)
 
 
-async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_news(context: BrewContext) -> int:
     """Send every queued news message, as bulk; return how many Telegram accepted."""
     return await send_in_turn(context, send_news, "news", _send_queued, "news")
 
 
-async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
-) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
     """Send batches until the queue is empty; say how many went and whether Telegram stopped us.
 
     A batch goes side by side, so one person's busy chat holds up no one else; the rate
     limiter keeps the whole within Telegram's 30 a second.
     """
     sent = 0
-    while batch := await found.store.pending_news(BATCH):
-        outcomes = await asyncio.gather(*(_send_and_mark(context, found, i) for i in batch))
+    while batch := await services.store.pending_news(BATCH):
+        outcomes = await asyncio.gather(*(_send_and_mark(context, services, i) for i in batch))
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:
             return sent, True
     return sent, False
 
 
-async def _send_and_mark(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> int | None:
+async def _send_and_mark(context: BrewContext, services: Services, item: NewsItem) -> int | None:
     """Send one news message and mark it sent (or perhaps sent), unless it is to wait."""
-    outcome = await _send_one(context, found, item)
+    outcome = await _send_one(context, services, item)
     if outcome is Delivery.LATER:
         return None
-    await found.store.mark_sent(item.outbox_id, uncertain=outcome is Delivery.PERHAPS)
+    await services.store.mark_sent(item.outbox_id, uncertain=outcome is Delivery.PERHAPS)
     return int(outcome is not Delivery.NEVER)
 
 
-async def _send_one(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, item: NewsItem
-) -> Delivery:
+async def _send_one(context: BrewContext, services: Services, item: NewsItem) -> Delivery:
     """Send one news message and say how it went."""
-    text = news_message(found, theme=item.theme, text=item.text, easy=item.easy)
+    text = news_message(services, theme=item.theme, text=item.text, easy=item.easy)
     return await deliver(context.bot.send_message(item.chat_id, text), "A news message")
 
 
-def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_sending(app: App) -> None:
     """Send what is queued now, in the background."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(send_news, when=0, name="news-now")
+    require_job_queue(app).run_once(send_news, when=0, name="news-now")
 
 
 def schedule(app: App) -> None:

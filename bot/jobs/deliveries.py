@@ -18,14 +18,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import Application, CallbackContext
-
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
 from bot.jobs.shared import send_in_turn
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
 from bot.replies import fold
-from bot.services import App, Services, require_job_queue
+from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Delivery, LiveQuestion
@@ -34,15 +32,14 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 RETRY_EVERY = timedelta(minutes=5)
-Context = CallbackContext[Any, Any, Any, Any]
 
 
-async def send_deliveries(context: Context) -> int:
+async def send_deliveries(context: BrewContext) -> int:
     """Send every queued delivery; return how many messages Telegram accepted."""
     return await send_in_turn(context, send_deliveries, "deliveries", _send_queued, "questions")
 
 
-async def _send_queued(context: Context, found: Services) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
     """Send batches until none is left; say how many went and whether Telegram stopped us.
 
     A paced brew's parts wait while it is quiet hours; live questions do not (the
@@ -50,46 +47,50 @@ async def _send_queued(context: Context, found: Services) -> tuple[int, bool]:
     """
     sent = 0
     while True:
-        quiet = found.settings.is_quiet(found.clock().astimezone(found.settings.timezone).time())
-        batch = await found.store.pending_deliveries(BATCH, days=not quiet)
+        quiet = services.settings.is_quiet(
+            services.clock().astimezone(services.settings.timezone).time()
+        )
+        batch = await services.store.pending_deliveries(BATCH, days=not quiet)
         if not batch:
             return sent, False
-        outcomes = await asyncio.gather(*(_send_and_mark(context, found, d) for d in batch))
+        outcomes = await asyncio.gather(*(_send_and_mark(context, services, d) for d in batch))
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:
             return sent, True
 
 
-async def _send_and_mark(context: Context, found: Services, delivery: Delivery) -> int | None:
+async def _send_and_mark(
+    context: BrewContext, services: Services, delivery: Delivery
+) -> int | None:
     """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
-    went = await send_one(context, found, delivery)
+    went = await send_one(context, services, delivery)
     if went is Went.LATER:
         return None
-    await found.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
+    await services.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
     return int(went is Went.SENT)
 
 
-async def send_one(context: Context, found: Services, delivery: Delivery) -> Went:
+async def send_one(context: BrewContext, services: Services, delivery: Delivery) -> Went:
     """Ask the engine what this delivery means for the person, keep it, and send it."""
-    brew = await found.store.brew(delivery.brew_id)
-    participant = await found.store.participant(delivery.participant_id)
+    brew = await services.store.brew(delivery.brew_id)
+    participant = await services.store.participant(delivery.participant_id)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
         return Went.NEVER
     async with stepping(context.application, participant.id):
-        before = await found.store.progress(delivery.participant_id, delivery.brew_id)
-        pack, asked = await brew_pack(found, brew)
+        before = await services.store.progress(delivery.participant_id, delivery.brew_id)
+        pack, asked = await brew_pack(services, brew)
         event = _event(delivery.what, asked)
         if before is None or event is None:
             return Went.NEVER
         outcome = step(
-            pack, before, event, theme=brew.theme, messages=found.messages, pace=brew.pace
+            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
         )
         if outcome.changed:
-            await found.store.record_step(
+            await services.store.record_step(
                 participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
             )
     went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
-    for message in fold(messages_for(found, participant, brew, before, outcome)):
+    for message in fold(messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(
             participant.chat_id, message.text, reply_markup=message.markup
         )
@@ -101,7 +102,7 @@ async def send_one(context: Context, found: Services, delivery: Delivery) -> Wen
     return went
 
 
-async def _remember(context: Context, chat_id: int, call: Any, markup: object) -> None:
+async def _remember(context: BrewContext, chat_id: int, call: Any, markup: object) -> None:
     """Send, and remember a message with buttons so they come off once it is stale."""
     sent = await call
     if markup is not None:
@@ -121,10 +122,9 @@ def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
     return None
 
 
-def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_sending(app: App) -> None:
     """Send what is queued now, in the background."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(send_deliveries, when=0, name="deliveries-now")
+    require_job_queue(app).run_once(send_deliveries, when=0, name="deliveries-now")
 
 
 def schedule(app: App) -> None:

@@ -32,13 +32,11 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 import numpy as np
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import CallbackContext
 
 from bot.charts import render
 from bot.embedder import brew_meanings, finder
@@ -47,7 +45,7 @@ from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
 from bot.jobs.shared import shared_job
 from bot.ratelimit import might_have_arrived
-from bot.services import App, Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue
 from bot.settings import Settings
 from conversations.digest import (
     BrewLine,
@@ -131,9 +129,9 @@ def _free_text(answer: AnswerText) -> FreeText:
     )
 
 
-async def week_results(found: Services, week: str, group: int) -> WeekResults:
+async def week_results(services: Services, week: str, group: int) -> WeekResults:
     """Read a group's week (brews, trends, answers, updates, who took part) as plain data."""
-    store, zone = found.store, found.settings.timezone
+    store, zone = services.store, services.settings.timezone
     start, end = week_bounds(week, zone)
     shown = recent_weeks(week)
     since = week_bounds(shown[0], zone)[0]
@@ -141,7 +139,7 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
     brews = await store.week_brews(start, end, group_chat_id=group)
     texts = await store.week_answer_texts(start, end, group_chat_id=group)
     updates = await store.week_wesaid(start, end, group_chat_id=group)
-    if found.settings.review_chat is not None:  # co-producers check summaries: approved only
+    if services.settings.review_chat is not None:  # co-producers check summaries: approved only
         ok = await store.approved_brews(
             {b.brew_id for b in brews} | {c.brew_id for c in counts} | {t.brew_id for t in texts}
         )
@@ -162,17 +160,17 @@ async def week_results(found: Services, week: str, group: int) -> WeekResults:
     )
 
 
-async def build_week(found: Services, week: str, group: int) -> Digest:
+async def build_week(services: Services, week: str, group: int) -> Digest:
     """Build a group's digest of a week in a worker thread (finding themes takes a while)."""
-    results = await week_results(found, week, group)
+    results = await week_results(services, week, group)
     find = None
-    if found.settings.meaning:
+    if services.settings.meaning:
         known: dict[str, np.ndarray] = {}
         for brew in sorted({a.brew for a in results.answers}):
-            known.update(await brew_meanings(found.store, brew))
+            known.update(await brew_meanings(services.store, brew))
         find = finder(known)
     return await asyncio.to_thread(
-        build_digest, results, min_group=found.settings.min_group, find=find
+        build_digest, results, min_group=services.settings.min_group, find=find
     )
 
 
@@ -209,14 +207,14 @@ def _about_the_chat(error: BadRequest) -> bool:
     return "chat" in words or "rights" in words
 
 
-async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bool | None:
+async def post_week_once(bot: Bot, services: Services, group: int, week: str) -> bool | None:
     """Post the messages of a group's week not yet recorded as sent; True once all have gone,
     False if its chat cannot be reached yet, None if Telegram failed part-way."""
-    chat_id = found.settings.digest_chat_for(group)
-    parts = await digest_parts(await build_week(found, week, group))
+    chat_id = services.settings.digest_chat_for(group)
+    parts = await digest_parts(await build_week(services, week, group))
     for index, part in enumerate(parts):
         key = f"{week}/{index}"
-        if await found.store.has_post(kind(PART, group), key):
+        if await services.store.has_post(kind(PART, group), key):
             continue
         try:
             await send_part(bot, chat_id, part)
@@ -236,49 +234,49 @@ async def post_week_once(bot: Bot, found: Services, group: int, week: str) -> bo
         except TelegramError as exc:
             log.warning("The %s digest stopped at part %d: %s", week, index, exc)
             return None
-        await found.store.claim_post(kind(PART, group), key)
-    await found.store.claim_post(kind(DONE, group), week)
+        await services.store.claim_post(kind(PART, group), key)
+    await services.store.claim_post(kind(DONE, group), week)
     return True
 
 
-async def _latest(found: Services, *kinds: str) -> str | None:
+async def _latest(services: Services, *kinds: str) -> str | None:
     """Return the latest week recorded under any of these kinds, or None."""
-    marks = [await found.store.latest_post(k) for k in kinds]
+    marks = [await services.store.latest_post(k) for k in kinds]
     known = [mark for mark in marks if mark is not None]
     return max(known) if known else None
 
 
-async def _carry_over_pooled(found: Services) -> None:
+async def _carry_over_pooled(services: Services) -> None:
     """Once, after upgrading: each group carries on from where the one pooled digest stopped,
     so no week is posted twice or skipped."""
-    pooled = await _latest(found, DONE, STARTED)
-    if pooled is None or await found.store.has_post(POOLED, pooled):
+    pooled = await _latest(services, DONE, STARTED)
+    if pooled is None or await services.store.has_post(POOLED, pooled):
         return
-    for group in found.settings.facilitator_chats:
-        await found.store.claim_post(kind(STARTED, group), pooled)
-    await found.store.claim_post(POOLED, pooled)
+    for group in services.settings.facilitator_chats:
+        await services.store.claim_post(kind(STARTED, group), pooled)
+    await services.store.claim_post(POOLED, pooled)
 
 
-async def _since(found: Services, group: int, due: list[str]) -> str:
+async def _since(services: Services, group: int, due: list[str]) -> str:
     """Return the week after which a group's digests are owed; first time, the newest due."""
-    latest = await _latest(found, kind(DONE, group), kind(STARTED, group))
+    latest = await _latest(services, kind(DONE, group), kind(STARTED, group))
     if latest is not None:
         return latest
     first = due[-1] if due else ""
-    await found.store.claim_post(kind(STARTED, group), first)
+    await services.store.claim_post(kind(STARTED, group), first)
     return first
 
 
 async def post_group_digests(
-    bot: Bot, found: Services, group: int, due: list[str]
+    bot: Bot, services: Services, group: int, due: list[str]
 ) -> tuple[list[str], bool]:
     """Post a group's due digests not yet posted, oldest first, up to one that cannot go yet;
     return the weeks posted and whether one is left to try again."""
     posted: list[str] = []
-    for week in to_post(due, await _since(found, group, due)):
-        if await found.store.has_post(kind(DONE, group), week):
+    for week in to_post(due, await _since(services, group, due)):
+        if await services.store.has_post(kind(DONE, group), week):
             continue
-        went = await post_week_once(bot, found, group, week)
+        went = await post_week_once(bot, services, group, week)
         if not went:
             return posted, went is None
         log.info("Posted the weekly digest for %s", week)
@@ -286,28 +284,30 @@ async def post_group_digests(
     return posted, False
 
 
-async def _weeks_out(found: Services, due: list[str]) -> list[str]:
+async def _weeks_out(services: Services, due: list[str]) -> list[str]:
     """List the due weeks whose digest some council has had: the region's go beside them."""
-    groups = found.settings.facilitator_chats
-    return [w for w in due if any([await found.store.has_post(kind(DONE, g), w) for g in groups])]
+    groups = services.settings.facilitator_chats
+    return [
+        w for w in due if any([await services.store.has_post(kind(DONE, g), w) for g in groups])
+    ]
 
 
-async def post_due_digests(context: CallbackContext[Any, Any, Any, Any]) -> list[str]:
+async def post_due_digests(context: BrewContext) -> list[str]:
     """Post every group's due weekly digests, oldest first; return the weeks posted."""
-    found = services(context)
+    services = context.services
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     posted: list[str] = []
-    async with lock, shared_job(found, "digest") as mine:
+    async with lock, shared_job(services, "digest") as mine:
         if not mine:  # another worker on the same database is posting them
             return posted
-        await _carry_over_pooled(found)
-        due = due_weeks(found.clock(), found.settings)
+        await _carry_over_pooled(services)
+        due = due_weeks(services.clock(), services.settings)
         stuck = False
-        for group in found.settings.facilitator_chats:
-            done, left = await post_group_digests(context.bot, found, group, due)
+        for group in services.settings.facilitator_chats:
+            done, left = await post_group_digests(context.bot, services, group, due)
             posted += done
             stuck = stuck or left
-        await post_due_region(context.bot, found, await _weeks_out(found, due))
+        await post_due_region(context.bot, services, await _weeks_out(services, due))
     if stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
         wait = again_soon(context.application, post_due_digests, "digest")
         log.warning("The weekly digest carries on in %.0fs", wait)

@@ -10,16 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
 
 from telegram import Message
-from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.jobs.shared import shared_job
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
@@ -31,17 +29,17 @@ FIRST_RUN = timedelta(seconds=3)
 _LOCK = "brewbot.ideapolls"
 
 
-async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_idea_polls(context: BrewContext) -> int:
     """Send every queued copy, as bulk; return how many Telegram took."""
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     if lock.locked():
         return 0
-    found = services(context)
-    async with lock, shared_job(found, "idea polls") as mine:
+    services = context.services
+    async with lock, shared_job(services, "idea polls") as mine:
         if not mine:  # another worker is sending them
             return 0
         with sending_as(Priority.BULK):
-            sent, later = await _send_queued(context, found)
+            sent, later = await _send_queued(context, services)
         if later:
             wait = again_soon(context.application, send_idea_polls, "idea-polls")
             log.warning("Sending theme polls paused after a problem; carrying on in %.0fs", wait)
@@ -50,27 +48,23 @@ async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
     return sent
 
 
-async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
-) -> tuple[int, bool]:
+async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
     """Send batches until the queue is empty; say how many went and whether to try later."""
     sent = 0
-    while batch := await found.store.pending_idea_polls(BATCH):
-        outcomes = await asyncio.gather(*(_send_and_mark(context, found, c) for c in batch))
+    while batch := await services.store.pending_idea_polls(BATCH):
+        outcomes = await asyncio.gather(*(_send_and_mark(context, services, c) for c in batch))
         sent += sum(1 for o in outcomes if o is Delivery.SENT)
         if Delivery.LATER in outcomes:
             return sent, True
     return sent, False
 
 
-async def _send_and_mark(
-    context: CallbackContext[Any, Any, Any, Any], found: Services, copy: PollToSend
-) -> Delivery:
+async def _send_and_mark(context: BrewContext, services: Services, copy: PollToSend) -> Delivery:
     """Send one copy and take it off the queue, unless it is to wait."""
     sent: list[Message] = []
 
     async def call() -> None:
-        question = found.text("ideas_poll_question", easy=copy.easy)
+        question = services.text("ideas_poll_question", easy=copy.easy)
         options = [fit(option, POLL_OPTION_LIMIT) for option in copy.options]
         sent.append(
             await context.bot.send_poll(
@@ -82,18 +76,17 @@ async def _send_and_mark(
     if outcome is Delivery.LATER:
         return outcome
     ballot = sent[0].poll.id if sent and sent[0].poll is not None else None
-    await found.store.idea_poll_sent(copy.poll_id, copy.participant_id, ballot)
+    await services.store.idea_poll_sent(copy.poll_id, copy.participant_id, ballot)
     return outcome
 
 
-def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule(app: App) -> None:
     """Send what was left queued at start-up, then look again now and then."""
     require_job_queue(app).run_repeating(
         send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
     )
 
 
-def start_sending(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def start_sending(app: App) -> None:
     """Send what is queued now, in the background."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(send_idea_polls, when=0, name="idea-polls-now")
+    require_job_queue(app).run_once(send_idea_polls, when=0, name="idea-polls-now")

@@ -4,43 +4,40 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.callbacks import PromptAction
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
 from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
-from bot.services import App, Services, require_job_queue, services
+from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.model import Pause, Resume
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(minutes=10)
 
 
-async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def send_due_nudges(context: BrewContext) -> int:
     """Send each due reminder once, outside quiet hours; return how many were sent."""
-    found = services(context)
-    now = found.clock()
-    if found.settings.is_quiet(now.astimezone(found.settings.timezone).time()):
+    services = context.services
+    now = services.clock()
+    if services.settings.is_quiet(now.astimezone(services.settings.timezone).time()):
         return 0
     sent, later = 0, False
-    for due in await found.store.due_nudges(idle_before=now - found.settings.nudge_after):
+    for due in await services.store.due_nudges(idle_before=now - services.settings.nudge_after):
         # Claimed first: a reminder that may have gone (a timeout) is never sent twice, and
         # of several workers on one database only the one that claims it sends it.
-        if not await found.store.mark_nudged(due.participant_id, due.brew_id):
+        if not await services.store.mark_nudged(due.participant_id, due.brew_id):
             continue
-        brew = await found.store.brew(due.brew_id)
-        participant = await found.store.participant(due.participant_id)
+        brew = await services.store.brew(due.brew_id)
+        participant = await services.store.participant(due.participant_id)
         if brew is None or brew.closed_at is not None or participant is None:
             continue
         with sending_as(Priority.BULK):
             nudged = await _nudge(
-                context, found, due.chat_id, brew.id, brew.theme, participant.easy
+                context, services, due.chat_id, brew.id, brew.theme, participant.easy
             )
         if nudged is None:  # surely not delivered: it is still owed, soon
-            await found.store.mark_nudged(due.participant_id, due.brew_id, undo=True)
+            await services.store.mark_nudged(due.participant_id, due.brew_id, undo=True)
             later = True
         sent += bool(nudged)
     if later:
@@ -51,8 +48,8 @@ async def send_due_nudges(context: CallbackContext[Any, Any, Any, Any]) -> int:
 
 
 async def _nudge(
-    context: CallbackContext[Any, Any, Any, Any],
-    found: Services,
+    context: BrewContext,
+    services: Services,
     chat_id: int,
     brew_id: int,
     theme: str,
@@ -62,21 +59,21 @@ async def _nudge(
     markup = action_keyboard(
         [
             [
-                (found.text("nudge_carry_on", easy=easy), PromptAction(brew_id, Resume())),
-                (found.text("nudge_not_now", easy=easy), PromptAction(brew_id, Pause())),
+                (services.text("nudge_carry_on", easy=easy), PromptAction(brew_id, Resume())),
+                (services.text("nudge_not_now", easy=easy), PromptAction(brew_id, Pause())),
             ]
         ],
-        found.buttons,
+        services.buttons,
     )
-    text = found.text("nudge", easy=easy, theme=theme)
+    text = services.text("nudge", easy=easy, theme=theme)
     went = await deliver(context.bot.send_message(chat_id, text, reply_markup=markup), "A reminder")
     return None if went is Delivery.LATER else went is not Delivery.NEVER
 
 
-async def apply_retention(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def apply_retention(context: BrewContext) -> None:
     """Clear raw answer text older than the retention setting; counts stay."""
-    found = services(context)
-    cleared = await found.store.apply_retention(found.settings.retention_days)
+    services = context.services
+    cleared = await services.store.apply_retention(services.settings.retention_days)
     if cleared:
         log.info("Retention: cleared the text of %d old answers", cleared)
 

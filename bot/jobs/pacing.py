@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import time, timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.jobs.deliveries import send_deliveries
-from bot.services import App, require_job_queue, services
+from bot.services import App, BrewContext, require_job_queue
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +31,19 @@ def read_time(text: str | None) -> time | None:
     return found
 
 
-async def queue_due_parts(context: CallbackContext[Any, Any, Any, Any]) -> int:
+async def queue_due_parts(context: BrewContext) -> int:
     """Queue today's part of every paced brew whose hour has come; return how many people."""
-    found = services(context)
-    local = found.clock().astimezone(found.settings.timezone)
-    if found.settings.is_quiet(local.time()):
+    services = context.services
+    local = services.clock().astimezone(services.settings.timezone)
+    if services.settings.is_quiet(local.time()):
         return 0
     queued = 0
-    for brew in await found.store.paced_brews():
+    for brew in await services.store.paced_brews():
         at = read_time(brew.pace_at) or DEFAULT_AT
-        opened = brew.opened_at.astimezone(found.settings.timezone).date()
+        opened = brew.opened_at.astimezone(services.settings.timezone).date()
         if local.time() < at or local.date() <= opened:
             continue
-        people = await found.store.queue_day(brew.id, local.date().isoformat())
+        people = await services.store.queue_day(brew.id, local.date().isoformat())
         queued += people or 0
     if queued:
         await send_deliveries(context)

@@ -27,88 +27,88 @@ log = logging.getLogger(__name__)
 REGION = "region"  # the posts record: one region digest a week
 
 
-async def council_name(bot: Bot, found: Services, group: int, number: int) -> str:
+async def council_name(bot: Bot, services: Services, group: int, number: int) -> str:
     """Name a council by its facilitators' group's title, or by number if Telegram won't say."""
     try:
         title = (await bot.get_chat(group)).title
     except TelegramError as exc:
         log.warning("Could not read a facilitators' group's title: %s", exc)
         title = None
-    return title or found.text("region_council_unnamed", n=number)
+    return title or services.text("region_council_unnamed", n=number)
 
 
-async def councils(bot: Bot, found: Services, week: str) -> list[Council]:
+async def councils(bot: Bot, services: Services, week: str) -> list[Council]:
     """Tally each council's stage answers over the weeks a digest shows, ending with ``week``."""
-    store, least = found.store, found.settings.min_group
+    store, least = services.store, services.settings.min_group
     first = week_start(recent_weeks(week)[0])
-    since = datetime.combine(first, time(0), tzinfo=found.settings.timezone)
+    since = datetime.combine(first, time(0), tzinfo=services.settings.timezone)
     found_councils: list[Council] = []
-    for number, group in enumerate(found.settings.facilitator_chats, start=1):
+    for number, group in enumerate(services.settings.facilitator_chats, start=1):
         counts = await store.weekly_brew_stage_counts(since=since, group_chat_id=group)
         brews = {c.brew_id for c in counts}
         big = {
             b for b in brews if enough_people((await store.brew_counts(b)).people, min_group=least)
         }
-        if found.settings.review_chat is not None:
+        if services.settings.review_chat is not None:
             big &= await store.approved_brews(big)
         tally: dict[Principle, dict[Stage, int]] = defaultdict(lambda: defaultdict(int))
         for c in counts:
             if c.brew_id in big and c.week <= week:
                 tally[c.principle][c.stage] += c.count
-        name = await council_name(bot, found, group, number)
+        name = await council_name(bot, services, group, number)
         found_councils.append(Council(name, {p: dict(s) for p, s in tally.items()}))
     return found_councils
 
 
-async def region_lines(bot: Bot, found: Services, week: str) -> list[str]:
+async def region_lines(bot: Bot, services: Services, week: str) -> list[str]:
     """Lay the region's comparison out as lines of text."""
-    least = found.settings.min_group
-    compared = compare(await councils(bot, found, week), min_group=least)
-    lines = [found.text("region_heading", week=week_words(week))]
+    least = services.settings.min_group
+    compared = compare(await councils(bot, services, week), min_group=least)
+    lines = [services.text("region_heading", week=week_words(week))]
     if not compared:
-        return [*lines, found.text("region_none", min_group=least)]
+        return [*lines, services.text("region_none", min_group=least)]
     for principle, rows in compared.items():
         lines += [
             "",
-            found.text("region_principle", principle=principle_name(principle).capitalize()),
+            services.text("region_principle", principle=principle_name(principle).capitalize()),
         ]
         for row in rows:
             if row.council is not None and row.stage is not None:
                 words = stage_words(row.stage)
                 lines.append(
-                    found.text("region_row", council=row.council, n=row.answers, stage=words)
+                    services.text("region_row", council=row.council, n=row.answers, stage=words)
                 )
             elif row.stage is not None:
                 words = stage_words(row.stage)
-                lines.append(found.text("region_others", n=row.answers, stage=words))
+                lines.append(services.text("region_others", n=row.answers, stage=words))
             else:
-                lines.append(found.text("region_others_few", min_group=least))
+                lines.append(services.text("region_others_few", min_group=least))
     return lines
 
 
-async def post_region(bot: Bot, found: Services, week: str) -> bool:
+async def post_region(bot: Bot, services: Services, week: str) -> bool:
     """Post the region digest for a week in the region's chat; False if there is none."""
-    chat_id = found.settings.region_chat
+    chat_id = services.settings.region_chat
     if chat_id is None:
         return False
-    for chunk in chunks(await region_lines(bot, found, week), sep="\n"):
+    for chunk in chunks(await region_lines(bot, services, week), sep="\n"):
         await bot.send_message(chat_id, chunk)
     return True
 
 
-async def post_due_region(bot: Bot, found: Services, weeks: list[str]) -> list[str]:
+async def post_due_region(bot: Bot, services: Services, weeks: list[str]) -> list[str]:
     """Post the region digest of the newest week some council's digest went out for, once
     (recorded after it went: a crash in between may post it twice, never lose it; a failure
     is tried again at the next check)."""
-    if found.settings.region_chat is None or not weeks:
+    if services.settings.region_chat is None or not weeks:
         return []
     week = max(weeks)
-    if await found.store.has_post(REGION, week):
+    if await services.store.has_post(REGION, week):
         return []
     try:
-        await post_region(bot, found, week)
+        await post_region(bot, services, week)
     except TelegramError as exc:
         log.warning("The region digest for %s could not go: %s", week, exc)
         return []
-    await found.store.claim_post(REGION, week)
+    await services.store.claim_post(REGION, week)
     return [week]

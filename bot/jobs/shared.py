@@ -14,13 +14,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
-
-from telegram.ext import CallbackContext
 
 from bot.jobs.again import Job, again_soon, went_well
 from bot.ratelimit import Priority, sending_as
-from bot.services import Services, services
+from bot.services import BrewContext, Services
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -30,21 +27,20 @@ LEASE = timedelta(minutes=15)
 
 
 @contextlib.asynccontextmanager
-async def shared_job(found: Services, job: str) -> AsyncIterator[bool]:
+async def shared_job(services: Services, job: str) -> AsyncIterator[bool]:
     """Take the job's lease for the run; yield whether this worker has it."""
-    mine = await found.store.take_job(job, lasting=LEASE)
+    mine = await services.store.take_job(job, lasting=LEASE)
     try:
         yield mine
     finally:
         if mine:
             try:
-                await found.store.release_job(job)
+                await services.store.release_job(job)
             except StorageError:  # it runs out by itself
                 log.warning("Could not let the %s job go; its lease runs out by itself", job)
 
 
-Context = CallbackContext[Any, Any, Any, Any]
-SendQueued = Callable[[Context, Services], Awaitable[tuple[int, bool]]]
+SendQueued = Callable[[BrewContext, Services], Awaitable[tuple[int, bool]]]
 
 
 @dataclass
@@ -56,7 +52,7 @@ class _Sending:
 
 
 async def send_in_turn(
-    context: Context, job: Job, name: str, send_queued: SendQueued, what: str
+    context: BrewContext, job: Job, name: str, send_queued: SendQueued, what: str
 ) -> int:
     """Run a bulk sender's ``send_queued`` until nothing is left; return how many went.
 
@@ -70,15 +66,15 @@ async def send_in_turn(
     if sending.lock.locked():
         return 0
     sent = 0
-    found = services(context)
-    async with sending.lock, shared_job(found, name) as mine:
+    services = context.services
+    async with sending.lock, shared_job(services, name) as mine:
         if not mine:
             again_soon(context.application, job, name)
             return 0
         while sending.wanted:
             sending.wanted = False
             with sending_as(Priority.BULK):
-                done, stuck = await send_queued(context, found)
+                done, stuck = await send_queued(context, services)
             sent += done
             if stuck:
                 wait = again_soon(context.application, job, name)
