@@ -25,7 +25,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
-from bot.jobs.shared import send_in_turn
+from bot.jobs.shared import JobLease, send_in_turn
 from bot.services import App, Services, require_job_queue
 from storage.records import NewsItem
 
@@ -42,15 +42,16 @@ async def send_news(context: CallbackContext[Any, Any, Any, Any]) -> int:
 
 
 async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
+    context: CallbackContext[Any, Any, Any, Any], found: Services, lease: JobLease
 ) -> tuple[int, bool]:
-    """Send batches until the queue is empty; say how many went and whether Telegram stopped us.
+    """Send batches until the queue is empty or the job's lease is lost; say how many went
+    and whether Telegram stopped us.
 
     A batch goes side by side, so one person's busy chat holds up no one else; the rate
     limiter keeps the whole within Telegram's 30 a second.
     """
     sent = 0
-    while batch := await found.store.pending_news(BATCH):
+    while await lease.still_mine() and (batch := await found.store.pending_news(BATCH)):
         outcomes = await asyncio.gather(*(_send_and_mark(context, found, i) for i in batch))
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:

@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
-from bot.jobs.shared import shared_job
+from bot.jobs.shared import JobLease, look_again_soon, shared_job
 from bot.ratelimit import Priority, sending_as
 from bot.services import Services, require_job_queue, services
 from conversations.reporting import POLL_OPTION_LIMIT
@@ -37,11 +37,15 @@ async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
     if lock.locked():
         return 0
     found = services(context)
-    async with lock, shared_job(found, "idea polls") as mine:
-        if not mine:  # another worker is sending them
+    async with lock, shared_job(found, "idea polls") as lease:
+        if not lease.mine:  # another worker is sending them: look again in case it died
+            look_again_soon(context, send_idea_polls, "idea-polls", lease)
             return 0
         with sending_as(Priority.BULK):
-            sent, later = await _send_queued(context, found)
+            sent, later = await _send_queued(context, found, lease)
+        if not lease.mine:  # whoever holds it now sends the rest
+            look_again_soon(context, send_idea_polls, "idea-polls", lease)
+            return sent
         if later:
             wait = again_soon(context.application, send_idea_polls, "idea-polls")
             log.warning("Sending theme polls paused after a problem; carrying on in %.0fs", wait)
@@ -51,11 +55,12 @@ async def send_idea_polls(context: CallbackContext[Any, Any, Any, Any]) -> int:
 
 
 async def _send_queued(
-    context: CallbackContext[Any, Any, Any, Any], found: Services
+    context: CallbackContext[Any, Any, Any, Any], found: Services, lease: JobLease
 ) -> tuple[int, bool]:
-    """Send batches until the queue is empty; say how many went and whether to try later."""
+    """Send batches until the queue is empty or the job's lease is lost; say how many went
+    and whether to try later."""
     sent = 0
-    while batch := await found.store.pending_idea_polls(BATCH):
+    while await lease.still_mine() and (batch := await found.store.pending_idea_polls(BATCH)):
         outcomes = await asyncio.gather(*(_send_and_mark(context, found, c) for c in batch))
         sent += sum(1 for o in outcomes if o is Delivery.SENT)
         if Delivery.LATER in outcomes:
