@@ -9,8 +9,10 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from telegram.ext import CallbackContext
 
 from bot.jobs import deliveries
 from bot.jobs.shared import JobLease
@@ -195,3 +197,28 @@ async def test_a_slow_live_run_keeps_its_lease_past_its_length(
         await other.release_job("deliveries")
     await survivor.run_job(deliveries.send_deliveries)
     assert [got(survivor, user, QUESTION) for user in ROOM] == [1] * len(ROOM)
+
+
+async def test_live_questions_stop_at_the_next_batch_once_the_lease_is_lost(
+    brewbot: Running,
+) -> None:
+    brew = await _live_room(brewbot)
+    await brewbot.services.store.push_question(brew, None, QUESTION)
+    found = brewbot.services
+    went: list[tuple[int, bool]] = []
+
+    async def stalled_then_sending(context: CallbackContext[Any, Any, Any, Any]) -> None:
+        async with (
+            await Store.open(str(brewbot.settings.db)) as other,
+            JobLease(found.store, "deliveries", LEASE) as lease,
+        ):
+            _stall(LEASE.total_seconds() + 0.2)  # the worker froze; another took over
+            assert await other.take_job("deliveries", lasting=LONG)
+            went.append(await deliveries._send_queued(context, found, lease))
+            await other.release_job("deliveries")
+
+    await brewbot.run_job(stalled_then_sending)
+    assert went == [(0, False)]
+    assert not any(got(brewbot, user, QUESTION) for user in ROOM)
+    await brewbot.run_job(deliveries.send_deliveries)  # whoever holds it next sends them
+    assert [got(brewbot, user, QUESTION) for user in ROOM] == [1] * len(ROOM)
