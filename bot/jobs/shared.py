@@ -48,7 +48,10 @@ class JobLease:
     def __init__(self, store: LeaseStore, job: str, lasting: timedelta = LEASE) -> None:
         self.store, self.job, self.lasting = store, job, lasting
         self.mine = False
-        self._renewed = 0.0  # when the last renewal that held was asked for (monotonic)
+        # When the last renewal that held was asked for, by the wall clock: the lease's end
+        # in the database is this worker's wall clock too, and it moves on while a machine
+        # is paused, as the monotonic clock may not.
+        self._renewed = 0.0
         self._keeping: asyncio.Task[None] | None = None
 
     @property
@@ -59,14 +62,14 @@ class JobLease:
     async def still_mine(self) -> bool:
         """Say whether the run may go on; ask the database if the renewals have fallen behind
         (the worker was stalled), and say no once the lease may have run out."""
-        if self.mine and time.monotonic() - self._renewed > 2 * self.every:
+        if self.mine and time.time() - self._renewed > 2 * self.every:
             await self._renew()
-        if self.mine and time.monotonic() - self._renewed >= self.lasting.total_seconds():
+        if self.mine and time.time() - self._renewed >= self.lasting.total_seconds():
             self._lose("could not be renewed in time")
         return self.mine
 
     async def __aenter__(self) -> JobLease:
-        asked = time.monotonic()
+        asked = time.time()
         self.mine = await self.store.take_job(self.job, lasting=self.lasting)
         if self.mine:
             self._renewed = asked
@@ -96,7 +99,7 @@ class JobLease:
             await self._renew()
 
     async def _renew(self) -> None:
-        asked = time.monotonic()
+        asked = time.time()
         try:
             kept = await self.store.renew_job(self.job, lasting=self.lasting)
         except StorageError:  # the next turn tries again; still_mine stops the run in time
@@ -105,7 +108,7 @@ class JobLease:
         if kept:
             self._renewed = asked
         else:
-            self._lose("ran out")
+            self._lose("ran out or went to another worker")
 
     def _lose(self, why: str) -> None:
         if self.mine:
