@@ -31,6 +31,10 @@ DEFAULT_LISTEN = ("127.0.0.1", 8443)
 # Workers on one database: how long a killed worker's chats wait before another takes them
 # (a live worker renews its hold every third of this).
 CHAT_LEASE_SECONDS = 20
+# Workers on one database: how long a killed worker holds a scheduled job (news, live
+# questions, the digest) before another carries it on; a run renews its hold every third of
+# this, so a live worker keeps a long run.
+JOB_LEASE_SECONDS = 60
 # What Telegram allows in a webhook's secret token.
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -114,6 +118,7 @@ class Settings:
     region_chat: int | None = None
     meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
     chat_lease: timedelta = timedelta(seconds=CHAT_LEASE_SECONDS)  # shared database only
+    job_lease: timedelta = timedelta(seconds=JOB_LEASE_SECONDS)  # shared database only
 
     @property
     def file_url(self) -> str:
@@ -202,6 +207,7 @@ def load_settings(
         region_chat=_optional_chat_id(raw, "region_chat"),
         meaning=_yes_no(raw, "meaning", True),
         chat_lease=timedelta(seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)),
+        job_lease=timedelta(seconds=_int(raw, "job_lease_seconds", JOB_LEASE_SECONDS, lowest=3)),
     )
 
 

@@ -2,7 +2,9 @@
 
 A lease is taken with one conditional upsert, atomic on SQLite and on PostgreSQL alike: it
 goes to the caller when nobody holds it, when the holder's time has run out (a killed
-worker), or when the caller already holds it (a renewal).
+worker), or when the caller already holds it. A run keeps it with ``renew_job``, which only
+extends a lease the caller still holds and has not let run out: a worker that stalled past
+its time learns it has lost the job, even if nobody has taken it yet.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ TAKE_JOB = (
     " WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < ?"
     " RETURNING holder"
 )
+RENEW_JOB = (
+    "UPDATE job_leases SET expires_at = ? WHERE job = ? AND holder = ? AND expires_at >= ?"
+    " RETURNING holder"
+)
 
 
 class LeaseStore(StoreBase):
@@ -29,6 +35,14 @@ class LeaseStore(StoreBase):
         now = utc_now()  # leases are about live processes: real time, not the store's clock
         params = (job, self.holder, iso(now + lasting), iso(now))
         row = await self._write(lambda db: fetch_one(db, TAKE_JOB, params))
+        return row is not None
+
+    async def renew_job(self, job: str, *, lasting: timedelta) -> bool:
+        """Hold a job this worker holds for ``lasting`` more; False if its lease ran out or
+        another worker has it now (then this worker's run must stop)."""
+        now = utc_now()
+        params = (iso(now + lasting), job, self.holder, iso(now))
+        row = await self._write(lambda db: fetch_one(db, RENEW_JOB, params))
         return row is not None
 
     async def release_job(self, job: str) -> None:

@@ -404,9 +404,10 @@ CREATE TABLE answer_vectors (
 );
 """
 
-# Several workers on one database: a job (the digest, news, nudges) runs in one worker at a
-# time, and a chat's updates are handled by one worker at a time, in order. A lease lapses at
-# ``expires_at``, so a killed worker's jobs and chats pass to another. A chat's lease row is
+# Several workers on one database: a job (the digest, news, live questions) runs in one worker
+# at a time, and a chat's updates are handled by one worker at a time, in order. A lease lapses
+# at ``expires_at`` unless its worker renews it, so a killed worker's jobs and chats pass to
+# another. A chat's lease row is
 # deleted when its worker lets the chat go, so no Telegram id stays in it.
 _LEASES = """
 CREATE TABLE job_leases (

@@ -46,6 +46,12 @@ def test_a_chat_lease_is_twenty_seconds_unless_set(tmp_path: Path) -> None:
     assert shorter.chat_lease == timedelta(seconds=4)
 
 
+def test_a_job_lease_is_a_minute_unless_set(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path / "absent.yaml").job_lease == timedelta(minutes=1)
+    shorter = load_settings({"BREWBOT_JOB_LEASE_SECONDS": "10"}, tmp_path / "absent.yaml")
+    assert shorter.job_lease == timedelta(seconds=10)
+
+
 def test_a_self_hosted_api_url_gets_its_file_url() -> None:
     settings = load_settings({"BREWBOT_API_URL": "http://127.0.0.1:8081/bot"}, "/nonexistent")
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
@@ -64,6 +70,8 @@ def test_a_self_hosted_api_url_gets_its_file_url() -> None:
         ("BREWBOT_MEANING", "maybe", "yes or no"),
         ("BREWBOT_CHAT_LEASE_SECONDS", "soon", "BREWBOT_CHAT_LEASE_SECONDS"),
         ("BREWBOT_CHAT_LEASE_SECONDS", "1", "at least 3"),
+        ("BREWBOT_JOB_LEASE_SECONDS", "a minute", "BREWBOT_JOB_LEASE_SECONDS"),
+        ("BREWBOT_JOB_LEASE_SECONDS", "2", "at least 3"),
     ],
 )
 def test_a_malformed_value_is_named_in_one_line(key: str, value: str, named: str) -> None:

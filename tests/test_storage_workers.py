@@ -55,6 +55,36 @@ async def test_a_killed_workers_job_passes_on_when_its_lease_runs_out(
     assert not await one.take_job("digest", lasting=LONG)
 
 
+async def test_a_job_renewed_in_time_stays_with_its_worker_until_it_dies(
+    workers: list[Store],
+) -> None:
+    one, two, _ = workers
+    assert await one.take_job("news", lasting=SHORT)
+    for _ in range(4):  # 0.4 s in all: longer than the lease, renewed every third of it
+        await asyncio.sleep(SHORT.total_seconds() / 3)
+        assert await one.renew_job("news", lasting=SHORT)
+        assert not await two.take_job("news", lasting=LONG)
+    await asyncio.sleep(SHORT.total_seconds() / 2)  # "one" stopped renewing: killed
+    assert not await two.take_job("news", lasting=LONG), "taken before its lease ran out"
+    await asyncio.sleep(SHORT.total_seconds() / 2 + 0.1)
+    assert await two.take_job("news", lasting=LONG)
+    assert not await one.renew_job("news", lasting=SHORT)  # it hears it has lost the job
+    await one.release_job("news")  # and letting go lets go of nothing of two's
+    assert await one.job_holder("news") == two.holder
+
+
+async def test_a_job_lease_that_ran_out_cannot_be_renewed_even_if_nobody_took_it(
+    workers: list[Store],
+) -> None:
+    one, _, _ = workers
+    assert not await one.renew_job("news", lasting=LONG)  # never held
+    assert await one.take_job("news", lasting=SHORT)
+    await asyncio.sleep(SHORT.total_seconds() + 0.1)  # "one" stalled past its lease
+    assert not await one.renew_job("news", lasting=LONG)
+    assert await one.job_holder("news") is None
+    assert await one.take_job("news", lasting=LONG)  # a fresh run may take it again
+
+
 async def test_workers_claiming_together_take_different_chats(workers: list[Store]) -> None:
     await workers[0].keep_updates([_kept(n, 100 + n % 10) for n in range(1, 31)])
     taken: list[int] = []

@@ -273,7 +273,7 @@ async def main():
         while not await store.take_job("digest", lasting=lasting):
             await asyncio.sleep(0.05)
         print(store.holder, flush=True)
-        while await store.take_job("digest", lasting=lasting):  # a long run renews its hold
+        while await store.renew_job("digest", lasting=lasting):  # a long run renews its hold
             await asyncio.sleep(lasting.total_seconds() / 3)
         print("lost it", flush=True)
 

@@ -27,11 +27,17 @@ _KEY = "brewbot.again"
 Job = Callable[[BrewContext], Coroutine[Any, Any, object]]
 
 
-def again_soon(app: App, job: Job, name: str) -> float:
-    """Run ``job`` again after a growing wait; return the wait in seconds."""
+def again_soon(
+    app: App,
+    job: Job,
+    name: str,
+    *,
+    at_most: float = LONGEST_WAIT,
+) -> float:
+    """Run ``job`` again after a growing wait (``at_most`` seconds, or 30); return the wait."""
     waits: dict[str, float] = app.bot_data.setdefault(_KEY, {})
     wait = waits.get(name, FIRST_WAIT / 2) * 2
-    waits[name] = min(LONGEST_WAIT, wait)
+    waits[name] = min(at_most, LONGEST_WAIT, wait)
     require_job_queue(app).run_once(job, when=waits[name], name=f"{name}-again")
     return waits[name]
 

@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
-from bot.jobs.shared import send_in_turn
+from bot.jobs.shared import JobLease, send_in_turn
 from bot.services import App, BrewContext, Services, require_job_queue
 from storage.records import NewsItem
 
@@ -38,14 +38,17 @@ async def send_news(context: BrewContext) -> int:
     return await send_in_turn(context, send_news, "news", _send_queued, "news")
 
 
-async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
-    """Send batches until the queue is empty; say how many went and whether Telegram stopped us.
+async def _send_queued(
+    context: BrewContext, services: Services, lease: JobLease
+) -> tuple[int, bool]:
+    """Send batches until the queue is empty or the job's lease is lost; say how many went
+    and whether Telegram stopped us.
 
     A batch goes side by side, so one person's busy chat holds up no one else; the rate
     limiter keeps the whole within Telegram's 30 a second.
     """
     sent = 0
-    while batch := await services.store.pending_news(BATCH):
+    while await lease.still_mine() and (batch := await services.store.pending_news(BATCH)):
         outcomes = await asyncio.gather(*(_send_and_mark(context, services, i) for i in batch))
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
-from bot.jobs.shared import send_in_turn
+from bot.jobs.shared import JobLease, send_in_turn
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
 from bot.replies import fold
 from bot.services import App, BrewContext, Services, require_job_queue
@@ -39,14 +39,17 @@ async def send_deliveries(context: BrewContext) -> int:
     return await send_in_turn(context, send_deliveries, "deliveries", _send_queued, "questions")
 
 
-async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
-    """Send batches until none is left; say how many went and whether Telegram stopped us.
+async def _send_queued(
+    context: BrewContext, services: Services, lease: JobLease
+) -> tuple[int, bool]:
+    """Send batches until none is left or the job's lease is lost; say how many went and
+    whether Telegram stopped us.
 
     A paced brew's parts wait while it is quiet hours; live questions do not (the
     facilitator is running the session now).
     """
     sent = 0
-    while True:
+    while await lease.still_mine():
         quiet = services.settings.is_quiet(
             services.clock().astimezone(services.settings.timezone).time()
         )
@@ -57,6 +60,7 @@ async def _send_queued(context: BrewContext, services: Services) -> tuple[int, b
         sent += sum(o for o in outcomes if o is not None)
         if None in outcomes:
             return sent, True
+    return sent, False
 
 
 async def _send_and_mark(

@@ -43,7 +43,7 @@ from bot.embedder import brew_meanings, finder
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
-from bot.jobs.shared import shared_job
+from bot.jobs.shared import look_again_soon, shared_job
 from bot.ratelimit import might_have_arrived
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.settings import Settings
@@ -297,18 +297,24 @@ async def post_due_digests(context: BrewContext) -> list[str]:
     services = context.services
     lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
     posted: list[str] = []
-    async with lock, shared_job(services, "digest") as mine:
-        if not mine:  # another worker on the same database is posting them
+    async with lock, shared_job(services, "digest") as lease:
+        if not lease.mine:  # another worker is posting them: look again in case it died
+            look_again_soon(context, post_due_digests, "digest", lease)
             return posted
         await _carry_over_pooled(services)
         due = due_weeks(services.clock(), services.settings)
         stuck = False
         for group in services.settings.facilitator_chats:
+            if not await lease.still_mine():  # whoever holds it now posts the rest
+                break
             done, left = await post_group_digests(context.bot, services, group, due)
             posted += done
             stuck = stuck or left
-        await post_due_region(context.bot, services, await _weeks_out(services, due))
-    if stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
+        if await lease.still_mine():
+            await post_due_region(context.bot, services, await _weeks_out(services, due))
+    if not lease.mine:
+        look_again_soon(context, post_due_digests, "digest", lease)
+    elif stuck:  # Telegram failed part-way: carry on in seconds, not at the next check
         wait = again_soon(context.application, post_due_digests, "digest")
         log.warning("The weekly digest carries on in %.0fs", wait)
     else:

@@ -15,7 +15,7 @@ from telegram import Message
 
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
-from bot.jobs.shared import shared_job
+from bot.jobs.shared import JobLease, look_again_soon, shared_job
 from bot.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.reporting import POLL_OPTION_LIMIT
@@ -35,11 +35,15 @@ async def send_idea_polls(context: BrewContext) -> int:
     if lock.locked():
         return 0
     services = context.services
-    async with lock, shared_job(services, "idea polls") as mine:
-        if not mine:  # another worker is sending them
+    async with lock, shared_job(services, "idea polls") as lease:
+        if not lease.mine:  # another worker is sending them: look again in case it died
+            look_again_soon(context, send_idea_polls, "idea-polls", lease)
             return 0
         with sending_as(Priority.BULK):
-            sent, later = await _send_queued(context, services)
+            sent, later = await _send_queued(context, services, lease)
+        if not lease.mine:  # whoever holds it now sends the rest
+            look_again_soon(context, send_idea_polls, "idea-polls", lease)
+            return sent
         if later:
             wait = again_soon(context.application, send_idea_polls, "idea-polls")
             log.warning("Sending theme polls paused after a problem; carrying on in %.0fs", wait)
@@ -48,10 +52,13 @@ async def send_idea_polls(context: BrewContext) -> int:
     return sent
 
 
-async def _send_queued(context: BrewContext, services: Services) -> tuple[int, bool]:
-    """Send batches until the queue is empty; say how many went and whether to try later."""
+async def _send_queued(
+    context: BrewContext, services: Services, lease: JobLease
+) -> tuple[int, bool]:
+    """Send batches until the queue is empty or the job's lease is lost; say how many went
+    and whether to try later."""
     sent = 0
-    while batch := await services.store.pending_idea_polls(BATCH):
+    while await lease.still_mine() and (batch := await services.store.pending_idea_polls(BATCH)):
         outcomes = await asyncio.gather(*(_send_and_mark(context, services, c) for c in batch))
         sent += sum(1 for o in outcomes if o is Delivery.SENT)
         if Delivery.LATER in outcomes:
