@@ -11,16 +11,19 @@ from datetime import timedelta
 
 import pytest
 
+from bot.facilitators import counts
+from bot.facilitators.counts import edit_every
 from bot.jobs.broadcast import send_news
 from bot.jobs.digest import post_due_digests
 from bot.jobs.nudges import send_due_nudges
 from bot.standin import StandIn
 from bot.standin.balancer import Balancer
 from conversations.model import Status
-from tests.facilitator_support import news_to, took_part
+from tests.facilitator_support import LINK, group_calls, in_group, news_to, shown_now, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
+from tests.test_live import OWN_QUESTION, SAID, counts_message
 from tests.test_nudges import FAY
 from tests.test_weekly_digest import MONDAY, W47, at, headings
 from tests.webhook_support import PATH, free_port, webhook_running
@@ -215,3 +218,50 @@ async def test_three_webhook_workers_on_postgresql_share_a_crowd_through_a_kill(
             standin.busy_elsewhere = None
             for worker in alive:
                 await worker.stop()
+
+
+async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
+    standin: StandIn, two_workers: list[Running]
+) -> None:
+    # The group's 20 a minute is the group's: two workers with answers to show share one
+    # turn to edit the counts message, and the last edit still shows every answer.
+    one = two_workers[0]
+    await in_group(one, "/live getting help at home")
+    match = LINK.search(group_calls(one)[-1].text or "")
+    assert match is not None
+    room = [7601 + n for n in range(12)]
+    for person in room:
+        standin.command(person, f"/start {match.group(2)}")
+    await standin.wait_idle(timeout=30)
+    await in_group(one, f"/ask {OWN_QUESTION}")
+    await standin.wait_for(lambda: all(OWN_QUESTION in one.last(p) for p in room), timeout=15)
+    message = counts_message(one, 1)
+    for n, person in enumerate(room):
+        standin.private_message(person, f"{SAID[n % 3]} ({n})")
+    await standin.wait_idle(timeout=30)
+    await standin.wait_for(
+        lambda: f"Answered so far: {len(room)}" in shown_now(one, message)["text"], timeout=10
+    )
+
+    def edits() -> int:  # every edit Telegram is asked for counts, even one changing nothing
+        return sum(
+            1
+            for c in standin.calls
+            if c.method == "editMessageText" and int(c.params.get("message_id", 0)) == message
+        )
+
+    # Both workers have new answers to show, over and over, for ten turns (as behind a
+    # webhook balancer, where each handles part of the room).
+    (brew,) = await one.services.store.live_brews()
+    turn = edit_every(one.services)
+    before, loop = edits(), asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < 10 * turn:
+        for worker in two_workers:
+            counts.answered(worker.app, brew.id, {"live_1"})
+        await asyncio.sleep(turn / 4)
+    await asyncio.sleep(2 * turn)
+    await standin.wait_idle(timeout=30)
+    made = edits() - before
+    assert 8 <= made <= 13, made  # one worker alone: 10 or 11; each on its own: 20
+    assert f"Answered so far: {len(room)}" in shown_now(one, message)["text"]

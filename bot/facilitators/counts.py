@@ -4,6 +4,9 @@ One message in the facilitators' group per live question, edited in place. Group
 about 20 messages a minute and edits count, so answers arriving together make one edit:
 after an answer the edit waits ``edit_every`` seconds, then shows the count as it is then;
 answers during that wait ride along, and the last edit always shows the true count.
+With several workers on one database, the group's allowance is still the group's: a worker
+edits a brew's counts only when it takes that brew's turn (a job lease lasting one wait), so
+together they edit no more often than one worker would.
 Themes appear only once enough people answered (``enough_people``), and only themes from
 at least the minimum group of people; nothing else about anyone is shown.
 """
@@ -13,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from telegram.error import BadRequest, TelegramError
 
 from bot.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue, services_of
 from conversations.summary import FreeText, enough_people, group_themes
+from storage.errors import StorageError
 from storage.records import Brew, LiveQuestion
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,17 @@ def edit_every(services: Services) -> float:
     return 2 * 60.0 / services.settings.group_per_minute
 
 
+async def my_turn(services: Services, brew_id: int) -> bool:
+    """Take this brew's turn to edit its counts, shared by every worker on the database."""
+    try:
+        return await services.store.take_job(
+            f"live-counts-{brew_id}", lasting=timedelta(seconds=edit_every(services))
+        )
+    except StorageError:  # the counts can wait; the answers are kept
+        log.warning("Could not take the live counts' turn; they are shown at the next one")
+        return False
+
+
 def answered(app: App, brew_id: int, prompt_ids: set[str]) -> None:
     """Note that these questions of a live brew have new answers; show them soon, together."""
     pending: dict[int, _Pending] = app.bot_data.setdefault(_STATE, {})
@@ -54,6 +70,8 @@ async def _show_soon(app: App, brew_id: int, entry: _Pending) -> None:
     services = services_of(app)
     while entry.prompts:
         await asyncio.sleep(edit_every(services))
+        if not await my_turn(services, brew_id):
+            continue  # another worker showed them a moment ago; ours wait for the next turn
         prompts, entry.prompts = entry.prompts, set()
         brew = await services.store.brew(brew_id)
         if brew is None or brew.group_chat_id is None:
@@ -68,8 +86,9 @@ async def show_all(context: BrewContext) -> None:
     services = context.services
     for brew in await services.store.live_brews():
         asked = await services.store.live_questions(brew.id)
-        if asked and asked[-1].counts_message_id is not None and brew.group_chat_id is not None:
-            await show(context.application, brew, asked[-1])
+        shown = asked and asked[-1].counts_message_id is not None
+        if shown and brew.group_chat_id is not None and await my_turn(services, brew.id):
+            await show(context.application, brew, asked[-1])  # workers starting: once
 
 
 def schedule(app: App) -> None:
