@@ -153,7 +153,8 @@ def _html_block(block: Block) -> str:
 
 
 def _html_chunk(chunk: Chunk) -> str:
-    """Join a chunk's blocks a line apart; a part's heading stands a blank line clear."""
+    """Join a chunk's blocks a line apart; a part's heading, and a paragraph's next point,
+    stand a blank line clear."""
     text = ""
     last: Block | None = None
     for block in chunk:
@@ -162,7 +163,8 @@ def _html_chunk(chunk: Chunk) -> str:
             continue
         part = isinstance(block, Heading) and block.level == 2  # a new part, a line apart
         opens = isinstance(last, Heading) and last.level < 3  # a part over its first thing
-        gap = "\n\n" if part or (opens and isinstance(block, Heading)) else "\n"
+        after_para = isinstance(last, Para) and isinstance(block, Para | Numbered)  # new point
+        gap = "\n\n" if part or after_para or (opens and isinstance(block, Heading)) else "\n"
         text = f"{text}{gap}{rendered}" if text else rendered
         last = block
     return text

@@ -89,3 +89,14 @@ def test_each_topic_starts_a_new_message_and_long_ones_are_split() -> None:
     assert [len(s) for s in sections] == [600, 600, 600]
     with pytest.raises(SectionTooLong):
         to_html([Topic(((Para(((Span("x" * 5000),),)),),))])
+
+
+def test_a_paragraph_stands_a_blank_line_clear_of_the_next_point() -> None:
+    # "Most mentioned first." then the ideas; the brew's pack, then who took part.
+    intro, first = Para(((Span("Most mentioned first."),),)), Numbered(1, (Span("Tea"),))
+    chunk = (Heading((Span("Ideas"),)), intro, first, Quote("more tea"))
+    (html,) = to_html([Topic(chunks=(chunk, (Para(((Span("Over a brew"),),)), intro)))])
+    assert html == (
+        f"<b>Ideas</b>\nMost mentioned first.\n\n1. Tea\n“{FSI}more tea{PDI}”\n\n"
+        "Over a brew\n\nMost mentioned first."
+    )
