@@ -107,11 +107,6 @@ def stage_counts(counts: Sequence[tuple[Stage, int]]) -> str:
     )
 
 
-def plural(count: int, one: str, many: str) -> str:
-    """Say a count with the right noun, e.g. 1 person, 3 people."""
-    return f"{count} {one if count == 1 else many}"
-
-
 def nearest_stage(mean: float) -> Stage:
     """Round an average stage to the stage it is closest to."""
     return Stage(min(4, max(1, int(mean + 0.5))))

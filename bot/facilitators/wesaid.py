@@ -20,7 +20,6 @@ from bot.facilitators.picking import (
 )
 from bot.jobs.broadcast import start_sending
 from bot.services import App, BrewContext, Services
-from conversations.reporting import plural
 from storage.records import Brew
 
 PURPOSE = "wesaid"
@@ -72,7 +71,7 @@ async def share_news(context: BrewContext, chat_id: int, brew: Brew, words: str)
     elif recorded.queued == 0:
         await context.bot.send_message(chat_id, services.text("wesaid_nobody", theme=theme))
     else:
-        people = plural(recorded.queued, "person", "people")
+        people = services.messages.count("count_people", recorded.queued)
         await context.bot.send_message(
             chat_id, services.text("wesaid_queued", people=people, theme=theme)
         )
