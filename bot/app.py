@@ -16,7 +16,7 @@ from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
     counts,
-    digest,
+    digest_now,
     gate,
     importing,
     live,
@@ -27,8 +27,7 @@ from bot.facilitators import (
 from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
-from bot.jobs import broadcast, deliveries, nudges, pacing
-from bot.jobs import digest as weekly_digest
+from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
@@ -49,7 +48,7 @@ FEATURES = (
     gate,
     brews,
     live,
-    digest,
+    digest_now,
     wesaid,
     planning,
     review,

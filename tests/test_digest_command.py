@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from bot.jobs.digest import DONE, kind
+from bot.jobs.weekly_digest import DONE, kind
 from conversations.digest import week_key as key_of
 from conversations.digest import week_start, week_words
 from conversations.model import Stage

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs.digest import post_due_digests
+from bot.jobs.weekly_digest import post_due_digests
 from bot.standin import StandIn
 from conversations.model import Stage
 from storage.records import Brew

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs.digest import post_due_digests
+from bot.jobs.weekly_digest import post_due_digests
 from bot.standin import StandIn
 from conversations.model import Stage
 from tests.facilitator_support import group_texts, in_group, last_in_group, took_part

@@ -14,8 +14,8 @@ import pytest
 from bot.facilitators import counts
 from bot.facilitators.counts import edit_every
 from bot.jobs.broadcast import send_news
-from bot.jobs.digest import post_due_digests
 from bot.jobs.nudges import send_due_nudges
+from bot.jobs.weekly_digest import post_due_digests
 from bot.standin import StandIn
 from bot.standin.balancer import Balancer
 from conversations.model import Status

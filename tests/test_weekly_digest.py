@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.digest import (
+from bot.jobs.weekly_digest import (
     CATCH_UP,
     DONE,
     due_weeks,

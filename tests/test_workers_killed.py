@@ -258,7 +258,7 @@ async def test_a_crowd_loses_and_doubles_nothing_when_a_worker_is_killed(
     assert {str(h).split(":")[1] for (h,) in left} <= {str(killed)}  # only the dead keep any
 
 
-# The weekly digest's first check comes a minute after a worker starts (bot/jobs/digest.py,
+# The weekly digest's first check comes a minute after a worker starts (bot/jobs/weekly_digest.py,
 # FIRST_CHECK), too long for this suite: the digest's once-across-workers rests on its job
 # lease, so here three processes race for that lease as their digest jobs do, and the holder
 # is SIGKILLed mid-run.

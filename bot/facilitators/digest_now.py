@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.jobs.digest import build_week, post_digest
+from bot.jobs.weekly_digest import build_week, post_digest
 from bot.services import App, BrewContext, Services
 from conversations.digest import week_key
 
