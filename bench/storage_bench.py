@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from conversations.model import Answer, Kind, Principle, Stage
 from storage import Store
-from storage.records import AnswerText, StageCount
+from storage.records import StageCount, StoredText
 
 T = TypeVar("T")
 PRINCIPLES = [Principle.ASSETS, Principle.WORK, Principle.RECIPROCITY, Principle.NETWORKS]
@@ -68,10 +68,10 @@ async def _naive_stage_counts(store: Store, brew_id: int) -> list[StageCount]:
     ]
 
 
-async def _naive_answer_texts(store: Store, brew_id: int) -> list[AnswerText]:
+async def _naive_answer_texts(store: Store, brew_id: int) -> list[StoredText]:
     """Load every answer row into Python and keep the typed ones there."""
     return [
-        AnswerText(
+        StoredText(
             a.id,
             f"p:{a.participant_id}" if a.participant_id else f"a:{a.id}",
             a.prompt_id,

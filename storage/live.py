@@ -9,7 +9,7 @@ from conversations.model import Pace
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
-from storage.records import AnswerText, Brew, Delivery, LiveQuestion
+from storage.records import Brew, Delivery, LiveQuestion, StoredText
 from storage.sql import Connection, Row, fetch_all, fetch_one, insert, run
 from storage.times import parse
 
@@ -197,11 +197,11 @@ class LiveStore(StoreBase):
             )
         )
 
-    async def answered(self, brew_id: int, prompt_id: str) -> tuple[int, list[AnswerText]]:
+    async def answered(self, brew_id: int, prompt_id: str) -> tuple[int, list[StoredText]]:
         """Count the people who answered one question of a brew, with its typed answers (held
         ones left out), for the live counts message."""
 
-        async def work(db: Connection) -> tuple[int, list[AnswerText]]:
+        async def work(db: Connection) -> tuple[int, list[StoredText]]:
             people = await fetch_one(db, ANSWERED, (brew_id, prompt_id))
             texts = await fetch_all(db, ANSWER_TEXTS, (brew_id, prompt_id))
             count = int(people["people"]) if people is not None else 0

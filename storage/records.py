@@ -140,7 +140,7 @@ class WeeklyBrewStageCount:
 
 
 @dataclass(frozen=True)
-class AnswerText:
+class StoredText:
     """One free-text answer. ``person`` is an opaque key, only to count people, not answers."""
 
     answer_id: int
@@ -156,7 +156,7 @@ class BrewAnswerText:
     """A free-text answer and the brew it was given in (for the digest)."""
 
     brew_id: int
-    answer: AnswerText
+    answer: StoredText
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 
 from conversations.model import Kind, Pace, Principle, Progress, Rag, Stage
 from storage.backend import Row
-from storage.records import AnswerText, Brew, Group, Participant, PlanItem, StoredAnswer
+from storage.records import Brew, Group, Participant, PlanItem, StoredAnswer, StoredText
 from storage.times import parse, parse_optional
 
 GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
@@ -112,10 +112,10 @@ def answer(row: Row) -> StoredAnswer:
     )
 
 
-def answer_text(row: Row) -> AnswerText:
-    """Build an AnswerText from a row of id, person (see PERSON), prompt_id, principle, text
+def answer_text(row: Row) -> StoredText:
+    """Build an StoredText from a row of id, person (see PERSON), prompt_id, principle, text
     and quote_consent."""
-    return AnswerText(
+    return StoredText(
         answer_id=int(row["id"]),
         person=str(row["person"]),
         prompt_id=str(row["prompt_id"]),

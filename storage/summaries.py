@@ -14,9 +14,9 @@ from conversations.perspectives import DescribedStages
 from storage import rows
 from storage.base import StoreBase
 from storage.records import (
-    AnswerText,
     StageCount,
     StoredAnswer,
+    StoredText,
     WeeklyBrewStageCount,
     WeeklyStageCount,
 )
@@ -174,7 +174,7 @@ class SummaryStore(StoreBase):
 
         return await self._snapshot(work)
 
-    async def answer_texts(self, brew_id: int, *, include_held: bool = False) -> list[AnswerText]:
+    async def answer_texts(self, brew_id: int, *, include_held: bool = False) -> list[StoredText]:
         """List a brew's typed answers (not held ones unless asked), without who gave them."""
         found = await self._all(ANSWER_TEXTS, (brew_id, int(include_held)))
         return [rows.answer_text(row) for row in found]

@@ -58,7 +58,7 @@ from conversations.digest import (
     week_start,
 )
 from conversations.summary import FreeText
-from storage.records import AnswerText
+from storage.records import StoredText
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def to_post(due: list[str], since: str) -> list[str]:
 # ------------------------------------------------------------------ what
 
 
-def _free_text(answer: AnswerText) -> FreeText:
+def _free_text(answer: StoredText) -> FreeText:
     """Map a stored answer to the core's plain answer."""
     return FreeText(
         answer.person, answer.prompt_id, answer.principle, answer.text, answer.quote_consent
