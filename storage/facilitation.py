@@ -13,12 +13,17 @@ from storage.steps import answer_values, insert_answers
 from storage.times import parse
 
 HELD_ANSWERS = """
-SELECT a.id, a.brew_id, a.text, a.created_at
+SELECT a.id, a.brew_id, a.text, a.created_at, a.shown_in_full
 FROM groups AS g
 JOIN brews AS b ON b.group_id = g.id
 JOIN answers AS a ON a.brew_id = b.id
 WHERE g.chat_id = ? AND a.held = 1 AND a.review = 'pending'
 ORDER BY a.created_at, a.id
+"""
+
+SHOWN_IN_FULL = """
+UPDATE answers SET shown_in_full = shown_in_full + 1
+WHERE id = ? AND held = 1 AND review = 'pending'
 """
 
 DECIDE = """
@@ -39,9 +44,15 @@ class FacilitationStore(StoreBase):
                 brew_id=int(row["brew_id"]),
                 text=rows.optional_str(row["text"]),
                 created_at=parse(str(row["created_at"])),
+                shown_in_full=int(row["shown_in_full"]),
             )
             for row in found
         ]
+
+    async def note_shown_in_full(self, answer_id: int) -> bool:
+        """Count that an admin showed a held answer unmasked; False if it is no longer held."""
+        changed = await self._write(lambda db: run(db, SHOWN_IN_FULL, (answer_id,)))
+        return changed == 1
 
     async def release(self, answer_id: int) -> bool:
         """Let a held answer into summaries; False if it was not waiting for review."""

@@ -437,6 +437,12 @@ CREATE TABLE summary_posts (
 ) WITHOUT ROWID;
 """
 
+# How often an admin showed a held answer in full (/review's "Show in full"): a count, never
+# who or when, so the group can see that its words were read unmasked.
+_SHOWN_IN_FULL = """
+ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -484,6 +490,7 @@ MIGRATIONS: list[Migration] = [
         "summary_posts: each message of a posted summary names its brew",
         Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
     ),
+    (14, "answers.shown_in_full: how often /review showed a held answer unmasked", _SHOWN_IN_FULL),
 ]
 
 _BOOTSTRAP = """

@@ -188,6 +188,7 @@ class HeldAnswer:
     brew_id: int
     text: str | None
     created_at: datetime
+    shown_in_full: int = 0  # times an admin showed it unmasked (never who)
 
 
 @dataclass(frozen=True)

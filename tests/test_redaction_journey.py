@@ -175,7 +175,11 @@ async def test_review_masks_identifiers_and_shows_them_to_the_admin_who_asks(
         await tap_in_group(brewbot, "Show in full", user=ADMIN)
     assert _popups(brewbot)[-1]["text"] == HELD  # a pop-up only the admin who tapped sees
     assert _popups(brewbot)[-1]["show_alert"] is True
-    assert "Sarah" not in shown_now(brewbot, message_id)["text"]  # the group sees it masked
+    now = shown_now(brewbot, message_id)["text"]
+    assert "Sarah" not in now  # the group sees it masked, and that it was shown in full
+    assert brewbot.services.messages.count("review_seen_in_full", 1) in now
+    (counted,) = await brewbot.services.store.held_answers(FACILITATORS)
+    assert counted.shown_in_full == 1
     assert _shown_in_full(caplog) == [
         f"Held answer #{held.answer_id} was shown in full in group {FACILITATORS}"
     ]
@@ -204,6 +208,14 @@ async def test_a_long_held_answer_is_shown_in_full_in_a_private_chat(
     assert brewbot.texts(ADMIN) == [brewbot.services.text("review_in_full", words=LONG)]
     assert _popups(brewbot)[-1]["text"] == brewbot.services.text("review_sent_privately")
     assert len(_shown_in_full(caplog)) == 1
+    (held,) = await brewbot.services.store.held_answers(FACILITATORS)
+    assert held.shown_in_full == 1  # the refused first tap (no private chat) is not counted
+    await tap_in_group(brewbot, "Show in full", user=ADMIN)
+    message_id = brewbot.standin.newest_with_button(FACILITATORS, "Show in full")
+    assert message_id is not None
+    seen = brewbot.services.messages.count("review_seen_in_full", 2)
+    assert seen == "Admins have seen this one in full 2 times."
+    assert seen in shown_now(brewbot, message_id)["text"]
 
 
 async def test_mydata_shows_the_words_whole_and_how_a_quote_would_look(brewbot: Running) -> None:

@@ -96,6 +96,22 @@ async def test_week_answer_texts_leave_out_held_answers_and_other_weeks(
     ]
 
 
+async def test_showing_a_held_answer_in_full_is_counted_while_it_waits(
+    clocked: tuple[Store, Clock],
+) -> None:
+    store, _clock = clocked
+    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
+    await _answer(store, brew, 3, "worrying", held=True)
+    (held,) = await store.held_answers(GROUP)
+    assert held.shown_in_full == 0
+    assert await store.note_shown_in_full(held.answer_id)
+    assert await store.note_shown_in_full(held.answer_id)
+    (counted,) = await store.held_answers(GROUP)
+    assert counted.shown_in_full == 2
+    assert await store.keep_out(held.answer_id)
+    assert not await store.note_shown_in_full(held.answer_id)  # decided: no longer on show
+
+
 async def test_week_wesaid_lists_the_weeks_updates_with_their_theme(
     clocked: tuple[Store, Clock],
 ) -> None:

@@ -3,8 +3,9 @@
 Only the words, the brew's theme and the day are shown: never who wrote them, never an id.
 Names, numbers and addresses in the words are masked too; "Show in full" shows them to the
 admin who asks and nobody else (in a pop-up, or in a private chat when too long for one),
-when keeping someone safe needs them. The log notes that held answer #N was shown in full
-in group G: never the words, never who asked.
+when keeping someone safe needs them. Storage counts how often each held answer was shown
+in full, and the group's review message says so; the log notes that held answer #N was
+shown in full in group G. Never the words, never who asked.
 Once decided, the message moves on to the next one, so the words do not stay in the chat.
 """
 
@@ -60,6 +61,8 @@ async def next_held(
     if shown != first.text:
         text += "\n\n" + services.text("review_masked")
         rows.append([(services.text("review_show_all"), RevealAction(first.answer_id))])
+    if first.shown_in_full:
+        text += "\n\n" + services.messages.count("review_seen_in_full", first.shown_in_full)
     return text, action_keyboard(rows, services.buttons)
 
 
@@ -115,7 +118,11 @@ async def revealed(update: Update, context: BrewContext) -> None:
             await query.edit_message_text(text, reply_markup=buttons)
         return
     if await show_to_one(context, query, held[0].text or services.text("review_cleared")):
+        await services.store.note_shown_in_full(action.answer_id)
         log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
+        text, buttons = await next_held(services, shown.chat_id, "review_done")
+        with contextlib.suppress(BadRequest):  # the group sees that it was shown, not the words
+            await query.edit_message_text(text, reply_markup=buttons)
 
 
 async def show_to_one(context: BrewContext, query: CallbackQuery, words: str) -> bool:
