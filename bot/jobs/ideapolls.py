@@ -8,48 +8,25 @@ of a sent copy is the poll id Telegram gave it, so its votes can be added up, ne
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import timedelta
 
 from telegram import Message
 
 from bot.facilitators.planning import fit
-from bot.jobs.again import Delivery, again_soon, deliver, went_well
-from bot.jobs.shared import JobLease, look_again_soon, shared_job
-from bot.ratelimit import Priority, sending_as
+from bot.jobs.again import Delivery, deliver
+from bot.jobs.shared import JobLease, send_in_turn
 from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
-log = logging.getLogger(__name__)
-
 BATCH = 50
 RETRY_EVERY = timedelta(minutes=5)
 FIRST_RUN = timedelta(seconds=3)
-_LOCK = "brewbot.ideapolls"
 
 
 async def send_idea_polls(context: BrewContext) -> int:
-    """Send every queued copy, as bulk; return how many Telegram took."""
-    lock: asyncio.Lock = context.application.bot_data.setdefault(_LOCK, asyncio.Lock())
-    if lock.locked():
-        return 0
-    services = context.services
-    async with lock, shared_job(services, "idea polls") as lease:
-        if not lease.mine:  # another worker is sending them: look again in case it died
-            look_again_soon(context, send_idea_polls, "idea-polls", lease)
-            return 0
-        with sending_as(Priority.BULK):
-            sent, later = await _send_queued(context, services, lease)
-        if not lease.mine:  # whoever holds it now sends the rest
-            look_again_soon(context, send_idea_polls, "idea-polls", lease)
-            return sent
-        if later:
-            wait = again_soon(context.application, send_idea_polls, "idea-polls")
-            log.warning("Sending theme polls paused after a problem; carrying on in %.0fs", wait)
-            return sent
-    went_well(context.application, "idea-polls")
-    return sent
+    """Send every queued copy, as bulk, in turn with other workers; return how many went."""
+    return await send_in_turn(context, send_idea_polls, "idea-polls", _send_queued, "theme polls")
 
 
 async def _send_queued(
