@@ -12,6 +12,7 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChatAdministrators,
+    CallbackQuery,
     InlineKeyboardMarkup,
     InputFile,
     Update,
@@ -201,46 +202,52 @@ def other_packs(services: Services, brew: Brew) -> InlineKeyboardMarkup | None:
 
 async def use_pack(update: Update, context: BrewContext) -> None:
     """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
-    services, query = context.services, update.callback_query
-    if query is None or not await may_press(update, context):
+    services = context.services
+    pressed = await _pressed_for_brew(update, context)
+    if pressed is None:
         return
-    action = services.buttons.unpack(query.data)
-    assert isinstance(action, PackAction)
-    brew = await services.store.brew(action.brew_id)
-    chat = update.effective_chat
-    if brew is None or chat is None or brew.group_chat_id != chat.id:
-        await acknowledge(query, services.text("not_this_group"), show_alert=True)
-        return
+    query, action, brew = pressed
     switched = None
-    if action.pack_id in services.packs:
+    if isinstance(action, PackAction) and action.pack_id in services.packs:
         switched = await services.store.switch_pack(brew.id, action.pack_id)
-    if switched is None:
-        await acknowledge(query, services.text("pack_locked"), show_alert=True)
-        return
-    await acknowledge(query)
-    link = invite_link(context.bot.username, switched.code)
-    with contextlib.suppress(BadRequest):  # a double tap finds it changed already
-        await query.edit_message_caption(
-            caption=invite_caption(services, switched, link),
-            reply_markup=other_packs(services, switched),
-        )
+    await _show_switched(context, query, switched)
 
 
 async def use_pace(update: Update, context: BrewContext) -> None:
     """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
+    services = context.services
+    pressed = await _pressed_for_brew(update, context)
+    if pressed is None:
+        return
+    query, action, brew = pressed
+    switched = None
+    if isinstance(action, PaceAction):
+        pace = Pace(action.pace)
+        at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
+        switched = await services.store.switch_pace(brew.id, pace, at)
+    await _show_switched(context, query, switched)
+
+
+async def _pressed_for_brew(
+    update: Update, context: BrewContext
+) -> tuple[CallbackQuery, PackAction | PaceAction, Brew] | None:
+    """Read an admin's pack or pace button on a new brew's invite, if it is this group's."""
     services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
-        return
+        return None
     action = services.buttons.unpack(query.data)
-    assert isinstance(action, PaceAction)
+    assert isinstance(action, PackAction | PaceAction)
     brew = await services.store.brew(action.brew_id)
     chat = update.effective_chat
     if brew is None or chat is None or brew.group_chat_id != chat.id:
         await acknowledge(query, services.text("not_this_group"), show_alert=True)
-        return
-    pace = Pace(action.pace)
-    at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
-    switched = await services.store.switch_pace(brew.id, pace, at)
+        return None
+    return query, action, brew
+
+
+async def _show_switched(context: BrewContext, query: CallbackQuery, switched: Brew | None) -> None:
+    """Show the invite as the brew is now, or say it can no longer change (someone joined)."""
+    services = context.services
     if switched is None:
         await acknowledge(query, services.text("pack_locked"), show_alert=True)
         return
