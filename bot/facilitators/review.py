@@ -77,12 +77,12 @@ async def review(update: Update, context: BrewContext) -> None:
 
 async def decided(update: Update, context: BrewContext) -> None:
     """Release or keep out the answer shown, then show the next one in the same message."""
-    services, query = context.services, update.callback_query
-    if query is None or not await may_press(update, context):
+    services = context.services
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    action = services.buttons.unpack(query.data)
-    shown = query.message if isinstance(query.message, Message) else None
-    if not isinstance(action, ReviewAction) or shown is None:
+    query, action, shown = pressed
+    if not isinstance(action, ReviewAction):
         await acknowledge(query)
         return
     waiting = {h.answer_id for h in await services.store.held_answers(shown.chat_id)}
@@ -95,34 +95,50 @@ async def decided(update: Update, context: BrewContext) -> None:
         await services.store.keep_out(action.answer_id)
         note = services.text("review_kept_out")
     await acknowledge(query, note)
-    text, buttons = await next_held(services, shown.chat_id, "review_done")
-    with contextlib.suppress(BadRequest):  # the same words already: a second tap
-        await query.edit_message_text(f"{note}\n\n{text}", reply_markup=buttons)
+    await _show_next(services, query, shown.chat_id, note)
 
 
 async def revealed(update: Update, context: BrewContext) -> None:
-    """Show the held answer in full to the admin who asked, and note in the log that it was."""
-    services, query = context.services, update.callback_query
-    if query is None or not await may_press(update, context):
+    """Show the held answer in full to the admin who asked, and count that it was."""
+    services = context.services
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    action = services.buttons.unpack(query.data)
-    shown = query.message if isinstance(query.message, Message) else None
-    if not isinstance(action, RevealAction) or shown is None:
+    query, action, shown = pressed
+    if not isinstance(action, RevealAction):
         await acknowledge(query)
         return
     held = await services.store.held_answers(shown.chat_id)
     if not held or held[0].answer_id != action.answer_id:
         await acknowledge(query, services.text("review_gone"))
-        text, buttons = await next_held(services, shown.chat_id, "review_done")
-        with contextlib.suppress(BadRequest):  # the same words already: a second tap
-            await query.edit_message_text(text, reply_markup=buttons)
+        await _show_next(services, query, shown.chat_id)
         return
     if await show_to_one(context, query, held[0].text or services.text("review_cleared")):
         await services.store.note_shown_in_full(action.answer_id)
         log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
-        text, buttons = await next_held(services, shown.chat_id, "review_done")
-        with contextlib.suppress(BadRequest):  # the group sees that it was shown, not the words
-            await query.edit_message_text(text, reply_markup=buttons)
+        await _show_next(services, query, shown.chat_id)  # now saying it was seen in full
+
+
+async def _pressed(
+    update: Update, context: BrewContext
+) -> tuple[CallbackQuery, Action | None, Message] | None:
+    """Read a button on the review message, if the one who pressed it may (else say so)."""
+    query = update.callback_query
+    if query is None or not await may_press(update, context):
+        return None
+    if not isinstance(query.message, Message):
+        await acknowledge(query)
+        return None
+    return query, context.services.buttons.unpack(query.data), query.message
+
+
+async def _show_next(
+    services: Services, query: CallbackQuery, chat_id: int, note: str | None = None
+) -> None:
+    """Turn the review message to the answer now first in line (after ``note``, if any)."""
+    text, buttons = await next_held(services, chat_id, "review_done")
+    with contextlib.suppress(BadRequest):  # the same words already: a second tap
+        await query.edit_message_text(f"{note}\n\n{text}" if note else text, reply_markup=buttons)
 
 
 async def show_to_one(context: BrewContext, query: CallbackQuery, words: str) -> bool:
