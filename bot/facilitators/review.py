@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
@@ -27,6 +28,7 @@ from bot.services import App, BrewContext, Services
 from conversations.redaction import redact
 
 log = logging.getLogger(__name__)
+A = TypeVar("A", bound=Action)  # the kind of button a handler reads
 ALERT_LIMIT = 200  # Telegram's longest pop-up text, in UTF-16 code units
 
 
@@ -78,13 +80,10 @@ async def review(update: Update, context: BrewContext) -> None:
 async def decided(update: Update, context: BrewContext) -> None:
     """Release or keep out the answer shown, then show the next one in the same message."""
     services = context.services
-    pressed = await _pressed(update, context)
+    pressed = await _pressed(update, context, ReviewAction)
     if pressed is None:
         return
     query, action, shown = pressed
-    if not isinstance(action, ReviewAction):
-        await acknowledge(query)
-        return
     waiting = {h.answer_id for h in await services.store.held_answers(shown.chat_id)}
     if action.answer_id not in waiting:
         note = services.text("review_gone")
@@ -101,13 +100,10 @@ async def decided(update: Update, context: BrewContext) -> None:
 async def revealed(update: Update, context: BrewContext) -> None:
     """Show the held answer in full to the admin who asked, and count that it was."""
     services = context.services
-    pressed = await _pressed(update, context)
+    pressed = await _pressed(update, context, RevealAction)
     if pressed is None:
         return
     query, action, shown = pressed
-    if not isinstance(action, RevealAction):
-        await acknowledge(query)
-        return
     held = await services.store.held_answers(shown.chat_id)
     if not held or held[0].answer_id != action.answer_id:
         await acknowledge(query, services.text("review_gone"))
@@ -120,16 +116,17 @@ async def revealed(update: Update, context: BrewContext) -> None:
 
 
 async def _pressed(
-    update: Update, context: BrewContext
-) -> tuple[CallbackQuery, Action | None, Message] | None:
-    """Read a button on the review message, if the one who pressed it may (else say so)."""
+    update: Update, context: BrewContext, kind: type[A]
+) -> tuple[CallbackQuery, A, Message] | None:
+    """Read a ``kind`` button on the review message, if the one who pressed it may."""
     query = update.callback_query
     if query is None or not await may_press(update, context):
         return None
-    if not isinstance(query.message, Message):
+    action = context.services.buttons.unpack(query.data)
+    if not isinstance(action, kind) or not isinstance(query.message, Message):
         await acknowledge(query)
         return None
-    return query, context.services.buttons.unpack(query.data), query.message
+    return query, action, query.message
 
 
 async def _show_next(
