@@ -326,8 +326,8 @@ def build_digest(
     results = shareable(results, min_group=min_group)
     found = trends(results.stage_counts, shown, min_group=min_group)
     said = [a.answer for a in results.answers]
-    groups = group_themes(said, find=find, min_group=min_group, limit=3, quotes=1)
     say = shipped_messages()
+    groups = group_themes(said, find=find, min_group=min_group, limit=3, quotes=1, messages=say)
     topics = (
         _brews(results, min_group, say),
         _moving(found, say),

@@ -266,6 +266,8 @@ def _marker_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
-def unmarked(text: str) -> str:
-    """Drop the markers from redacted text, for finding themes (a marker is not a topic)."""
-    return " ".join(_marker_pattern().sub(" ", text).split())
+def unmarked(text: str, *, gap: str = " ") -> str:
+    """Drop the markers from redacted text, for finding themes (a marker is not a topic).
+
+    ``gap`` takes each marker's place: " ; " keeps a phrase from running across it."""
+    return " ".join(_marker_pattern().sub(gap, text).split())

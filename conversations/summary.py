@@ -36,6 +36,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+import numpy as np
+
 from conversations.blocks import (
     Block,
     Bullets,
@@ -66,7 +68,6 @@ from conversations.redaction import redact, unmarked
 from conversations.reporting import (
     LABEL_LIMIT,
     POLL_OPTION_LIMIT,
-    WORD_LIMIT,
     ChartSpec,
     StageChart,
     StageRow,
@@ -79,6 +80,9 @@ from conversations.reporting import (
 )
 
 THEMES_SHOWN = 5
+THEMES_FROM = 20  # people: below this, a summary goes question by question (measured)
+MMR_ALIKE = 0.7  # a second typical answer must differ from the first: likeness counts against
+NEW, CODEBOOK = "new", "codebook"  # where a theme came from, as conversations.themes says
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
 OTHER = "other"  # the bucket for small groups: self-descriptions and themes alike
 
@@ -89,9 +93,9 @@ class ThemeLike(Protocol):
     @property
     def label(self) -> str: ...
     @property
-    def words(self) -> Sequence[str]: ...
-    @property
     def examples(self) -> Sequence[int]: ...
+    @property
+    def origin(self) -> str: ...
 
 
 class ThemesLike(Protocol):
@@ -103,14 +107,22 @@ class ThemesLike(Protocol):
     def assignments(self) -> Sequence[int | None]: ...
 
 
-ThemeFinder = Callable[[Sequence[str]], ThemesLike]
+class ThemeFinder(Protocol):
+    """How a report reads answers (``conversations.reading.Reader`` fits): into themes, given
+    who wrote each (opaque ids), and into vectors, to find the answers most like the rest."""
+
+    def __call__(
+        self, texts: Sequence[str], people: Sequence[str], *, min_group: int
+    ) -> ThemesLike: ...
+
+    def meanings(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 def default_finder() -> ThemeFinder:
-    """Return ``conversations.themes.find_themes``, loaded (with scikit-learn) only when needed."""
-    from conversations.themes import find_themes
+    """Return a reader by words alone, loaded (with scikit-learn) only when needed."""
+    from conversations.reading import Reader
 
-    return find_themes
+    return Reader()
 
 
 # ------------------------------------------------------------------ inputs
@@ -154,6 +166,7 @@ class BrewResults:
     idea_prompts: frozenset[str] = frozenset()
     imported: int = 0  # of took_part: answers brought in from paper or forms, one person each
     described_stages: tuple[DescribedStages, ...] = ()
+    questions: Mapping[str, str] = field(default_factory=dict)  # prompt id -> its words
 
 
 def taking_part(results: BrewResults) -> str:
@@ -212,17 +225,33 @@ class ThemeView:
     label: str
     answers: int
     people: int
-    words: tuple[str, ...]
     quotes: tuple[str, ...]
     split: Split = NO_SPLIT  # its people by perspective, where safe
+    origin: str = NEW  # CODEBOOK: the council's own theme; NEW: found in the answers
 
 
 @dataclass(frozen=True)
 class ThemeGroups:
-    """The themes safe to show, and how many answers went into "other things"."""
+    """The themes safe to show, and how many answers went into "other things".
+
+    ``coded``: a codebook was read, so themes found beyond it are marked as new."""
 
     shown: tuple[ThemeView, ...]
     other: int
+    coded: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question of a small brew: how many answered, and its most typical answers.
+
+    ``quotes`` is empty, and ``shared`` False, when fewer than the minimum group answered."""
+
+    question: str
+    answers: int
+    people: int
+    quotes: tuple[str, ...]
+    shared: bool
 
 
 @dataclass(frozen=True)
@@ -337,16 +366,9 @@ def _consented_quotes(
     return tuple(picked)
 
 
-def _quote_order(theme: ThemeLike, members: Sequence[int], texts: Sequence[str]) -> list[int]:
-    """Order a theme's answers for quoting: its own examples, then those using most of its words."""
-    words = [w.casefold() for w in (theme.label, *theme.words) if w]
-
-    def fit(i: int) -> int:
-        text = texts[i].casefold()
-        return sum(word in text for word in words)
-
-    rest = sorted((i for i in members if i not in theme.examples), key=lambda i: -fit(i))
-    return [*theme.examples, *rest]
+def _quote_order(theme: ThemeLike, members: Sequence[int]) -> list[int]:
+    """Order a theme's answers for quoting: its own examples (the most typical) first."""
+    return [*theme.examples, *(i for i in members if i not in theme.examples)]
 
 
 def _typical_short_answer(answers: Sequence[FreeText], examples: Sequence[int]) -> str:
@@ -373,11 +395,13 @@ def _run_finder(
 ) -> ThemesLike | None:
     """Find themes, unless too few people wrote anything for any theme to be shown.
 
-    ``answers`` are already redacted: the finder reads them without the markers.
+    ``answers`` are already redacted: the finder reads them with each marker as a break, so
+    no phrase runs across a name that was taken out.
     """
     if len({a.person for a in answers}) < min_group:
         return None
-    return (find or default_finder())([clean(unmarked(a.text)) for a in answers])
+    texts = [clean(unmarked(a.text, gap=" ; ")) for a in answers]
+    return (find or default_finder())(texts, [a.person for a in answers], min_group=min_group)
 
 
 def redacted(answers: Sequence[FreeText]) -> list[FreeText]:
@@ -385,14 +409,25 @@ def redacted(answers: Sequence[FreeText]) -> list[FreeText]:
     return [replace(a, text=redact(a.text)) for a in answers if clean(a.text)]
 
 
-def _theme_label(theme: ThemeLike, limit: int, words: int = 0) -> str:
-    """Name a theme from its label (and, if asked, a few of its words), capitalised."""
+def _theme_label(theme: ThemeLike, limit: int, seen: LabelCheck, say: Messages) -> str:
+    """Name a theme, capitalised: a codebook's own name, or a new theme's label when every
+    word of it people typed was typed by at least the minimum group (else a neutral name)."""
     label = clean(theme.label)
-    extra = [clean(w) for w in theme.words if clean(w) and clean(w).casefold() != label.casefold()]
-    if words and extra:
-        label = ", ".join([label, *extra[:words]] if label else extra[:words])
-    mixed = shipped_messages().text("summary_theme_mixed")
-    return _cap(trim(label, limit)) or _cap(", ".join(extra[:3])) or mixed
+    if theme.origin != CODEBOOK and not seen(label):
+        label = ""
+    return _cap(trim(label, limit)) or say.text("summary_theme_unnamed")
+
+
+LabelCheck = Callable[[str], bool]
+
+
+def label_check(answers: Sequence[FreeText], *, min_group: int) -> LabelCheck:
+    """Return the check a new theme's label must pass in a report of these (redacted) answers:
+    every word anyone typed was typed by at least ``min_group`` different people."""
+    from conversations.labels import LabelWords
+
+    counts = LabelWords.of([clean(unmarked(a.text)) for a in answers], [a.person for a in answers])
+    return lambda label: counts.shareable(label, min_group=min_group, ours=True)
 
 
 def group_themes(
@@ -402,52 +437,126 @@ def group_themes(
     min_group: int,
     limit: int = THEMES_SHOWN,
     quotes: int = 2,
+    messages: Messages | None = None,
 ) -> ThemeGroups:
     """Group answers into themes, keeping only themes from at least ``min_group`` people."""
+    say = messages or shipped_messages()
     answers = redacted(answers)
     themes = _run_finder(answers, find, min_group=min_group)
     if themes is None:
         return ThemeGroups((), len(answers))
+    seen = label_check(answers, min_group=min_group)
     views = []
     for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
         people = len({answers[i].person for i in members})
         if people < min_group:
             continue
-        order = _quote_order(theme, members, [a.text for a in answers])
-        label = _theme_label(theme, LABEL_LIMIT)
-        words = tuple(
-            trim(clean(w), WORD_LIMIT)
-            for w in theme.words[:6]
-            if clean(w) and clean(w).casefold() != label.casefold()
-        )[:5]
+        order = _quote_order(theme, members)
+        label = _theme_label(theme, LABEL_LIMIT, seen, say)
         quoted = _consented_quotes(answers, order, quotes, 200)
         authors = ((answers[i].person, answers[i].self_description) for i in members)
         split = people_split(authors, min_group=min_group)
-        views.append(ThemeView(label, len(members), people, words, quoted, split))
-    views.sort(key=lambda v: -v.answers)
+        views.append(ThemeView(label, len(members), people, quoted, split, theme.origin))
+    views.sort(key=lambda v: (v.origin != CODEBOOK, -v.answers))
     shown = tuple(views[:limit])
-    return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown))
+    coded = any(t.origin == CODEBOOK for t in themes.themes)
+    return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown), coded)
+
+
+def question_views(
+    answers: Sequence[FreeText],
+    questions: Mapping[str, str],
+    *,
+    find: ThemeFinder | None = None,
+    min_group: int,
+    quotes: int = 2,
+) -> tuple[QuestionView, ...]:
+    """Give each question its own short part, in the pack's order: a small brew's summary.
+
+    A question answered by at least ``min_group`` people shows its answers most like the
+    rest (the most central, and different from each other), quoted only with consent."""
+    answers = redacted(answers)
+    asked = list(dict.fromkeys([*questions, *(a.prompt_id for a in answers)]))
+    views = []
+    for prompt_id in asked:
+        members = [i for i, a in enumerate(answers) if a.prompt_id == prompt_id]
+        if not members:
+            continue
+        people = len({answers[i].person for i in members})
+        shared = people >= min_group
+        picked = _typical(answers, members, find, quotes) if shared else ()
+        words = questions.get(prompt_id, prompt_id)
+        views.append(QuestionView(words, len(members), people, picked, shared))
+    return tuple(views)
+
+
+def _typical(
+    answers: Sequence[FreeText], members: Sequence[int], find: ThemeFinder | None, limit: int
+) -> tuple[str, ...]:
+    """Pick up to ``limit`` quotable answers that say most of what the others say, and differ.
+
+    Closeness is to the centre of all the question's answers (maximal marginal relevance:
+    each next pick is central but unlike those already picked)."""
+    vectors = (find or default_finder()).meanings(
+        [clean(unmarked(answers[i].text)) for i in members]
+    )
+    centre = vectors.mean(axis=0)
+    central = vectors @ centre / max(float(np.linalg.norm(centre)), 1e-9)
+    open_to_quote = [k for k, i in enumerate(members) if answers[i].quote_consent]
+    picked: list[int] = []
+    texts: list[str] = []
+    while open_to_quote and len(picked) < limit:
+
+        def worth(k: int) -> float:
+            alike = max((float(vectors[k] @ vectors[p]) for p in picked), default=0.0)
+            return float(central[k]) - MMR_ALIKE * alike
+
+        best = max(open_to_quote, key=worth)
+        open_to_quote.remove(best)
+        text = quote(answers[members[best]].text, 200)
+        if text and text not in texts:
+            picked.append(best)
+            texts.append(text)
+    return tuple(texts)
+
+
+@dataclass(frozen=True)
+class AnswerTheme:
+    """One answer's theme as a report shows it: its label, and where the theme came from
+    (``codebook``, ``new``, or ``other`` for an answer in no theme shown; "" if empty)."""
+
+    label: str
+    origin: str
 
 
 def answer_themes(
-    answers: Sequence[FreeText], *, find: ThemeFinder | None = None, min_group: int
-) -> tuple[str, ...]:
+    answers: Sequence[FreeText],
+    *,
+    find: ThemeFinder | None = None,
+    min_group: int,
+    messages: Messages | None = None,
+) -> tuple[AnswerTheme, ...]:
     """Name each answer's theme, as the summary would show it (for exports).
 
     A theme from fewer than ``min_group`` people, or an answer in no theme, is "other";
     an empty answer gets "". With too few people overall, every answer is "other".
     """
+    say = messages or shipped_messages()
     answers = [replace(a, text=redact(a.text)) for a in answers]
     kept = [i for i, a in enumerate(answers) if clean(a.text)]
-    labels = ["" if not clean(a.text) else OTHER for a in answers]
-    themes = _run_finder([answers[i] for i in kept], find, min_group=min_group)
+    labels = [
+        AnswerTheme("", "") if not clean(a.text) else AnswerTheme(OTHER, OTHER) for a in answers
+    ]
+    said = [answers[i] for i in kept]
+    themes = _run_finder(said, find, min_group=min_group)
     if themes is None:
         return tuple(labels)
+    seen = label_check(said, min_group=min_group)
     for theme, members in zip(themes.themes, _members(themes, len(kept)), strict=True):
         if len({answers[kept[i]].person for i in members}) >= min_group:
-            label = _theme_label(theme, LABEL_LIMIT)
+            named = AnswerTheme(_theme_label(theme, LABEL_LIMIT, seen, say), theme.origin)
             for i in members:
-                labels[kept[i]] = label
+                labels[kept[i]] = named
     return tuple(labels)
 
 
@@ -457,20 +566,23 @@ def group_ideas(
     find: ThemeFinder | None = None,
     min_group: int,
     limit: int = IDEAS_SHOWN,
+    messages: Messages | None = None,
 ) -> tuple[tuple[Idea, ...], int]:
     """Rank ideas for change, most mentioned first; return them and how many stay private."""
+    say = messages or shipped_messages()
     answers = redacted(answers)
     themes = _run_finder(answers, find, min_group=min_group)
     ideas: list[Idea] = []
     used: set[int] = set()
     if themes is not None:
+        shareable = label_check(answers, min_group=min_group)
         for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
             if len({answers[i].person for i in members}) < min_group:
                 continue
-            order = _quote_order(theme, members, [a.text for a in answers])
+            order = _quote_order(theme, members)
             quoted = _consented_quotes(answers, order, 2, 200)
             label = _typical_short_answer(answers, theme.examples) or _theme_label(
-                theme, POLL_OPTION_LIMIT, words=2
+                theme, POLL_OPTION_LIMIT, shareable, say
             )
             ideas.append(Idea(label, len(members), quoted))
             used.update(members)
@@ -570,11 +682,10 @@ def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages | None 
     for i, view in enumerate(groups.shown):
         blocks: list[Block] = [title] if i == 0 else []
         answers = say.count("count_answers", view.answers)
+        people = say.count("count_people", view.people)
+        key = "summary_theme_new" if groups.coded and view.origin != CODEBOOK else "summary_theme"
         label = Span(view.label, theirs=True)
-        blocks.append(Heading(fill(say, "summary_theme", theme=label, answers=answers), level=3))
-        if view.words:
-            linking = say_span(say, "summary_linking_words", italic=True)
-            blocks.append(Para(((linking, Span(" "), Span(", ".join(view.words), theirs=True)),)))
+        blocks.append(Heading(fill(say, key, theme=label, answers=answers, people=people), level=3))
         blocks += [Quote(q) for q in view.quotes]
         blocks += [Perspectives(view.split, say)] if view.split else []
         chunks.append(tuple(blocks))
@@ -585,6 +696,31 @@ def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages | None 
         if not chunks:
             line += (Span(" "), say_span(say, "summary_own_words_private"))
         chunks.append(((title,) if not chunks else ()) + (Para((line,)),))
+    return Topic(tuple(chunks))
+
+
+def question_topic(
+    views: Sequence[QuestionView], heading: str, *, min_group: int, messages: Messages
+) -> Topic:
+    """Show a small brew's answers question by question: counts, and typical quotes."""
+    say = messages
+    title = Heading((Span(heading),))
+    chunks: list[Chunk] = []
+    for i, view in enumerate(views):
+        blocks: list[Block] = [title] if i == 0 else []
+        blocks.append(Heading((Span(view.question, theirs=True),), level=3))
+        if view.shared:
+            count = say.text(
+                "summary_question_count",
+                answers=say.count("count_answers", view.answers),
+                people=say.count("count_people", view.people),
+            )
+            blocks.append(Para(((Span(count),),)))
+            blocks += [Quote(q) for q in view.quotes]
+        else:
+            private = say.text("summary_question_private", min_group=min_group)
+            blocks.append(Para(((Span(private),),)))
+        chunks.append(tuple(blocks))
     return Topic(tuple(chunks))
 
 
@@ -628,6 +764,30 @@ def _too_few(results: BrewResults, min_group: int, say: Messages) -> Topic:
 # ------------------------------------------------------------------ build
 
 
+def themes_worth_finding(people: int) -> bool:
+    """Say whether a brew is big enough for themes; a smaller one is told question by question.
+
+    ``THEMES_FROM`` people was chosen by measurement (docs/benchmarks.md, "Small brews"):
+    below it, themes found without a codebook matched the planted ones too seldom."""
+    return people >= THEMES_FROM
+
+
+def _said(
+    said: Sequence[FreeText],
+    questions: Mapping[str, str],
+    find: ThemeFinder | None,
+    min_group: int,
+    say: Messages,
+) -> Topic:
+    """Show what people said: by theme in a big enough brew, else question by question."""
+    heading = say.text("summary_said_heading")
+    if themes_worth_finding(len({a.person for a in said})):
+        groups = group_themes(said, find=find, min_group=min_group, messages=say)
+        return theme_topic(groups, heading, messages=say)
+    views = question_views(said, questions, find=find, min_group=min_group)
+    return question_topic(views, heading, min_group=min_group, messages=say)
+
+
 def build_summary(
     results: BrewResults,
     *,
@@ -647,13 +807,12 @@ def build_summary(
     views = principle_views(results.stages, min_group=min_group)
     said = [a for a in results.answers if a.prompt_id not in results.idea_prompts]
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
-    groups = group_themes(said, find=find, min_group=min_group)
-    ideas, private = group_ideas(wished, find=find, min_group=min_group)
+    ideas, private = group_ideas(wished, find=find, min_group=min_group, messages=words)
     splits = principle_splits(results.described_stages, min_group=min_group)
     topics = (
         _headline(results, mix, words),
         _principles(views, splits, words),
-        theme_topic(groups, words.text("summary_said_heading"), messages=words),
+        _said(said, results.questions, find, min_group, words),
         _ideas(ideas, private, words),
     )
     return Summary(

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -42,38 +41,16 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA, TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-__all__ = ["Theme", "Themes", "find_themes"]
+from conversations.coding import spread_people
+from conversations.text_words import STOP, normalise, stem
+
+__all__ = ["CODEBOOK", "NEW", "Theme", "Themes", "find_themes"]
 
 
-def _words(text: str) -> frozenset[str]:
-    """Return the set of words in a whitespace-separated list."""
-    return frozenset(text.split())
-
-
-# Words in the English stop list that carry meaning in answers about care.
-_MEANINGFUL = _words(
-    """
-same alone together out never nobody nothing none noone enough back call first move
-name interest find see part system bill fire cry empty full detail amount front side
-home
-    """
-)
-# Filler in answers to prompts such as "what would make it better?".
-_FILLER = _words(
-    """
-really just think maybe bit lot lots things thing stuff got also would make makes
-making made better improve improved improvement improvements anything something ok
-okay yes yeah yep thanks thank please like want wants wanted need needs needed feel
-feels felt feeling etc na n/a im ive id ill youre theyre thats dont doesnt didnt
-cant wont isnt wasnt arent werent havent hasnt couldnt wouldnt shouldnt its lets
-theres whats weve wed hes shes ur ya oh able way sure actually quite
-    """
-)
-_STOP = frozenset((ENGLISH_STOP_WORDS - _MEANINGFUL) | _FILLER)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _CLAUSE = re.compile(r"[.,;:!?()\n\r\t]+|\s-\s|\s+and\s+|\s+but\s+")
 _MAX_THEMES = 12
@@ -91,6 +68,9 @@ _EXAMPLE_TERMS = 24  # longer answers make poor examples
 _PHRASE_SHARE = 0.5  # a phrase names a theme if used by half as many as its top word
 
 
+CODEBOOK, NEW = "codebook", "new"  # where a theme came from
+
+
 @dataclass(frozen=True)
 class Theme:
     """One theme: a short label, how many answers, the words behind it, examples."""
@@ -99,6 +79,7 @@ class Theme:
     size: int
     words: tuple[str, ...]
     examples: tuple[int, ...]  # indices of representative texts
+    origin: str = NEW  # CODEBOOK: one of the council's own themes; NEW: found in the answers
 
 
 @dataclass(frozen=True)
@@ -109,6 +90,7 @@ class Themes:
     assignments: tuple[int | None, ...]
     reasons: tuple[tuple[str, ...], ...] = ()
     by_meaning: bool = False  # grouped by meaning vectors as well as words
+    scores: tuple[float, ...] = ()  # how close each text is to its theme (cosine), if known
 
     def why(self, i: int) -> tuple[str, ...]:
         """Return the words that put text ``i`` in its theme (empty if none)."""
@@ -134,58 +116,53 @@ def find_themes(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     vectors: np.ndarray | None = None,
+    people: Sequence[str] | None = None,
+    most: int | None = None,
 ) -> Themes:
-    """Group texts into explainable themes; k is chosen when not given.
+    """Group texts into explainable themes; k is chosen when not given (at most ``most``).
 
     ``vectors`` (one row per text, from a sentence-embedding model) group by meaning; the
-    words still name each theme and say why. Without them, the words group too.
+    words still name each theme and say why. Without them, the words group too, and a text
+    that shares no word with another has no theme. ``people`` (an opaque id per text, as in a
+    brew's report) pull one person's answers towards each other, and k is then chosen on
+    what is grouped (meaning, words and people), not on the words alone.
     """
     if vectors is not None and len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} meaning vectors for {len(texts)} texts")
+    if people is not None and len(people) != len(texts):
+        raise ValueError(f"{len(people)} people for {len(texts)} texts")
     say = progress or (lambda _message: None)
     say(f"Reading {len(texts):,} answers")
     docs = [_cut(text) for text in texts]
     nothing = Themes(themes=(), assignments=(None,) * len(texts))
-    if sum(1 for d in docs if d.terms) < 2:
+    if sum(1 for d in docs if d.terms) < 2 and vectors is None:
         return nothing
     say("Weighing words and phrases")
     words, vocab, char = _features(docs)
-    rows = np.flatnonzero(np.asarray(words.getnnz(axis=1)).ravel() > 0)
+    worded = np.asarray(words.getnnz(axis=1)).ravel() > 0
+    written = np.array([bool(t.strip()) for t in texts], dtype=bool)
+    rows = np.flatnonzero(worded if vectors is None else written)
     if rows.size < 2:
         return nothing
-    both = sparse.hstack([normalize(words[rows]), _CHAR_WEIGHT * normalize(char[rows])])
-    points = _points(both.tocsr(), seed)
+    points = _points(_both(words[rows], char[rows]), seed)
+    if people is not None:
+        if vectors is not None:
+            points = _meaning(points, vectors, rows, seed)
+        points = spread_people(points, [people[int(r)] for r in rows])
     if k is None:
         say("Choosing how many themes")
-        k = _choose_k(points, seed, say)
-    k = max(1, min(int(k), rows.size))
-    if vectors is not None:
+        k = _choose_k(points, seed, say, most)
+    k = max(1, min(int(k), rows.size, most or rows.size))
+    if vectors is not None and people is None:
         say("Grouping by meaning, naming by words")
         points = _meaning(points, vectors, rows, seed)
     say(f"Grouping into {k} themes")
     groups = _group(points, k, seed)
     say("Naming the themes")
-    found = _describe(docs, words[rows], vocab, rows, points, groups, len(texts))
+    found = _describe(
+        docs, words[rows], vocab, rows, points, groups, len(texts), keep=vectors is not None
+    )
     return replace(found, by_meaning=vectors is not None)
-
-
-def _normalise(text: str) -> str:
-    """Lowercase, unify apostrophes and drop accents."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def _stem(word: str) -> str:
-    """Return a light stem, so carers/carer and waiting/waited/wait meet."""
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: len(word) - len(suffix)] + keep
-            if keep == "" and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-                stem = stem[:-1]
-            return stem
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _cut(text: str) -> _Doc:
@@ -193,13 +170,13 @@ def _cut(text: str) -> _Doc:
     unigrams: list[str] = []
     bigrams: list[str] = []
     surface: dict[str, str] = {}
-    for clause in _CLAUSE.split(_normalise(text)):
+    for clause in _CLAUSE.split(normalise(text)):
         kept = []
         for raw in _WORD.findall(clause):
             word = (raw[:-2] if raw.endswith("'s") else raw).replace("'", "")
-            if len(word) < 2 or word in _STOP:
+            if len(word) < 2 or word in STOP:
                 continue
-            key = _stem(word)
+            key = stem(word)
             surface.setdefault(key, raw)
             kept.append((key, raw))
         unigrams.extend(key for key, _ in kept)
@@ -232,6 +209,15 @@ def _features(docs: Sequence[_Doc]) -> tuple[sparse.csr_matrix, list[str], spars
     except ValueError:
         chars = sparse.csr_matrix((len(docs), 0), dtype=np.float32)
     return words, vocab, chars
+
+
+def _both(words: sparse.csr_matrix, char: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Put word and letter-group features side by side, each row of each of unit length."""
+    parts = [normalize(m) if m.shape[1] else m for m in (words, char)]
+    parts[1] = _CHAR_WEIGHT * parts[1]
+    if not any(m.shape[1] for m in parts):  # no word is shared: one empty column
+        return sparse.csr_matrix((words.shape[0], 1), dtype=np.float32)
+    return sparse.hstack(parts).tocsr()
 
 
 def _identity(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -272,11 +258,13 @@ def _group(points: np.ndarray, k: int, seed: int) -> np.ndarray:
     return np.asarray(model.fit_predict(points), dtype=np.int64)
 
 
-def _choose_k(points: np.ndarray, seed: int, say: Callable[[str], None]) -> int:
+def _choose_k(
+    points: np.ndarray, seed: int, say: Callable[[str], None], most: int | None = None
+) -> int:
     """Pick k in 2..cap by cosine silhouette on a sample, preferring fewer themes."""
     n = points.shape[0]
     distinct = len(np.unique(points.round(6), axis=0))
-    cap = min(_MAX_THEMES, max(2, n // _ANSWERS_PER_THEME), distinct, n - 1)
+    cap = min(_MAX_THEMES, max(2, n // _ANSWERS_PER_THEME), distinct, n - 1, most or n)
     if cap < 2:
         return 1
     rng = np.random.default_rng(seed)
@@ -303,8 +291,11 @@ def _describe(
     points: np.ndarray,
     groups: np.ndarray,
     total: int,
+    *,
+    keep: bool = False,
 ) -> Themes:
-    """Name each group, drop groups with no shared word, and explain each text."""
+    """Name each group and explain each text; drop groups with no shared word unless ``keep``
+    (grouped by meaning, a group may share no word and still be one theme)."""
     present = (words > 0).astype(np.float32).tocsc()
     overall = np.asarray(present.sum(axis=0)).ravel() / words.shape[0]
     found: list[tuple[Theme, np.ndarray, np.ndarray]] = []
@@ -313,16 +304,17 @@ def _describe(
         members = np.flatnonzero(groups == g)
         share = np.asarray(present[members].sum(axis=0)).ravel() / members.size
         weight = share if alone else _distinctiveness(share, overall)
-        best = int(np.argmax(weight))
-        if share[best] * members.size < 2 or weight[best] <= 0:
+        best = int(np.argmax(weight)) if weight.size else 0
+        shared = weight.size > 0 and share[best] * members.size >= 2 and weight[best] > 0
+        if not shared and not keep:
             continue
-        chosen = _pick_words(weight, share, vocab)
+        chosen = _pick_words(weight, share, vocab) if shared else []
         names = [_surface(docs, rows[members], vocab[j]) for j in chosen]
         theme = Theme(
-            label=names[0],
+            label=names[0] if names else "",
             size=int(members.size),
             words=tuple(names),
-            examples=_examples(docs, rows, members, points, vocab[chosen[0]]),
+            examples=_examples(docs, rows, members, points, vocab[chosen[0]] if chosen else ""),
         )
         found.append((theme, members, weight + _SHARED * share))
     found.sort(key=lambda item: (-item[0].size, item[0].label))

@@ -40,14 +40,26 @@ def line_of(node: Node) -> int:
 
 def compose(path: Path) -> Node:
     """Parse ``path`` with safe YAML rules and return its root node."""
+    return compose_source(read_source(path), path, "the pack or messages")
+
+
+def read_source(path: Path) -> str:
+    """Return a YAML file's text, or raise PackError saying why it cannot be read."""
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackError(path, 1, "no such file; check the name and folder") from None
     except UnicodeDecodeError:
         raise PackError(path, 1, "this file is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise PackError(path, 1, f"cannot read this file ({exc.strerror})") from None
+
+
+def compose_source(source: str, path: Path, what: str) -> Node:
+    """Parse YAML text (named ``path`` in errors) with safe rules and return its root node.
+
+    ``what`` says what an empty file should hold, e.g. "the codebook".
+    """
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -60,7 +72,7 @@ def compose(path: Path) -> Node:
     except yaml.YAMLError as exc:
         raise PackError(path, 1, f"YAML syntax: {exc}") from None
     if root is None:
-        raise PackError(path, 1, "the file is empty; write the pack or messages in it")
+        raise PackError(path, 1, f"the file is empty; write {what} in it")
     return root
 
 

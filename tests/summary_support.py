@@ -6,7 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.standin.limits import check_text, parse_html
+from conversations.reading import word_meanings
 
 TELEGRAM_LIMIT = 4096
 OUR_TAGS = {"b", "i"}  # the summaries use only these of Telegram's tags
@@ -21,6 +24,7 @@ class FakeTheme:
     size: int
     words: tuple[str, ...]
     examples: tuple[int, ...]
+    origin: str = "codebook"  # named by the test, as a council's codebook names its themes
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,15 @@ class KeywordFinder:
     """Put each text in the first rule whose keyword starts a word in it: predictable themes."""
 
     rules: tuple[tuple[str, tuple[str, ...]], ...]  # (label, keywords)
+    origin: str = "codebook"  # "new": its labels must pass the report's word rule
 
-    def __call__(self, texts: Sequence[str]) -> FakeThemes:
+    def meanings(self, texts: Sequence[str]) -> np.ndarray:
+        """Read texts by words, as brewbot does without its meaning model."""
+        return word_meanings(texts)
+
+    def __call__(
+        self, texts: Sequence[str], people: Sequence[str] = (), *, min_group: int = 0
+    ) -> FakeThemes:
         assignments: list[int | None] = []
         for text in texts:
             lowered = text.casefold()
@@ -51,7 +62,9 @@ class KeywordFinder:
         themes = []
         for i, (label, words) in enumerate(self.rules):
             members = [j for j, a in enumerate(assignments) if a == i]
-            themes.append(FakeTheme(label, len(members), words, tuple(members[:2])))
+            themes.append(
+                FakeTheme(label, len(members), words, tuple(members[:2]), origin=self.origin)
+            )
         return FakeThemes(tuple(themes), tuple(assignments))
 
 

@@ -1,0 +1,258 @@
+"""Name a theme with a short phrase a reader recognises, never with a word few people typed.
+
+A theme's label is 2 to 5 words. It comes, in this order of preference, from:
+
+1. **People's own words**: a run of 2 to 5 words from one of the theme's answers (within a
+   clause, never across a removed name or number), such as "waiting for a call back".
+2. **brewbot's own words**: a phrase from a shipped list of everyday headings about life
+   with care and support (``headings/everyday.txt``), such as "being kept informed", when no
+   run of people's words may be shown.
+
+The privacy rule for labels: every word in a label that anyone typed must have been typed
+by at least ``min_group`` different people in the report (a word is counted by its light
+stem, so "waited" and "waiting" count together). A word nobody typed (brewbot's own, in a
+phrase from the list) reveals nothing anyone wrote. So in a brew of 15 people, where few
+words but "the" and "me" were typed by five, labels mostly come from the list; in bigger
+brews, from people.
+
+Among the phrases allowed, the one chosen is the closest in meaning to the theme's centre
+and the least close to the other themes' centres (the KeyBERT idea, with the bundled
+sentence model, and a label used once per report). Without the model, people's phrases
+are weighed by their words instead, and a theme with none allowed is named by its number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from conversations.coding import unit
+from conversations.text_words import STOP, listed, normalise, stem
+
+__all__ = [
+    "Embed",
+    "LabelWords",
+    "candidate_phrases",
+    "label_themes",
+    "shipped_phrases",
+]
+
+Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> one unit vector a row
+
+PHRASES_FILE = Path(__file__).resolve().parent / "headings" / "everyday.txt"
+SHORTEST, LONGEST = 2, 5
+DISTINCT = 0.5  # how much closeness to another theme counts against a phrase
+THEIR_WORDS = 0.05  # people's own words win over a list phrase within this much closeness
+CANDIDATES_EMBEDDED = 60  # per theme: the people's phrases weighed by meaning (cost)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+_BREAK = re.compile(r"[.,;:!?()\[\]\"\n\r\t…]+|\s[-–—]\s")
+# Words a heading does not start or end on ("for the", "and my", "was").
+_EDGE = listed(
+    """
+a an the and or but so nor to of for in on at by with from as if than that which who whom
+whose when while because is are was were be been am have has had do does did will would
+can could should shall may might must i you he she it we they me him her us them my your
+his its our their this these those not no very just really also too there here what how
+why where im ive id ill dont doesnt didnt cant wont isnt wasnt arent werent
+    """
+)
+
+
+@dataclass(frozen=True)
+class LabelWords:
+    """Who typed which word in a report: each light stem's number of different people."""
+
+    people: dict[str, int]
+
+    @classmethod
+    def of(cls, texts: Sequence[str], people: Sequence[str]) -> LabelWords:
+        """Count, for each word's stem, the different people whose answers use it."""
+        users: dict[str, set[str]] = {}
+        for text, person in zip(texts, people, strict=True):
+            for word in words_of(text):
+                users.setdefault(stem(word), set()).add(person)
+        return cls({key: len(who) for key, who in users.items()})
+
+    def typed_by(self, word: str) -> int:
+        """How many different people typed this word (or another with its stem)."""
+        return self.people.get(stem(normalise(word).replace("'", "")), 0)
+
+    def shareable(self, phrase: str, *, min_group: int, ours: bool = False) -> bool:
+        """Say whether every word of a phrase may be shown: typed by ``min_group`` people or
+        more, or (for brewbot's own phrases, ``ours``) typed by nobody at all."""
+        for word in words_of(phrase):
+            count = self.typed_by(word)
+            if count >= min_group or (ours and count == 0):
+                continue
+            return False
+        return True
+
+
+def words_of(text: str) -> list[str]:
+    """Return a text's words, lower case, without apostrophes."""
+    return [w.replace("'", "") for w in _WORD.findall(normalise(text))]
+
+
+@cache
+def shipped_phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
+    """Read brewbot's list of everyday headings (one a line, ``#`` starts a comment)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(dict.fromkeys(s for line in lines if (s := line.split("#", 1)[0].strip())))
+
+
+def candidate_phrases(text: str) -> list[str]:
+    """Return the runs of 2 to 5 words in one answer that could name a theme.
+
+    Runs stay within a clause, start and end on a word that carries meaning, and hold at
+    least one word that is not a stop word. Redaction markers (``[name]``) break a clause.
+    """
+    found: list[str] = []
+    for clause in _BREAK.split(text):
+        words = words_of(clause)
+        for size in range(SHORTEST, LONGEST + 1):
+            for start in range(len(words) - size + 1):
+                run = words[start : start + size]
+                if run[0] in _EDGE or run[-1] in _EDGE or len(set(run)) < len(run):
+                    continue
+                if all(w in STOP for w in run):
+                    continue
+                found.append(" ".join(run))
+    return found
+
+
+def label_themes(
+    texts: Sequence[str],
+    groups: Sequence[Sequence[int]],
+    counts: LabelWords,
+    *,
+    min_group: int,
+    embed: Embed | None = None,
+    phrases: Sequence[str] | None = None,
+    named: frozenset[int] | None = None,
+) -> list[str | None]:
+    """Name each group of texts (indices into ``texts``); None where no phrase may be shown.
+
+    ``texts`` are the report's answers with names and numbers already taken out. Only the
+    groups in ``named`` (default: all) are named; the others (a codebook's, which keep their
+    own names) still count as themes a label should differ from.
+    """
+    named = frozenset(range(len(groups))) if named is None else named
+    theirs = [
+        sorted(
+            {
+                p
+                for i in members
+                for p in candidate_phrases(texts[i])
+                if counts.shareable(p, min_group=min_group)
+            }
+        )
+        for members in groups
+    ]
+    if embed is None:
+        return _by_words(texts, groups, theirs, named)
+    ours = [
+        p
+        for p in (shipped_phrases() if phrases is None else phrases)
+        if counts.shareable(p, min_group=min_group, ours=True)
+    ]
+    return _by_meaning(texts, groups, theirs, ours, embed, named)
+
+
+def _by_meaning(
+    texts: Sequence[str],
+    groups: Sequence[Sequence[int]],
+    theirs: Sequence[Sequence[str]],
+    ours: Sequence[str],
+    embed: Embed,
+    named: frozenset[int],
+) -> list[str | None]:
+    """Pick, theme by theme, the allowed phrase nearest its centre and far from the others."""
+    if not groups:
+        return []
+    vectors = unit(embed(list(texts)))
+    middle = vectors.mean(axis=0)
+    centres = unit(np.stack([(vectors[list(m)] - middle).mean(axis=0) for m in groups]))
+    shortlist = [
+        _shortlist(t, texts, g) if i in named else []
+        for i, (t, g) in enumerate(zip(theirs, groups, strict=True))
+    ]
+    pool = list(dict.fromkeys([*ours, *(p for s in shortlist for p in s)]))
+    if not pool:
+        return [None] * len(groups)
+    where = {p: i for i, p in enumerate(pool)}
+    closeness = unit(unit(embed(pool)) - middle) @ centres.T  # phrases x themes
+    labels: list[str | None] = []
+    taken: set[str] = set()
+    for g in range(len(groups)):
+        if g not in named:
+            labels.append(None)
+            continue
+        others = np.delete(closeness, g, axis=1)
+        apart = others.max(axis=1) if others.shape[1] else np.zeros(len(pool))
+        score = closeness[:, g] - DISTINCT * apart
+        mine = {where[p] for p in shortlist[g]}
+        score = score + np.array([THEIR_WORDS if i in mine else 0.0 for i in range(len(pool))])
+        allowed = [
+            i for i in np.argsort(-score) if pool[i] not in taken and (i in mine or pool[i] in ours)
+        ]
+        label = pool[int(allowed[0])] if allowed else None
+        if label is not None:
+            taken.add(label)
+        labels.append(label)
+    return labels
+
+
+def _shortlist(phrases: Sequence[str], texts: Sequence[str], members: Sequence[int]) -> list[str]:
+    """Keep the theme's phrases used by the most of its answers, so few need reading by meaning."""
+    lowered = [" ".join(words_of(texts[i])) for i in members]
+    ranked = sorted(phrases, key=lambda p: (-sum(p in t for t in lowered), -len(p), p))
+    return ranked[:CANDIDATES_EMBEDDED]
+
+
+def _by_words(
+    texts: Sequence[str],
+    groups: Sequence[Sequence[int]],
+    theirs: Sequence[Sequence[str]],
+    named: frozenset[int],
+) -> list[str | None]:
+    """Without the model: the phrase whose words the theme uses most, and the others least."""
+    share = [_word_share(texts, m) for m in groups]
+    labels: list[str | None] = []
+    taken: set[str] = set()
+    for g, phrases in enumerate(theirs):
+        if g not in named:
+            labels.append(None)
+            continue
+        weight = _weigher(share, g)
+        ranked = sorted((p for p in phrases if p not in taken), key=lambda p: (-weight(p), p))
+        label = ranked[0] if ranked and weight(ranked[0]) > 0 else None
+        if label is not None:
+            taken.add(label)
+        labels.append(label)
+    return labels
+
+
+def _weigher(share: Sequence[dict[str, float]], g: int) -> Callable[[str], float]:
+    """Weigh a phrase by how many of theme ``g``'s answers use its words, less the others'."""
+
+    def weight(phrase: str) -> float:
+        keys = [stem(w) for w in words_of(phrase) if w not in STOP]
+        here = sum(share[g].get(k, 0.0) for k in keys)
+        elsewhere = (sum(s.get(k, 0.0) for k in keys) for h, s in enumerate(share) if h != g)
+        return here - DISTINCT * max(elsewhere, default=0.0)
+
+    return weight
+
+
+def _word_share(texts: Sequence[str], members: Sequence[int]) -> dict[str, float]:
+    """Share of a theme's answers using each word's stem."""
+    seen: dict[str, int] = {}
+    for i in members:
+        for key in {stem(w) for w in words_of(texts[i])}:
+            seen[key] = seen.get(key, 0) + 1
+    return {key: n / max(1, len(members)) for key, n in seen.items()}
