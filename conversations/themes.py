@@ -45,10 +45,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from conversations.coding import spread_people
-from conversations.text_words import STOP, normalise, stem
+from conversations.coding import CODEBOOK, NEW, spread_people
+from conversations.text_words import normalise, stem, stop_words
 
 __all__ = ["CODEBOOK", "NEW", "Theme", "Themes", "find_themes"]
+
+STOP = stop_words()
 
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
@@ -66,9 +68,6 @@ _WHY_WORDS = 3
 _SHARED = 1e-3  # why: words shared with the theme count a little even with no lift
 _EXAMPLE_TERMS = 24  # longer answers make poor examples
 _PHRASE_SHARE = 0.5  # a phrase names a theme if used by half as many as its top word
-
-
-CODEBOOK, NEW = "codebook", "new"  # where a theme came from
 
 
 @dataclass(frozen=True)
