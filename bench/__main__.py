@@ -9,6 +9,7 @@ BENCHES = (
     "storage_bench",
     "summary_bench",
     "themes_bench",
+    "codebook_bench",
     "themes_ceiling",
     "redaction",
     "crowd",

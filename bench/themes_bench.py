@@ -40,6 +40,7 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 TEXT, LABEL, SUBCATEGORY = "feedback", "label", "code"
+MIN_GROUP = 5  # brewbot's default minimum group (BREWBOT_MIN_GROUP)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,14 @@ def brewbot(
     """Run brewbot's themes the CLI's way (by meaning when given vectors) and score them."""
     (_t, _f, themes), seconds, peak = measured(
         lambda: analyse(
-            path, TEXT, k=k, seed=seed, quiet=True, meaning=vectors is not None, vectors=vectors
+            path,
+            TEXT,
+            k=k,
+            seed=seed,
+            quiet=True,
+            meaning=vectors is not None,
+            vectors=vectors,
+            min_group=MIN_GROUP,
         )
     )
     found = score([-1 if a is None else a for a in themes.assignments], gold, seconds)
@@ -252,7 +260,14 @@ def _bench(data: Path, args: argparse.Namespace) -> int:
             for label, given in (("words", None), ("meaning", many)):
                 start = time.perf_counter()
                 _t, _f, themes = analyse(
-                    big, TEXT, k=None, seed=0, quiet=True, meaning=given is not None, vectors=given
+                    big,
+                    TEXT,
+                    k=None,
+                    seed=0,
+                    quiet=True,
+                    meaning=given is not None,
+                    vectors=given,
+                    min_group=MIN_GROUP,
                 )
                 seconds = time.perf_counter() - start
                 print(

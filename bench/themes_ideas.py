@@ -21,7 +21,7 @@ from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from bench.themes_bench import DATA, TEXT, Score, load, score
+from bench.themes_bench import DATA, MIN_GROUP, TEXT, Score, load, score
 from bot.commands.themes import analyse
 from conversations import themes as brewbot_themes
 
@@ -130,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for seed in args.seeds:
             start = time.perf_counter()
             # Words alone: grouping by meaning as well is bench.themes_bench's "meaning".
-            _t, _f, themes = analyse(DATA, TEXT, k=k, seed=seed, quiet=True, meaning=False)
+            _t, _f, themes = analyse(
+                DATA, TEXT, k=k, seed=seed, quiet=True, meaning=False, min_group=MIN_GROUP
+            )
             groups = [-1 if a is None else a for a in themes.assignments]
             scores.append(score(groups, gold, time.perf_counter() - start))
         _line(f"{label} ({scores[0].groups - 1} themes + no-theme group)", scores)

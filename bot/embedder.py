@@ -54,6 +54,8 @@ BACKGROUND_NICE = 10
 SETTLE_S = 1.0
 BOT_BATCH = 64
 
+PARALLEL_FROM = 2000  # texts: fewer are quicker read here than by starting processes
+PARALLEL_CHUNK = 500
 SHORT_TEXT = 120  # characters: a heading, cue or label phrase, worth keeping once read
 SHORT_KEPT = 20_000  # at most this many kept (about 30 MB)
 
@@ -129,6 +131,32 @@ def _load() -> Model | None:
             "themes: could not load the %s model (%s); grouping by words only", MODEL_NAME, exc
         )
         return None
+
+
+def embed_many(
+    texts: Sequence[str],
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> np.ndarray:
+    """Embed many texts using every core (one process each, one BLAS thread each), for the
+    command line's big files; a few hundred texts are read here, in this process."""
+    found = model()
+    if found is None:
+        raise ValueError(MISSING)
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(texts) < PARALLEL_FROM:
+        return found.embed(texts, progress)
+    chunks = [list(texts[i : i + PARALLEL_CHUNK]) for i in range(0, len(texts), PARALLEL_CHUNK)]
+    out: list[np.ndarray] = []
+    done = 0
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for vectors in pool.map(embed_texts, chunks):
+            out.append(vectors)
+            done += len(vectors)
+            if progress:
+                progress(done, len(texts))
+    return np.vstack(out)
 
 
 def loaded_name() -> str | None:

@@ -158,7 +158,7 @@ def _meanings(texts: list[str], *, quiet: bool, progress: bool) -> np.ndarray | 
         if not quiet:
             _stderr(f"Grouping by words only: {embedder.MISSING}")
         return None
-    return model.embed(texts, progress_bar("Reading meanings") if progress else None)
+    return embedder.embed_many(texts, progress_bar("Reading meanings") if progress else None)
 
 
 def progress_bar(what: str) -> Callable[[int, int], None]:
