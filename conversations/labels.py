@@ -48,6 +48,7 @@ PHRASES_FILE = Path(__file__).resolve().parent / "headings" / "everyday.txt"
 SHORTEST, LONGEST = 2, 5
 DISTINCT = 0.5  # how much closeness to another theme counts against a phrase
 THEIR_WORDS = 0.05  # people's own words win over a list phrase within this much closeness
+SAME_MEANING = 0.4  # a label must be this close (cosine) to the best phrase of all (measured)
 CANDIDATES_EMBEDDED = 60  # per theme: the people's phrases weighed by meaning (cost)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"\n\r\t…]+|\s[-–—]\s")
@@ -145,51 +146,45 @@ def label_themes(
     own names) still count as themes a label should differ from.
     """
     named = frozenset(range(len(groups))) if named is None else named
-    theirs = [
-        sorted(
-            {
-                p
-                for i in members
-                for p in candidate_phrases(texts[i])
-                if counts.shareable(p, min_group=min_group)
-            }
-        )
-        for members in groups
-    ]
+    said = [sorted({p for i in members for p in candidate_phrases(texts[i])}) for members in groups]
+    theirs = [[p for p in phrases if counts.shareable(p, min_group=min_group)] for phrases in said]
     if embed is None:
         return _by_words(texts, groups, theirs, named)
-    ours = [
-        p
-        for p in (shipped_phrases() if phrases is None else phrases)
-        if counts.shareable(p, min_group=min_group, ours=True)
-    ]
-    return _by_meaning(texts, groups, theirs, ours, embed, named)
+    listed = list(shipped_phrases() if phrases is None else phrases)
+    ours = {p for p in listed if counts.shareable(p, min_group=min_group, ours=True)}
+    return _by_meaning(texts, groups, said, theirs, listed, ours, embed, named)
 
 
 def _by_meaning(
     texts: Sequence[str],
     groups: Sequence[Sequence[int]],
+    said: Sequence[Sequence[str]],
     theirs: Sequence[Sequence[str]],
-    ours: Sequence[str],
+    listed: Sequence[str],
+    ours: set[str],
     embed: Embed,
     named: frozenset[int],
 ) -> list[str | None]:
-    """Pick, theme by theme, the allowed phrase most like its answers and least like the rest.
+    """Pick, theme by theme, the allowed phrase most like its answers and least like the rest,
+    if it means much the same as the best phrase of all (allowed or not); else None.
 
     A phrase's fit to a theme is its mean closeness (cosine) to the theme's answers, less
     ``DISTINCT`` times its mean closeness to the other answers (measured in docs/benchmarks.md,
-    "Labels": better than closeness to a centre, with or without the others' centres)."""
+    "Labels": better than closeness to a centre, with or without the others' centres). The
+    best phrase of all may hold a word too few people typed; a label that may be shown must
+    be close to it in meaning (``SAME_MEANING``), so a theme about meals is never headed
+    "keeping clean" because every phrase about food held such a word."""
     if not groups:
         return []
     shortlist = [
-        _shortlist(t, texts, g) if i in named else []
-        for i, (t, g) in enumerate(zip(theirs, groups, strict=True))
+        _shortlist(phrases, texts, members) if g in named else []
+        for g, (phrases, members) in enumerate(zip(said, groups, strict=True))
     ]
-    pool = list(dict.fromkeys([*ours, *(p for s in shortlist for p in s)]))
+    pool = list(dict.fromkeys([*listed, *(p for s in shortlist for p in s)]))
     if not pool:
         return [None] * len(groups)
-    where = {p: i for i, p in enumerate(pool)}
-    closeness = unit(embed(pool)) @ unit(embed(list(texts))).T  # phrases x answers
+    vectors = unit(embed(pool))
+    closeness = vectors @ unit(embed(list(texts))).T  # phrases x answers
     labels: list[str | None] = []
     taken: set[str] = set()
     for g, members in enumerate(groups):
@@ -200,15 +195,20 @@ def _by_meaning(
         inside[list(members)] = True
         rest = closeness[:, ~inside].mean(axis=1) if (~inside).any() else 0.0
         score = closeness[:, inside].mean(axis=1) - DISTINCT * rest
-        mine = {where[p] for p in shortlist[g]}
-        score = score + np.array([THEIR_WORDS if i in mine else 0.0 for i in range(len(pool))])
+        mine = set(shortlist[g])
+        shown = mine & set(theirs[g])
+        score = score + np.array([THEIR_WORDS if p in shown else 0.0 for p in pool])
+        candidates = [i for i, p in enumerate(pool) if p in mine or p in listed]
+        ideal = max(candidates, key=lambda i: score[i])
         allowed = [
-            i for i in np.argsort(-score) if pool[i] not in taken and (i in mine or pool[i] in ours)
+            i for i in candidates if pool[i] not in taken and (pool[i] in shown or pool[i] in ours)
         ]
-        label = pool[int(allowed[0])] if allowed else None
-        if label is not None:
-            taken.add(label)
-        labels.append(label)
+        best = max(allowed, key=lambda i: score[i], default=None)
+        if best is None or float(vectors[best] @ vectors[ideal]) < SAME_MEANING:
+            labels.append(None)
+            continue
+        taken.add(pool[best])
+        labels.append(pool[best])
     return labels
 
 

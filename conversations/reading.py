@@ -87,7 +87,7 @@ def read_themes(
         coded, scores = _code(texts, people, codebook, vectors, embed)
     rest = [i for i, theme in enumerate(coded) if theme is None]
     say(f"Looking for new themes in {len(rest):,} answers")
-    most = max(1, len({people[i] for i in rest}) // max(1, min_group))
+    most = len({people[i] for i in rest}) // max(1, min_group)
     found = find_themes(
         [texts[i] for i in rest],
         vectors=None if vectors is None else vectors[rest],
@@ -97,6 +97,8 @@ def read_themes(
         progress=progress,
         k=k,
     )
+    if len(found.themes) < 2 and k is None:  # one group of everything left is not a theme
+        found = replace(found, themes=(), assignments=(None,) * len(rest))
     return _together(texts, people, codebook, coded, scores, rest, found, vectors, embed, min_group)
 
 

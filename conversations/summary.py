@@ -419,6 +419,33 @@ def _theme_label(theme: ThemeLike, limit: int, seen: LabelCheck, say: Messages) 
     return _cap(trim(label, limit)) or say.text("summary_theme_unnamed")
 
 
+def _shown_labels(
+    themes: ThemesLike,
+    answers: Sequence[FreeText],
+    members: Sequence[Sequence[int]],
+    *,
+    min_group: int,
+    say: Messages,
+) -> list[str | None]:
+    """Name each theme that may be shown (None: from fewer than ``min_group`` people), the
+    same way for a summary and an export; themes no phrase could name are numbered apart."""
+    seen = label_check(answers, min_group=min_group)
+    labels: list[str | None] = []
+    for theme, inside in zip(themes.themes, members, strict=True):
+        big = len({answers[i].person for i in inside}) >= min_group
+        labels.append(_theme_label(theme, LABEL_LIMIT, seen, say) if big else None)
+    unnamed = say.text("summary_theme_unnamed")
+    if sum(label == unnamed for label in labels) > 1:
+        numbers = iter(range(1, len(labels) + 1))
+        labels = [
+            say.text("summary_theme_unnamed_numbered", number=next(numbers))
+            if label == unnamed
+            else label
+            for label in labels
+        ]
+    return labels
+
+
 LabelCheck = Callable[[str], bool]
 
 
@@ -446,14 +473,14 @@ def group_themes(
     themes = _run_finder(answers, find, min_group=min_group)
     if themes is None:
         return ThemeGroups((), len(answers))
-    seen = label_check(answers, min_group=min_group)
+    grouped = _members(themes, len(answers))
+    labels = _shown_labels(themes, answers, grouped, min_group=min_group, say=say)
     views = []
-    for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
-        people = len({answers[i].person for i in members})
-        if people < min_group:
+    for theme, members, label in zip(themes.themes, grouped, labels, strict=True):
+        if label is None:
             continue
+        people = len({answers[i].person for i in members})
         order = _quote_order(theme, members)
-        label = _theme_label(theme, LABEL_LIMIT, seen, say)
         quoted = _consented_quotes(answers, order, quotes, 200)
         authors = ((answers[i].person, answers[i].self_description) for i in members)
         split = people_split(authors, min_group=min_group)
@@ -573,12 +600,12 @@ def answer_themes(
     themes = _run_finder(said, find, min_group=min_group)
     if themes is None:
         return tuple(labels)
-    seen = label_check(said, min_group=min_group)
-    for theme, members in zip(themes.themes, _members(themes, len(kept)), strict=True):
-        if len({answers[kept[i]].person for i in members}) >= min_group:
-            named = AnswerTheme(_theme_label(theme, LABEL_LIMIT, seen, say), theme.origin)
+    grouped = _members(themes, len(kept))
+    names = _shown_labels(themes, said, grouped, min_group=min_group, say=say)
+    for theme, members, name in zip(themes.themes, grouped, names, strict=True):
+        if name is not None:
             for i in members:
-                labels[kept[i]] = named
+                labels[kept[i]] = AnswerTheme(name, theme.origin)
     return tuple(labels)
 
 

@@ -152,7 +152,7 @@ def find_themes(
     if k is None:
         say("Choosing how many themes")
         k = _choose_k(by_words, seed, say, most)
-    k = max(1, min(int(k), rows.size, most or rows.size))
+    k = max(1, min(int(k), rows.size, rows.size if most is None else most))
     if vectors is not None and people is None:
         say("Grouping by meaning, naming by words")
         points = _meaning(points, vectors, rows, seed)
@@ -264,7 +264,9 @@ def _choose_k(
     """Pick k in 2..cap by cosine silhouette on a sample, preferring fewer themes."""
     n = points.shape[0]
     distinct = len(np.unique(points.round(6), axis=0))
-    cap = min(_MAX_THEMES, max(2, n // _ANSWERS_PER_THEME), distinct, n - 1, most or n)
+    cap = min(
+        _MAX_THEMES, max(2, n // _ANSWERS_PER_THEME), distinct, n - 1, n if most is None else most
+    )
     if cap < 2:
         return 1
     rng = np.random.default_rng(seed)
