@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from conversations.codebook import Codebook
 from conversations.embedding import Encoder, read_safetensors
-from conversations.labels import Embed
+from conversations.labels import Embed, shipped_phrases
 from conversations.reading import Reader
 from conversations.reporting import clean
 from storage.errors import StorageError
@@ -197,14 +197,19 @@ def embedding(known: Mapping[str, np.ndarray] | None = None) -> Embed | None:
     def embed(texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in known and t not in _short))
         made = dict(zip(missing, found.embed(missing), strict=True)) if missing else {}
-        with _lock:
-            for text, vector in made.items():
-                if len(text) <= SHORT_TEXT and len(_short) < SHORT_KEPT:
-                    _short[text] = vector
+        remember(list(made), np.array(list(made.values())))
         rows = [made[t] if t in made else known[t] if t in known else _short[t] for t in texts]
         return np.stack(rows) if rows else np.zeros((0, found.dims), dtype=np.float32)
 
     return embed
+
+
+def remember(texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Keep short texts' vectors for the life of the process (label phrases, cues)."""
+    with _lock:
+        for text, vector in zip(texts, vectors, strict=True):
+            if len(text) <= SHORT_TEXT and len(_short) < SHORT_KEPT:
+                _short[text] = vector
 
 
 def reader(
@@ -263,6 +268,18 @@ async def embed_pending(
 class Embedding:
     """Embeds typed answers after they are kept, off the event loop, so replies never wait."""
 
+    async def _read_headings(self) -> None:
+        """Have the worker read brewbot's own label phrases, and keep them in this process."""
+        phrases = list(shipped_phrases())
+        try:
+            vectors = await asyncio.get_running_loop().run_in_executor(
+                self._pool, embed_texts, phrases
+            )
+        except (BrokenExecutor, ValueError, OSError):
+            log.info("themes: label phrases will be read when a summary first needs them")
+            return
+        remember(phrases, vectors)
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._wake = asyncio.Event()
@@ -289,7 +306,9 @@ class Embedding:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _run(self) -> None:
-        """Embed what is waiting whenever woken."""
+        """Read the label phrases once (so the first summary need not), then embed what is
+        waiting whenever woken."""
+        await self._read_headings()
         while True:
             await self._wake.wait()
             await asyncio.sleep(SETTLE_S)

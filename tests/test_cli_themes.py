@@ -27,14 +27,15 @@ def _brewbot(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_prints_each_theme_with_words_and_two_examples() -> None:
+def test_prints_each_theme_with_its_label_and_two_examples() -> None:
     done = _brewbot(str(ANSWERS), "--text-column", "answer")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "themes in 118 answers" in lines[0]
     headings = [line for line in lines if line[:1].isdigit() and "answers)" in line]
     assert len(headings) >= 3
-    assert sum(1 for line in lines if line.strip().startswith("words: ")) == len(headings)
+    named = [h.split(". ", 1)[1].split(" (")[0] for h in headings if "(no phrase" not in h]
+    assert len(named) >= 3 and all(2 <= len(label.split()) <= 5 for label in named)
     assert sum(1 for line in lines if line.strip().startswith("row ")) == 2 * len(headings)
 
 
@@ -44,19 +45,49 @@ def test_json_gives_themes_and_every_row() -> None:
     data = json.loads(done.stdout)
     assert data["answers"] == 118 and len(data["rows"]) == 118
     assert 1 <= len(data["themes"]) <= 6
-    labels = {t["index"]: t["label"] for t in data["themes"]}
+    labels = [t["label"] for t in data["themes"]]
     assert sum(t["size"] for t in data["themes"]) == 118 - data["without_theme"]
     with ANSWERS.open(encoding="utf-8") as f:
         answers = [r["answer"] for r in csv.DictReader(f)]
     for example in (e for t in data["themes"] for e in t["examples"]):
         assert example["text"] == answers[example["row"] - 2]
-    for row in data["rows"]:
+    for i, row in enumerate(data["rows"]):
+        assert row["index"] == i and row["row"] == i + 2  # the header is row 1, as a sheet shows
         if row["theme"] is None:
-            assert row["label"] is None and row["why"] == []
+            assert row["from"] is None and row["why"] == []
         else:
-            assert row["label"] == labels[row["theme"]] and row["why"]
-    assert data["rows"][0]["row"] == 2  # the header is row 1, as in a spreadsheet
-    assert data["rows"][-1]["theme"] is None  # the last answer is just "ok"
+            assert row["theme"] in labels and row["from"] == "new" and 0 < row["score"] <= 1
+
+
+def test_a_codebook_codes_first_and_names_its_themes_exactly(tmp_path: Path) -> None:
+    codebook = tmp_path / "ours.yaml"
+    codebook.write_text(
+        "themes:\n"
+        "  - name: Waiting for help\n"
+        "    description: Waiting for assessments, reviews and call-backs\n"
+        "  - name: Paying for care\n"
+        "    description: Charges, bills and what care costs\n",
+        encoding="utf-8",
+    )
+    done = _brewbot(str(ANSWERS), "--text-column", "answer", "--codebook", str(codebook), "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["rows"]
+    with ANSWERS.open(encoding="utf-8") as f:
+        groups = [r["group"] for r in csv.DictReader(f)]
+    coded = {r["theme"] for r in rows if r["from"] == "codebook"}
+    assert coded == {"Waiting for help", "Paying for care"}
+    waiting = [r for r, g in zip(rows, groups, strict=True) if g == "waiting"]
+    right = sum(r["theme"] == "Waiting for help" for r in waiting)
+    assert right >= 0.7 * len(waiting)
+    assert {r["from"] for r in rows} <= {"codebook", "new", None}
+
+
+def test_a_broken_codebook_is_one_line_with_file_and_line(tmp_path: Path) -> None:
+    codebook = tmp_path / "broken.yaml"
+    codebook.write_text("themes:\n  - nme: Waiting\n", encoding="utf-8")
+    done = _brewbot(str(ANSWERS), "--text-column", "answer", "--codebook", str(codebook))
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{codebook}:2:" in done.stderr and "did you mean `name`" in done.stderr
 
 
 def test_missing_column_is_one_line_naming_the_columns() -> None:
@@ -88,15 +119,14 @@ def test_utf8_with_bom_and_plain_text_files_are_read(tmp_path: Path) -> None:
     bom.write_text("answer\nwaiting list\nwaiting list too long\n", encoding="utf-8-sig")
     done = _brewbot(str(bom), "--text-column", "answer", "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["rows"][0]["why"]
+    assert [r["index"] for r in json.loads(done.stdout)["rows"]] == [0, 1]
     lines = tmp_path / "answers.txt"
     lines.write_text("lonely at weekends\nso lonely\n\nbuses\n", encoding="utf-8")
     done = _brewbot(str(lines), "--json")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["rows"]
     assert [r["row"] for r in rows] == [1, 2, 3, 4]
-    assert rows[0]["label"] == rows[1]["label"] == "lonely"
-    assert rows[3]["theme"] is None
+    assert all(r["theme"] is None for r in rows)  # four answers: too few people for a theme
 
 
 def test_missing_file_is_exit_two() -> None:

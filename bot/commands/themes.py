@@ -286,10 +286,11 @@ def as_text(texts: list[str], themes: Themes, first_row: int) -> str:
         )
     lines = [f"{len(themes.themes)} themes in {len(texts):,} answers ({spare:,} with no theme)"]
     names = theme_names(themes)
+    coded = any(t.origin == CODEBOOK for t in themes.themes)
     for number, (theme, name) in enumerate(zip(themes.themes, names, strict=True), start=1):
-        where = "from the codebook" if theme.origin == CODEBOOK else "new"
+        where = (", from the codebook" if theme.origin == CODEBOOK else ", new") if coded else ""
         shown = name or "(no phrase enough people used to name it)"
-        lines += ["", f"{number}. {shown} ({theme.size:,} answers, {where})"]
+        lines += ["", f"{number}. {shown} ({theme.size:,} answers{where})"]
         if theme.words:
             lines.append(f"   words: {', '.join(redact(w) for w in theme.words)}")
         for e in theme.examples[:EXAMPLES_SHOWN]:
