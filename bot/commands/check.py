@@ -1,4 +1,5 @@
-"""``brewbot check``: find mistakes, jargon and hard reading in packs and messages."""
+"""``brewbot check``: find mistakes, jargon and hard reading in packs and messages, and
+mistakes in codebooks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from conversations.checker import Finding, check_messages, check_pack
+from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
 from conversations.loader import PACKS_DIR, PackError, load_pack
 from conversations.messages import load_messages
 
@@ -15,15 +17,16 @@ def register(subparsers: Any) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
         "check",
-        help="check prompt packs and messages for mistakes",
-        description="Check prompt packs and the bot's messages: every mistake is shown as "
-        "path:line: error|warning: what to change. Exits 1 if there are errors.",
+        help="check prompt packs, codebooks and messages for mistakes",
+        description="Check prompt packs, codebooks and the bot's messages: every mistake is "
+        "shown as path:line: error|warning: what to change. Exits 1 if there are errors.",
     )
     parser.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="pack files, or folders of *.yaml packs (default: the shipped packs)",
+        help="pack or codebook files (a file whose top has `themes:` is a codebook), or "
+        "folders of *.yaml files (default: the shipped packs and codebooks)",
     )
     parser.add_argument(
         "--messages",
@@ -33,8 +36,32 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check each pack and the messages, print what was found, return 1 on errors."""
-    files = _pack_files([Path(p) for p in args.paths] or [PACKS_DIR])
+    """Check each pack, codebook and the messages, print what was found, return 1 on errors."""
+    if args.paths:
+        files = _yaml_files([Path(p) for p in args.paths])
+        codebooks = [path for path in files if looks_like_codebook(path)]
+    else:
+        codebooks = _yaml_files([CODEBOOKS_DIR])
+        files = _yaml_files([PACKS_DIR]) + codebooks
+    packs = [path for path in files if path not in codebooks]
+    findings = _check_packs(packs) + _check_codebooks(codebooks)
+    try:
+        messages = load_messages(args.messages)
+    except PackError as exc:
+        findings.append(_finding(exc))
+        count = 0
+    else:
+        findings.extend(check_messages(messages))
+        count = len(messages)
+    if not files:
+        findings.append(Finding(" ".join(args.paths), 1, "error", "no *.yaml files here"))
+    for finding in findings:
+        print(finding)
+    return _summary(findings, packs=len(packs), codebooks=len(codebooks), messages=count)
+
+
+def _check_packs(files: list[Path]) -> list[Finding]:
+    """Load and lint each pack; a pack id used twice is an error."""
     findings: list[Finding] = []
     packs_seen: dict[str, str] = {}
     for path in files:
@@ -48,22 +75,27 @@ def run(args: argparse.Namespace) -> int:
             findings.append(Finding(str(path), 1, "error", text))
         packs_seen.setdefault(pack.id, str(path))
         findings.extend(check_pack(pack))
-    try:
-        messages = load_messages(args.messages)
-    except PackError as exc:
-        findings.append(_finding(exc))
-        count = 0
-    else:
-        findings.extend(check_messages(messages))
-        count = len(messages)
-    if not files:
-        findings.append(Finding(" ".join(args.paths), 1, "error", "no *.yaml pack files here"))
-    for finding in findings:
-        print(finding)
-    return _summary(findings, packs=len(files), messages=count)
+    return findings
 
 
-def _pack_files(paths: list[Path]) -> list[Path]:
+def _check_codebooks(files: list[Path]) -> list[Finding]:
+    """Load each codebook; a codebook id used twice is an error."""
+    findings: list[Finding] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            codebook = load_codebook(path)
+        except PackError as exc:
+            findings.append(_finding(exc))
+            continue
+        if codebook.id in seen:
+            text = f"codebook id `{codebook.id}` is also used by {seen[codebook.id]}; rename one"
+            findings.append(Finding(str(path), 1, "error", text))
+        seen.setdefault(codebook.id, str(path))
+    return findings
+
+
+def _yaml_files(paths: list[Path]) -> list[Path]:
     """Expand folders to the *.yaml files in them."""
     files: list[Path] = []
     for path in paths:
@@ -76,7 +108,7 @@ def _finding(error: PackError) -> Finding:
     return Finding(error.path, error.line, "error", error.message)
 
 
-def _summary(findings: list[Finding], *, packs: int, messages: int) -> int:
+def _summary(findings: list[Finding], *, packs: int, codebooks: int, messages: int) -> int:
     """Print one closing line and return the exit code."""
     errors = sum(1 for f in findings if f.level == "error")
     warnings = len(findings) - errors
@@ -84,10 +116,15 @@ def _summary(findings: list[Finding], *, packs: int, messages: int) -> int:
         print(f"{_count(errors, 'error')} to fix, {_count(warnings, 'warning')} to look at.")
         return 1
     looked = f" ({_count(warnings, 'warning')} worth a look)" if warnings else ""
-    if packs == 1:
-        print(f"The pack and {_count(messages, 'message')} look good{looked}.")
-    else:
-        print(f"All {packs} packs look good, and {_count(messages, 'message')} too{looked}.")
+    said = _count(messages, "message")
+    if packs + codebooks == 1:
+        what = "pack" if packs else "codebook"
+        print(f"The {what} and {said} look good{looked}.")
+        return 0
+    files = " and ".join(
+        _count(n, word) for n, word in ((packs, "pack"), (codebooks, "codebook")) if n
+    )
+    print(f"All {files} look good, and {said} too{looked}.")
     return 0
 
 
