@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.callbacks import ButtonCodec
-from bot.embedder import brew_finder, embed_pending
+from bot.embedder import brew_reader, embed_pending
 from bot.facilitators.reports import brew_results
 from bot.services import Services
 from bot.settings import Settings
@@ -156,7 +156,7 @@ async def measure(count: int, folder: Path, repeats: int) -> Figures:
         embedded = time.perf_counter() - start
 
         async def by_meaning() -> Summary:
-            find = await brew_finder(store, brew_id)
+            find = await brew_reader(store, brew_id)
             return await asyncio.to_thread(
                 build_summary, results, min_group=services.settings.min_group, find=find
             )

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from conversations.codebook import Codebook
 from conversations.embedding import Encoder, read_safetensors
+from conversations.labels import Embed
+from conversations.reading import Reader
 from conversations.reporting import clean
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
-    from conversations.summary import ThemeFinder
-    from conversations.themes import Themes
     from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,12 @@ BACKGROUND_NICE = 10
 SETTLE_S = 1.0
 BOT_BATCH = 64
 
+SHORT_TEXT = 120  # characters: a heading, cue or label phrase, worth keeping once read
+SHORT_KEPT = 20_000  # at most this many kept (about 30 MB)
+
 _lock = threading.Lock()
 _loaded: list[Model | None] = []  # empty: not tried yet
+_short: dict[str, np.ndarray] = {}
 
 
 class Model:
@@ -150,27 +155,36 @@ def from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4").astype(np.float32)
 
 
-def finder(known: Mapping[str, np.ndarray] | None = None) -> ThemeFinder:
-    """Return a theme finder that groups by meaning: vectors known by text, the rest made now.
+def embedding(known: Mapping[str, np.ndarray] | None = None) -> Embed | None:
+    """Return how to read texts' meanings: vectors already known by text (kept with answers),
+    the rest read now; None (said once, in the log) when the model is not installed.
 
-    Without the model it groups by words, as before (``model()`` has said why, once).
-    """
+    Short texts read now (theme headings, codebook cues, labels' candidate phrases) are kept
+    for the life of the process, so the second summary does not read them again."""
+    found = model()
+    if found is None:
+        return None
     known = known or {}
 
-    def find(texts: Sequence[str]) -> Themes:
-        from conversations.themes import find_themes
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in known and t not in _short))
+        made = dict(zip(missing, found.embed(missing), strict=True)) if missing else {}
+        with _lock:
+            for text, vector in made.items():
+                if len(text) <= SHORT_TEXT and len(_short) < SHORT_KEPT:
+                    _short[text] = vector
+        rows = [made[t] if t in made else known[t] if t in known else _short[t] for t in texts]
+        return np.stack(rows) if rows else np.zeros((0, found.dims), dtype=np.float32)
 
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        made: dict[str, np.ndarray] = {}
-        if missing:
-            found = model()
-            if found is None:
-                return find_themes(texts)
-            made = dict(zip(missing, found.embed(missing), strict=True))
-        vectors = [known[t] if t in known else made[t] for t in texts]
-        return find_themes(texts, vectors=np.stack(vectors) if vectors else None)
+    return embed
 
-    return find
+
+def reader(
+    known: Mapping[str, np.ndarray] | None = None, codebook: Codebook | None = None
+) -> Reader:
+    """Return how a report reads answers: by meaning where the model is installed (else by
+    words), against a codebook if one is in use."""
+    return Reader(embedding(known), codebook)
 
 
 async def brew_meanings(store: Store, brew_id: int) -> dict[str, np.ndarray]:
@@ -180,9 +194,9 @@ async def brew_meanings(store: Store, brew_id: int) -> dict[str, np.ndarray]:
     return {clean(a.text): from_bytes(kept[a.answer_id]) for a in answers if a.answer_id in kept}
 
 
-async def brew_finder(store: Store, brew_id: int) -> ThemeFinder:
-    """Return a theme finder for a brew, using the vectors kept with its answers."""
-    return finder(await brew_meanings(store, brew_id))
+async def brew_reader(store: Store, brew_id: int, codebook: Codebook | None = None) -> Reader:
+    """Return how to read a brew's answers, using the vectors kept with them."""
+    return reader(await brew_meanings(store, brew_id), codebook)
 
 
 async def embed_pending(

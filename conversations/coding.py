@@ -32,8 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FITS", "Coded", "code_answers", "settle", "spread_people", "unit"]
+__all__ = ["CODEBOOK", "FITS", "NEW", "Coded", "code_answers", "settle", "spread_people", "unit"]
 
+CODEBOOK, NEW = "codebook", "new"  # where a theme came from: the council's codebook, or found
 PERSON_PULL = 2.0  # an answer plus twice the mean of the same person's other answers
 FITS = 0.15  # the least closeness (cosine, centred) at which an answer counts as coded
 SETTLE_ROUNDS = 3

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from conversations.coding import unit
-from conversations.text_words import STOP, listed, normalise, stem
+from conversations.text_words import listed, normalise, stem, stop_words
 
 __all__ = [
     "Embed",
@@ -108,8 +108,8 @@ def shipped_phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
 def candidate_phrases(text: str) -> list[str]:
     """Return the runs of 2 to 5 words in one answer that could name a theme.
 
-    Runs stay within a clause, start and end on a word that carries meaning, and hold at
-    least one word that is not a stop word. Redaction markers (``[name]``) break a clause.
+    Runs stay within a clause and start and end on a word that carries meaning (not a stop
+    word). Redaction markers (``[name]``) break a clause.
     """
     found: list[str] = []
     for clause in _BREAK.split(text):
@@ -117,12 +117,15 @@ def candidate_phrases(text: str) -> list[str]:
         for size in range(SHORTEST, LONGEST + 1):
             for start in range(len(words) - size + 1):
                 run = words[start : start + size]
-                if run[0] in _EDGE or run[-1] in _EDGE or len(set(run)) < len(run):
-                    continue
-                if all(w in STOP for w in run):
+                if _weak(run[0]) or _weak(run[-1]) or len(set(run)) < len(run):
                     continue
                 found.append(" ".join(run))
     return found
+
+
+def _weak(word: str) -> bool:
+    """Say whether a word is too weak to start or end a heading ("the", "get", "own")."""
+    return word in _EDGE or word in stop_words() or len(word) < 2
 
 
 def label_themes(
@@ -171,12 +174,13 @@ def _by_meaning(
     embed: Embed,
     named: frozenset[int],
 ) -> list[str | None]:
-    """Pick, theme by theme, the allowed phrase nearest its centre and far from the others."""
+    """Pick, theme by theme, the allowed phrase most like its answers and least like the rest.
+
+    A phrase's fit to a theme is its mean closeness (cosine) to the theme's answers, less
+    ``DISTINCT`` times its mean closeness to the other answers (measured in docs/benchmarks.md,
+    "Labels": better than closeness to a centre, with or without the others' centres)."""
     if not groups:
         return []
-    vectors = unit(embed(list(texts)))
-    middle = vectors.mean(axis=0)
-    centres = unit(np.stack([(vectors[list(m)] - middle).mean(axis=0) for m in groups]))
     shortlist = [
         _shortlist(t, texts, g) if i in named else []
         for i, (t, g) in enumerate(zip(theirs, groups, strict=True))
@@ -185,16 +189,17 @@ def _by_meaning(
     if not pool:
         return [None] * len(groups)
     where = {p: i for i, p in enumerate(pool)}
-    closeness = unit(unit(embed(pool)) - middle) @ centres.T  # phrases x themes
+    closeness = unit(embed(pool)) @ unit(embed(list(texts))).T  # phrases x answers
     labels: list[str | None] = []
     taken: set[str] = set()
-    for g in range(len(groups)):
+    for g, members in enumerate(groups):
         if g not in named:
             labels.append(None)
             continue
-        others = np.delete(closeness, g, axis=1)
-        apart = others.max(axis=1) if others.shape[1] else np.zeros(len(pool))
-        score = closeness[:, g] - DISTINCT * apart
+        inside = np.zeros(len(texts), dtype=bool)
+        inside[list(members)] = True
+        rest = closeness[:, ~inside].mean(axis=1) if (~inside).any() else 0.0
+        score = closeness[:, inside].mean(axis=1) - DISTINCT * rest
         mine = {where[p] for p in shortlist[g]}
         score = score + np.array([THEIR_WORDS if i in mine else 0.0 for i in range(len(pool))])
         allowed = [
@@ -241,7 +246,7 @@ def _weigher(share: Sequence[dict[str, float]], g: int) -> Callable[[str], float
     """Weigh a phrase by how many of theme ``g``'s answers use its words, less the others'."""
 
     def weight(phrase: str) -> float:
-        keys = [stem(w) for w in words_of(phrase) if w not in STOP]
+        keys = [stem(w) for w in words_of(phrase) if w not in stop_words()]
         here = sum(share[g].get(k, 0.0) for k in keys)
         elsewhere = (sum(s.get(k, 0.0) for k in keys) for h, s in enumerate(share) if h != g)
         return here - DISTINCT * max(elsewhere, default=0.0)

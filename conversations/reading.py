@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from conversations.codebook import Codebook
-from conversations.coding import code_answers, unit
+from conversations.coding import CODEBOOK, NEW, code_answers, unit
 from conversations.labels import Embed, LabelWords, label_themes
-from conversations.themes import CODEBOOK, NEW, Theme, Themes, find_themes
+
+if TYPE_CHECKING:
+    from conversations.themes import Themes
 
 __all__ = ["Reader", "read_themes"]
 
@@ -66,8 +69,13 @@ def read_themes(
     codebook: Codebook | None = None,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    k: int | None = None,
 ) -> Themes:
-    """Code texts against the codebook (if any), group the rest into new themes, name them."""
+    """Code texts against the codebook (if any), group the rest into new themes, name them.
+
+    ``k`` fixes how many new themes (chosen by the answers when not given)."""
+    from conversations.themes import find_themes  # scikit-learn loads only when needed
+
     if len(people) != len(texts):
         raise ValueError(f"{len(people)} people for {len(texts)} texts")
     say = progress or (lambda _message: None)
@@ -84,9 +92,10 @@ def read_themes(
         [texts[i] for i in rest],
         vectors=None if vectors is None else vectors[rest],
         people=[people[i] for i in rest],
-        most=most,
+        most=most if k is None else None,
         seed=seed,
         progress=progress,
+        k=k,
     )
     return _together(texts, people, codebook, coded, scores, rest, found, vectors, embed, min_group)
 
@@ -148,6 +157,8 @@ def _together(
     min_group: int,
 ) -> Themes:
     """Put codebook themes and new ones into one Themes, naming the new ones."""
+    from conversations.themes import Theme, Themes
+
     themes: list[Theme] = []
     groups: list[list[int]] = []
     assignments: list[int | None] = [None] * len(texts)

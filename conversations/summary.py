@@ -55,6 +55,7 @@ from conversations.blocks import (
     to_html,
     to_markdown,
 )
+from conversations.coding import CODEBOOK, NEW
 from conversations.messages import Messages, shipped_messages
 from conversations.model import Principle, Stage
 from conversations.perspectives import (
@@ -82,7 +83,6 @@ from conversations.reporting import (
 THEMES_SHOWN = 5
 THEMES_FROM = 20  # people: below this, a summary goes question by question (measured)
 MMR_ALIKE = 0.7  # a second typical answer must differ from the first: likeness counts against
-NEW, CODEBOOK = "new", "codebook"  # where a theme came from, as conversations.themes says
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
 OTHER = "other"  # the bucket for small groups: self-descriptions and themes alike
 
@@ -143,6 +143,7 @@ class FreeText:
     text: str
     quote_consent: bool = False
     self_description: str | None = None
+    answer_id: int = 0  # storage's id, so an export can name each answer's theme
 
 
 @dataclass(frozen=True)
@@ -520,6 +521,27 @@ def _typical(
     return tuple(texts)
 
 
+def report_themes(
+    answers: Sequence[FreeText],
+    idea_prompts: frozenset[str],
+    *,
+    find: ThemeFinder | None = None,
+    min_group: int,
+    messages: Messages | None = None,
+) -> tuple[AnswerTheme, ...]:
+    """Name each answer's theme exactly as the brew's summary groups them (for exports):
+    what people said, and their ideas for change, each read on its own."""
+    found: list[AnswerTheme] = [AnswerTheme("", "")] * len(answers)
+    for wanted in (False, True):
+        part = [i for i, a in enumerate(answers) if (a.prompt_id in idea_prompts) == wanted]
+        named = answer_themes(
+            [answers[i] for i in part], find=find, min_group=min_group, messages=messages
+        )
+        for i, theme in zip(part, named, strict=True):
+            found[i] = theme
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class AnswerTheme:
     """One answer's theme as a report shows it: its label, and where the theme came from
@@ -764,24 +786,17 @@ def _too_few(results: BrewResults, min_group: int, say: Messages) -> Topic:
 # ------------------------------------------------------------------ build
 
 
-def themes_worth_finding(people: int) -> bool:
-    """Say whether a brew is big enough for themes; a smaller one is told question by question.
-
-    ``THEMES_FROM`` people was chosen by measurement (docs/benchmarks.md, "Small brews"):
-    below it, themes found without a codebook matched the planted ones too seldom."""
-    return people >= THEMES_FROM
-
-
 def _said(
     said: Sequence[FreeText],
     questions: Mapping[str, str],
     find: ThemeFinder | None,
     min_group: int,
     say: Messages,
+    themes_from: int,
 ) -> Topic:
     """Show what people said: by theme in a big enough brew, else question by question."""
     heading = say.text("summary_said_heading")
-    if themes_worth_finding(len({a.person for a in said})):
+    if len({a.person for a in said}) >= themes_from:
         groups = group_themes(said, find=find, min_group=min_group, messages=say)
         return theme_topic(groups, heading, messages=say)
     views = question_views(said, questions, find=find, min_group=min_group)
@@ -794,10 +809,15 @@ def build_summary(
     min_group: int,
     find: ThemeFinder | None = None,
     messages: Messages | None = None,
+    themes_from: int = THEMES_FROM,
 ) -> Summary:
     """Build the summary of one brew, sharing only what keeps everyone safe.
 
     ``messages`` gives the words kept in the message files (default: the shipped ones).
+    What people said is shown by theme once ``themes_from`` people wrote something, and
+    question by question below that: ``THEMES_FROM`` was chosen by measurement
+    (docs/benchmarks.md, "Small brews"), since below it themes found without a codebook
+    matched the ones people meant too seldom to be worth showing.
     """
     words = messages or shipped_messages()
     if not enough_people(results.took_part, min_group=min_group):
@@ -812,7 +832,7 @@ def build_summary(
     topics = (
         _headline(results, mix, words),
         _principles(views, splits, words),
-        _said(said, results.questions, find, min_group, words),
+        _said(said, results.questions, find, min_group, words, themes_from),
         _ideas(ideas, private, words),
     )
     return Summary(

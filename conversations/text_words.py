@@ -7,10 +7,9 @@ Shared by the theme finder (:mod:`conversations.themes`) and the labeller
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-__all__ = ["STOP", "listed", "normalise", "stem"]
+__all__ = ["listed", "normalise", "stem", "stop_words"]
 
 
 def listed(text: str) -> frozenset[str]:
@@ -37,7 +36,16 @@ cant wont isnt wasnt arent werent havent hasnt couldnt wouldnt shouldnt its lets
 theres whats weve wed hes shes ur ya oh able way sure actually quite
     """
 )
-STOP = frozenset((ENGLISH_STOP_WORDS - _MEANINGFUL) | _FILLER)
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """English stop words and care filler, less the stop words that carry meaning in care.
+
+    scikit-learn's list is read on first use, so reading a message need not load it."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset((ENGLISH_STOP_WORDS - _MEANINGFUL) | _FILLER)
 
 
 def normalise(text: str) -> str:

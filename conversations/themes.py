@@ -45,10 +45,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from conversations.coding import spread_people
-from conversations.text_words import STOP, normalise, stem
+from conversations.coding import CODEBOOK, NEW, spread_people
+from conversations.text_words import normalise, stem, stop_words
 
 __all__ = ["CODEBOOK", "NEW", "Theme", "Themes", "find_themes"]
+
+STOP = stop_words()
 
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
@@ -66,9 +68,6 @@ _WHY_WORDS = 3
 _SHARED = 1e-3  # why: words shared with the theme count a little even with no lift
 _EXAMPLE_TERMS = 24  # longer answers make poor examples
 _PHRASE_SHARE = 0.5  # a phrase names a theme if used by half as many as its top word
-
-
-CODEBOOK, NEW = "codebook", "new"  # where a theme came from
 
 
 @dataclass(frozen=True)
@@ -124,8 +123,8 @@ def find_themes(
     ``vectors`` (one row per text, from a sentence-embedding model) group by meaning; the
     words still name each theme and say why. Without them, the words group too, and a text
     that shares no word with another has no theme. ``people`` (an opaque id per text, as in a
-    brew's report) pull one person's answers towards each other, and k is then chosen on
-    what is grouped (meaning, words and people), not on the words alone.
+    brew's report) pull one person's answers towards each other. k is chosen on the words
+    (it was the better choice on every planted brew measured, docs/benchmarks.md).
     """
     if vectors is not None and len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} meaning vectors for {len(texts)} texts")
@@ -145,13 +144,14 @@ def find_themes(
     if rows.size < 2:
         return nothing
     points = _points(_both(words[rows], char[rows]), seed)
+    by_words = points
     if people is not None:
         if vectors is not None:
             points = _meaning(points, vectors, rows, seed)
         points = spread_people(points, [people[int(r)] for r in rows])
     if k is None:
         say("Choosing how many themes")
-        k = _choose_k(points, seed, say, most)
+        k = _choose_k(by_words, seed, say, most)
     k = max(1, min(int(k), rows.size, most or rows.size))
     if vectors is not None and people is None:
         say("Grouping by meaning, naming by words")

@@ -282,8 +282,9 @@ def test_digest_sections_fit_a_phone_screen() -> None:
 
 
 def test_digest_with_the_real_theme_finder() -> None:
-    themes = pytest.importorskip("conversations.themes")
-    digest = build_digest(week(), min_group=MIN, find=themes.find_themes)
+    from conversations.reading import Reader
+
+    digest = build_digest(week(), min_group=MIN, find=Reader())
     text = seen(digest.sections)
     for private in ("nobody told me why", "no news at all", "carer's assessment", "felt heard"):
         assert private not in text

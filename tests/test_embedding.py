@@ -129,9 +129,10 @@ def test_without_the_model_themes_fall_back_to_words_and_say_so_once(
     no_model: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     texts = ["waiting for the carer", "the carer was late", "lonely at home", "home alone"] * 3
-    find = embedder.finder()
-    first = find(texts)
-    again = find(texts)
+    people = [f"p{i}" for i in range(len(texts))]
+    find = embedder.reader()
+    first = find(texts, people, min_group=2)
+    again = find(texts, people, min_group=2)
     assert embedder.model() is None
     assert not first.by_meaning and first == again
     assert first.themes  # words still make themes

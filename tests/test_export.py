@@ -196,6 +196,8 @@ async def test_export_asks_which_brew_when_there_are_several(brewbot: Running) -
 
 def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None:
     from bot.facilitators.export import theme_of_each
+    from conversations.summary import AnswerTheme, BrewResults, FreeText, build_summary
+    from tests.summary_support import KeywordFinder
 
     waiting = [
         "waiting weeks for a call back",
@@ -205,19 +207,25 @@ def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None
         "months of waiting for a review",
         "waiting to hear if my care is agreed",
     ]
-    answers = [
-        _answer(id=n, participant_id=f"person{n}", text=text) for n, text in enumerate(waiting)
+    said = [
+        FreeText(f"person{n}", "what_matters", Principle.THEME, text, True, answer_id=n)
+        for n, text in enumerate(waiting)
     ]
-    answers.append(_answer(id=99, participant_id="lone", text="the garden at the day centre"))
-    answers.append(
-        _answer(id=100, kind=Kind.STAGE, text="getting there", stage=Stage.GETTING_THERE)
-    )
-    themes = theme_of_each(answers, min_group=5)
-    assert 100 not in themes  # only typed answers have a theme
-    assert {themes[n] for n in range(6)} == {"Waiting"}
-    assert themes[99] in ("other", "Waiting")
-    tiny = theme_of_each(answers[:3], min_group=5)
-    assert set(tiny.values()) == {"other"}  # too few people for any theme to be named
-    table = _read(answers_csv(answers, {}, LONDON, themes))
-    by_text = {row["text"]: row["theme"] for row in table}
-    assert {by_text[text] for text in waiting} == {"Waiting"}
+    said.append(FreeText("lone", "what_matters", Principle.THEME, "the garden", answer_id=99))
+    results = BrewResults("t", "p", took_part=7, finished=7, answers=tuple(said))
+    find = KeywordFinder((("Waiting", ("wait",)), ("Gardens", ("garden",))))
+    themes = theme_of_each(results, min_group=5, find=find)
+    assert {themes[n] for n in range(6)} == {AnswerTheme("Waiting", "codebook")}
+    assert themes[99] == AnswerTheme("other", "other")  # one person's theme is never named
+    summary = build_summary(results, min_group=5, find=find, themes_from=5)
+    assert "Waiting · 6 answers from 6 people" in summary.markdown  # the summary says the same
+    few = BrewResults("t", "p", took_part=3, finished=3, answers=tuple(said[:3]))
+    tiny = theme_of_each(few, min_group=5, find=find)
+    assert set(tiny.values()) == {AnswerTheme("other", "other")}  # too few people for any theme
+    stored = [_answer(id=n, text=text) for n, text in enumerate(waiting)]
+    stored.append(_answer(id=100, kind=Kind.STAGE, text="getting there", stage=Stage.GETTING_THERE))
+    table = _read(answers_csv(stored, {}, LONDON, themes))
+    by_text = {row["text"]: (row["theme"], row["from"]) for row in table if row["kind"] == "text"}
+    assert {by_text[text] for text in waiting} == {("Waiting", "codebook")}
+    (stage,) = [row for row in table if row["kind"] == "stage"]
+    assert (stage["theme"], stage["from"]) == ("", "")  # a stage has no theme

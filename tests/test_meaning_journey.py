@@ -10,7 +10,6 @@ import numpy as np
 
 from bot import embedder
 from bot.standin import StandIn
-from conversations.themes import find_themes
 from tests.facilitator_support import ADMIN, finish_pack, group_calls, in_group
 from tests.running import FACILITATORS, Running
 
@@ -72,11 +71,11 @@ def test_a_summary_embeds_what_has_no_vector_yet() -> None:
     assert model is not None
     texts = ["I feel lonely at weekends", "no company since my wife died", "waiting lists"] * 4
     texts += ["the waiting list for an OT", "nobody to talk to", "slow assessment"] * 4
+    people = [f"p{i}" for i in range(len(texts))]
+    whole = embedder.reader({})(texts, people, min_group=3)
     vectors = model.embed(texts)
-    whole = find_themes(texts, vectors=vectors)
     half_known = {t: v for t, v in zip(texts[:3], vectors[:3], strict=True)}
-    assert embedder.finder(half_known)(texts) == whole
-    assert embedder.finder()(texts) == whole
+    assert embedder.reader(half_known)(texts, people, min_group=3) == whole
     assert whole.by_meaning
 
 

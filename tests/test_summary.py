@@ -110,7 +110,7 @@ def everything(summary_sections: tuple[str, ...]) -> str:
 
 
 def test_four_people_get_only_one_short_kind_message() -> None:
-    summary = build_summary(brew(took_part=4, finished=4), min_group=5, find=FINDER)
+    summary = build_summary(brew(took_part=4, finished=4), min_group=5, themes_from=5, find=FINDER)
     assert not summary.shared
     assert len(summary.sections) == 1
     seen = visible_text(summary.sections[0])
@@ -124,12 +124,14 @@ def test_four_people_get_only_one_short_kind_message() -> None:
 
 
 def test_too_few_message_counts_how_many_more_are_needed() -> None:
-    seen = visible_text(build_summary(brew(took_part=2), min_group=5, find=FINDER).sections[0])
+    seen = visible_text(
+        build_summary(brew(took_part=2), min_group=5, themes_from=5, find=FINDER).sections[0]
+    )
     assert "3 more people needed" in seen
 
 
 def test_five_people_get_the_full_summary() -> None:
-    summary = build_summary(brew(took_part=5, finished=5), min_group=5, find=FINDER)
+    summary = build_summary(brew(took_part=5, finished=5), min_group=5, themes_from=5, find=FINDER)
     assert summary.shared
     seen = everything(summary.sections)
     assert "5 people took part and 5 got to the end" in seen
@@ -140,7 +142,7 @@ def test_five_people_get_the_full_summary() -> None:
 
 
 def test_every_section_is_about_one_phone_screen() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     assert len(summary.sections) >= 3
     for section in summary.sections:
         assert tg_len(section) <= 1000, section
@@ -162,14 +164,16 @@ def test_self_description_hidden_when_small_groups_cannot_be_merged_safely() -> 
 
 
 def test_self_description_hidden_in_the_realistic_brew_where_every_group_is_small() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     assert "described themselves" not in everything(summary.sections)
     assert "Who took part" not in summary.markdown
 
 
 def test_self_description_shown_with_small_groups_merged_into_other() -> None:
     mix = {"an unpaid carer": 6, "staff": 3, "someone who draws on care and support": 2}
-    summary = build_summary(brew(took_part=11, self_description=mix), min_group=5, find=FINDER)
+    summary = build_summary(
+        brew(took_part=11, self_description=mix), min_group=5, themes_from=5, find=FINDER
+    )
     seen = everything(summary.sections)
     assert "• an unpaid carer: 6" in seen
     assert "• other: 5" in seen
@@ -203,7 +207,7 @@ def test_self_description_mix_rules(
 
 
 def test_each_principle_gets_one_plain_sentence_with_colour_words() -> None:
-    seen = everything(build_summary(brew(), min_group=5, find=FINDER).sections)
+    seen = everything(build_summary(brew(), min_group=5, themes_from=5, find=FINDER).sections)
     assert "Most people said ‘getting there’ (amber) about people as assets." in seen
     assert (
         "The answer given most about valuing work differently was "
@@ -218,7 +222,7 @@ def test_each_principle_gets_one_plain_sentence_with_colour_words() -> None:
 
 
 def test_principle_with_fewer_than_five_answers_shows_no_counts() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections)
     assert "Not enough answers about staying connected yet to share safely." in seen
     block = seen[seen.index("Staying connected") :].split("\n\n")[0]
@@ -260,14 +264,13 @@ def test_stage_sentences(counts: dict[Stage, int], sentence: str) -> None:
 
 
 def test_themes_from_five_people_are_shown_with_words_and_count() -> None:
-    seen = everything(build_summary(brew(), min_group=5, find=FINDER).sections)
-    assert "Waiting a long time · 6 answers" in seen
-    assert "Letters and forms · 5 answers" in seen
-    assert "Words that link them: wait, weeks, months" in seen
+    seen = everything(build_summary(brew(), min_group=5, themes_from=5, find=FINDER).sections)
+    assert "Waiting a long time · 6 answers from 6 people" in seen
+    assert "Letters and forms · 5 answers from 5 people" in seen
 
 
 def test_small_theme_folds_into_other_things_without_words() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections)
     assert "Being listened to" not in seen
     assert "Being listened to" not in summary.markdown
@@ -281,7 +284,7 @@ def test_theme_counts_people_not_answers() -> None:
         FreeText("p1", "moments", Principle.THEME, f"Waiting again, week {n}.", True)
         for n in range(6)
     )
-    summary = build_summary(brew(answers=one_person), min_group=5, find=FINDER)
+    summary = build_summary(brew(answers=one_person), min_group=5, themes_from=1, find=FINDER)
     seen = everything(summary.sections)
     assert "Waiting a long time" not in seen
     assert "week 3" not in seen
@@ -289,7 +292,7 @@ def test_theme_counts_people_not_answers() -> None:
 
 
 def test_quotes_only_from_people_who_said_yes() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections)
     for person, text in SAID + WISHED:
         if person not in CONSENT:
@@ -302,14 +305,14 @@ def test_quotes_only_from_people_who_said_yes() -> None:
 
 def test_without_any_consent_no_participant_sentence_appears() -> None:
     answers = tuple(dataclasses.replace(a, quote_consent=False) for a in brew().answers)
-    summary = build_summary(brew(answers=answers), min_group=5, find=FINDER)
+    summary = build_summary(brew(answers=answers), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections) + summary.markdown
     for _, text in SAID + WISHED:
         assert text not in seen
         assert text[:25] not in seen
     assert "“" not in seen
     assert [(i.label, i.count, i.examples) for i in summary.ideas] == [
-        ("Having one named person, named, same person", 5, ())
+        ("Having one named person", 5, ())
     ]
 
 
@@ -322,7 +325,9 @@ def test_quotes_prefer_answers_that_use_the_theme_words() -> None:
         ("p4", True, "The wait was long."),
     ]
     answers = tuple(FreeText(p, "moments", Principle.THEME, t, c) for p, c, t in texts)
-    seen = everything(build_summary(brew(answers=answers), min_group=5, find=FINDER).sections)
+    seen = everything(
+        build_summary(brew(answers=answers), min_group=5, themes_from=5, find=FINDER).sections
+    )
     assert "“Weeks and months of waiting for a call.”" in seen
     assert "I waited" not in seen and "Months of waiting." not in seen
     assert "“Wait.”" in seen or "“The wait was long.”" in seen
@@ -337,8 +342,8 @@ def test_idea_label_is_never_an_untypical_answer() -> None:
         ("p4", True, "Named worker."),
     ]
     answers = tuple(FreeText(p, "better", Principle.THEME, t, c) for p, c, t in wished)
-    (idea,) = build_summary(brew(answers=answers), min_group=5, find=FINDER).ideas
-    assert idea.label == "Having one named person, named, same person"
+    (idea,) = build_summary(brew(answers=answers), min_group=5, themes_from=5, find=FINDER).ideas
+    assert idea.label == "Having one named person"
     assert idea.count == 5
 
 
@@ -346,7 +351,7 @@ def test_idea_label_is_never_an_untypical_answer() -> None:
 
 
 def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     assert [(i.label, i.count) for i in summary.ideas] == [
         ("Have one named worker who stays with you the whole way.", 5),
         ("A reminder by text, not a letter.", 1),
@@ -367,7 +372,7 @@ def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
 def test_long_consented_idea_is_trimmed_for_a_poll() -> None:
     long = "Please " + "let people bring a friend along to the visit " * 8
     answers = (FreeText("p1", "better", Principle.THEME, long, True),)
-    summary = build_summary(brew(answers=answers), min_group=5, find=FINDER)
+    summary = build_summary(brew(answers=answers), min_group=5, themes_from=5, find=FINDER)
     (idea,) = summary.ideas
     assert len(idea.label) <= 100 and idea.label.endswith("…")
     assert len(idea.examples[0]) <= 200
@@ -411,20 +416,19 @@ NO_THEMES = KeywordFinder((("never", ("zzzz-no-such-word",)),))
 
 
 def test_hostile_theme_labels_words_and_quotes_are_escaped() -> None:
-    summary = build_summary(hostile_brew(), min_group=5, find=ONE_BIG_THEME)
+    summary = build_summary(hostile_brew(), min_group=5, themes_from=5, find=ONE_BIG_THEME)
     assert summary.shared
     seen = everything(summary.sections)  # raises on any tag or entity Telegram would reject
     assert "<b>Brew</b> & <script>" in seen
     assert "Title with </i> and &amp;" in seen
     assert "• <b>carer</b>: 6" in seen
-    assert "<script>all</script> & · 10 answers" in seen
-    assert "Words that link them: <i>, &amp;" in seen
+    assert "<script>all</script> & · 10 answers from 6 people" in seen
     assert "<script>alert('x')</script>" in seen  # shown as typed, never as markup
     assert summary.ideas[0].label == "<b>hi</b><script>alert('x')</script> & <i>"
 
 
 def test_hostile_answers_shown_one_by_one_are_escaped_and_within_limits() -> None:
-    summary = build_summary(hostile_brew(), min_group=5, find=NO_THEMES)
+    summary = build_summary(hostile_brew(), min_group=5, themes_from=5, find=NO_THEMES)
     seen = everything(summary.sections)
     assert len(summary.ideas) == 10
     assert "<b>hi</b><script>alert('x')</script> & <i>" in seen
@@ -448,7 +452,7 @@ def test_hostile_answers_shown_one_by_one_are_escaped_and_within_limits() -> Non
 
 
 def test_hostile_text_is_escaped_in_markdown() -> None:
-    summary = build_summary(hostile_brew(), min_group=5, find=NO_THEMES)
+    summary = build_summary(hostile_brew(), min_group=5, themes_from=5, find=NO_THEMES)
     assert "<script>" not in summary.markdown
     assert "\\<script\\>" in summary.markdown
     assert "\\*bold\\*" in summary.markdown
@@ -456,7 +460,9 @@ def test_hostile_text_is_escaped_in_markdown() -> None:
 
 
 def test_too_few_message_escapes_the_theme() -> None:
-    summary = build_summary(brew(theme="<b>x</b> & y", took_part=1), min_group=5, find=FINDER)
+    summary = build_summary(
+        brew(theme="<b>x</b> & y", took_part=1), min_group=5, themes_from=5, find=FINDER
+    )
     assert "<b>x</b> & y" in everything(summary.sections)
     assert "\\<b\\>x\\</b\\> \\& y" in summary.markdown
 
@@ -475,7 +481,7 @@ def test_trim_cuts_on_a_word_boundary() -> None:
 
 
 def test_markdown_holds_the_same_numbers() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections)
     facts = [
         "8 people took part and 6 got to the end",
@@ -506,8 +512,9 @@ def _strip_quotes(text: str) -> str:
 
 
 def test_summary_with_the_real_theme_finder() -> None:
-    themes = pytest.importorskip("conversations.themes")
-    summary = build_summary(brew(), min_group=5, find=themes.find_themes)
+    from conversations.reading import Reader
+
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=Reader())
     seen = everything(summary.sections)
     for person, text in SAID + WISHED:
         if person not in CONSENT:
@@ -532,7 +539,9 @@ def test_any_text_gives_valid_sections_within_limits(
         for n, text in enumerate(texts)
     )
     results = brew(theme=theme, answers=answers)
-    summary = build_summary(results, min_group=5, find=ONE_BIG_THEME if grouped else NO_THEMES)
+    summary = build_summary(
+        results, min_group=5, themes_from=5, find=ONE_BIG_THEME if grouped else NO_THEMES
+    )
     everything(summary.sections)
     assert all(tg_len(s) <= 4096 for s in summary.sections)
     assert all(1 <= len(i.label) <= 100 for i in summary.ideas)
@@ -585,7 +594,7 @@ def _by_perspective() -> BrewResults:
 
 
 def test_perspectives_are_shown_side_by_side_where_each_is_big_enough() -> None:
-    summary = build_summary(_by_perspective(), min_group=5, find=FINDER)
+    summary = build_summary(_by_perspective(), min_group=5, themes_from=5, find=FINDER)
     seen = everything(summary.sections)
     assert (
         "• People who draw on care and support, 5 people: haven't got this yet (red): 1"
@@ -622,6 +631,6 @@ def test_a_small_group_alone_in_the_rest_folds_a_shown_group_in_with_it() -> Non
 
 
 def test_no_split_without_self_descriptions() -> None:
-    summary = build_summary(brew(), min_group=5, find=FINDER)
+    summary = build_summary(brew(), min_group=5, themes_from=5, find=FINDER)
     assert "Side by side" not in everything(summary.sections)
     assert "Side by side" not in summary.markdown

@@ -13,11 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.settings import SettingsError, load_settings
+from conversations.codebook import Codebook, load_codebook
+from conversations.coding import CODEBOOK
 from conversations.redaction import redact
+from conversations.yamlfile import PackError
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from conversations.labels import Embed
     from conversations.themes import Themes
 
 PROGRESS_FROM = 1000  # show progress on stderr from this many answers
@@ -44,16 +49,40 @@ def register(subparsers: Any) -> None:
         "--k", type=_positive, metavar="N", help="how many themes (default: chosen for you)"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for repeatable results")
+    parser.add_argument(
+        "--codebook",
+        metavar="FILE",
+        help="a codebook (YAML): code each answer to its themes first, then find what is new",
+    )
+    parser.add_argument(
+        "--person-column",
+        metavar="NAME",
+        help="the CSV column saying who wrote each answer (any id), so one person's answers"
+        " are read together; without it, each row counts as a different person",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for other tools")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the answers, find themes, print them; exit 2 if the file cannot be read."""
+    """Read the answers, find themes, print them; exit 2 if a file or setting cannot be read."""
     try:
+        codebook = load_codebook(args.codebook) if args.codebook else None
+        settings = load_settings()
         texts, first_row, themes = analyse(
-            Path(args.file), args.text_column, k=args.k, seed=args.seed, quiet=False
+            Path(args.file),
+            args.text_column,
+            k=args.k,
+            seed=args.seed,
+            quiet=False,
+            meaning=settings.meaning,
+            codebook=codebook,
+            person_column=args.person_column,
+            min_group=settings.min_group,
         )
-    except AnswersError as exc:
+    except PackError as exc:
+        print(f"brewbot themes: {exc}", file=sys.stderr)
+        return 2
+    except (AnswersError, SettingsError) as exc:
         print(f"brewbot themes: {exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -70,24 +99,54 @@ def analyse(
     k: int | None,
     seed: int,
     quiet: bool,
+    min_group: int,
     meaning: bool = True,
     vectors: np.ndarray | None = None,
+    codebook: Codebook | None = None,
+    person_column: str | None = None,
 ) -> tuple[list[str], int, Themes]:
     """Load the answers and find their themes: the CLI's whole path, for benchmarks too.
 
-    With ``meaning`` (and the model installed) answers are grouped by meaning as well as
-    words; without the model, by words, and it says so once. ``vectors`` are meanings
-    already read (as the bot keeps them with its answers)."""
-    from conversations.themes import find_themes  # scikit-learn loads only when needed
-
+    Themes are read as a brew's report reads them (:func:`conversations.reading.read_themes`):
+    against the codebook first, if one is given, then by meaning as well as words (with the
+    model installed; without it, by words, said once). ``vectors`` are meanings already read
+    (as the bot keeps them with its answers). ``k`` fixes how many new themes."""
     texts, first_row = load_answers(path, column)
+    people = (
+        load_people(path, person_column)
+        if person_column
+        else [f"row {i + first_row}" for i in range(len(texts))]
+    )
     progress = _stderr if len(texts) >= PROGRESS_FROM and not quiet else None
-    if meaning and vectors is None:
-        vectors = _meanings(texts, quiet=quiet, progress=progress is not None)
-    if not meaning:
-        vectors = None
-    found = find_themes(texts, k=k, seed=seed, progress=progress, vectors=vectors)
+    embed = (
+        _embedding(texts, vectors, quiet=quiet, progress=progress is not None) if meaning else None
+    )
+    from conversations.reading import read_themes  # scikit-learn loads only when needed
+
+    found = read_themes(
+        texts,
+        people,
+        min_group=min_group,
+        embed=embed,
+        codebook=codebook,
+        seed=seed,
+        progress=progress,
+        k=k,
+    )
     return texts, first_row, found
+
+
+def _embedding(
+    texts: list[str], vectors: np.ndarray | None, *, quiet: bool, progress: bool
+) -> Embed | None:
+    """Read the answers' meanings once (or take those given), and anything else on demand."""
+    from bot import embedder
+
+    if vectors is None:
+        vectors = _meanings(texts, quiet=quiet, progress=progress)
+        if vectors is None:
+            return None
+    return embedder.embedding(dict(zip(texts, vectors, strict=True)))
 
 
 def _meanings(texts: list[str], *, quiet: bool, progress: bool) -> np.ndarray | None:
@@ -115,6 +174,14 @@ def progress_bar(what: str) -> Callable[[int, int], None]:
             print(f"{what} [{bar}] {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
 
     return show
+
+
+def load_people(path: Path, column: str) -> list[str]:
+    """Return who wrote each answer (any id, as the file has it; used only to read a person's
+    answers together and to count people, never shown)."""
+    if path.suffix.lower() == ".txt":
+        raise AnswersError("--person-column needs a CSV file; a .txt file has no columns")
+    return [who or f"row {i}" for i, who in enumerate(_column(_read(path), path, column))]
 
 
 def load_answers(path: Path, column: str | None) -> tuple[list[str], int]:
@@ -165,9 +232,21 @@ def _column(text: str, path: Path, column: str) -> list[str]:
         raise AnswersError(f"{path} is not a readable CSV: {exc}") from None
 
 
+def theme_names(themes: Themes) -> list[str]:
+    """Name each theme for the terminal: a codebook's own name, or a new theme's label with
+    names and numbers taken out ("" for a new theme no phrase could name safely)."""
+    return [t.label if t.origin == CODEBOOK else redact(t.label) for t in themes.themes]
+
+
 def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
-    """Return themes and every row's theme as plain JSON data."""
-    labels = [redact(t.label) for t in themes.themes]
+    """Return themes and every row's theme as plain JSON data.
+
+    Each row: ``index`` (data rows from 0), ``row`` (as a spreadsheet shows it), ``theme``
+    (a codebook theme's name exactly, or a new theme's label; null if none), ``from``
+    (``codebook`` or ``new``; null if none), ``score`` (closeness to its theme) and ``why``.
+    """
+    names = theme_names(themes)
+    scores = themes.scores or (0.0,) * len(texts)
     return {
         "answers": len(texts),
         "grouped_by": "meaning and words" if themes.by_meaning else "words",
@@ -175,7 +254,8 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
         "themes": [
             {
                 "index": i,
-                "label": labels[i],
+                "label": names[i],
+                "from": t.origin,
                 "size": t.size,
                 "words": [redact(w) for w in t.words],
                 "examples": [{"row": e + first_row, "text": redact(texts[e])} for e in t.examples],
@@ -184,9 +264,11 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
         ],
         "rows": [
             {
+                "index": i,
                 "row": i + first_row,
-                "theme": a,
-                "label": None if a is None else labels[a],
+                "theme": None if a is None else names[a],
+                "from": None if a is None else themes.themes[a].origin,
+                "score": round(float(scores[i]), 4),
                 "why": [redact(w) for w in themes.why(i)],
             }
             for i, a in enumerate(themes.assignments)
@@ -203,9 +285,13 @@ def as_text(texts: list[str], themes: Themes, first_row: int) -> str:
             "Try again when more people have answered."
         )
     lines = [f"{len(themes.themes)} themes in {len(texts):,} answers ({spare:,} with no theme)"]
-    for number, theme in enumerate(themes.themes, start=1):
-        lines += ["", f"{number}. {redact(theme.label)} ({theme.size:,} answers)"]
-        lines.append(f"   words: {', '.join(redact(w) for w in theme.words)}")
+    names = theme_names(themes)
+    for number, (theme, name) in enumerate(zip(themes.themes, names, strict=True), start=1):
+        where = "from the codebook" if theme.origin == CODEBOOK else "new"
+        shown = name or "(no phrase enough people used to name it)"
+        lines += ["", f"{number}. {shown} ({theme.size:,} answers, {where})"]
+        if theme.words:
+            lines.append(f"   words: {', '.join(redact(w) for w in theme.words)}")
         for e in theme.examples[:EXAMPLES_SHOWN]:
             lines.append(f'   row {e + first_row}: "{_short(redact(texts[e]))}"')
     return "\n".join(lines)

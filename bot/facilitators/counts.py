@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from telegram.error import BadRequest, TelegramError
 
+from bot.facilitators.reports import theme_finder
 from bot.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue, services_of
 from conversations.summary import FreeText, enough_people, group_themes
@@ -125,8 +126,15 @@ async def counts_text(services: Services, brew: Brew, question: LiveQuestion) ->
     writers = {t.person for t in texts}
     if enough_people(len(writers), min_group=min_group):
         said = [FreeText(t.person, t.prompt_id, t.principle, t.text) for t in texts]
+        find = await theme_finder(services, brew)
         groups = await asyncio.to_thread(
-            group_themes, said, min_group=min_group, limit=THEMES_SHOWN, quotes=0
+            group_themes,
+            said,
+            find=find,
+            min_group=min_group,
+            limit=THEMES_SHOWN,
+            quotes=0,
+            messages=services.messages,
         )
         labels = [view.label for view in groups.shown]
         if labels:

@@ -17,19 +17,19 @@ from datetime import tzinfo
 
 from telegram import InputFile
 
-from bot.embedder import brew_finder
 from bot.facilitators.picking import THEME_LIMIT, theme_words
-from bot.facilitators.reports import option_words, results_from
+from bot.facilitators.reports import brew_reader, option_words, results_from
 from bot.services import BrewContext
 from conversations.messages import Messages
-from conversations.model import Kind, Pack
+from conversations.model import Pack
 from conversations.redaction import redact
 from conversations.summary import (
-    FreeText,
+    AnswerTheme,
+    BrewResults,
     ThemeFinder,
-    answer_themes,
     build_summary,
     enough_people,
+    report_themes,
 )
 from storage.records import Brew, StoredAnswer
 from storage.store import Store
@@ -46,10 +46,12 @@ COLUMNS = (
     "option_words",
     "text",
     "theme",
+    "from",
     "may_quote",
     "imported",
     "created_at",
 )
+NO_THEME = AnswerTheme("", "")  # a choice, a stage, or an answer held back
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,7 +62,11 @@ def guard(value: str) -> str:
 
 
 def answer_row(
-    answer: StoredAnswer, words: Mapping[str, str], zone: tzinfo, theme: str = "", row: int = 1
+    answer: StoredAnswer,
+    words: Mapping[str, str],
+    zone: tzinfo,
+    theme: AnswerTheme = NO_THEME,
+    row: int = 1,
 ) -> list[str]:
     """Turn one answer into CSV cells, with its words only if its author said they may be quoted."""
     option = answer.option or ""
@@ -75,7 +81,8 @@ def answer_row(
         option,
         words.get(option, "") if option else "",
         redact(answer.text or "") if answer.quote_consent else "",
-        theme,
+        theme.label,
+        theme.origin,
         "yes" if answer.quote_consent else "no",
         "yes" if answer.imported else "no",
         answer.created_at.astimezone(zone).date().isoformat(),
@@ -87,7 +94,7 @@ def answers_csv(
     answers: Sequence[StoredAnswer],
     words: Mapping[str, str],
     zone: tzinfo,
-    themes: Mapping[int, str] | None = None,
+    themes: Mapping[int, AnswerTheme] | None = None,
 ) -> bytes:
     """Write the answers not held back as UTF-8 CSV with a BOM, so Excel reads it right."""
     out = io.StringIO()
@@ -96,7 +103,8 @@ def answers_csv(
     named = themes or {}
     shown = sorted((a for a in answers if not a.held), key=_unlinked)
     writer.writerows(
-        answer_row(a, words, zone, named.get(a.id, ""), row) for row, a in enumerate(shown, start=1)
+        answer_row(a, words, zone, named.get(a.id, NO_THEME), row)
+        for row, a in enumerate(shown, start=1)
     )
     return out.getvalue().encode("utf-8-sig")
 
@@ -109,16 +117,12 @@ def _unlinked(answer: StoredAnswer) -> tuple[str, int, str, str]:
 
 
 def theme_of_each(
-    answers: Sequence[StoredAnswer], *, min_group: int, find: ThemeFinder | None = None
-) -> dict[int, str]:
-    """Name the theme of each typed answer not held back, as the summary groups them."""
-    typed = [a for a in answers if a.kind is Kind.TEXT and a.text and not a.held]
-    texts = [
-        FreeText(a.participant_id or f"a:{a.id}", a.prompt_id, a.principle, a.text or "")
-        for a in typed
-    ]
-    labels = answer_themes(texts, min_group=min_group, find=find)
-    return {a.id: label for a, label in zip(typed, labels, strict=True)}
+    results: BrewResults, *, min_group: int, find: ThemeFinder | None = None
+) -> dict[int, AnswerTheme]:
+    """Name the theme of each typed answer not held back (by storage id), as the summary
+    groups them: the same answers, read the same way, in the same order."""
+    named = report_themes(results.answers, results.idea_prompts, min_group=min_group, find=find)
+    return {a.answer_id: theme for a, theme in zip(results.answers, named, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,10 @@ async def export_files(
     answers = await store.answers(brew.id)
     words = option_words(packs.get(brew.pack_id))
     results = await results_from(store, packs, brew)
-    find = await brew_finder(store, brew.id) if meaning else None
+    find = await brew_reader(store, brew, meaning=meaning)
 
     def build() -> ExportFiles:
-        themes = theme_of_each(answers, min_group=min_group, find=find)
+        themes = theme_of_each(results, min_group=min_group, find=find)
         summary = build_summary(results, min_group=min_group, messages=messages, find=find)
         table = answers_csv(answers, words, zone, themes)
         return ExportFiles(file_stem(brew), table, summary.markdown.encode())

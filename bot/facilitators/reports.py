@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from bot import codebooks, embedder
 from bot.charts import render
-from bot.embedder import brew_finder
 from bot.services import Services
-from conversations.model import Pack, Principle, Stage
+from conversations.model import Kind, Pack, Principle, Stage
+from conversations.reading import Reader
 from conversations.summary import BrewResults, FreeText, Summary, ThemeFinder, build_summary
 from storage.records import Brew
 from storage.store import Store
@@ -21,6 +22,13 @@ from storage.store import Store
 def idea_prompts(pack: Pack | None) -> frozenset[str]:
     """Return the ids of a pack's prompts that ask for ideas for change."""
     return frozenset(p.id for p in pack.prompts if p.idea) if pack else frozenset()
+
+
+def question_words(pack: Pack | None, theme: str) -> dict[str, str]:
+    """Map each of a pack's questions asking for words to its wording, the theme filled in."""
+    if pack is None:
+        return {}
+    return {p.id: p.text.format(theme=theme) for p in pack.prompts if p.kind is Kind.TEXT}
 
 
 def option_words(pack: Pack | None) -> dict[str, str]:
@@ -46,7 +54,15 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
     }
     about = await store.answerer_descriptions(brew.id)
     texts = tuple(
-        FreeText(a.person, a.prompt_id, a.principle, a.text, a.quote_consent, about.get(a.person))
+        FreeText(
+            a.person,
+            a.prompt_id,
+            a.principle,
+            a.text,
+            a.quote_consent,
+            about.get(a.person),
+            a.answer_id,
+        )
         for a in await store.answer_texts(brew.id)
     )
     return BrewResults(
@@ -60,13 +76,22 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
         idea_prompts=idea_prompts(pack),
         imported=counts.imported,
         described_stages=tuple(await store.described_stages(brew.id)),
+        questions=question_words(pack, brew.theme),
     )
 
 
-async def theme_finder(services: Services, brew: Brew) -> ThemeFinder | None:
-    """Return how to find a brew's themes: by meaning too (vectors kept with its answers),
-    unless the settings say words alone (None: the default finder)."""
-    return await brew_finder(services.store, brew.id) if services.settings.meaning else None
+async def theme_finder(services: Services, brew: Brew) -> ThemeFinder:
+    """Return how to read a brew's answers into themes (see :func:`brew_reader`)."""
+    return await brew_reader(services.store, brew, meaning=services.settings.meaning)
+
+
+async def brew_reader(store: Store, brew: Brew, *, meaning: bool) -> Reader:
+    """Return how to read a brew's answers: against its codebook if it has one, and by
+    meaning too (the vectors kept with its answers) unless the settings say words alone."""
+    codebook = await codebooks.of_brew(store, brew.id)
+    if not meaning:
+        return Reader(None, codebook)
+    return await embedder.brew_reader(store, brew.id, codebook)
 
 
 async def brew_summary(services: Services, brew: Brew) -> Summary:

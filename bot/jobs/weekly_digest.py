@@ -38,8 +38,9 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot import codebooks
 from bot.charts import render
-from bot.embedder import brew_meanings, finder
+from bot.embedder import brew_meanings, reader
 from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
@@ -57,6 +58,7 @@ from conversations.digest import (
     week_key,
     week_start,
 )
+from conversations.reading import Reader
 from conversations.summary import FreeText
 from storage.records import StoredText
 
@@ -163,12 +165,12 @@ async def week_results(services: Services, week: str, group: int) -> WeekResults
 async def build_week(services: Services, week: str, group: int) -> Digest:
     """Build a group's digest of a week in a worker thread (finding themes takes a while)."""
     results = await week_results(services, week, group)
-    find = None
+    codebook = await codebooks.of_group(services.store, group)
+    known: dict[str, np.ndarray] = {}
     if services.settings.meaning:
-        known: dict[str, np.ndarray] = {}
         for brew in sorted({a.brew for a in results.answers}):
             known.update(await brew_meanings(services.store, brew))
-        find = finder(known)
+    find = reader(known, codebook) if services.settings.meaning else Reader(None, codebook)
     return await asyncio.to_thread(
         build_digest, results, min_group=services.settings.min_group, find=find
     )
