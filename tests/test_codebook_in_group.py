@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.callbacks import NO_CODEBOOK, CodebookAction
-from conversations.codebook import CODEBOOKS_DIR
+from conversations.codebook import CODEBOOKS_DIR, load_codebook
+from conversations.model import Answer, Kind, Outcome, Principle, Progress, Status
 from storage.records import StoredCodebook
+from tests.brew_support import PlantedBrew, planted_brew
 from tests.facilitator_support import (
     ADMIN,
     MEMBER,
@@ -222,4 +224,49 @@ async def test_forged_or_stale_codebook_buttons_get_a_kind_reply(brewbot: Runnin
         assert said.ok and said.params["text"] == brewbot.services.text(answer), data
     assert await _brew_choice(brewbot, brew.id) is None
     assert await _brew_choice(brewbot, elsewhere.id) is None
+    brewbot.standin.assert_no_problems()
+
+
+async def _planted_answers(brewbot: Running, brew_id: int, name: str) -> PlantedBrew:
+    """Everyone in a planted brew answers, straight through the store, as on their phones."""
+    store, planted = brewbot.services.store, planted_brew(name)
+    by_person: dict[str, list[int]] = {}
+    for row, person in enumerate(planted.people):
+        by_person.setdefault(person, []).append(row)
+    for n, rows in enumerate(by_person.values()):
+        participant = await store.join(990001 + n)
+        answers = tuple(
+            Answer(planted.prompts[r], Principle.THEME, Kind.TEXT, text=planted.texts[r])
+            for r in rows
+        )
+        outcome = Outcome(
+            progress=Progress("over-a-brew", status=Status.FINISHED),
+            answers=answers,
+            quote_consent=planted.consent[rows[0]],
+        )
+        await store.record_step(
+            participant_id=participant.id, brew_id=brew_id, outcome=outcome, update_id=None
+        )
+    return planted
+
+
+async def test_the_summary_names_the_themes_of_the_codebook_posted_in_the_group(
+    brewbot: Running,
+) -> None:
+    brew = await brewbot.new_brew("living well at home")
+    planted = await _planted_answers(brewbot, brew.id, "big")
+    names = load_codebook(planted.codebook("described")).names
+
+    before = len(group_calls(brewbot))
+    await in_group(brewbot, "/summary")
+    without = "\n".join(c.text or "" for c in group_calls(brewbot)[before:])
+    assert "What people said" in without and not any(name in without for name in names)
+
+    said = await _post(brewbot, "ours.yaml", planted.codebook("described").read_bytes())
+    assert "• Night-time safety" in said
+    before = len(group_calls(brewbot))
+    await in_group(brewbot, "/summary")
+    summary = "\n".join(c.text or "" for c in group_calls(brewbot)[before:])
+    shown = [name for name in names if name in summary]
+    assert len(shown) >= 4, summary
     brewbot.standin.assert_no_problems()

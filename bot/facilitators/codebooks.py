@@ -15,12 +15,13 @@ from pathlib import PurePath
 from telegram import Document, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from bot.codebooks import in_use as read_kept
 from bot.facilitators.gate import for_facilitators
 from bot.services import App, BrewContext, Services
 from conversations.codebook import Codebook, parse_codebook
 from conversations.reporting import clean, trim
 from conversations.yamlfile import PackError
-from storage.records import Brew, StoredCodebook
+from storage.records import Brew
 
 CAPTION = r"^/codebook(@\w+)?(\s|$)"
 MOST_BYTES = 64 * 1024  # a codebook of 60 themes with 20 examples each is well under this
@@ -40,24 +41,17 @@ class InUse:
     shipped_id: str | None
 
 
-def in_use(services: Services, stored: StoredCodebook | None) -> InUse | None:
-    """Read a kept codebook again; None if there is none or it no longer reads."""
-    if stored is None:
+async def brew_in_use(services: Services, brew: Brew) -> InUse | None:
+    """Return the codebook a brew's answers are read against, if it has one that reads."""
+    if brew.codebook_id is None:
         return None
-    try:
-        codebook = parse_codebook(stored.source, stored.name)
-    except PackError:
+    stored = await services.store.brew_codebook(brew.id)
+    codebook = read_kept(stored)
+    if stored is None or codebook is None:
         return None
     shipped = services.codebooks.get(stored.name)
     same = shipped is not None and shipped.source == stored.source
     return InUse(codebook, stored.name if same else None)
-
-
-async def brew_in_use(services: Services, brew: Brew) -> InUse | None:
-    """Return the codebook a brew's answers are read against, if it has one."""
-    if brew.codebook_id is None:
-        return None
-    return in_use(services, await services.store.brew_codebook(brew.id))
 
 
 def title_of(codebook: Codebook) -> str:
