@@ -4,8 +4,9 @@ mistakes in codebooks."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from conversations.checker import Finding, check_messages, check_pack
 from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
@@ -62,37 +63,44 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_packs(files: list[Path]) -> list[Finding]:
     """Load and lint each pack; a pack id used twice is an error."""
-    findings: list[Finding] = []
-    packs_seen: dict[str, str] = {}
-    for path in files:
-        try:
-            pack = load_pack(path)
-        except PackError as exc:
-            findings.append(_finding(exc))
-            continue
-        if pack.id in packs_seen:
-            text = f"pack id `{pack.id}` is also used by {packs_seen[pack.id]}; rename one"
-            findings.append(Finding(str(path), 1, "error", text))
-        packs_seen.setdefault(pack.id, str(path))
+    packs, findings = _load_each(files, load_pack, "pack")
+    for pack in packs:
         findings.extend(check_pack(pack))
     return findings
 
 
 def _check_codebooks(files: list[Path]) -> list[Finding]:
     """Load each codebook; a codebook id used twice is an error."""
+    return _load_each(files, load_codebook, "codebook")[1]
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+
+def _load_each(
+    files: list[Path], load: Callable[[Path], T], kind: str
+) -> tuple[list[T], list[Finding]]:
+    """Load each file; what does not load, and an id used twice, are error findings."""
+    loaded: list[T] = []
     findings: list[Finding] = []
     seen: dict[str, str] = {}
     for path in files:
         try:
-            codebook = load_codebook(path)
+            item = load(path)
         except PackError as exc:
             findings.append(_finding(exc))
             continue
-        if codebook.id in seen:
-            text = f"codebook id `{codebook.id}` is also used by {seen[codebook.id]}; rename one"
+        if item.id in seen:
+            text = f"{kind} id `{item.id}` is also used by {seen[item.id]}; rename one"
             findings.append(Finding(str(path), 1, "error", text))
-        seen.setdefault(codebook.id, str(path))
-    return findings
+        seen.setdefault(item.id, str(path))
+        loaded.append(item)
+    return loaded, findings
 
 
 def _yaml_files(paths: list[Path]) -> list[Path]:

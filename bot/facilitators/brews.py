@@ -234,49 +234,38 @@ def other_codebooks(
     return rows
 
 
-async def use_pack(update: Update, context: BrewContext) -> None:
-    """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
+async def change_invite(update: Update, context: BrewContext) -> None:
+    """Change a new brew as an admin tapped under its invite: its pack, pace or codebook."""
     services = context.services
     pressed = await _pressed_for_brew(update, context)
     if pressed is None:
         return
     query, action, brew = pressed
-    switched = None
-    if isinstance(action, PackAction) and action.pack_id in services.packs:
-        switched = await services.store.switch_pack(brew.id, action.pack_id)
-    await _show_switched(context, query, switched)
+    if isinstance(action, CodebookAction):
+        if action.codebook_id not in services.codebooks and action.codebook_id != NO_CODEBOOK:
+            await acknowledge(query, services.text("codebook_gone"), show_alert=True)
+            return
+        locked = "codebook_brew_closed"  # a codebook may change until the brew closes
+    else:
+        locked = "pack_locked"  # questions stay as they are once someone has begun
+    await _show_switched(context, query, await _switch(services, brew, action), locked)
 
 
-async def use_pace(update: Update, context: BrewContext) -> None:
-    """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
-    services = context.services
-    pressed = await _pressed_for_brew(update, context)
-    if pressed is None:
-        return
-    query, action, brew = pressed
-    switched = None
-    if isinstance(action, PaceAction):
-        pace = Pace(action.pace)
-        at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
-        switched = await services.store.switch_pace(brew.id, pace, at)
-    await _show_switched(context, query, switched)
-
-
-async def use_codebook(update: Update, context: BrewContext) -> None:
-    """Sort a new brew's answers into a shipped codebook's themes, or no codebook's."""
-    services = context.services
-    pressed = await _pressed_for_brew(update, context)
-    if pressed is None:
-        return
-    query, action, brew = pressed
-    assert isinstance(action, CodebookAction)
-    chosen = services.codebooks.get(action.codebook_id)
-    if chosen is None and action.codebook_id != NO_CODEBOOK:
-        await acknowledge(query, services.text("codebook_gone"), show_alert=True)
-        return
-    source = None if chosen is None else chosen.source
-    switched = await services.store.set_brew_codebook(brew.id, source, action.codebook_id)
-    await _show_switched(context, query, switched, locked="codebook_brew_closed")
+async def _switch(
+    services: Services, brew: Brew, action: PackAction | PaceAction | CodebookAction
+) -> Brew | None:
+    """Make the change a button under the invite asks for; None if the brew can't take it."""
+    match action:
+        case PackAction(pack_id=pack_id) if pack_id in services.packs:
+            return await services.store.switch_pack(brew.id, pack_id)
+        case PaceAction(pace=pace) if pace in {p.value for p in Pace}:
+            at = f"{DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None
+            return await services.store.switch_pace(brew.id, Pace(pace), at)
+        case CodebookAction(codebook_id=codebook_id):
+            chosen = services.codebooks.get(codebook_id)
+            source = None if chosen is None else chosen.source
+            return await services.store.set_brew_codebook(brew.id, source, codebook_id)
+    return None
 
 
 async def _pressed_for_brew(
@@ -489,8 +478,5 @@ def register(app: App, services: Services) -> None:
         CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
     )
     app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(services.buttons, ON_PICK)))
-    app.add_handler(CallbackQueryHandler(use_pack, pattern=services.buttons.accepts(PackAction)))
-    app.add_handler(CallbackQueryHandler(use_pace, pattern=services.buttons.accepts(PaceAction)))
-    app.add_handler(
-        CallbackQueryHandler(use_codebook, pattern=services.buttons.accepts(CodebookAction))
-    )
+    for kind in (PackAction, PaceAction, CodebookAction):
+        app.add_handler(CallbackQueryHandler(change_invite, pattern=services.buttons.accepts(kind)))
