@@ -21,19 +21,9 @@ from tests.facilitator_support import (
 )
 from tests.running import FACILITATORS, Running
 
-OURS = """\
-title: Waiting and being heard
-themes:
-  - name: Waiting
-    description: Waiting for call-backs, assessments and decisions
-    examples:
-      - Six weeks and still nobody has rung me back
-  - name: Telling my story again
-    description: Having to explain my needs over and over to new people
-  - name: Being listened to
-    description: Feeling heard, and treated as a person
-"""
-BROKEN = Path(__file__).parent / "data" / "broken-codebook.yaml"
+DATA = Path(__file__).parent / "data"
+OURS = (DATA / "waiting-codebook.yaml").read_text(encoding="utf-8")
+BROKEN = DATA / "broken-codebook.yaml"
 FOUR = "Themes: The four co-production principles"
 REAL = "Themes: Making it Real"
 OWN_WORDS = "Themes: people's own words"
