@@ -447,7 +447,8 @@ ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 # file text, or a document posted with /codebook) and what it came as (the file's name, or
 # the shipped codebook's id; a column called "name" would read as a person's). A group uses
 # one at a time, and each brew keeps the one it reads its answers with. Kept rows are never
-# changed: choosing again adds a row, so a closed brew keeps the codebook it was read with.
+# changed: choosing another adds a row (the same text again finds its old one), so a closed
+# brew keeps the codebook it was read with.
 # The group's link is checked at commit, so ``brewbot db copy`` can bring the group before
 # the codebooks that refer back to it.
 _CODEBOOKS = """
