@@ -15,6 +15,7 @@ from bot.callbacks import ButtonCodec
 from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
+    codebooks,
     counts,
     digest_now,
     gate,
@@ -35,6 +36,7 @@ from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.webhook import WebhookServer
+from conversations.codebook import shipped_codebooks
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from storage.store import Store
@@ -53,6 +55,7 @@ FEATURES = (
     planning,
     review,
     importing,
+    codebooks,
     start,
     controls,
     mydata,
@@ -109,12 +112,13 @@ def build_application(settings: Settings) -> App:
 async def open_services(
     settings: Settings, app: App, *, clock: Callable[[], datetime] = utc_now
 ) -> Services:
-    """Open the store, load packs and texts, and register every feature."""
+    """Open the store, load packs, codebooks and texts, and register every feature."""
     store = await Store.open(settings.db, now=clock)
     services = Services(
         settings=settings,
         store=store,
         packs=load_packs(),
+        codebooks=shipped_codebooks(),
         messages=load_messages(),
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,

@@ -73,6 +73,18 @@ class PaceAction:
 
 
 @dataclass(frozen=True)
+class CodebookAction:
+    """A facilitator choosing the shipped codebook a new brew's answers are read against,
+    or none (``NO_CODEBOOK``)."""
+
+    brew_id: int
+    codebook_id: str
+
+
+NO_CODEBOOK = "off"
+
+
+@dataclass(frozen=True)
 class ReviewAction:
     """A facilitator releasing or keeping out a held answer."""
 
@@ -105,6 +117,7 @@ Action = (
     | RevealAction
     | ThemeAction
     | PaceAction
+    | CodebookAction
 )
 
 
@@ -179,6 +192,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return _check("b", str(brew_id), pack_id)
         case PaceAction(brew_id, pace):
             return _check("q", str(brew_id), pace)
+        case CodebookAction(brew_id, codebook_id):
+            return _check("o", str(brew_id), codebook_id)
         case ReviewAction(answer_id, release):
             return ("v", str(answer_id), "1" if release else "0")
         case RevealAction(answer_id):
@@ -217,6 +232,8 @@ def _action(parts: list[str]) -> Action:
         return PackAction(int(args[0]), args[1])
     if kind == "q" and len(args) == 2:
         return PaceAction(int(args[0]), args[1])
+    if kind == "o" and len(args) == 2:
+        return CodebookAction(int(args[0]), args[1])
     if kind == "v" and len(args) == 2:
         return ReviewAction(int(args[0]), _flag(args[1]))
     if kind == "w" and len(args) == 1:

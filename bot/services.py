@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
 from bot.settings import Settings
+from conversations.codebook import Codebook, shipped_codebooks
 from conversations.messages import Messages
 from conversations.model import Pack
 from storage.store import Store
@@ -59,7 +60,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """The settings, the store, the packs and texts, and the button codec."""
+    """The settings, the store, the packs, codebooks and texts, and the button codec."""
 
     settings: Settings
     store: Store
@@ -67,6 +68,7 @@ class Services:
     messages: Messages
     buttons: ButtonCodec
     clock: Callable[[], datetime] = utc_now
+    codebooks: Mapping[str, Codebook] = field(default_factory=shipped_codebooks)
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
     inbox: Inbox | None = None  # set once polling starts
     embedding: Embedding | None = None  # set once running, unless meaning is off

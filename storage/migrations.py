@@ -443,6 +443,31 @@ _SHOWN_IN_FULL = """
 ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 """
 
+# A codebook a facilitators' group chose (issue 21): the YAML as written (a shipped one's
+# file text, or a document posted with /codebook) and what it came as (the file's name, or
+# the shipped codebook's id; a column called "name" would read as a person's). A group uses
+# one at a time, and each brew keeps the one it reads its answers with. Kept rows are never
+# changed: choosing another adds a row (the same text again finds its old one), so a closed
+# brew keeps the codebook it was read with.
+# The group's link is checked at commit, so ``brewbot db copy`` can bring the group before
+# the codebooks that refer back to it.
+_CODEBOOKS = """
+CREATE TABLE codebooks (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER REFERENCES groups (id),
+    origin TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE INDEX codebooks_by_group ON codebooks (group_id);
+
+ALTER TABLE groups ADD COLUMN codebook_id INTEGER
+    REFERENCES codebooks (id) DEFERRABLE INITIALLY DEFERRED;
+
+ALTER TABLE brews ADD COLUMN codebook_id INTEGER REFERENCES codebooks (id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -491,6 +516,11 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
     ),
     (14, "answers.shown_in_full: how often /review showed a held answer unmasked", _SHOWN_IN_FULL),
+    (
+        15,
+        "codebooks: the themes a group reads its brews' answers against",
+        Dialects(sqlite=_CODEBOOKS, postgresql=postgresql_of(_CODEBOOKS)),
+    ),
 ]
 
 _BOOTSTRAP = """

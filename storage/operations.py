@@ -106,7 +106,8 @@ async def backup(target: str | Path, file: Path) -> list[str] | None:
 # Tables in an order that keeps every foreign key satisfied as rows arrive; any table not
 # named here (a newer migration's) follows, by name. Leases belong to running workers.
 COPY_ORDER = (
-    "groups",
+    "groups",  # its codebook_id is checked at commit, after the codebooks below
+    "codebooks",
     "brews",
     "participants",
     "progress",

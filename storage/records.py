@@ -34,6 +34,7 @@ class Brew:
     pace: Pace = Pace.SELF
     pace_at: str | None = None  # a paced brew's local time of day, "HH:MM"
     live_ended_at: datetime | None = None
+    codebook_id: int | None = None  # the codebook its answers are read against, if any
 
     @property
     def is_open(self) -> bool:
@@ -43,6 +44,16 @@ class Brew:
     def was_live(self) -> bool:
         """Say whether the brew is, or was, run live (so it may hold one-off questions)."""
         return self.pace is Pace.LIVE or self.live_ended_at is not None
+
+
+@dataclass(frozen=True)
+class StoredCodebook:
+    """A codebook as a group chose it: its YAML as written, and the file name or shipped id
+    it came as (read it with ``conversations.codebook.parse_codebook(source, name)``)."""
+
+    id: int
+    name: str
+    source: str
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from storage.times import parse, parse_optional
 GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
 BREW_COLUMNS = (
     "b.id, b.code, b.theme, b.pack_id, b.group_id, g.chat_id AS group_chat_id,"
-    " b.opened_at, b.closed_at, b.pace, b.pace_at, b.live_ended_at"
+    " b.opened_at, b.closed_at, b.pace, b.pace_at, b.live_ended_at, b.codebook_id"
 )
 BREW_FROM = "brews AS b LEFT JOIN groups AS g ON g.id = b.group_id"
 PARTICIPANT_COLUMNS = (
@@ -65,6 +65,7 @@ def brew(row: Row) -> Brew:
         pace=Pace(str(row["pace"])),
         pace_at=optional_str(row["pace_at"]),
         live_ended_at=parse_optional(optional_str(row["live_ended_at"])),
+        codebook_id=None if row["codebook_id"] is None else int(row["codebook_id"]),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.approvals import ApprovalStore
 from storage.brews import BrewStore
+from storage.codebooks import CodebookStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
 from storage.ideapolls import IdeaPollStore
@@ -38,6 +39,7 @@ class Store(
     LiveStore,
     VectorStore,
     PostedStore,
+    CodebookStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

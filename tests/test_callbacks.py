@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.callbacks import (
     ButtonCodec,
+    CodebookAction,
     ForgedButton,
     ForgetAction,
     NewsAction,
@@ -29,6 +30,7 @@ actions = st.one_of(
     st.builds(NewsAction, st.integers(1, 10**9), st.booleans()),
     st.builds(PickAction, ids, st.integers(1, 10**9)),
     st.builds(PackAction, st.integers(1, 10**9), ids),
+    st.builds(CodebookAction, st.integers(1, 10**9), ids),
     st.builds(ReviewAction, st.integers(1, 10**9), st.booleans()),
 )
 

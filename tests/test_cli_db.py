@@ -82,6 +82,8 @@ def test_a_postgresql_backup_names_pg_dump(
 async def _a_council(path: Path) -> tuple[str, int]:
     """A small council's records in an SQLite file: return a person's id and a brew's id."""
     async with await Store.open(path) as store:
+        # The group and its codebook refer to each other; the copy must still fit.
+        await store.set_group_codebook(-100700, "themes:\n  - name: Letters\n", "ours.yaml")
         brew = await store.create_brew(theme="Reviews", pack_id="p", group_chat_id=-100700)
         person = await store.join(8801)
         await store.set_preferences(person.id, news=True)

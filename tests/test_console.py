@@ -124,10 +124,10 @@ def test_an_unknown_pack_name_is_one_line_and_exit_2() -> None:
     assert "four-principles" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_check_passes_the_shipped_packs_and_messages() -> None:
+def test_check_passes_the_shipped_packs_codebooks_and_messages() -> None:
     done = brewbot("check")
     assert done.returncode == 0, done.stdout
-    assert done.stdout.strip().splitlines()[-1].startswith("All 2 packs look good")
+    assert done.stdout.strip().splitlines()[-1].startswith("All 2 packs and 2 codebooks look good")
     assert "error" not in done.stdout
     assert "engine.yaml" not in done.stdout and "packs/" not in done.stdout
 

@@ -1,12 +1,15 @@
-"""``brewbot check``: find mistakes, jargon and hard reading in packs and messages."""
+"""``brewbot check``: find mistakes, jargon and hard reading in packs and messages, and
+mistakes in codebooks."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from conversations.checker import Finding, check_messages, check_pack
+from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
 from conversations.loader import PACKS_DIR, PackError, load_pack
 from conversations.messages import load_messages
 
@@ -15,15 +18,16 @@ def register(subparsers: Any) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
         "check",
-        help="check prompt packs and messages for mistakes",
-        description="Check prompt packs and the bot's messages: every mistake is shown as "
-        "path:line: error|warning: what to change. Exits 1 if there are errors.",
+        help="check prompt packs, codebooks and messages for mistakes",
+        description="Check prompt packs, codebooks and the bot's messages: every mistake is "
+        "shown as path:line: error|warning: what to change. Exits 1 if there are errors.",
     )
     parser.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="pack files, or folders of *.yaml packs (default: the shipped packs)",
+        help="pack or codebook files (a file whose top has `themes:` is a codebook), or "
+        "folders of *.yaml files (default: the shipped packs and codebooks)",
     )
     parser.add_argument(
         "--messages",
@@ -33,21 +37,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check each pack and the messages, print what was found, return 1 on errors."""
-    files = _pack_files([Path(p) for p in args.paths] or [PACKS_DIR])
-    findings: list[Finding] = []
-    packs_seen: dict[str, str] = {}
-    for path in files:
-        try:
-            pack = load_pack(path)
-        except PackError as exc:
-            findings.append(_finding(exc))
-            continue
-        if pack.id in packs_seen:
-            text = f"pack id `{pack.id}` is also used by {packs_seen[pack.id]}; rename one"
-            findings.append(Finding(str(path), 1, "error", text))
-        packs_seen.setdefault(pack.id, str(path))
-        findings.extend(check_pack(pack))
+    """Check each pack, codebook and the messages, print what was found, return 1 on errors."""
+    if args.paths:
+        files = _yaml_files([Path(p) for p in args.paths])
+        codebooks = [path for path in files if looks_like_codebook(path)]
+    else:
+        codebooks = _yaml_files([CODEBOOKS_DIR])
+        files = _yaml_files([PACKS_DIR]) + codebooks
+    packs = [path for path in files if path not in codebooks]
+    findings = _check_packs(packs) + _check_codebooks(codebooks)
     try:
         messages = load_messages(args.messages)
     except PackError as exc:
@@ -57,13 +55,55 @@ def run(args: argparse.Namespace) -> int:
         findings.extend(check_messages(messages))
         count = len(messages)
     if not files:
-        findings.append(Finding(" ".join(args.paths), 1, "error", "no *.yaml pack files here"))
+        findings.append(Finding(" ".join(args.paths), 1, "error", "no *.yaml files here"))
     for finding in findings:
         print(finding)
-    return _summary(findings, packs=len(files), messages=count)
+    return _summary(findings, packs=len(packs), codebooks=len(codebooks), messages=count)
 
 
-def _pack_files(paths: list[Path]) -> list[Path]:
+def _check_packs(files: list[Path]) -> list[Finding]:
+    """Load and lint each pack; a pack id used twice is an error."""
+    packs, findings = _load_each(files, load_pack, "pack")
+    for pack in packs:
+        findings.extend(check_pack(pack))
+    return findings
+
+
+def _check_codebooks(files: list[Path]) -> list[Finding]:
+    """Load each codebook; a codebook id used twice is an error."""
+    return _load_each(files, load_codebook, "codebook")[1]
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+
+def _load_each(
+    files: list[Path], load: Callable[[Path], T], kind: str
+) -> tuple[list[T], list[Finding]]:
+    """Load each file; what does not load, and an id used twice, are error findings."""
+    loaded: list[T] = []
+    findings: list[Finding] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            item = load(path)
+        except PackError as exc:
+            findings.append(_finding(exc))
+            continue
+        if item.id in seen:
+            text = f"{kind} id `{item.id}` is also used by {seen[item.id]}; rename one"
+            findings.append(Finding(str(path), 1, "error", text))
+        seen.setdefault(item.id, str(path))
+        loaded.append(item)
+    return loaded, findings
+
+
+def _yaml_files(paths: list[Path]) -> list[Path]:
     """Expand folders to the *.yaml files in them."""
     files: list[Path] = []
     for path in paths:
@@ -76,7 +116,7 @@ def _finding(error: PackError) -> Finding:
     return Finding(error.path, error.line, "error", error.message)
 
 
-def _summary(findings: list[Finding], *, packs: int, messages: int) -> int:
+def _summary(findings: list[Finding], *, packs: int, codebooks: int, messages: int) -> int:
     """Print one closing line and return the exit code."""
     errors = sum(1 for f in findings if f.level == "error")
     warnings = len(findings) - errors
@@ -84,10 +124,15 @@ def _summary(findings: list[Finding], *, packs: int, messages: int) -> int:
         print(f"{_count(errors, 'error')} to fix, {_count(warnings, 'warning')} to look at.")
         return 1
     looked = f" ({_count(warnings, 'warning')} worth a look)" if warnings else ""
-    if packs == 1:
-        print(f"The pack and {_count(messages, 'message')} look good{looked}.")
-    else:
-        print(f"All {packs} packs look good, and {_count(messages, 'message')} too{looked}.")
+    said = _count(messages, "message")
+    if packs + codebooks == 1:
+        what = "pack" if packs else "codebook"
+        print(f"The {what} and {said} look good{looked}.")
+        return 0
+    files = " and ".join(
+        _count(n, word) for n, word in ((packs, "pack"), (codebooks, "codebook")) if n
+    )
+    print(f"All {files} look good, and {said} too{looked}.")
     return 0
 
 

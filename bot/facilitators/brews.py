@@ -20,8 +20,9 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import Action, PaceAction, PackAction, PickAction
+from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
 from bot.facilitators import approval, export
+from bot.facilitators.codebooks import InUse, brew_in_use, title_of
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import (
@@ -58,6 +59,7 @@ FACILITATOR_COMMANDS = (
     "close",
     "summary",
     "export",
+    "codebook",
     "digest",
     "wesaid",
     "prioritise",
@@ -164,29 +166,40 @@ async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
         pace=Pace(pace),
         pace_at=f"{at or DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None,
     )
+    await send_invite(context, chat_id, brew)
+
+
+async def send_invite(context: BrewContext, chat_id: int, brew: Brew) -> None:
+    """Post a new brew's invite: its link, a QR code, and buttons for a change of mind."""
+    services = context.services
     link = invite_link(context.bot.username, brew.code)
     picture = await asyncio.to_thread(qr_png, link)
-    caption = invite_caption(services, brew, link)
+    codebook = await brew_in_use(services, brew)
     await context.bot.send_photo(
         chat_id,
         InputFile(picture, filename="brew-invite.png"),
-        caption=caption,
-        reply_markup=other_packs(services, brew),
+        caption=invite_caption(services, brew, link, codebook),
+        reply_markup=other_packs(services, brew, codebook),
     )
 
 
-def invite_caption(services: Services, brew: Brew, link: str) -> str:
-    """Say the brew is open, which questions it uses, how they go out, and how to share it."""
+def invite_caption(services: Services, brew: Brew, link: str, codebook: InUse | None) -> str:
+    """Say the brew is open, which questions it uses, how they go out, the codebook its
+    answers are sorted by, and how to share it."""
     title = services.packs[brew.pack_id].title
-    opened = services.text("newbrew_open", theme=brew.theme, pack=title, link=link)
-    if brew.pace is Pace.SELF:
-        return opened
-    return f"{opened}\n{services.text(f'pace_note_{brew.pace.value}', at=brew.pace_at or '')}"
+    lines = [services.text("newbrew_open", theme=brew.theme, pack=title, link=link)]
+    if brew.pace is not Pace.SELF:
+        lines.append(services.text(f"pace_note_{brew.pace.value}", at=brew.pace_at or ""))
+    if codebook is not None:
+        lines.append(services.text("codebook_note", title=title_of(codebook.codebook)))
+    return "\n".join(lines)
 
 
-def other_packs(services: Services, brew: Brew) -> InlineKeyboardMarkup | None:
+def other_packs(
+    services: Services, brew: Brew, codebook: InUse | None
+) -> InlineKeyboardMarkup | None:
     """Offer the other packs, one button each, and a part a day (or all at once), for a
-    change of mind before anyone joins."""
+    change of mind before anyone joins; and the other shipped codebooks, or none."""
     rows: list[list[tuple[str, Action]]] = [
         [(services.text("button_use_pack", title=pack.title), PackAction(brew.id, pack_id))]
         for pack_id, pack in sorted(services.packs.items())
@@ -197,46 +210,74 @@ def other_packs(services: Services, brew: Brew) -> InlineKeyboardMarkup | None:
         rows.append(
             [(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))]
         )
+    rows += other_codebooks(services, brew, codebook)
     return action_keyboard(rows, services.buttons) if rows else None
 
 
-async def use_pack(update: Update, context: BrewContext) -> None:
-    """Switch a new brew to the pack an admin tapped, while nobody has joined it yet."""
+def other_codebooks(
+    services: Services, brew: Brew, codebook: InUse | None
+) -> list[list[tuple[str, Action]]]:
+    """A button for each shipped codebook the brew does not use, and one for none."""
+    rows: list[list[tuple[str, Action]]] = [
+        [
+            (
+                services.text("button_use_codebook", title=title_of(shipped)),
+                CodebookAction(brew.id, shipped_id),
+            )
+        ]
+        for shipped_id, shipped in sorted(services.codebooks.items())
+        if codebook is None or shipped_id != codebook.shipped_id
+    ]
+    if codebook is not None:
+        none = services.text("button_no_codebook")
+        rows.append([(none, CodebookAction(brew.id, NO_CODEBOOK))])
+    return rows
+
+
+async def change_invite(update: Update, context: BrewContext) -> None:
+    """Change a new brew as an admin tapped under its invite: its pack, pace or codebook."""
     services = context.services
     pressed = await _pressed_for_brew(update, context)
     if pressed is None:
         return
     query, action, brew = pressed
-    switched = None
-    if isinstance(action, PackAction) and action.pack_id in services.packs:
-        switched = await services.store.switch_pack(brew.id, action.pack_id)
-    await _show_switched(context, query, switched)
+    if isinstance(action, CodebookAction):
+        if action.codebook_id not in services.codebooks and action.codebook_id != NO_CODEBOOK:
+            await acknowledge(query, services.text("codebook_gone"), show_alert=True)
+            return
+        locked = "codebook_brew_closed"  # a codebook may change until the brew closes
+    else:
+        locked = "pack_locked"  # questions stay as they are once someone has begun
+    await _show_switched(context, query, await _switch(services, brew, action), locked)
 
 
-async def use_pace(update: Update, context: BrewContext) -> None:
-    """Switch a new brew to a part a day, or back to all at once, while nobody has joined."""
-    services = context.services
-    pressed = await _pressed_for_brew(update, context)
-    if pressed is None:
-        return
-    query, action, brew = pressed
-    switched = None
-    if isinstance(action, PaceAction):
-        pace = Pace(action.pace)
-        at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
-        switched = await services.store.switch_pace(brew.id, pace, at)
-    await _show_switched(context, query, switched)
+async def _switch(
+    services: Services, brew: Brew, action: PackAction | PaceAction | CodebookAction
+) -> Brew | None:
+    """Make the change a button under the invite asks for; None if the brew can't take it."""
+    match action:
+        case PackAction(pack_id=pack_id) if pack_id in services.packs:
+            return await services.store.switch_pack(brew.id, pack_id)
+        case PaceAction(pace=pace) if pace in {p.value for p in Pace}:
+            at = f"{DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None
+            return await services.store.switch_pace(brew.id, Pace(pace), at)
+        case CodebookAction(codebook_id=codebook_id):
+            chosen = services.codebooks.get(codebook_id)
+            source = None if chosen is None else chosen.source
+            return await services.store.set_brew_codebook(brew.id, source, codebook_id)
+    return None
 
 
 async def _pressed_for_brew(
     update: Update, context: BrewContext
-) -> tuple[CallbackQuery, PackAction | PaceAction, Brew] | None:
-    """Read an admin's pack or pace button on a new brew's invite, if it is this group's."""
+) -> tuple[CallbackQuery, PackAction | PaceAction | CodebookAction, Brew] | None:
+    """Read an admin's pack, pace or codebook button on a new brew's invite, if it is this
+    group's."""
     services, query = context.services, update.callback_query
     if query is None or not await may_press(update, context):
         return None
     action = services.buttons.unpack(query.data)
-    assert isinstance(action, PackAction | PaceAction)
+    assert isinstance(action, PackAction | PaceAction | CodebookAction)
     brew = await services.store.brew(action.brew_id)
     chat = update.effective_chat
     if brew is None or chat is None or brew.group_chat_id != chat.id:
@@ -245,18 +286,22 @@ async def _pressed_for_brew(
     return query, action, brew
 
 
-async def _show_switched(context: BrewContext, query: CallbackQuery, switched: Brew | None) -> None:
-    """Show the invite as the brew is now, or say it can no longer change (someone joined)."""
+async def _show_switched(
+    context: BrewContext, query: CallbackQuery, switched: Brew | None, locked: str = "pack_locked"
+) -> None:
+    """Show the invite as the brew is now, or say why it can no longer change (``locked``:
+    someone joined, or it closed)."""
     services = context.services
     if switched is None:
-        await acknowledge(query, services.text("pack_locked"), show_alert=True)
+        await acknowledge(query, services.text(locked), show_alert=True)
         return
     await acknowledge(query)
     link = invite_link(context.bot.username, switched.code)
+    codebook = await brew_in_use(services, switched)
     with contextlib.suppress(BadRequest):  # a double tap finds it changed already
         await query.edit_message_caption(
-            caption=invite_caption(services, switched, link),
-            reply_markup=other_packs(services, switched),
+            caption=invite_caption(services, switched, link, codebook),
+            reply_markup=other_packs(services, switched, codebook),
         )
 
 
@@ -433,5 +478,5 @@ def register(app: App, services: Services) -> None:
         CommandHandler("help", help_facilitators, filters=filters.ChatType.GROUPS & fresh)
     )
     app.add_handler(CallbackQueryHandler(picked, pattern=pick_pattern(services.buttons, ON_PICK)))
-    app.add_handler(CallbackQueryHandler(use_pack, pattern=services.buttons.accepts(PackAction)))
-    app.add_handler(CallbackQueryHandler(use_pace, pattern=services.buttons.accepts(PaceAction)))
+    for kind in (PackAction, PaceAction, CodebookAction):
+        app.add_handler(CallbackQueryHandler(change_invite, pattern=services.buttons.accepts(kind)))

@@ -4,15 +4,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from telegram import InputFile, Message, Update
+from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, PollHandler, filters
 
 from bot.callbacks import ThemeAction
-from bot.facilitators.brews import DEFAULT_PACK, invite_caption, other_packs
+from bot.facilitators.brews import DEFAULT_PACK, send_invite
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.invite import invite_link, qr_png
 from bot.facilitators.picking import RECENT, THEME_LIMIT, command_words, may_press
 from bot.handlers.common import acknowledge
 from bot.jobs import ideapolls
@@ -121,14 +118,7 @@ async def brew_on_winner(update: Update, context: BrewContext) -> None:
     brew = await services.store.create_brew(
         theme=theme, pack_id=DEFAULT_PACK, group_chat_id=poll[0]
     )
-    link = invite_link(context.bot.username, brew.code)
-    picture = await asyncio.to_thread(qr_png, link)
-    await context.bot.send_photo(
-        poll[0],
-        InputFile(picture, filename="brew-invite.png"),
-        caption=invite_caption(services, brew, link),
-        reply_markup=other_packs(services, brew),
-    )
+    await send_invite(context, poll[0], brew)
 
 
 async def ballot(update: Update, context: BrewContext) -> None:
