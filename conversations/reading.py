@@ -87,7 +87,9 @@ def read_themes(
         coded, scores = _code(texts, people, codebook, vectors, embed)
     rest = [i for i, theme in enumerate(coded) if theme is None]
     say(f"Looking for new themes in {len(rest):,} answers")
-    most = len({people[i] for i in rest}) // max(1, min_group)
+    # one theme per minimum group of people; two at least, so that one theme can stand
+    # apart from what fits nothing (a single group of everything left is not a theme)
+    most = max(2, len({people[i] for i in rest}) // max(1, min_group))
     found = find_themes(
         [texts[i] for i in rest],
         vectors=None if vectors is None else vectors[rest],
