@@ -37,6 +37,7 @@ import numpy as np
 from sklearn.metrics import adjusted_mutual_info_score, f1_score
 
 from bot import embedder
+from bot.settings import MIN_GROUP
 from conversations.codebook import Codebook, CodebookTheme, load_codebook
 from conversations.coding import unit
 from conversations.reading import read_themes
@@ -46,7 +47,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 BREWS = ROOT / "tests" / "data" / "brews"
 PLANTED = ("story", "home", "carers", "big")
-MIN_GROUP = 5  # brewbot's default minimum group (BREWBOT_MIN_GROUP)
 SPEED_ROWS, SPEED_THEMES = 10_000, 40
 
 

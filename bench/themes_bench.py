@@ -34,13 +34,13 @@ from sklearn.metrics import adjusted_mutual_info_score
 
 from bot import embedder
 from bot.commands.themes import analyse
+from bot.settings import MIN_GROUP
 
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 TEXT, LABEL, SUBCATEGORY = "feedback", "label", "code"
-MIN_GROUP = 5  # brewbot's default minimum group (BREWBOT_MIN_GROUP)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from bench.themes_bench import DATA, MIN_GROUP, TEXT, Score, load, score
+from bench.themes_bench import DATA, TEXT, Score, load, score
 from bot.commands.themes import analyse
+from bot.settings import MIN_GROUP
 from conversations import themes as brewbot_themes
 
 Grouper = Callable[[list[str], int, int], list[int]]

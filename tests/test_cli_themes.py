@@ -126,7 +126,8 @@ def test_utf8_with_bom_and_plain_text_files_are_read(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["rows"]
     assert [r["row"] for r in rows] == [1, 2, 3, 4]
-    assert all(r["theme"] is None for r in rows)  # four answers: too few people for a theme
+    assert rows[2]["theme"] is None  # an empty line has no theme
+    assert all("lonely" not in (r["theme"] or "") for r in rows)  # two typed it: not shown
 
 
 def test_missing_file_is_exit_two() -> None:
