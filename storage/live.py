@@ -4,6 +4,7 @@ before it is sent, so a restart part-way neither loses one nor sends one twice."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from conversations.model import Pace
 from storage import rows
@@ -11,7 +12,7 @@ from storage.base import StoreBase
 from storage.errors import NotFound
 from storage.records import Brew, Delivery, LiveQuestion, StoredText
 from storage.sql import Connection, Row, fetch_all, fetch_one, insert, run
-from storage.times import parse
+from storage.times import iso, parse, parse_optional
 
 QUESTION_COLUMNS = "id, brew_id, number, prompt_id, text, asked_at, counts_message_id"
 
@@ -186,16 +187,29 @@ class LiveStore(StoreBase):
             for row in found
         ]
 
-    async def mark_delivered(self, delivery_id: int, *, uncertain: bool = False) -> None:
-        """Remember that a delivery went (or, uncertain, may have gone), so it never goes twice."""
+    async def mark_delivered(
+        self, delivery_id: int, *, uncertain: bool = False, shown_at: datetime | None = None
+    ) -> None:
+        """Remember that a delivery went (or, uncertain, may have gone), so it never goes twice,
+        and when it reached the person's screen (None: nothing was shown to them)."""
         now = self._stamp()
+        shown = None if shown_at is None else iso(shown_at)
         await self._write(
             lambda db: run(
                 db,
-                "UPDATE deliveries SET sent_at = ?, uncertain = ? WHERE id = ? AND sent_at IS NULL",
-                (now, int(uncertain), delivery_id),
+                "UPDATE deliveries SET sent_at = ?, uncertain = ?, shown_at = ?"
+                " WHERE id = ? AND sent_at IS NULL",
+                (now, int(uncertain), shown, delivery_id),
             )
         )
+
+    async def shown_at(self, brew_id: int, participant_id: str, number: int) -> datetime | None:
+        """Return when live question ``number`` reached this person's screen, if it has."""
+        row = await self._one(
+            "SELECT shown_at FROM deliveries WHERE brew_id = ? AND participant_id = ? AND what = ?",
+            (brew_id, participant_id, f"ask:{number}"),
+        )
+        return None if row is None else parse_optional(rows.optional_str(row["shown_at"]))
 
     async def answered(self, brew_id: int, prompt_id: str) -> tuple[int, list[StoredText]]:
         """Count the people who answered one question of a brew, with its typed answers (held

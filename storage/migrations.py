@@ -443,6 +443,17 @@ _SHOWN_IN_FULL = """
 ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 """
 
+# A live brew files typed words by the question on the person's screen: when each question
+# reached them (Telegram's own time for the message that carried it), beside its delivery.
+# And the news question is asked of someone who finished until they answer it, so each
+# brew remembers whether they have.
+_SCREEN = """
+ALTER TABLE deliveries ADD COLUMN shown_at TEXT;
+
+ALTER TABLE progress ADD COLUMN news_answered INTEGER NOT NULL DEFAULT 0
+    CHECK (news_answered IN (0, 1));
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -491,6 +502,12 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
     ),
     (14, "answers.shown_in_full: how often /review showed a held answer unmasked", _SHOWN_IN_FULL),
+    (
+        16,
+        "deliveries.shown_at, progress.news_answered: which question was on a person's screen,"
+        " and whether they answered the news question",
+        _SCREEN,
+    ),
 ]
 
 _BOOTSTRAP = """
