@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
@@ -26,11 +27,12 @@ from conversations.model import (
     Pace,
     Pack,
     Progress,
+    Reply,
     Resume,
     Skip,
     Status,
 )
-from conversations.pacing import asked_prompt, with_asked
+from conversations.pacing import asked_prompt, live_pack
 from conversations.safeguarding import suggests_risk
 from storage.records import Brew, LiveQuestion, Participant
 
@@ -70,6 +72,8 @@ async def advance(
         if before is None or brew.pace is not Pace.SELF or brew.was_live:
             # A live or paced brew may have sent them something since the caller read it.
             before = await services.store.progress(participant.id, brew.id)
+        if isinstance(event, AnswerText) and before is not None and before.late is not None:
+            event = await _with_screen(services, brew, participant, before, event, asked)
         if before is None and isinstance(event, Begin):
             # Someone joining a live brew mid-question gets the question open now.
             released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
@@ -98,7 +102,8 @@ async def advance(
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
         )
-    messages = messages_for(services, participant, brew, before, outcome)
+    words = update.message.message_id if update and update.message else None  # typed words
+    messages = await messages_for(services, participant, brew, before, outcome, words=words)
     if lead:
         messages.insert(0, Outgoing(lead))
     tidy_buttons(context, participant.chat_id)
@@ -123,30 +128,78 @@ def stepping(app: App, participant_id: str) -> asyncio.Lock:
 
 
 async def brew_pack(services: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:
-    """Return the pack a brew asks from (with its one-off live questions after the pack's
-    own), and the questions pushed in it live, first first."""
+    """Return the pack a brew asks from, and the questions pushed in it live, first first.
+
+    A live brew asks only what was pushed in it, the pack's questions and one-offs in the
+    order pushed (:func:`live_pack`), during the live part and after it.
+    """
     pack = services.packs.get(brew.pack_id)
     if pack is None:
         raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
     if not brew.was_live:
         return pack, []
     asked = await services.store.live_questions(brew.id)
-    own = [asked_prompt(q.number, q.text) for q in asked if q.text is not None]
-    return with_asked(pack, own), asked
+    prompts = (
+        pack.prompt(q.prompt_id) if q.text is None else asked_prompt(q.number, q.text)
+        for q in asked
+    )
+    return live_pack(pack, (p for p in prompts if p is not None)), asked
 
 
-def messages_for(
+async def _with_screen(
+    services: Services,
+    brew: Brew,
+    participant: Participant,
+    before: Progress,
+    event: AnswerText,
+    asked: list[LiveQuestion],
+) -> AnswerText:
+    """Add to typed words when the question pushed last reached the person's screen, so the
+    engine can tell whether they were written for the question before it."""
+    pushed = before.released[-1] if before.released else None
+    number = next((q.number for q in asked if q.prompt_id == pushed), None)
+    shown = (
+        None if number is None else await services.store.shown_at(brew.id, participant.id, number)
+    )
+    return replace(event, shown_at=None if shown is None else shown.timestamp())
+
+
+async def messages_for(
     services: Services,
     participant: Participant,
     brew: Brew,
     before: Progress | None,
     outcome: Outcome,
+    *,
+    words: int | None = None,
 ) -> list[Outgoing]:
-    """Lay out what the engine said, asking at the very end whether they would like news."""
-    messages = outgoing(outcome.replies, brew.id, services.buttons)
-    if _just_finished(before, outcome) and not participant.news:
+    """Lay out what the engine said, asking at the very end whether they would like news.
+
+    Someone who finished is asked about news in the reply that finishes the brew, and again
+    with any later reply in it until they answer (the first ask may not have reached them).
+    A reply about the words they just typed answers ``words``, the message that held them.
+    """
+    messages = outgoing(outcome.replies, brew.id, services.buttons, words=words)
+    if await _news_open(services, participant, brew, before, outcome):
         messages.append(_news_question(services, brew, easy=outcome.progress.easy))
     return messages
+
+
+async def _news_open(
+    services: Services,
+    participant: Participant,
+    brew: Brew,
+    before: Progress | None,
+    outcome: Outcome,
+) -> bool:
+    """Say whether to ask this person about news with this reply: they finished the brew
+    and have not answered the question there (nor asked for news before)."""
+    finished = outcome.progress.status is Status.FINISHED
+    if not finished or participant.news or not outcome.replies:
+        return False
+    return _just_finished(before, outcome) or not await services.store.news_answered(
+        participant.id, brew.id
+    )
 
 
 async def _closed(
@@ -162,9 +215,14 @@ async def _closed(
         await send_help(
             context, participant.chat_id, easy=participant.easy, kept=False, update=update
         )
+    services = context.services
+    text = services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
+    outcome = Outcome(progress=progress, replies=(Reply(text),), changed=False)
+    messages = await messages_for(services, participant, brew, progress, outcome)
     tidy_buttons(context, participant.chat_id)
-    text = context.services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
-    await context.bot.send_message(participant.chat_id, text)
+    remember_buttons(
+        context, participant.chat_id, await send_folded(context.bot, participant.chat_id, messages)
+    )
     return Outcome(progress=progress, changed=False)
 
 
