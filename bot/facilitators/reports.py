@@ -60,6 +60,7 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
         idea_prompts=idea_prompts(pack),
         imported=counts.imported,
         described_stages=tuple(await store.described_stages(brew.id)),
+        live=brew.was_live,
     )
 
 
