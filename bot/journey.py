@@ -31,6 +31,7 @@ from conversations.model import (
     Resume,
     Skip,
     Status,
+    WordsFor,
 )
 from conversations.pacing import asked_prompt, live_pack
 from conversations.safeguarding import suggests_risk
@@ -41,7 +42,7 @@ _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
-_ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
+_ANSWERING = (AnswerText, Choose, Skip, Begin, Resume, WordsFor)
 
 
 class PackMissing(Exception):
@@ -210,7 +211,8 @@ async def _closed(
     progress: Progress,
     event: Event,
 ) -> Outcome:
-    """Say kindly that a closed brew takes no more answers; keep nothing."""
+    """Say kindly that a closed brew takes no more answers; keep nothing. Someone who
+    finished it and has not answered the news question is asked it again."""
     if isinstance(event, AnswerText) and suggests_risk(event.text):
         await send_help(
             context, participant.chat_id, easy=participant.easy, kept=False, update=update

@@ -4,7 +4,7 @@ or its buttons were taken off by what they typed next."""
 
 from __future__ import annotations
 
-from tests.running import Running
+from tests.running import FACILITATORS, Running
 from tests.test_journey import OVER_A_BREW_ANSWERS
 
 ANNE = 1101
@@ -56,3 +56,12 @@ async def test_the_news_question_is_asked_next_time_when_the_last_reply_never_ar
     assert participant is not None and participant.news
     await brewbot.send(ANNE, "Thank you")
     assert asked_news(brewbot, ANNE) == 1
+
+
+async def test_a_closed_brew_still_asks_whoever_finished_it_about_news(brewbot: Running) -> None:
+    await finish(brewbot, ANNE)
+    (brew,) = await brewbot.services.store.open_brews(FACILITATORS)
+    await brewbot.services.store.close_brew(brew.id)
+    await brewbot.send(ANNE, "Is it still open?")
+    assert asked_news(brewbot, ANNE) == 2 and NEWS in brewbot.last(ANNE)
+    assert "closed" in brewbot.texts(ANNE)[-1]
