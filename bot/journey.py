@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import datetime
 from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
@@ -70,11 +71,11 @@ async def advance(
     services = context.services
     async with stepping(context.application, participant.id):  # not mid-way through a push
         pack, asked = await brew_pack(services, brew)
-        if before is None or brew.pace is not Pace.SELF or brew.was_live:
-            # A live or paced brew may have sent them something since the caller read it.
-            before = await services.store.progress(participant.id, brew.id)
-        if isinstance(event, AnswerText) and before is not None and before.late is not None:
-            event = await _with_screen(services, brew, participant, before, event, asked)
+        if brew.pace is Pace.LIVE:  # it may have sent them something since the caller read
+            before, shown = await services.store.live_progress(participant.id, brew.id)
+            event = _with_screen(before, event, shown)
+        elif before is None or brew.pace is not Pace.SELF or brew.was_live:
+            before = await services.store.progress(participant.id, brew.id)  # as may these
         if before is None and isinstance(event, Begin):
             # Someone joining a live brew mid-question gets the question open now.
             released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
@@ -147,22 +148,13 @@ async def brew_pack(services: Services, brew: Brew) -> tuple[Pack, list[LiveQues
     return live_pack(pack, (p for p in prompts if p is not None)), asked
 
 
-async def _with_screen(
-    services: Services,
-    brew: Brew,
-    participant: Participant,
-    before: Progress,
-    event: AnswerText,
-    asked: list[LiveQuestion],
-) -> AnswerText:
+def _with_screen(before: Progress | None, event: Event, shown: dict[str, datetime]) -> Event:
     """Add to typed words when the question pushed last reached the person's screen, so the
-    engine can tell whether they were written for the question before it."""
-    pushed = before.released[-1] if before.released else None
-    number = next((q.number for q in asked if q.prompt_id == pushed), None)
-    shown = (
-        None if number is None else await services.store.shown_at(brew.id, participant.id, number)
-    )
-    return replace(event, shown_at=None if shown is None else shown.timestamp())
+    engine can tell whether they were written for a question before it, still unanswered."""
+    if not isinstance(event, AnswerText) or before is None or before.late is None:
+        return event
+    last = shown.get(before.released[-1]) if before.released else None
+    return replace(event, shown_at=None if last is None else last.timestamp())
 
 
 async def messages_for(

@@ -117,10 +117,13 @@ async def test_when_a_question_reached_each_person_is_kept_with_its_delivery(
     for delivery in await store.pending_deliveries(50):
         on_screen = shown if delivery.chat_id == ACTIVE else None  # nothing shown on a break
         await store.mark_delivered(delivery.id, shown_at=on_screen)
+    await store.push_question(brew.id, "what_matters", None)  # not delivered yet
     active, paused = await store.join(ACTIVE), await store.join(PAUSED)
-    assert await store.shown_at(brew.id, active.id, 1) == shown
-    assert await store.shown_at(brew.id, paused.id, 1) is None
-    assert await store.shown_at(brew.id, active.id, 2) is None  # never asked
+    progress, screen = await store.live_progress(active.id, brew.id)
+    assert progress is not None and progress.status is Status.ACTIVE
+    assert screen == {"live_1": shown}
+    assert (await store.live_progress(paused.id, brew.id))[1] == {}
+    assert await store.live_progress((await store.join(999)).id, brew.id) == (None, {})
 
 
 async def test_a_live_brew_counts_as_finished_whoever_answered_every_question(
