@@ -19,12 +19,12 @@ from bot.jobs.weekly_digest import post_due_digests
 from bot.standin import StandIn
 from bot.standin.balancer import Balancer
 from conversations.model import Status
-from tests.facilitator_support import LINK, group_calls, in_group, news_to, shown_now, took_part
+from tests.facilitator_support import in_group, news_to, shown_now, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
 from tests.test_live import OWN_QUESTION, SAID, counts_message
-from tests.test_live_session import Q1, Q2, write
+from tests.test_live_session import Q1, Q2, live_room, write
 from tests.test_nudges import FAY
 from tests.test_weekly_digest import MONDAY, W47, at, headings
 from tests.webhook_support import PATH, free_port, webhook_running
@@ -227,15 +227,8 @@ async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
     # The group's 20 a minute is the group's: two workers with answers to show share one
     # turn to edit the counts message, and the last edit still shows every answer.
     one = two_workers[0]
-    await in_group(one, "/live getting help at home")
-    match = LINK.search(group_calls(one)[-1].text or "")
-    assert match is not None
     room = [7601 + n for n in range(12)]
-    for person in room:
-        standin.command(person, f"/start {match.group(2)}")
-    await standin.wait_idle(timeout=30)
-    await in_group(one, f"/ask {OWN_QUESTION}")
-    await standin.wait_for(lambda: all(OWN_QUESTION in one.last(p) for p in room), timeout=15)
+    await live_room(one, room, OWN_QUESTION)
     message = counts_message(one, 1)
     for n, person in enumerate(room):
         standin.private_message(person, f"{SAID[n % 3]} ({n})")
@@ -275,15 +268,8 @@ async def test_two_workers_file_a_live_rooms_answers_and_count_what_is_kept(
     # kept by whichever worker sent it, and read by whichever handles their words. The count
     # each question's message ends on is the number of people whose answer is kept for it.
     one = two_workers[0]
-    await in_group(one, "/live getting help at home")
-    match = LINK.search(group_calls(one)[-1].text or "")
-    assert match is not None
     room = [7801 + n for n in range(12)]
-    for person in room:
-        standin.command(person, f"/start {match.group(2)}")
-    await standin.wait_idle(timeout=30)
-    await in_group(one, f"/ask {Q1}")
-    await standin.wait_for(lambda: all(Q1 in one.last(p) for p in room), timeout=15)
+    await live_room(one, room, Q1)
     for n, person in enumerate(room[:7]):
         write(one, person, f"{SAID[n % 3]} ({n})")
     await standin.wait_idle(timeout=30)
