@@ -180,3 +180,21 @@ async def test_a_live_session_in_small_files_every_answer_where_it_was_meant(
     summary = "\n".join(group_texts(brewbot)[-4:])
     assert "12 people took part and 4 answered every question." in summary
     assert "got to the end" not in summary
+
+
+async def test_a_choice_whose_words_telegram_no_longer_shows_keeps_nothing_and_says_so(
+    brewbot: Running,
+) -> None:
+    person = ROOM[0]
+    await live_room(brewbot, [person], Q1)
+    await in_group(brewbot, f"/ask {Q2}")
+    await all_got(brewbot, Q2, [person])
+    write(brewbot, person, LONG, after=(Q2, 10))
+    await brewbot.standin.wait_idle()
+    asked = brewbot.message_with_button(person, "Leave them out")
+    message = brewbot.standin.world.message(person, asked)
+    assert message is not None and message["reply_to_message"]["text"] == LONG
+    del message["reply_to_message"]  # deleted by them, or too old for Telegram to show
+    await tap_starting(brewbot, person, "For: What matters most")
+    assert "can't see those words any more" in brewbot.last(person)
+    assert filed(brewbot) == {}
