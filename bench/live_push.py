@@ -9,7 +9,10 @@ sends, all enforced by the stand-in too). N people join a live brew; the facilit
   how many got it exactly once;
 - replies: seconds from a typed answer to brewbot's reply, for K people answering while
   the push is still going out, and for K people answering once it is done;
-- the counts message: edits made, and the most in any 60 seconds (Telegram allows 20).
+- the counts message: edits made, and the most in any 60 seconds (Telegram allows 20);
+- then a second /ask: replies to K people whose words, sent a second after it reached them,
+  are filed under the first question (brewbot reads when it reached them), beside K people
+  answering the second question, which needs no such look-up; and their ratio.
 
 .venv/bin/python -m bench.live_push [--people 300] [--answering 20]
 """
@@ -32,6 +35,7 @@ SPEC = (
     Path(__file__).resolve().parent.parent.parent / "shared" / "telegram-bot-api-spec" / "api.json"
 )
 QUESTION = "What is one thing that would make getting help at home better?"
+SECOND = "What gets in the way?"
 ADMIN = 990001
 
 
@@ -54,13 +58,28 @@ def _reply_after(brewbot: Running, chat: int, after: float) -> float | None:
     )
 
 
-async def _answer(brewbot: Running, people: Sequence[int]) -> list[float]:
-    """Each person types an answer at once; return seconds until each got a reply."""
+def _arrived(brewbot: Running, chat: int, words: str) -> int:
+    """Telegram's date on the message that brought these words to this person."""
+    found = [
+        int(m["date"])
+        for (c, _), m in brewbot.standin.world.messages.items()
+        if c == chat and words in m.get("text", "")
+    ]
+    return found[-1]
+
+
+async def _answer(
+    brewbot: Running, people: Sequence[int], *, late: Sequence[int] = (), after: str = ""
+) -> list[float]:
+    """Each person types an answer at once; return seconds until each got a reply. Those in
+    ``late`` date theirs a second after ``after`` reached them (Telegram's date)."""
     loop = asyncio.get_running_loop()
     sent = {}
     for person in people:
         sent[person] = loop.time()
-        brewbot.standin.private_message(person, "Someone who rings back when they said they would")
+        date = _arrived(brewbot, person, after) + 1 if person in late else None
+        words = "Someone who rings back when they said they would"
+        brewbot.standin.private_message(person, words, date=date)
     waits: list[float] = []
     for person in people:
         await brewbot.standin.wait_for(lambda p=person: _reply_after(brewbot, p, sent[p]), 120)  # type: ignore[misc]
@@ -79,7 +98,8 @@ async def run(people: int, answering: int, settle: float) -> None:
                 standin.set_admins(FACILITATORS, [ADMIN])
                 standin.command(ADMIN, "/live getting help at home", chat_id=FACILITATORS)
                 await standin.wait_idle()
-                brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+                store = brewbot.services.store
+                brew = (await store.open_brews(FACILITATORS))[0]
                 room = list(range(5_000_001, 5_000_001 + people))
                 for person in room:
                     standin.command(person, f"/start {brew.code}")
@@ -108,6 +128,17 @@ async def run(people: int, answering: int, settle: float) -> None:
                     c.at for c in standin.sent_to(FACILITATORS) if c.method == "editMessageText"
                 ]
                 busiest = max((sum(1 for e in edits if s <= e < s + 60) for s in edits), default=0)
+                standin.command(ADMIN, f"/ask {SECOND}", chat_id=FACILITATORS)
+                await standin.wait_for(lambda: all(_first(brewbot, p, SECOND) for p in room), 600)
+                await standin.wait_idle(timeout=600)
+                # Side by side: words for the first question and for the second, interleaved.
+                before = room[2 * answering : 3 * answering]  # said nothing to the first
+                fresh = room[answering : 2 * answering]  # answered the first, surely
+                mixed = [p for pair in zip(before, fresh, strict=True) for p in pair]
+                first = (await store.answered(brew.id, "live_1"))[0]
+                waits = await _answer(brewbot, mixed, late=before, after=SECOND)
+                late, now = waits[0::2], waits[1::2]
+                filed = (await store.answered(brew.id, "live_1"))[0] - first
             finally:
                 await brewbot.stop()
     print(f"live push to {people} people, {answering} answering during and after")
@@ -120,6 +151,11 @@ async def run(people: int, answering: int, settle: float) -> None:
     print(
         f"  counts message: {len(edits)} edits, at most {busiest} in any 60 s (Telegram allows 20)"
     )
+    print(f"  after a second /ask: {'for the one before':>20}  {'for it':>7}  ratio")
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+        ratio = _q(late, q) / _q(now, q)
+        print(f"  {name:<19}  {_q(late, q):>20.2f}  {_q(now, q):>7.2f}  {ratio:>5.2f}")
+    print(f"  words for the first question filed under it: {filed} of {len(late)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

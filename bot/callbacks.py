@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from conversations.model import Choose, Event, Pause, Resume, Skip, Stop
+from conversations.model import Choose, Event, Pause, Resume, Skip, Stop, WordsFor
 
 MAX_BYTES = 64
 _FIELD = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -27,7 +27,8 @@ class ForgedButton(Exception):
 
 @dataclass(frozen=True)
 class PromptAction:
-    """A participant's button in a brew: answer, skip, pause, carry on or stop."""
+    """A participant's button in a brew: answer, skip, pause, carry on, stop, or say which
+    question typed words are for."""
 
     brew_id: int
     event: Event
@@ -182,6 +183,10 @@ def _fields(action: Action) -> tuple[str, ...]:
             return _check("r", str(brew_id))
         case PromptAction(brew_id, Stop()):
             return _check("x", str(brew_id))
+        case PromptAction(brew_id, WordsFor(None)):
+            return _check("a", str(brew_id))
+        case PromptAction(brew_id, WordsFor(str(prompt_id))):
+            return _check("a", str(brew_id), prompt_id)
         case ForgetAction(confirm):
             return ("f", "1" if confirm else "0")
         case NewsAction(brew_id, wanted):
@@ -222,6 +227,8 @@ def _action(parts: list[str]) -> Action:
         return PromptAction(int(args[0]), Skip(args[1]))
     if kind in simple and len(args) == 1:
         return PromptAction(int(args[0]), simple[kind]())
+    if kind == "a" and len(args) in (1, 2):  # the words come from the message it replied to
+        return PromptAction(int(args[0]), WordsFor(args[1] if len(args) == 2 else None))
     if kind == "f" and len(args) == 1:
         return ForgetAction(_flag(args[0]))
     if kind == "n" and len(args) == 2:

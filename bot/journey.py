@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
+from datetime import datetime
 from weakref import WeakValueDictionary
 
 from telegram import CallbackQuery, Message, Update
@@ -26,11 +28,13 @@ from conversations.model import (
     Pace,
     Pack,
     Progress,
+    Reply,
     Resume,
     Skip,
     Status,
+    WordsFor,
 )
-from conversations.pacing import asked_prompt, with_asked
+from conversations.pacing import asked_prompt, live_pack
 from conversations.safeguarding import suggests_risk
 from storage.records import Brew, LiveQuestion, Participant
 
@@ -39,7 +43,7 @@ _LAST_BUTTONS = "brewbot.last_buttons"
 _HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
-_ANSWERING = (AnswerText, Choose, Skip, Begin, Resume)
+_ANSWERING = (AnswerText, Choose, Skip, Begin, Resume, WordsFor)
 
 
 class PackMissing(Exception):
@@ -67,9 +71,11 @@ async def advance(
     services = context.services
     async with stepping(context.application, participant.id):  # not mid-way through a push
         pack, asked = await brew_pack(services, brew)
-        if before is None or brew.pace is not Pace.SELF or brew.was_live:
-            # A live or paced brew may have sent them something since the caller read it.
-            before = await services.store.progress(participant.id, brew.id)
+        if brew.pace is Pace.LIVE:  # it may have sent them something since the caller read
+            before, shown = await services.store.live_progress(participant.id, brew.id)
+            event = _with_screen(before, event, shown)
+        elif before is None or brew.pace is not Pace.SELF or brew.was_live:
+            before = await services.store.progress(participant.id, brew.id)  # as may these
         if before is None and isinstance(event, Begin):
             # Someone joining a live brew mid-question gets the question open now.
             released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
@@ -98,7 +104,8 @@ async def advance(
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
         )
-    messages = messages_for(services, participant, brew, before, outcome)
+    words = update.message.message_id if update and update.message else None  # typed words
+    messages = await messages_for(services, participant, brew, before, outcome, words=words)
     if lead:
         messages.insert(0, Outgoing(lead))
     tidy_buttons(context, participant.chat_id)
@@ -123,30 +130,69 @@ def stepping(app: App, participant_id: str) -> asyncio.Lock:
 
 
 async def brew_pack(services: Services, brew: Brew) -> tuple[Pack, list[LiveQuestion]]:
-    """Return the pack a brew asks from (with its one-off live questions after the pack's
-    own), and the questions pushed in it live, first first."""
+    """Return the pack a brew asks from, and the questions pushed in it live, first first.
+
+    A live brew asks only what was pushed in it, the pack's questions and one-offs in the
+    order pushed (:func:`live_pack`), during the live part and after it.
+    """
     pack = services.packs.get(brew.pack_id)
     if pack is None:
         raise PackMissing(f"brew {brew.id} uses pack {brew.pack_id!r}, which is not installed")
     if not brew.was_live:
         return pack, []
     asked = await services.store.live_questions(brew.id)
-    own = [asked_prompt(q.number, q.text) for q in asked if q.text is not None]
-    return with_asked(pack, own), asked
+    prompts = (
+        pack.prompt(q.prompt_id) if q.text is None else asked_prompt(q.number, q.text)
+        for q in asked
+    )
+    return live_pack(pack, (p for p in prompts if p is not None)), asked
 
 
-def messages_for(
+def _with_screen(before: Progress | None, event: Event, shown: dict[str, datetime]) -> Event:
+    """Add to typed words when the question pushed last reached the person's screen, so the
+    engine can tell whether they were written for a question before it, still unanswered."""
+    if not isinstance(event, AnswerText) or before is None or before.late is None:
+        return event
+    last = shown.get(before.released[-1]) if before.released else None
+    return replace(event, shown_at=None if last is None else last.timestamp())
+
+
+async def messages_for(
     services: Services,
     participant: Participant,
     brew: Brew,
     before: Progress | None,
     outcome: Outcome,
+    *,
+    words: int | None = None,
 ) -> list[Outgoing]:
-    """Lay out what the engine said, asking at the very end whether they would like news."""
-    messages = outgoing(outcome.replies, brew.id, services.buttons)
-    if _just_finished(before, outcome) and not participant.news:
+    """Lay out what the engine said, asking at the very end whether they would like news.
+
+    Someone who finished is asked about news in the reply that finishes the brew, and again
+    with any later reply in it until they answer (the first ask may not have reached them).
+    A reply about the words they just typed answers ``words``, the message that held them.
+    """
+    messages = outgoing(outcome.replies, brew.id, services.buttons, words=words)
+    if await _news_open(services, participant, brew, before, outcome):
         messages.append(_news_question(services, brew, easy=outcome.progress.easy))
     return messages
+
+
+async def _news_open(
+    services: Services,
+    participant: Participant,
+    brew: Brew,
+    before: Progress | None,
+    outcome: Outcome,
+) -> bool:
+    """Say whether to ask this person about news with this reply: they finished the brew
+    and have not answered the question there (nor asked for news before)."""
+    finished = outcome.progress.status is Status.FINISHED
+    if not finished or participant.news or not outcome.replies:
+        return False
+    return _just_finished(before, outcome) or not await services.store.news_answered(
+        participant.id, brew.id
+    )
 
 
 async def _closed(
@@ -157,14 +203,20 @@ async def _closed(
     progress: Progress,
     event: Event,
 ) -> Outcome:
-    """Say kindly that a closed brew takes no more answers; keep nothing."""
+    """Say kindly that a closed brew takes no more answers; keep nothing. Someone who
+    finished it and has not answered the news question is asked it again."""
     if isinstance(event, AnswerText) and suggests_risk(event.text):
         await send_help(
             context, participant.chat_id, easy=participant.easy, kept=False, update=update
         )
+    services = context.services
+    text = services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
+    outcome = Outcome(progress=progress, replies=(Reply(text),), changed=False)
+    messages = await messages_for(services, participant, brew, progress, outcome)
     tidy_buttons(context, participant.chat_id)
-    text = context.services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
-    await context.bot.send_message(participant.chat_id, text)
+    remember_buttons(
+        context, participant.chat_id, await send_folded(context.bot, participant.chat_id, messages)
+    )
     return Outcome(progress=progress, changed=False)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, TelegramError, TimedOut
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
@@ -74,15 +74,22 @@ def _button(button: Button, brew_id: int, codec: ButtonCodec) -> InlineKeyboardB
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send: its text and, if any, its buttons."""
+    """One message to send: its text, its buttons if any, and the message it replies to."""
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None
 
 
-def outgoing(replies: Sequence[Reply], brew_id: int, codec: ButtonCodec) -> list[Outgoing]:
-    """Lay the engine's replies out as messages with their keyboards."""
-    return [Outgoing(r.text, keyboard(r.buttons, brew_id, codec)) for r in replies]
+def outgoing(
+    replies: Sequence[Reply], brew_id: int, codec: ButtonCodec, *, words: int | None = None
+) -> list[Outgoing]:
+    """Lay the engine's replies out as messages with their keyboards; a reply about the
+    words just typed answers ``words``, the message that carried them."""
+    return [
+        Outgoing(r.text, keyboard(r.buttons, brew_id, codec), words if r.about_words else None)
+        for r in replies
+    ]
 
 
 def fold(messages: Sequence[Outgoing], limit: int = CHUNK) -> list[Outgoing]:
@@ -95,7 +102,7 @@ def fold(messages: Sequence[Outgoing], limit: int = CHUNK) -> list[Outgoing]:
         if folded and folded[-1].markup is None:
             joined = f"{folded[-1].text}\n\n{message.text}"
             if len(joined) <= limit:
-                folded[-1] = Outgoing(joined, message.markup)
+                folded[-1] = Outgoing(joined, message.markup, message.reply_to)
                 continue
         folded.append(message)
     return folded
@@ -105,7 +112,16 @@ async def send_folded(bot: Bot, chat_id: int, messages: Sequence[Outgoing]) -> M
     """Send the messages, folded into as few as fit; return the last one with buttons."""
     with_buttons: Message | None = None
     for message in fold(messages):
-        sent = await carry_on(bot.send_message(chat_id, message.text, reply_markup=message.markup))
+        replying = (
+            None
+            if message.reply_to is None
+            else ReplyParameters(message.reply_to, allow_sending_without_reply=True)
+        )
+        sent = await carry_on(
+            bot.send_message(
+                chat_id, message.text, reply_markup=message.markup, reply_parameters=replying
+            )
+        )
         if message.markup is not None:
             with_buttons = sent
     return with_buttons

@@ -38,8 +38,9 @@ from conversations.model import (
     Stage,
     Status,
     Stop,
+    WordsFor,
 )
-from conversations.pacing import LATE_GRACE, next_part
+from conversations.pacing import Written, next_part, written_for
 from conversations.safeguarding import suggests_risk
 
 __all__ = ["ENGINE_MESSAGE_KEYS", "EngineError", "step"]
@@ -72,6 +73,11 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
     "live_wait",
     "live_late_kept",
     "live_ended_more",
+    "which_question",
+    "button_for",
+    "button_for_none",
+    "words_left_out",
+    "words_for_answered",
     "paced_wait",
     "nothing_open",
     "button_keep_going",
@@ -231,9 +237,15 @@ def _handle(turn: _Turn, event: Event) -> None:
 
 def _handle_active(turn: _Turn, event: Event) -> None:
     """Handle an answer, a button or Pause while a question is waiting."""
-    prompt = _current_prompt(turn)
     if _late_answer(turn, event):
         return
+    if isinstance(event, WordsFor):
+        _words_for(turn, event)
+        return
+    if isinstance(event, AnswerText) and event.text.strip() and _nothing_on_screen(turn):
+        _ask_which(turn, _missed(turn))
+        return
+    prompt = _current_prompt(turn)
     if prompt is None and isinstance(event, Pause):
         _pause(turn)
     elif prompt is None and _waiting(turn):
@@ -419,12 +431,8 @@ def _sent(turn: _Turn, event: Push | NextPart | LiveEnded) -> None:
         waiting = turn.progress.status is Status.ACTIVE and _next_prompt(turn) is None
         if waiting and _release_part(turn):
             _ask_next(turn)
-    elif turn.progress.status is Status.ACTIVE and not _open(turn):
-        turn.update(late=None, late_until=None)
-        if _next_prompt(turn) is None:
-            _finish(turn)
-        else:
-            turn.say("live_ended_more", _hold_buttons(turn, stop=True))
+    else:
+        _live_ended(turn)
 
 
 def _pushed(turn: _Turn, event: Push) -> None:
@@ -442,14 +450,23 @@ def _pushed(turn: _Turn, event: Push) -> None:
             _ask(turn, prompt, story=True)
         return
     still_open = _open(turn) if progress.status is Status.ACTIVE else None
-    turn.update(
-        released=(*progress.released, prompt.id),
-        current=prompt.id,
-        late=still_open,
-        late_until=event.at + LATE_GRACE if still_open else None,
-    )
+    turn.update(released=(*progress.released, prompt.id), current=prompt.id, late=still_open)
     if progress.status is Status.ACTIVE:
         _ask(turn, prompt, story=True)
+
+
+def _live_ended(turn: _Turn) -> None:
+    """End the live part for someone: nothing typed now answers a question before. Someone
+    with nothing left is thanked; someone who missed a question is told they may still
+    answer it, and no question is open until they choose one."""
+    turn.update(late=None)
+    if turn.progress.status is not Status.ACTIVE:
+        return  # on a break or stopped: what is left is shown when they are back
+    if _next_prompt(turn) is None:
+        _finish(turn)
+        return
+    turn.update(current=None)
+    turn.say("live_ended_more", _hold_buttons(turn, stop=True))
 
 
 def _open(turn: _Turn) -> str | None:
@@ -461,28 +478,104 @@ def _open(turn: _Turn) -> str | None:
 def _late_answer(turn: _Turn, event: Event) -> bool:
     """Keep an answer to the question open before the last push, if it is one; say whether.
 
-    Typed words count for it when they arrive within the grace after the push (the person
-    was typing them); a tap on one of its buttons counts any time while it is unanswered.
+    Typed words count for it when they were written while it was still on the person's
+    screen (:func:`written_for`); when that is unsure, brewbot asks. A tap on one of its
+    buttons counts any time while it is unanswered. Only while the brew is live.
     """
     progress = turn.progress
-    prompt = turn.pack.prompt(progress.late) if progress.late is not None else None
+    late = progress.late if turn.pace is Pace.LIVE else None
+    prompt = turn.pack.prompt(late) if late is not None else None
     if prompt is None or prompt.id in progress.done:
         return False
-    answer: Answer | None = None
-    if isinstance(event, AnswerText) and prompt.kind is Kind.TEXT and event.text.strip():
-        until = progress.late_until
-        if event.at is not None and until is not None and event.at <= until:
-            answer = _answer(turn, prompt, text=event.text.strip())
-    elif isinstance(event, Choose) and event.prompt_id == prompt.id:
+    if isinstance(event, Choose) and event.prompt_id == prompt.id:
         chosen = _chosen(turn, prompt, event)
-        answer = None if chosen is None else _remember_choice(turn, prompt, chosen)
-    if answer is None:
+        if chosen is None:
+            return False
+        _keep_late(turn, prompt, _remember_choice(turn, prompt, chosen))
+        return True
+    if not (isinstance(event, AnswerText) and prompt.kind is Kind.TEXT and event.text.strip()):
         return False
+    written = written_for(event.text, event.at, event.shown_at)
+    now_open = turn.pack.prompt(_open(turn) or "")
+    if written is Written.NOW:
+        return False
+    if written is Written.UNSURE and now_open is not None:
+        _ask_which(turn, (prompt, now_open))
+        return True
+    _keep_late(turn, prompt, _answer(turn, prompt, text=event.text.strip()))
+    return True
+
+
+def _keep_late(turn: _Turn, prompt: Prompt, answer: Answer) -> None:
+    """Keep an answer to the question before; the question now open stays open."""
     turn.answers.append(answer)
-    turn.update(done=(*turn.progress.done, prompt.id), late=None, late_until=None)
+    turn.update(done=(*turn.progress.done, prompt.id), late=None)
     if not turn.concern:
         turn.say("live_late_kept")
-    return True
+
+
+def _nothing_on_screen(turn: _Turn) -> bool:
+    """Say whether, after a live part ended, no question is open though some are left: typed
+    words then wait for the person to say which question they are for."""
+    return (
+        turn.pace is Pace.SELF
+        and bool(turn.progress.released)
+        and _open(turn) is None
+        and _next_prompt(turn) is not None
+    )
+
+
+def _missed(turn: _Turn) -> tuple[Prompt, ...]:
+    """Return the questions this person has neither answered nor skipped, in order."""
+    done = set(turn.progress.done)
+    return tuple(p for p in turn.pack.prompts if p.id not in done)
+
+
+def _ask_which(turn: _Turn, candidates: Iterable[Prompt]) -> None:
+    """Ask which question the words just typed are for: a button for each, and one for none."""
+    buttons = [
+        Button(turn.words("button_for", question=_short(_question_words(turn, p))), WordsFor(p.id))
+        for p in candidates
+    ]
+    buttons.append(Button(turn.words("button_for_none"), WordsFor(None)))
+    turn.replies.append(Reply(turn.words("which_question"), tuple(buttons), about_words=True))
+    turn.notes.append("which_question")
+
+
+def _words_for(turn: _Turn, event: WordsFor) -> None:
+    """Keep words under the question the person chose for them, or leave them out."""
+    progress = turn.progress
+    if event.prompt_id is None:
+        turn.say("words_left_out")
+        return
+    prompt = turn.pack.prompt(event.prompt_id)
+    unseen = turn.pace is Pace.LIVE and event.prompt_id not in progress.released
+    if prompt is None or prompt.id in progress.done or unseen:
+        turn.say("words_for_answered")
+        return
+    late = turn.pace is Pace.LIVE and prompt.id == progress.late and prompt.kind is Kind.TEXT
+    if late and event.text.strip():
+        _keep_late(turn, prompt, _answer(turn, prompt, text=event.text.strip()))
+        return
+    turn.update(current=prompt.id)
+    _answer_text(turn, prompt, event.text)
+
+
+_SHORT = 40  # characters of a question on a button
+
+
+def _short(text: str) -> str:
+    """Shorten a question to fit a button, at a word, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= _SHORT:
+        return text
+    cut = text[: _SHORT - 1].rsplit(" ", 1)[0] if " " in text[: _SHORT - 1] else text[: _SHORT - 1]
+    return cut.rstrip(" ,.;:?!") + "…"
+
+
+def _question_words(turn: _Turn, prompt: Prompt) -> str:
+    """Return a question's words as this person reads them."""
+    return turn.fill(prompt.easy if turn.progress.easy else prompt.text)
 
 
 def _waiting(turn: _Turn) -> bool:
@@ -573,7 +666,7 @@ def _ask(turn: _Turn, prompt: Prompt, *, story: bool) -> None:
     told = (prompt.story_easy or prompt.story) if easy else prompt.story
     if story and told:
         turn.replies.append(Reply(turn.fill(told)))
-    question = turn.fill(prompt.easy if easy else prompt.text)
+    question = _question_words(turn, prompt)
     buttons = (*_answer_buttons(turn, prompt), *_way_out_buttons(turn, prompt))
     turn.replies.append(Reply(question, buttons, expects_text=prompt.kind is Kind.TEXT))
     turn.notes.append(f"ask:{prompt.id}")

@@ -165,10 +165,9 @@ class Progress:
     stages: tuple[tuple[str, str], ...] = ()  # (prompt id, stage key) chosen, for the recap
     # Live and paced brews: the questions sent to this person so far, in the order sent.
     released: tuple[str, ...] = ()
-    # Live: the question that was open when the next one was pushed; typed words sent
-    # before ``late_until`` (seconds, the same clock as the events' ``at``) still answer it.
+    # Live: the question that was open when the next one was pushed. Typed words written
+    # while it was still the one on their screen answer it (see conversations/pacing.py).
     late: str | None = None
-    late_until: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -182,7 +181,6 @@ class Progress:
             "stages": [[k, v] for k, v in self.stages],
             "released": list(self.released),
             "late": self.late,
-            "late_until": self.late_until,
         }
 
     @classmethod
@@ -194,7 +192,6 @@ class Progress:
         stages = data.get("stages", [])
         released = data.get("released", [])
         late = data.get("late")
-        late_until = data.get("late_until")
         return cls(
             pack_id=str(data["pack_id"]),
             status=Status(str(data.get("status", "active"))),
@@ -208,7 +205,6 @@ class Progress:
             stages=tuple((str(k), str(v)) for k, v in stages) if isinstance(stages, list) else (),
             released=tuple(str(r) for r in released) if isinstance(released, list) else (),
             late=None if late is None else str(late),
-            late_until=float(late_until) if isinstance(late_until, int | float) else None,
         )
 
 
@@ -224,12 +220,15 @@ class Begin:
 class AnswerText:
     """Typed text. Answers the current prompt when it takes text.
 
-    ``at`` is when it arrived (seconds, the shell's clock): in a live brew, words that
-    arrive just after the next question was pushed still answer the one before.
+    In a live brew, words may have been written for the question before the one now open:
+    ``at`` is when they were sent and ``shown_at`` when the question now open reached the
+    person's screen (None: it has not, as far as anyone knows), both in seconds on one
+    clock (Telegram's dates, in the bot).
     """
 
     text: str
     at: float | None = None
+    shown_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,11 +272,22 @@ class SetEasy:
 
 
 @dataclass(frozen=True)
+class WordsFor:
+    """Which question typed ``text`` is for, after brewbot asked (None: for none of them).
+
+    The button carries only the question; the shell gives the words, from the message the
+    question was asked about.
+    """
+
+    prompt_id: str | None
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Push:
-    """A facilitator sent ``prompt_id`` to everyone in a live brew, at ``at`` (seconds)."""
+    """A facilitator sent ``prompt_id`` to everyone in a live brew."""
 
     prompt_id: str
-    at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -299,6 +309,7 @@ Event = (
     | Resume
     | Stop
     | SetEasy
+    | WordsFor
     | Push
     | NextPart
     | LiveEnded
@@ -320,6 +331,7 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     expects_text: bool = False  # the person may type an answer
+    about_words: bool = False  # a reply to the words just typed: its buttons say what they are for
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ class BrewResults:
     imported: int = 0  # of took_part: answers brought in from paper or forms, one person each
     described_stages: tuple[DescribedStages, ...] = ()
     questions: Mapping[str, str] = field(default_factory=dict)  # prompt id -> its words
+    live: bool = False  # run live: ``finished`` counts who answered every question asked
 
 
 def taking_part(results: BrewResults) -> str:
@@ -176,11 +177,12 @@ def taking_part(results: BrewResults) -> str:
     online = results.took_part - results.imported
     people = say.count("count_people", results.took_part)
     if not results.imported:
-        return say.text("summary_took_part", people=people, finished=results.finished)
+        key = "summary_took_part_live" if results.live else "summary_took_part"
+        return say.text(key, people=people, finished=results.finished)
     if not online:
         return say.text("summary_took_part_on_paper", people=people)
     return say.text(
-        "summary_took_part_both",
+        "summary_took_part_both_live" if results.live else "summary_took_part_both",
         people=people,
         online=online,
         finished=results.finished,

@@ -15,6 +15,26 @@ from storage.records import Brew, BrewCounts, Group
 from storage.sql import Connection, fetch_one, run
 from storage.times import iso
 
+# Who took part, who finished (or, in a live brew, answered every question asked live), and
+# answers brought in. Each subquery names the brew itself: none refers to another's rows.
+BREW_COUNTS = """
+SELECT
+    (SELECT COUNT(*) FROM progress WHERE brew_id = ?) AS took_part,
+    (SELECT COUNT(*) FROM progress WHERE brew_id = ? AND status = 'finished') AS finished,
+    (SELECT COUNT(*) FROM (
+        SELECT a.participant_id
+        FROM answers AS a
+        JOIN live_questions AS q ON q.brew_id = a.brew_id AND q.prompt_id = a.prompt_id
+        WHERE a.brew_id = ? AND a.participant_id IS NOT NULL
+        GROUP BY a.participant_id
+        HAVING COUNT(DISTINCT a.prompt_id)
+            = (SELECT COUNT(DISTINCT prompt_id) FROM live_questions WHERE brew_id = ?)
+    ) AS everyone) AS answered_all,
+    (SELECT COUNT(*) FROM answers WHERE brew_id = ? AND imported = 1) AS imported,
+    (SELECT COUNT(*) FROM brews WHERE id = ? AND (pace = 'live' OR live_ended_at IS NOT NULL))
+        AS live
+"""
+
 CODE_BYTES = 12  # 16 characters of A-Za-z0-9_-: unguessable, and fits a deep link
 
 
@@ -206,18 +226,16 @@ class BrewStore(StoreBase):
         return await self._write(work)
 
     async def brew_counts(self, brew_id: int) -> BrewCounts:
-        """Count the people who began a brew, those who finished, and answers brought in."""
-        row = await self._one(
-            "SELECT (SELECT COUNT(*) FROM progress WHERE brew_id = ?) AS took_part,"
-            " (SELECT COUNT(*) FROM progress WHERE brew_id = ? AND status = 'finished')"
-            " AS finished,"
-            " (SELECT COUNT(*) FROM answers WHERE brew_id = ? AND imported = 1) AS imported",
-            (brew_id, brew_id, brew_id),
-        )
+        """Count the people who began a brew, those who finished, and answers brought in.
+
+        In a live brew, those who finished are those with an answer kept for every question
+        asked live: everyone waits between questions, so nobody reaches a close while it runs.
+        """
+        row = await self._one(BREW_COUNTS, (brew_id,) * 6)
         if row is None:
             return BrewCounts(took_part=0, finished=0)
         return BrewCounts(
             took_part=int(row["took_part"]),
-            finished=int(row["finished"]),
+            finished=int(row["answered_all"] if row["live"] else row["finished"]),
             imported=int(row["imported"]),
         )

@@ -4,14 +4,16 @@ before it is sent, so a restart part-way neither loses one nor sends one twice."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from conversations.model import Pace
+from conversations.model import Progress as ProgressState
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
 from storage.records import Brew, Delivery, LiveQuestion, StoredText
 from storage.sql import Connection, Row, fetch_all, fetch_one, insert, run
-from storage.times import parse
+from storage.times import iso, parse
 
 QUESTION_COLUMNS = "id, brew_id, number, prompt_id, text, asked_at, counts_message_id"
 
@@ -47,6 +49,16 @@ SELECT id, {rows.PERSON} AS person, prompt_id, principle, text, quote_consent
 FROM answers
 WHERE brew_id = ? AND prompt_id = ? AND kind = 'text' AND held = 0 AND text IS NOT NULL
 ORDER BY id
+"""
+
+
+PROGRESS = "SELECT state FROM progress WHERE participant_id = ? AND brew_id = ?"
+
+SHOWN = """
+SELECT q.prompt_id, d.shown_at
+FROM deliveries AS d
+JOIN live_questions AS q ON q.brew_id = d.brew_id AND d.what = 'ask:' || q.number
+WHERE d.brew_id = ? AND d.participant_id = ? AND d.shown_at IS NOT NULL
 """
 
 
@@ -186,16 +198,35 @@ class LiveStore(StoreBase):
             for row in found
         ]
 
-    async def mark_delivered(self, delivery_id: int, *, uncertain: bool = False) -> None:
-        """Remember that a delivery went (or, uncertain, may have gone), so it never goes twice."""
+    async def mark_delivered(
+        self, delivery_id: int, *, uncertain: bool = False, shown_at: datetime | None = None
+    ) -> None:
+        """Remember that a delivery went (or, uncertain, may have gone), so it never goes twice,
+        and when it reached the person's screen (None: nothing was shown to them)."""
         now = self._stamp()
+        shown = None if shown_at is None else iso(shown_at)
         await self._write(
             lambda db: run(
                 db,
-                "UPDATE deliveries SET sent_at = ?, uncertain = ? WHERE id = ? AND sent_at IS NULL",
-                (now, int(uncertain), delivery_id),
+                "UPDATE deliveries SET sent_at = ?, uncertain = ?, shown_at = ?"
+                " WHERE id = ? AND sent_at IS NULL",
+                (now, int(uncertain), shown, delivery_id),
             )
         )
+
+    async def live_progress(
+        self, participant_id: str, brew_id: int
+    ) -> tuple[ProgressState | None, dict[str, datetime]]:
+        """Return where this person is in a live brew, and when each live question reached
+        their screen, by prompt id: one read, as a reply to them waits on it."""
+
+        async def work(db: Connection) -> tuple[ProgressState | None, dict[str, datetime]]:
+            row = await fetch_one(db, PROGRESS, (participant_id, brew_id))
+            shown = await fetch_all(db, SHOWN, (brew_id, participant_id))
+            progress = None if row is None else rows.progress(str(row["state"]))
+            return progress, {str(r["prompt_id"]): parse(str(r["shown_at"])) for r in shown}
+
+        return await self._snapshot(work)
 
     async def answered(self, brew_id: int, prompt_id: str) -> tuple[int, list[StoredText]]:
         """Count the people who answered one question of a brew, with its typed answers (held

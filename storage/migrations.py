@@ -468,6 +468,17 @@ ALTER TABLE groups ADD COLUMN codebook_id INTEGER
 ALTER TABLE brews ADD COLUMN codebook_id INTEGER REFERENCES codebooks (id);
 """
 
+# A live brew files typed words by the question on the person's screen: when each question
+# reached them (Telegram's own time for the message that carried it), beside its delivery.
+# And the news question is asked of someone who finished until they answer it, so each
+# brew remembers whether they have.
+_SCREEN = """
+ALTER TABLE deliveries ADD COLUMN shown_at TEXT;
+
+ALTER TABLE progress ADD COLUMN news_answered INTEGER NOT NULL DEFAULT 0
+    CHECK (news_answered IN (0, 1));
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -520,6 +531,12 @@ MIGRATIONS: list[Migration] = [
         15,
         "codebooks: the themes a group reads its brews' answers against",
         Dialects(sqlite=_CODEBOOKS, postgresql=postgresql_of(_CODEBOOKS)),
+    ),
+    (
+        16,
+        "deliveries.shown_at, progress.news_answered: which question was on a person's screen,"
+        " and whether they answered the news question",
+        _SCREEN,
     ),
 ]
 

@@ -94,3 +94,27 @@ class PeopleStore(StoreBase):
             return found
 
         return await self._write(work)
+
+    async def keep_news_choice(self, participant_id: str, brew_id: int, wanted: bool) -> None:
+        """Keep a person's yes or no to news, and that they answered the question in this brew
+        (so it is not asked again there), in one transaction."""
+
+        async def work(db: Connection) -> None:
+            await run(
+                db, "UPDATE participants SET news = ? WHERE id = ?", (int(wanted), participant_id)
+            )
+            await run(
+                db,
+                "UPDATE progress SET news_answered = 1 WHERE participant_id = ? AND brew_id = ?",
+                (participant_id, brew_id),
+            )
+
+        await self._write(work)
+
+    async def news_answered(self, participant_id: str, brew_id: int) -> bool:
+        """Say whether this person answered the news question at the end of this brew."""
+        row = await self._one(
+            "SELECT news_answered FROM progress WHERE participant_id = ? AND brew_id = ?",
+            (participant_id, brew_id),
+        )
+        return row is not None and bool(row["news_answered"])

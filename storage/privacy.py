@@ -25,7 +25,7 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
     brews = await fetch_all(
         db,
         "SELECT pr.brew_id, b.theme, b.opened_at, b.closed_at, pr.state, pr.status,"
-        " pr.updated_at, pr.last_activity_at, pr.nudged_at"
+        " pr.updated_at, pr.last_activity_at, pr.nudged_at, pr.news_answered"
         " FROM progress AS pr JOIN brews AS b ON b.id = pr.brew_id"
         " WHERE pr.participant_id = ? ORDER BY pr.brew_id",
         (participant_id,),
@@ -60,7 +60,8 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
     )
     deliveries = await fetch_all(
         db,
-        "SELECT brew_id, what, queued_at, sent_at FROM deliveries WHERE participant_id = ?"
+        "SELECT brew_id, what, queued_at, sent_at, shown_at FROM deliveries"
+        " WHERE participant_id = ?"
         " ORDER BY id",
         (participant_id,),
     )
@@ -104,6 +105,7 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
                 "what": str(d["what"]),
                 "queued_at": str(d["queued_at"]),
                 "sent_at": rows.optional_str(d["sent_at"]),
+                "shown_at": rows.optional_str(d["shown_at"]),
             }
             for d in deliveries
         ],
@@ -121,6 +123,7 @@ def _brew_entry(row: Row) -> dict[str, object]:
         "updated_at": str(row["updated_at"]),
         "last_activity_at": str(row["last_activity_at"]),
         "nudged_at": rows.optional_str(row["nudged_at"]),
+        "answered_the_news_question": bool(row["news_answered"]),
     }
 
 

@@ -18,7 +18,7 @@ from bot.callbacks import (
     ReviewAction,
 )
 from conversations.loader import load_packs
-from conversations.model import Choose, Kind, Pause, Resume, Skip, Stage, Stop
+from conversations.model import Choose, Kind, Pause, Resume, Skip, Stage, Stop, WordsFor
 
 CODEC = ButtonCodec(b"123:secret")
 ids = st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)
@@ -26,6 +26,7 @@ actions = st.one_of(
     st.builds(PromptAction, st.integers(1, 10**9), st.builds(Choose, ids, ids)),
     st.builds(PromptAction, st.integers(1, 10**9), st.builds(Skip, ids)),
     st.builds(PromptAction, st.integers(1, 10**9), st.sampled_from([Pause(), Resume(), Stop()])),
+    st.builds(PromptAction, st.integers(1, 10**9), st.builds(WordsFor, st.none() | ids)),
     st.builds(ForgetAction, st.booleans()),
     st.builds(NewsAction, st.integers(1, 10**9), st.booleans()),
     st.builds(PickAction, ids, st.integers(1, 10**9)),
@@ -54,6 +55,9 @@ def test_data_from_another_key_or_tampered_is_refused() -> None:
         ButtonCodec(b"456:other").unpack(data)
     with pytest.raises(ForgedButton):
         CODEC.unpack(data.replace("other", "works_in_care"))
+    which = CODEC.pack(PromptAction(3, WordsFor("live_1")))
+    with pytest.raises(ForgedButton):  # "these words are for another question" is refused
+        CODEC.unpack(which.replace("live_1", "live_2"))
 
 
 def test_every_button_of_the_shipped_packs_fits() -> None:

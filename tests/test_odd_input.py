@@ -108,7 +108,7 @@ async def test_forged_button_data_is_refused_kindly(brewbot: Running) -> None:
     brew = await brewbot.new_brew()
     await brewbot.send(CARA, f"/start {brew.code}")
     question = brewbot.message_with_button(CARA, "Skip")
-    for forged in ("c:1:about_you:other.AAAAAAAA", "nonsense", "x" * 64):
+    for forged in ("c:1:about_you:other.AAAAAAAA", "a:1:about_you.AAAAAAAA", "nonsense", "x" * 64):
         brewbot.standin.press(CARA, question, forged, strict=False)
         await brewbot.standin.wait_idle()
     answered = brewbot.standin.calls_to("answerCallbackQuery")

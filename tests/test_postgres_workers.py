@@ -19,11 +19,12 @@ from bot.jobs.weekly_digest import post_due_digests
 from bot.standin import StandIn
 from bot.standin.balancer import Balancer
 from conversations.model import Status
-from tests.facilitator_support import LINK, group_calls, in_group, news_to, shown_now, took_part
+from tests.facilitator_support import in_group, news_to, shown_now, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
 from tests.test_live import OWN_QUESTION, SAID, counts_message
+from tests.test_live_session import Q1, Q2, live_room, write
 from tests.test_nudges import FAY
 from tests.test_weekly_digest import MONDAY, W47, at, headings
 from tests.webhook_support import PATH, free_port, webhook_running
@@ -226,15 +227,8 @@ async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
     # The group's 20 a minute is the group's: two workers with answers to show share one
     # turn to edit the counts message, and the last edit still shows every answer.
     one = two_workers[0]
-    await in_group(one, "/live getting help at home")
-    match = LINK.search(group_calls(one)[-1].text or "")
-    assert match is not None
     room = [7601 + n for n in range(12)]
-    for person in room:
-        standin.command(person, f"/start {match.group(2)}")
-    await standin.wait_idle(timeout=30)
-    await in_group(one, f"/ask {OWN_QUESTION}")
-    await standin.wait_for(lambda: all(OWN_QUESTION in one.last(p) for p in room), timeout=15)
+    await live_room(one, room, OWN_QUESTION)
     message = counts_message(one, 1)
     for n, person in enumerate(room):
         standin.private_message(person, f"{SAID[n % 3]} ({n})")
@@ -265,3 +259,39 @@ async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
     made = edits() - before
     assert 8 <= made <= 13, made  # one worker alone: 10 or 11; each on its own: 20
     assert f"Answered so far: {len(room)}" in shown_now(one, message)["text"]
+
+
+async def test_two_workers_file_a_live_rooms_answers_and_count_what_is_kept(
+    standin: StandIn, two_workers: list[Running]
+) -> None:
+    # Each worker handles part of the room; when the second question reached a person is
+    # kept by whichever worker sent it, and read by whichever handles their words. The count
+    # each question's message ends on is the number of people whose answer is kept for it.
+    one = two_workers[0]
+    room = [7801 + n for n in range(12)]
+    await live_room(one, room, Q1)
+    for n, person in enumerate(room[:7]):
+        write(one, person, f"{SAID[n % 3]} ({n})")
+    await standin.wait_idle(timeout=30)
+    await in_group(one, f"/ask {Q2}")
+    await standin.wait_for(lambda: all(Q2 in one.last(p) for p in room), timeout=15)
+    for n, person in enumerate(room[7:10]):  # still typing Q1's answer as Q2 came
+        write(one, person, f"Late for the first ({n})", after=(Q2, 1 + n))
+    for n, person in enumerate(room[:6]):  # Q2's, 10 to 25 s after it came
+        write(one, person, f"Forms, forms ({n})", after=(Q2, 10 + 3 * n))
+    write(one, room[11], "Nobody rings back", after=(Q2, 9))  # said nothing to Q1
+    await standin.wait_idle(timeout=30)
+
+    async with Peek(str(one.settings.db)) as db:
+        kept = await db.rows(
+            "SELECT a.prompt_id, p.chat_id FROM answers AS a"
+            " JOIN participants AS p ON p.id = a.participant_id"
+        )
+    by_prompt = {prompt: {int(str(c)) for p, c in kept if p == prompt} for prompt, _ in kept}
+    assert by_prompt == {"live_1": set(room[:10]), "live_2": {*room[:6], room[11]}}
+    for number, prompt in ((1, "live_1"), (2, "live_2")):
+        message = counts_message(one, number)
+        want = f"Answered so far: {len(by_prompt[prompt])}"
+        await standin.wait_for(lambda m=message, w=want: w in shown_now(one, m)["text"], 15)
+    inboxes = [w.services.inbox for w in two_workers]
+    assert all(inbox is not None and inbox.handled for inbox in inboxes)  # both had a share

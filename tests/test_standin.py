@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -92,6 +93,20 @@ async def test_an_injected_message_reaches_a_message_handler(standin: StandIn) -
     assert seen == [(42, "a cup of tea")]
     assert [c.method for c in standin.sent_to(42)] == ["sendMessage"]
     assert standin.problems == []
+
+
+async def test_an_injected_message_may_carry_the_date_a_test_chooses(standin: StandIn) -> None:
+    dates: list[float] = []
+
+    async def note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        dates.append(update.effective_message.date.timestamp())
+
+    async with polling_app(standin, MessageHandler(filters.TEXT, note)):
+        standin.private_message(42, "sent twenty seconds on", date=1_800_000_020)
+        standin.private_message(42, "sent now")
+        await standin.wait_for(lambda: len(dates) == 2)
+    assert dates[0] == 1_800_000_020 and abs(dates[1] - time.time()) < 5
 
 
 async def test_a_command_carries_a_bot_command_entity(standin: StandIn) -> None:

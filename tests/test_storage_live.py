@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -105,3 +106,59 @@ async def test_answered_counts_people_and_gives_only_unheld_typed_words(store: S
         )
     people, texts = await store.answered(brew.id, "live_1")
     assert people == 3 and sorted(t.text for t in texts) == ["one", "two"]
+
+
+async def test_when_a_question_reached_each_person_is_kept_with_its_delivery(
+    store: Store,
+) -> None:
+    brew = await room(store, Pace.LIVE)
+    await store.push_question(brew.id, None, "What helps?")
+    shown = datetime(2026, 11, 23, 11, 0, 7, tzinfo=UTC)
+    for delivery in await store.pending_deliveries(50):
+        on_screen = shown if delivery.chat_id == ACTIVE else None  # nothing shown on a break
+        await store.mark_delivered(delivery.id, shown_at=on_screen)
+    await store.push_question(brew.id, "what_matters", None)  # not delivered yet
+    active, paused = await store.join(ACTIVE), await store.join(PAUSED)
+    progress, screen = await store.live_progress(active.id, brew.id)
+    assert progress is not None and progress.status is Status.ACTIVE
+    assert screen == {"live_1": shown}
+    assert (await store.live_progress(paused.id, brew.id))[1] == {}
+    assert await store.live_progress((await store.join(999)).id, brew.id) == (None, {})
+
+
+async def test_a_live_brew_counts_as_finished_whoever_answered_every_question(
+    store: Store,
+) -> None:
+    brew = await room(store, Pace.LIVE)  # four people, one of them "finished"
+    await store.push_question(brew.id, "what_matters", None)
+    await store.push_question(brew.id, None, "What gets in the way?")
+    said = {
+        301: ("what_matters", "live_2"),
+        302: ("what_matters", "live_2", "what_matters"),  # twice over one: still one person
+        303: ("live_2",),
+        304: ("about_you", "live_2"),  # a question nobody pushed does not count
+    }
+    for chat, prompts in said.items():
+        person = await store.join(chat)
+        answers = [text(p, Principle.THEME, f"{chat} {p}") for p in prompts]
+        await store.record_step(
+            participant_id=person.id, brew_id=brew.id, outcome=step(*answers), update_id=None
+        )
+    counts = await store.brew_counts(brew.id)
+    assert (counts.took_part, counts.finished) == (8, 2)
+    ended = await store.end_live(brew.id)
+    assert ended.was_live and (await store.brew_counts(brew.id)).finished == 2
+    plain = await room(store, Pace.SELF)
+    assert (await store.brew_counts(plain.id)).finished == 1  # its "finished" person
+
+
+async def test_the_news_question_is_answered_per_brew(store: Store) -> None:
+    first, second = await room(store, Pace.LIVE), await room(store, Pace.SELF)
+    person = await store.join(FINISHED)
+    assert not await store.news_answered(person.id, first.id)
+    await store.keep_news_choice(person.id, first.id, False)
+    assert await store.news_answered(person.id, first.id)
+    assert not await store.news_answered(person.id, second.id)
+    assert (await store.join(FINISHED)).news is False
+    await store.keep_news_choice(person.id, second.id, True)
+    assert (await store.join(FINISHED)).news is True

@@ -315,7 +315,7 @@ async def brew_line(context: BrewContext, brew: Brew) -> str:
     pack = services.packs.get(brew.pack_id)
     opened = brew.opened_at.astimezone(services.settings.timezone)
     return services.text(
-        "brews_item",
+        "brews_item_live" if brew.was_live else "brews_item",
         theme=theme_words(brew, THEME_LIMIT),
         pack=pack.title if pack else brew.pack_id,
         date=f"{opened.day} {opened:%b %Y}",

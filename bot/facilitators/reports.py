@@ -77,6 +77,7 @@ async def results_from(store: Store, packs: Mapping[str, Pack], brew: Brew) -> B
         imported=counts.imported,
         described_stages=tuple(await store.described_stages(brew.id)),
         questions=question_words(pack, brew.theme),
+        live=brew.was_live,
     )
 
 

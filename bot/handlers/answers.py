@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
@@ -16,7 +18,7 @@ from bot.handlers.common import (
 from bot.journey import advance, forget_buttons, send_help
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
-from conversations.model import AnswerText, Choose, Resume, Skip
+from conversations.model import AnswerText, Choose, Event, Resume, Skip, WordsFor
 from conversations.safeguarding import suggests_risk
 from storage.records import Participant
 
@@ -36,7 +38,7 @@ async def typed_answer(update: Update, context: BrewContext) -> None:
         await _not_kept(update, context, participant, text)
         return
     brew, progress = latest
-    at = context.services.clock().timestamp()  # the clock a live push's grace runs on
+    at = message.date.timestamp()  # Telegram's, as the time a live question reached them is
     await advance(update, context, participant, brew, AnswerText(text, at=at), before=progress)
 
 
@@ -61,20 +63,36 @@ async def pressed(update: Update, context: BrewContext) -> None:
     progress = (
         await services.store.progress(participant.id, brew.id) if participant and brew else None
     )
+    event = _with_words(query, action.event)
     if participant is None or brew is None or progress is None:
         await acknowledge(query, services.text("stale_button"))
         await drop_buttons(query)
         return
+    if event is None:  # the words it asked about are gone: nothing to keep
+        await acknowledge(query)
+        await say(update, context, "words_gone", easy=participant.easy)
+        await drop_buttons(query)
+        return
     await acknowledge(query)
-    if isinstance(action.event, Resume) and participant.stopped:
+    if isinstance(event, Resume) and participant.stopped:
         participant = await services.store.set_preferences(participant.id, stopped=False)
     forget_buttons(context, query)
-    outcome = await advance(
-        update, context, participant, brew, action.event, opened=True, before=progress
-    )
-    answered = outcome.changed and isinstance(action.event, Choose | Skip)
+    outcome = await advance(update, context, participant, brew, event, opened=True, before=progress)
+    answered = outcome.changed and isinstance(event, Choose | Skip | WordsFor)
     note = services.text("chosen", label=_label(query)) if answered else None
     tidy(context, drop_buttons(query, note))
+
+
+def _with_words(query: CallbackQuery, event: Event) -> Event | None:
+    """Give a "which question" button the words it is about: those of the message brewbot
+    asked about, which its question replied to (kept by Telegram, so a restart loses
+    nothing). None when they are gone (deleted, or too old for Telegram to show)."""
+    if not isinstance(event, WordsFor) or event.prompt_id is None:
+        return event
+    asked = query.message if isinstance(query.message, Message) else None
+    words = asked.reply_to_message if asked is not None else None
+    text = words.text if words is not None else None
+    return replace(event, text=text) if text else None
 
 
 def _label(query: CallbackQuery) -> str:

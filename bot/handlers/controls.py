@@ -87,7 +87,7 @@ async def news_choice(update: Update, context: BrewContext) -> None:
     participant = await known_participant(update, context)
     if participant is None:
         return
-    await context.services.store.set_preferences(participant.id, news=action.wanted)
+    await context.services.store.keep_news_choice(participant.id, action.brew_id, action.wanted)
     await say(update, context, "news_on" if action.wanted else "news_off", easy=participant.easy)
 
 

@@ -5,8 +5,10 @@ that keeps the live question or the day's part), so a restart part-way loses not
 the next run starts with whoever is left. For each person the engine decides what the
 delivery means for them (someone on a break gets nothing now; someone behind in a paced
 brew is not sent more), their place is kept, then the message goes, then the delivery
-is marked. Sending the same delivery twice after a crash asks the same open question
-again and keeps nothing twice. A send that may have arrived (a timeout) is never repeated.
+is marked, with the moment the message reached their screen (Telegram's date for it), so
+their typed words can be filed under the question they were looking at. Sending the same
+delivery twice after a crash asks the same open question again and keeps nothing twice.
+A send that may have arrived (a timeout) is never repeated.
 Sends are BULK: each person's replies to what they do go first, and all bulk sends keep
 to about 30 a second overall.
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from telegram import Message
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
@@ -67,25 +71,28 @@ async def _send_and_mark(
     context: BrewContext, services: Services, delivery: Delivery
 ) -> int | None:
     """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
-    went = await send_one(context, services, delivery)
+    went, shown = await send_one(context, services, delivery)
     if went is Went.LATER:
         return None
-    await services.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS)
+    await services.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS, shown_at=shown)
     return int(went is Went.SENT)
 
 
-async def send_one(context: BrewContext, services: Services, delivery: Delivery) -> Went:
-    """Ask the engine what this delivery means for the person, keep it, and send it."""
+async def send_one(
+    context: BrewContext, services: Services, delivery: Delivery
+) -> tuple[Went, datetime | None]:
+    """Ask the engine what this delivery means for the person, keep it, and send it; say how
+    it went and when it reached their screen (None: nothing did)."""
     brew = await services.store.brew(delivery.brew_id)
     participant = await services.store.participant(delivery.participant_id)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
-        return Went.NEVER
+        return Went.NEVER, None
     async with stepping(context.application, participant.id):
         before = await services.store.progress(delivery.participant_id, delivery.brew_id)
         pack, asked = await brew_pack(services, brew)
         event = _event(delivery.what, asked)
         if before is None or event is None:
-            return Went.NEVER
+            return Went.NEVER, None
         outcome = step(
             pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
         )
@@ -93,24 +100,32 @@ async def send_one(context: BrewContext, services: Services, delivery: Delivery)
             await services.store.record_step(
                 participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
             )
-    went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
-    for message in fold(messages_for(services, participant, brew, before, outcome)):
+    went, shown = Went.NEVER, None  # nothing to say to them (on a break, or behind)
+    for message in fold(await messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(
             participant.chat_id, message.text, reply_markup=message.markup
         )
+        sent: list[Message] = []
         went = await deliver(
-            _remember(context, participant.chat_id, call, message.markup), "A question"
+            _remember(context, participant.chat_id, call, message.markup, sent), "A question"
         )
         if went is not Went.SENT:
             break
-    return went
+        shown = sent[0].date if sent else None
+    if went is Went.PERHAPS:  # it may be on their screen: from about now
+        shown = services.clock()
+    return went, shown
 
 
-async def _remember(context: BrewContext, chat_id: int, call: Any, markup: object) -> None:
-    """Send, and remember a message with buttons so they come off once it is stale."""
-    sent = await call
+async def _remember(
+    context: BrewContext, chat_id: int, call: Any, markup: object, sent: list[Message]
+) -> None:
+    """Send, keep the message in ``sent``, and remember it if it has buttons, so they come
+    off once it is stale."""
+    message = await call
+    sent.append(message)
     if markup is not None:
-        remember_buttons(context, chat_id, sent)
+        remember_buttons(context, chat_id, message)
 
 
 def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
@@ -118,7 +133,7 @@ def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
     kind, _, detail = what.partition(":")
     if kind == "ask":
         question = next((q for q in asked if str(q.number) == detail), None)
-        return None if question is None else Push(question.prompt_id, question.asked_at.timestamp())
+        return None if question is None else Push(question.prompt_id)
     if kind == "day":
         return NextPart()
     if kind == "end":

@@ -65,25 +65,35 @@ class Injections:
         state.members.add(user_id)
         return state
 
-    def _text_message(self, state: ChatState, user_id: int, text: str) -> dict[str, Any]:
+    def _text_message(
+        self, state: ChatState, user_id: int, text: str, date: int | None = None
+    ) -> dict[str, Any]:
         if not text:
             raise StandInError("Telegram clients do not send empty messages")
         entities = command_entities(text)
         content: dict[str, Any] = {"text": text}
         if entities:
             content["entities"] = entities
-        message = self.world.new_message(state, self.world.user(user_id), **content)
+        message = self.world.new_message(state, self.world.user(user_id), date=date, **content)
         return self._push("message", message)
 
-    def private_message(self, user_id: int, text: str) -> dict[str, Any]:
-        """A person writes to the bot in their private chat; returns the Update."""
-        return self._text_message(self.world.private_chat(user_id), user_id, text)
+    def private_message(
+        self, user_id: int, text: str, *, date: int | None = None
+    ) -> dict[str, Any]:
+        """A person writes to the bot in their private chat; returns the Update.
 
-    def command(self, user_id: int, text: str, *, chat_id: int | None = None) -> dict[str, Any]:
+        ``date`` (Unix seconds) is when Telegram says they sent it: now, unless a test is
+        acting out someone who wrote a while after a message reached them, without waiting.
+        """
+        return self._text_message(self.world.private_chat(user_id), user_id, text, date)
+
+    def command(
+        self, user_id: int, text: str, *, chat_id: int | None = None, date: int | None = None
+    ) -> dict[str, Any]:
         """A person sends a command such as "/start CODE" (in a group when chat_id is given)."""
         if not text.startswith("/"):
             raise StandInError(f"a command starts with '/', got {text!r}")
-        return self._text_message(self._chat(chat_id, user_id), user_id, text)
+        return self._text_message(self._chat(chat_id, user_id), user_id, text, date)
 
     def group_message(
         self, chat_id: int, user_id: int, text: str, *, title: str | None = None

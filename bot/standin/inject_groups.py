@@ -58,9 +58,10 @@ class GroupInjections:
         left = {"status": "left", "user": self.world.bot_user}
         update = self._my_member_update(state, by_user_id, left)
         if service_message:
-            joined = {"new_chat_members": [self.world.bot_user]}
+            joined = [self.world.bot_user]
             self._push_copy(
-                "message", self.world.new_message(state, self.world.user(by_user_id), **joined)
+                "message",
+                self.world.new_message(state, self.world.user(by_user_id), new_chat_members=joined),
             )
         return update
 

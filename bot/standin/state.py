@@ -133,15 +133,16 @@ class World:
         return state
 
     def new_message(
-        self, state: ChatState, sender: dict[str, Any], **content: Any
+        self, state: ChatState, sender: dict[str, Any], *, date: int | None = None, **content: Any
     ) -> dict[str, Any]:
-        """Store and return a new Message in a chat, with the next message_id."""
+        """Store and return a new Message in a chat, with the next message_id, dated now (or
+        at ``date``, Unix seconds, as a test chooses)."""
         message_id = state.next_message_id
         state.next_message_id += 1
         message = {
             "message_id": message_id,
             "from": sender,
-            "date": int(time.time()),
+            "date": int(time.time()) if date is None else int(date),
             "chat": dict(state.chat),
             **content,
         }
