@@ -15,6 +15,7 @@ from bot.standin import API_JSON, StandIn
 from tests.markers import mark_by_fixtures, refuse_unmarked_e2e
 from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running
+from tests.storage_support import Clock
 
 # Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
 settings.register_profile("brewbot", deadline=None)
@@ -97,6 +98,14 @@ async def postgres_database(postgres: Cluster) -> AsyncIterator[str]:
     url = await fresh_database(postgres)
     yield url
     await drop_database(postgres, url)
+
+
+@pytest.fixture
+def leases() -> Clock:
+    """The wall clock that leases shared by workers read, moved by hand: give it to every
+    worker's store (``Store.open(..., lease_clock=leases)``, ``Running(..., lease_clock=...)``)
+    and a lease runs out exactly when the test moves it on, however busy the machine."""
+    return Clock()
 
 
 @pytest.fixture
