@@ -22,7 +22,7 @@ from bot.services import BrewContext
 from bot.standin import StandIn
 from bot.standin.faults import Fault
 from storage import Store
-from storage.times import parse
+from storage.times import parse, utc_now
 from tests.facilitator_support import LINK, group_calls, in_group
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Clock, Peek
@@ -139,11 +139,10 @@ async def _worker(
     standin: StandIn,
     database: str,
     lease: timedelta,
-    lease_clock: Callable[[], datetime] | None = None,
+    lease_clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[Running]:
-    """brewbot on PostgreSQL with a short job lease, as one of several workers."""
-    clock = {} if lease_clock is None else {"lease_clock": lease_clock}
-    running = Running(standin, database, job_lease=lease, **clock)
+    """brewbot with a short job lease, as one of several workers on the database."""
+    running = Running(standin, database, job_lease=lease, lease_clock=lease_clock)
     await running.start()
     try:
         yield running
@@ -223,12 +222,8 @@ async def test_a_slow_live_run_keeps_its_lease_past_its_length(
 @pytest.fixture
 async def on_leases(standin: StandIn, tmp_path: Path, leases: Clock) -> AsyncIterator[Running]:
     """brewbot on SQLite, its leases on the test's clock."""
-    running = Running(standin, tmp_path / "brewbot.db", lease_clock=leases)
-    await running.start()
-    try:
+    async with _worker(standin, str(tmp_path / "brewbot.db"), LEASE, leases) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 async def test_live_questions_stop_at_the_next_batch_once_the_lease_is_lost(
