@@ -47,7 +47,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.standin import StandIn
+from bot.standin import API_JSON, StandIn
 from bot.standin.balancer import Balancer
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from conversations.messages import load_messages
@@ -55,7 +55,6 @@ from storage.backend import is_postgresql
 from tests.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT.parent / "shared" / "telegram-bot-api-spec" / "api.json"
 FACILITATORS = -1009000000001
 WORDS = (
     "Knowing who is coming and when.",
@@ -371,7 +370,7 @@ async def run_brewbot(
     brew_code = _new_brew(db, pack, {**os.environ, **where})
     messages = load_messages()
     end = {messages.text("news_yes", easy=e) for e in (False, True)}
-    async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+    async with StandIn(spec_path=API_JSON) as standin:
         env = {
             **os.environ,
             "BREWBOT_TOKEN": standin.token,
@@ -464,7 +463,7 @@ def _free_port() -> int:
 
 async def run_echo(load: Load, folder: Path, inputs: int) -> Result:
     """Run the bare echo bot under the same load, for as many inputs a person."""
-    async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+    async with StandIn(spec_path=API_JSON) as standin:
         env = {**os.environ, "BREWBOT_TOKEN": standin.token, "BREWBOT_API_URL": standin.base_url}
         process = _start("bench.echo_bot", [], env, folder / "echo.log")
         try:

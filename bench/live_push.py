@@ -27,13 +27,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.standin import StandIn
+from bot.standin import API_JSON, StandIn
 from bot.standin.records import SEND_METHODS
 from tests.running import FACILITATORS, Running
 
-SPEC = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "telegram-bot-api-spec" / "api.json"
-)
 QUESTION = "What is one thing that would make getting help at home better?"
 SECOND = "What gets in the way?"
 ADMIN = 990001
@@ -89,7 +86,7 @@ async def _answer(
 
 async def run(people: int, answering: int, settle: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+        async with StandIn(spec_path=API_JSON) as standin:
             brewbot = Running(
                 standin, Path(folder) / "bench.db", person_rate=1.0, group_per_minute=20.0
             )

@@ -11,7 +11,7 @@ each written after the rules of its time were settled, scored on their own), run
   held-out set), so a word taken out of a clean answer counts against it;
 * the speed in answers a second, for the clean and the planted answers side by side.
 
-.venv/bin/python -m bench.redaction [--misses] [--repeats 3]
+.venv/bin/python -m bench.redaction [--misses] [--repeats 3] [--data FILE | --no-real]
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.feedback import DATA as FEEDBACK
 from conversations.redaction import Found, Kind, find_identifiers, redact
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "redaction"
-FEEDBACK = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 _PLANT = re.compile(r"\{(\w+):([^{}]+)\}")
 KINDS = ("name", "phone", "email", "web", "postcode", "address", "nhs", "ni", "birth")
 TARGETS = {"phone": 0.98, "email": 0.98, "postcode": 0.98, "nhs": 0.98, "ni": 0.98}
@@ -145,7 +145,7 @@ def real_comments(path: Path = FEEDBACK) -> None:
     it was right (docs/benchmarks.md looks at what it took out).
     """
     if not path.exists():
-        print(f"\n(no {path.name} beside the project: real comments skipped)")
+        print(f"\n(no feedback data at {path}: real comments skipped)")
         return
     with path.open(encoding="utf-8", errors="replace", newline="") as file:
         texts = [row["feedback"] for row in csv.DictReader(file) if row.get("feedback")]
@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="print every miss")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-real", action="store_true", help="skip the real comments")
+    parser.add_argument("--data", type=Path, default=FEEDBACK, help="the real comments' file")
     args = parser.parse_args(argv)
     planted, clean = load("planted.txt"), load("clean.txt")
     scores, misses, wrong = score(planted + clean)
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{planted_speed:,.0f} · ratio {clean_speed / planted_speed:.2f}"
     )
     if not args.no_real:
-        real_comments()
+        real_comments(args.data)
     shown = misses if args.misses else misses[:8]
     print(f"\n{len(misses)} planted identifiers missed" + (":" if shown else ""))
     for kind, text in shown:

@@ -3,15 +3,16 @@
 A four-principles brew is filled through the Store as people really arrive: each person
 joins, then keeps a stage, a reason and an idea for each principle (some skipped), says
 whether they may be quoted and how they describe themselves; a few answers are held
-back as a concern. Their words come from real feedback (shared/feedback-data) or, if
-that is absent, the test answers. Then ``brew_results`` (the SQL reads) and
-``build_summary`` (themes, ideas, HTML, Markdown) are timed, side by side for a small
-and a big brew, with the ratio, so the growth can be judged against the growth in size.
+back as a concern. Their words come from real feedback (../shared/feedback-data, or the
+file ``--data`` names) or, if that is absent, the test answers. Then ``brew_results`` (the
+SQL reads) and ``build_summary`` (themes, ideas, HTML, Markdown) are timed, side by side
+for a small and a big brew, with the ratio, so the growth can be judged against the growth
+in size.
 Themes are timed before (by words) and after (by meaning): the bot reads each answer's
 meaning once, as it arrives, so that is timed on its own line, and the summary after
 reads the kept vectors (``brew_finder``) and only clusters.
 
-.venv/bin/python -m bench.summary_bench [--small 500] [--big 50000] [--repeats 1]
+.venv/bin/python -m bench.summary_bench [--small 500] [--big 50000] [--repeats 1] [--data FILE]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import random
 import statistics
 import tempfile
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from bench.feedback import DATA, ROOT
 from bot.callbacks import ButtonCodec
 from bot.embedder import brew_reader, embed_pending
 from bot.facilitators.reports import brew_results
@@ -40,8 +43,6 @@ from conversations.summary import BrewResults, Summary, build_summary
 from storage import Store
 
 T = TypeVar("T")
-ROOT = Path(__file__).resolve().parent.parent
-FEEDBACK = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 FALLBACK = ROOT / "tests" / "data" / "answers.csv"
 PACK = "four-principles"
 PRINCIPLES = (Principle.ASSETS, Principle.WORK, Principle.RECIPROCITY, Principle.NETWORKS)
@@ -67,12 +68,13 @@ class Figures:
     meaning: float = 0.0  # build_summary by meaning, reading the kept vectors
 
 
-def sentences() -> list[str]:
-    """Load real free-text answers to vary the words people type."""
-    path, column = (FEEDBACK, "feedback") if FEEDBACK.is_file() else (FALLBACK, "answer")
+def sentences(feedback: Path) -> tuple[Path, list[str]]:
+    """Load real free-text answers to vary the words people type (the test answers when the
+    feedback file is absent); return where they came from, and them."""
+    path, column = (feedback, "feedback") if feedback.is_file() else (FALLBACK, "answer")
     with path.open(encoding="utf-8", newline="") as handle:
         found = [row[column].strip() for row in csv.DictReader(handle)]
-    return [text for text in found if len(text) > 3]
+    return path, [text for text in found if len(text) > 3]
 
 
 def person_answers(rng: random.Random, words: list[str]) -> list[Answer]:
@@ -89,10 +91,9 @@ def person_answers(rng: random.Random, words: list[str]) -> list[Answer]:
     return made
 
 
-async def fill(store: Store, count: int, seed: int) -> tuple[int, int]:
+async def fill(store: Store, count: int, seed: int, words: list[str]) -> tuple[int, int]:
     """Write people's answers until ``count`` are kept; return the brew id and people."""
     rng = random.Random(seed)
-    words = sentences()
     brew = await store.create_brew(theme="working together", pack_id=PACK, group_chat_id=-1)
     kept = people = 0
     while kept < count:
@@ -127,11 +128,11 @@ async def median(work: Callable[[], Awaitable[T]], repeats: int) -> tuple[float,
     return statistics.median(times), result
 
 
-async def measure(count: int, folder: Path, repeats: int) -> Figures:
+async def measure(count: int, folder: Path, repeats: int, words: list[str]) -> Figures:
     """Fill a fresh SQLite file with one brew of ``count`` answers and time its summary."""
     async with await Store.open(folder / f"summary-{count}.db") as store:
         start = time.perf_counter()
-        brew_id, people = await fill(store, count, seed=count)
+        brew_id, people = await fill(store, count, seed=count, words=words)
         filled = time.perf_counter() - start
         services = Services(
             settings=Settings(),
@@ -182,11 +183,10 @@ def check(results: BrewResults, summary: Summary, people: int) -> None:
     assert summary.shared and summary.charts and summary.sections, "no full summary was built"
 
 
-def report(small: Figures, big: Figures, repeats: int) -> None:
+def report(small: Figures, big: Figures, repeats: int, words: Path) -> None:
     """Print both runs side by side, with the ratio big / small."""
     print(f"summary bench: one {PACK} brew in a SQLite file, written through the Store")
-    words = "shared/feedback-data/text_data.csv" if FEEDBACK.is_file() else FALLBACK.name
-    print(f"answers' words from {words}")
+    print(f"answers' words from {os.path.relpath(words, ROOT)}")
     print(f"median of {READ_REPEATS} runs for the SQL reads, of {repeats} for building summaries")
     print(f"  {'':34}{small.answers:>12,}{big.answers:>12,}{'ratio':>9}")
     rows = [
@@ -234,11 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeats", type=int, default=1, help="times to build each summary (median is shown)"
     )
+    parser.add_argument("--data", type=Path, default=DATA, help="feedback comments' file")
     args = parser.parse_args(argv)
+    source, words = sentences(args.data)
     with tempfile.TemporaryDirectory() as folder:
-        small = asyncio.run(measure(args.small, Path(folder), args.repeats))
-        big = asyncio.run(measure(args.big, Path(folder), args.repeats))
-    report(small, big, args.repeats)
+        small = asyncio.run(measure(args.small, Path(folder), args.repeats, words))
+        big = asyncio.run(measure(args.big, Path(folder), args.repeats, words))
+    report(small, big, args.repeats, source)
     return 0
 
 

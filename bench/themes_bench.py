@@ -32,14 +32,13 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_mutual_info_score
 
+from bench.feedback import DATA, absent
 from bot import embedder
 from bot.commands.themes import analyse
 from bot.settings import MIN_GROUP
 
 T = TypeVar("T")
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "feedback-data" / "text_data.csv"
 TEXT, LABEL, SUBCATEGORY = "feedback", "label", "code"
 
 
@@ -209,9 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=5, help="also time N copies (0: skip)")
     parser.add_argument("--rows", type=int, default=0, help="only the first N rows (0: all)")
     args = parser.parse_args(argv)
-    if not args.data.exists():
-        print(f"themes bench: no data at {args.data}; it lives in shared/feedback-data/")
-        return 1
+    if absent(args.data, "themes bench"):
+        return 0
     with tempfile.TemporaryDirectory() as folder:
         data = first_rows(args.data, args.rows, Path(folder)) if args.rows else args.data
         return _bench(data, args)

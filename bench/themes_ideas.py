@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
@@ -21,7 +22,8 @@ from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from bench.themes_bench import DATA, TEXT, Score, load, score
+from bench.feedback import DATA, absent
+from bench.themes_bench import TEXT, Score, load, score
 from bot.commands.themes import analyse
 from bot.settings import MIN_GROUP
 from conversations import themes as brewbot_themes
@@ -110,11 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.themes_ideas", description=__doc__)
     parser.add_argument("--k", type=int, default=9)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args(argv)
-    if not DATA.exists():
-        print(f"themes ideas: no data at {DATA}")
-        return 1
-    texts, gold = load(DATA)
+    if absent(args.data, "themes ideas"):
+        return 0
+    texts, gold = load(args.data)
     print(f"k={args.k}, mean of seeds {' '.join(map(str, args.seeds))}, {len(texts):,} comments")
     print(
         f"{'idea':<50} {'AMI(label)':>10} {'AMI(sub)':>8} {'pur(lab)':>8} {'pur(sub)':>8} {'s':>6}"
@@ -132,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start = time.perf_counter()
             # Words alone: grouping by meaning as well is bench.themes_bench's "meaning".
             _t, _f, themes = analyse(
-                DATA, TEXT, k=k, seed=seed, quiet=True, meaning=False, min_group=MIN_GROUP
+                args.data, TEXT, k=k, seed=seed, quiet=True, meaning=False, min_group=MIN_GROUP
             )
             groups = [-1 if a is None else a for a in themes.assignments]
             scores.append(score(groups, gold, time.perf_counter() - start))

@@ -110,10 +110,14 @@ def build_application(settings: Settings) -> App:
 
 
 async def open_services(
-    settings: Settings, app: App, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    app: App,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    lease_clock: Callable[[], datetime] = utc_now,
 ) -> Services:
     """Open the store, load packs, codebooks and texts, and register every feature."""
-    store = await Store.open(settings.db, now=clock)
+    store = await Store.open(settings.db, now=clock, lease_clock=lease_clock)
     services = Services(
         settings=settings,
         store=store,
@@ -141,12 +145,16 @@ async def serve(
     stop: asyncio.Event,
     *,
     clock: Callable[[], datetime] = utc_now,
+    lease_clock: Callable[[], datetime] = utc_now,
     ready: Callable[[App], Awaitable[None]] | None = None,
 ) -> None:
-    """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly."""
+    """Run brewbot until ``stop`` is set; finish what is in hand, then close cleanly.
+
+    ``clock`` is what brewbot takes for now (the day, the hour); ``lease_clock`` times the
+    leases shared with other workers. Both are the wall clock but in tests."""
     app = build_application(settings)
     async with app:
-        services = await open_services(settings, app, clock=clock)
+        services = await open_services(settings, app, clock=clock, lease_clock=lease_clock)
         try:
             if services.store.dialect == "sqlite":
                 # On SQLite this process is brewbot's only worker: a lease still held was held

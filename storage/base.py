@@ -32,10 +32,20 @@ class StoreBase:
     """One database connection (SQLite or PostgreSQL), opened at start-up and closed at
     shutdown; every query goes through it one at a time."""
 
-    def __init__(self, db: Connection, where: str, now: Callable[[], datetime] | None) -> None:
+    def __init__(
+        self,
+        db: Connection,
+        where: str,
+        now: Callable[[], datetime] | None,
+        lease_clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._db: Connection | None = db
         self._where = where
         self._now = now or utc_now
+        # Leases are about live processes, so they follow the wall clock, not ``now`` (the
+        # records' clock, which tests set to a given day). Tests move this one by hand too,
+        # rather than wait for a lease to run out.
+        self.lease_clock = lease_clock or utc_now
         self._lock = asyncio.Lock()
         # Who this process is, in leases shared with other workers on the same database.
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -46,14 +56,16 @@ class StoreBase:
         path: str | Path,
         *,
         now: Callable[[], datetime] | None = None,
+        lease_clock: Callable[[], datetime] | None = None,
         busy_timeout: float = 5.0,
     ) -> Self:
         """Open (creating or upgrading) the database: a file path, ":memory:" for a throwaway,
-        or a postgresql:// URL."""
+        or a postgresql:// URL. ``now`` dates the records, ``lease_clock`` the leases shared
+        with other workers (both the wall clock unless given)."""
         db = await connect(path, busy_timeout=busy_timeout)
         try:
             await migrate(db, db.where)
-            store = cls(db, db.where, now)
+            store = cls(db, db.where, now, lease_clock)
             await store._prune_handled_updates()
         except BaseException:
             await _close_quietly(db)

@@ -22,7 +22,7 @@ from datetime import timedelta
 from storage.base import StoreBase
 from storage.sql import Connection, fetch_all, fetch_one, run, run_many, skip_locked
 from storage.steps import mark_all_handled_in
-from storage.times import iso, utc_now
+from storage.times import iso
 
 # Chats with updates waiting and no live lease, oldest update first (a chat may repeat).
 CLAIMABLE = (
@@ -112,7 +112,7 @@ class InboxStore(StoreBase):
     async def claim_chats(self, *, lasting: timedelta, limit: int) -> Claimed:
         """Claim up to ``limit`` chats with waiting updates that no worker holds (or whose
         worker's lease ran out), for ``lasting``; the caller handles each, then releases it."""
-        now = utc_now()  # leases are about live processes: real time, not the store's clock
+        now = self.lease_clock()
         stamp, until = iso(now), iso(now + lasting)
 
         async def work(db: Connection) -> Claimed:
@@ -153,7 +153,7 @@ class InboxStore(StoreBase):
 
     async def renew_chats(self, *, lasting: timedelta) -> int:
         """Extend every chat lease this worker holds; return how many it still holds."""
-        until = iso(utc_now() + lasting)
+        until = iso(self.lease_clock() + lasting)
         return await self._write(
             lambda db: run(
                 db, "UPDATE chat_leases SET expires_at = ? WHERE holder = ?", (until, self.holder)
@@ -165,7 +165,7 @@ class InboxStore(StoreBase):
         to another worker)."""
         row = await self._one(
             "SELECT 1 FROM chat_leases WHERE chat_key = ? AND holder = ? AND expires_at >= ?",
-            (chat_key, self.holder, iso(utc_now())),
+            (chat_key, self.holder, iso(self.lease_clock())),
         )
         return row is not None
 

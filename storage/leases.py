@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from storage.base import StoreBase
 from storage.sql import Connection, fetch_one, run
-from storage.times import iso, utc_now
+from storage.times import iso
 
 TAKE_JOB = (
     "INSERT INTO job_leases (job, holder, expires_at) VALUES (?, ?, ?)"
@@ -32,7 +32,7 @@ class LeaseStore(StoreBase):
 
     async def take_job(self, job: str, *, lasting: timedelta) -> bool:
         """Take (or renew) the lease on a job for ``lasting``; False if another worker has it."""
-        now = utc_now()  # leases are about live processes: real time, not the store's clock
+        now = self.lease_clock()
         params = (job, self.holder, iso(now + lasting), iso(now))
         row = await self._write(lambda db: fetch_one(db, TAKE_JOB, params))
         return row is not None
@@ -40,7 +40,7 @@ class LeaseStore(StoreBase):
     async def renew_job(self, job: str, *, lasting: timedelta) -> bool:
         """Hold a job this worker holds for ``lasting`` more; False if its lease ran out or
         another worker has it now (then this worker's run must stop)."""
-        now = utc_now()
+        now = self.lease_clock()
         params = (iso(now + lasting), job, self.holder, iso(now))
         row = await self._write(lambda db: fetch_one(db, RENEW_JOB, params))
         return row is not None
@@ -67,6 +67,6 @@ class LeaseStore(StoreBase):
         """Say which worker holds a job's lease now, if any."""
         row = await self._one(
             "SELECT holder FROM job_leases WHERE job = ? AND expires_at >= ?",
-            (job, iso(utc_now())),
+            (job, iso(self.lease_clock())),
         )
         return None if row is None else str(row["holder"])

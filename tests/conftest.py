@@ -11,10 +11,11 @@ import asyncpg
 import pytest
 from hypothesis import settings
 
-from bot.standin import StandIn
+from bot.standin import API_JSON, StandIn
 from tests.markers import mark_by_fixtures, refuse_unmarked_e2e
 from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running
+from tests.storage_support import Clock
 
 # Speed belongs in bench/: no per-example deadline, so a busy CI machine can't fail a property.
 settings.register_profile("brewbot", deadline=None)
@@ -100,37 +101,28 @@ async def postgres_database(postgres: Cluster) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+def leases() -> Clock:
+    """The wall clock that leases shared by workers read, moved by hand: give it to every
+    worker's store (``Store.open(..., lease_clock=leases)``, ``Running(..., lease_clock=...)``)
+    and a lease runs out exactly when the test moves it on, however busy the machine."""
+    return Clock()
+
+
+@pytest.fixture
 def repo_root() -> Path:
     """The repository's root folder."""
     return REPO_ROOT
 
 
 @pytest.fixture
-def shared_dir(repo_root: Path) -> Path:
-    """../shared beside the repository (DOMAIN.md, the Bot API spec, feedback data)."""
-    shared = (repo_root.parent / "shared").resolve()
-    if not shared.is_dir():
-        pytest.skip(f"shared/ is absent: expected it at {shared}")
-    return shared
-
-
-@pytest.fixture
-def bot_api_spec(shared_dir: Path) -> Path:
-    """The machine-readable Bot API spec, api.json."""
-    path = shared_dir / "telegram-bot-api-spec" / "api.json"
-    if not path.is_file():
-        pytest.skip(f"the Bot API spec is absent: expected it at {path}")
-    return path
-
-
-@pytest.fixture
-async def standin(bot_api_spec: Path) -> AsyncIterator[StandIn]:
-    """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json.
+async def standin() -> AsyncIterator[StandIn]:
+    """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json (the
+    spec kept beside it, bot/standin/telegram-bot-api-spec/).
 
     Its flood limits run 30 times Telegram's speed, as brewbot's pacing does in tests
     (tests/running.py), so the suite keeps the rule without waiting through real seconds.
     """
-    async with StandIn(spec_path=bot_api_spec, speed=TEST_SPEED) as server:
+    async with StandIn(spec_path=API_JSON, speed=TEST_SPEED) as server:
         yield server
 
 

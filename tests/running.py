@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.settings import Secret, Settings
 from bot.standin import StandIn
 from bot.standin.records import SEND_METHODS
 from storage.records import Brew
+from storage.times import utc_now
 
 FACILITATORS = -1001234567890
 
@@ -36,9 +38,19 @@ class Clock:
 class Running:
     """brewbot's real Application, polling the stand-in, with a real SQLite file."""
 
-    def __init__(self, standin: StandIn, db: Path | str, **overrides: Any) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        db: Path | str,
+        *,
+        lease_clock: Callable[[], datetime] = utc_now,
+        **overrides: Any,
+    ) -> None:
         self.standin = standin
         self.clock = Clock()
+        # The leases shared with other workers follow the wall clock unless a test gives one
+        # it moves by hand (tests/storage_support.Clock), to run a lease out when it says.
+        self.lease_clock = lease_clock
         self.settings = replace(
             Settings(
                 token=Secret(standin.token),
@@ -75,7 +87,13 @@ class Running:
 
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(
-            serve(self.settings, self._stop, clock=self.clock, ready=on_ready)
+            serve(
+                self.settings,
+                self._stop,
+                clock=self.clock,
+                lease_clock=self.lease_clock,
+                ready=on_ready,
+            )
         )
         waiter = asyncio.create_task(ready.wait())
         done, _ = await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)

@@ -1,14 +1,18 @@
-"""A shared job's run keeps its short lease while it lasts, and stops once it has lost it
-(bot/jobs/shared.py), on SQLite and on PostgreSQL, with real stores and short leases; and on
-PostgreSQL, live questions go on about a lease after the worker sending them died, each once."""
+"""A shared job's run keeps its lease while it lasts, and stops once it has lost it
+(bot/jobs/shared.py), on SQLite and on PostgreSQL, with real stores; and on PostgreSQL, live
+questions go on once the lease of the worker sending them (killed) runs out, each once.
+
+The workers' leases read a clock the tests move by hand (the ``leases`` fixture), so a lease
+runs out exactly when a test says, however busy the machine. One test runs on the wall clock,
+as brewbot does: a slow live run keeps its lease past its length (marked slow)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,25 +22,22 @@ from bot.services import BrewContext
 from bot.standin import StandIn
 from bot.standin.faults import Fault
 from storage import Store
+from storage.times import parse, utc_now
 from tests.facilitator_support import LINK, group_calls, in_group
 from tests.running import FACILITATORS, Running
-from tests.storage_support import Clock
+from tests.storage_support import Clock, Peek
 from tests.test_live import got
 
-LEASE = timedelta(seconds=0.6)
-LONG = timedelta(seconds=30)
-
-
-def _stall(seconds: float) -> None:
-    """Block the whole event loop, as a worker does when its machine freezes or pauses:
-    on purpose, so that its heartbeat cannot renew the lease either."""
-    time.sleep(seconds)
+LEASE = timedelta(seconds=30)
+LONG = timedelta(minutes=30)
+PAST = LEASE + timedelta(seconds=1)  # a stall, or a killed worker's silence, past a lease
+BEAT = timedelta(seconds=0.3)  # a run renews it every 0.1 s, in real time
 
 
 @pytest.fixture
-async def two(database: str) -> AsyncIterator[tuple[Store, Store]]:
-    """Two workers' stores on one database."""
-    one, other = [await Store.open(database, now=Clock()) for _ in range(2)]
+async def two(database: str, leases: Clock) -> AsyncIterator[tuple[Store, Store]]:
+    """Two workers' stores on one database, their leases on one clock."""
+    one, other = [await Store.open(database, now=Clock(), lease_clock=leases) for _ in range(2)]
     try:
         yield one, other
     finally:
@@ -45,13 +46,13 @@ async def two(database: str) -> AsyncIterator[tuple[Store, Store]]:
 
 
 async def test_a_run_longer_than_its_lease_keeps_it_by_renewing(
-    two: tuple[Store, Store],
+    two: tuple[Store, Store], leases: Clock
 ) -> None:
     one, other = two
     async with JobLease(one, "news", LEASE) as lease:
         assert lease.mine
-        for _ in range(8):  # 1.2 s: twice the lease
-            await asyncio.sleep(LEASE.total_seconds() / 4)
+        for _ in range(8):  # twice the lease, with a check every quarter of it
+            leases.now += LEASE / 4
             assert not await other.take_job("news", lasting=LONG), "another worker got in"
             assert await lease.still_mine()
     assert await other.take_job("news", lasting=LONG)  # let go at once when the run ends
@@ -66,11 +67,11 @@ async def test_a_run_finds_the_job_held_by_another_worker(two: tuple[Store, Stor
 
 
 async def test_a_run_that_stalled_past_its_lease_stops_at_its_next_check(
-    two: tuple[Store, Store],
+    two: tuple[Store, Store], leases: Clock
 ) -> None:
     one, other = two
     async with JobLease(one, "news", LEASE) as lease:
-        _stall(LEASE.total_seconds() + 0.2)  # nothing renews it; another worker takes over
+        leases.now += PAST  # the worker froze: nothing renewed it; another worker takes over
         assert await other.take_job("news", lasting=LONG)
         assert not await lease.still_mine()
         assert not lease.mine
@@ -78,21 +79,31 @@ async def test_a_run_that_stalled_past_its_lease_stops_at_its_next_check(
 
 
 async def test_a_run_that_stalled_but_was_not_taken_over_still_stops(
-    two: tuple[Store, Store],
+    two: tuple[Store, Store], leases: Clock
 ) -> None:
     one, other = two
     async with JobLease(one, "news", LEASE) as lease:
-        _stall(LEASE.total_seconds() + 0.2)  # whoever looked meanwhile could have taken it
+        leases.now += PAST  # whoever looked meanwhile could have taken it
         assert not await lease.still_mine()
     assert await other.take_job("news", lasting=LONG)
 
 
-async def test_the_heartbeat_renews_a_run_that_never_checks(two: tuple[Store, Store]) -> None:
+async def _renewed(db: Peek, until: datetime) -> bool:
+    """Say whether the news job's lease lasts until ``until`` (renewed at the clock's now)."""
+    ((end,),) = await db.rows("SELECT expires_at FROM job_leases WHERE job = 'news'")
+    return parse(str(end)) >= until
+
+
+async def test_the_heartbeat_renews_a_run_that_never_checks(
+    database: str, two: tuple[Store, Store], leases: Clock
+) -> None:
     one, other = two
-    async with JobLease(one, "news", LEASE) as lease:
-        await asyncio.sleep(LEASE.total_seconds() * 1.5)  # one long step, no check between
+    async with JobLease(one, "news", BEAT) as lease, Peek(database) as db:
+        for _ in range(3):  # a lease and a half by the clock, and the run never checks
+            leases.now += BEAT / 2
+            await _until(lambda: _renewed(db, leases.now + BEAT), within=10)  # by the heartbeat
         assert not await other.take_job("news", lasting=LONG)
-        assert lease.mine
+        assert lease.mine and await lease.still_mine()
 
 
 QUESTION = "What gets in the way?"
@@ -124,9 +135,14 @@ async def _holds(store: Store, holder: str) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def _worker(standin: StandIn, database: str, lease: timedelta) -> AsyncIterator[Running]:
-    """brewbot on PostgreSQL with a short job lease, as one of several workers."""
-    running = Running(standin, database, job_lease=lease)
+async def _worker(
+    standin: StandIn,
+    database: str,
+    lease: timedelta,
+    lease_clock: Callable[[], datetime] = utc_now,
+) -> AsyncIterator[Running]:
+    """brewbot with a short job lease, as one of several workers on the database."""
+    running = Running(standin, database, job_lease=lease, lease_clock=lease_clock)
     await running.start()
     try:
         yield running
@@ -134,56 +150,61 @@ async def _worker(standin: StandIn, database: str, lease: timedelta) -> AsyncIte
         await running.stop()
 
 
-@pytest.fixture
-async def survivor(standin: StandIn, postgres_database: str) -> AsyncIterator[Running]:
-    async with _worker(standin, postgres_database, LEASE) as running:
-        yield running
+# The survivor's own job lease: it looks at a held job again every third of it (0.2 s).
+LOOKS = timedelta(seconds=0.6)
 
 
-# A dead holder's lease, long enough that "not sent while held" means something. The survivor
-# takes over when it runs out, within a third of a lease (how often a held job is looked at
-# again): a lease and a third in all, rather than the next 5-minute round.
-DEAD_LEASE = timedelta(seconds=3.2)
-
-
-async def test_a_dead_workers_live_question_goes_on_about_a_lease_later_each_once(
-    standin: StandIn, postgres_database: str
+async def test_a_dead_workers_live_question_goes_on_once_its_lease_runs_out_each_once(
+    standin: StandIn, postgres_database: str, leases: Clock
 ) -> None:
     async with (
-        _worker(standin, postgres_database, DEAD_LEASE) as survivor,
-        await Store.open(postgres_database) as dead,
+        _worker(standin, postgres_database, LOOKS, leases) as survivor,
+        await Store.open(postgres_database, lease_clock=leases) as dead,
     ):
         brew = await _live_room(survivor)
         await survivor.services.store.push_question(brew, None, QUESTION)
         # A worker took the live question's run, sent it to three people and was killed:
         # its lease stays in the database, never renewed and never let go.
-        started = asyncio.get_running_loop().time()
-        assert await dead.take_job("deliveries", lasting=DEAD_LEASE)
+        assert await dead.take_job("deliveries", lasting=LEASE)
         sent = (await dead.pending_deliveries(50))[:3]
         for delivery in sent:
             await dead.mark_delivered(delivery.id)
         done = {delivery.chat_id for delivery in sent}
         rest = [user for user in ROOM if user not in done]
         deliveries.start_sending(survivor.app)  # the facilitator's /ask reached the survivor
-        await asyncio.sleep(DEAD_LEASE.total_seconds() / 2)
+        await asyncio.sleep(5 * LOOKS.total_seconds() / 3)  # it looks about five times
         assert not any(got(survivor, user, QUESTION) for user in ROOM), "sent while held"
+        leases.now += PAST  # the dead worker's lease runs out
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         await survivor.standin.wait_for(
             lambda: all(got(survivor, user, QUESTION) for user in rest), timeout=10
         )
-        took = asyncio.get_running_loop().time() - started
-        assert took < DEAD_LEASE.total_seconds() * 4 / 3 + 1, took  # a lease and a third
+        took = loop.time() - started
+        assert took < 5, took  # at its next look, not the next 5-minute round
         await survivor.run_job(deliveries.send_deliveries)
         assert [got(survivor, user, QUESTION) for user in rest] == [1] * len(rest)
         assert [got(survivor, user, QUESTION) for user in done] == [0, 0, 0]  # sent before
         assert await dead.job_holder("deliveries") is None  # the survivor let it go when done
 
 
+# The one test on the wall clock, as brewbot runs: the heartbeat (every 0.4 s) keeps the lease.
+REAL_LEASE = timedelta(seconds=1.2)
+
+
+@pytest.fixture
+async def survivor(standin: StandIn, postgres_database: str) -> AsyncIterator[Running]:
+    async with _worker(standin, postgres_database, REAL_LEASE) as running:
+        yield running
+
+
+@pytest.mark.slow  # waits through two leases of real time
 async def test_a_slow_live_run_keeps_its_lease_past_its_length(
     survivor: Running, postgres_database: str
 ) -> None:
     brew = await _live_room(survivor)
     await survivor.services.store.push_question(brew, None, QUESTION)
-    late = LEASE.total_seconds() * 2  # Telegram is this slow to answer one send
+    late = REAL_LEASE.total_seconds() * 2  # Telegram is this slow to answer one send
     survivor.standin.faults.add(Fault("sendmessage", 1, late_s=late))
     loop = asyncio.get_running_loop()
     async with await Store.open(postgres_database) as other:
@@ -198,9 +219,17 @@ async def test_a_slow_live_run_keeps_its_lease_past_its_length(
     assert [got(survivor, user, QUESTION) for user in ROOM] == [1] * len(ROOM)
 
 
+@pytest.fixture
+async def on_leases(standin: StandIn, tmp_path: Path, leases: Clock) -> AsyncIterator[Running]:
+    """brewbot on SQLite, its leases on the test's clock."""
+    async with _worker(standin, str(tmp_path / "brewbot.db"), LEASE, leases) as running:
+        yield running
+
+
 async def test_live_questions_stop_at_the_next_batch_once_the_lease_is_lost(
-    brewbot: Running,
+    on_leases: Running, leases: Clock
 ) -> None:
+    brewbot = on_leases
     brew = await _live_room(brewbot)
     await brewbot.services.store.push_question(brew, None, QUESTION)
     services = brewbot.services
@@ -208,10 +237,10 @@ async def test_live_questions_stop_at_the_next_batch_once_the_lease_is_lost(
 
     async def stalled_then_sending(context: BrewContext) -> None:
         async with (
-            await Store.open(str(brewbot.settings.db)) as other,
+            await Store.open(str(brewbot.settings.db), lease_clock=leases) as other,
             JobLease(services.store, "deliveries", LEASE) as lease,
         ):
-            _stall(LEASE.total_seconds() + 0.2)  # the worker froze; another took over
+            leases.now += PAST  # the worker froze past its lease; another took over
             assert await other.take_job("deliveries", lasting=LONG)
             went.append(await deliveries._send_queued(context, services, lease))
             await other.release_job("deliveries")

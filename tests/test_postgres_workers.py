@@ -6,8 +6,10 @@ behind one URL, one of them stopped dead part-way."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ from bot.standin.balancer import Balancer
 from conversations.model import Status
 from tests.facilitator_support import in_group, news_to, shown_now, took_part
 from tests.running import FACILITATORS, Running
-from tests.storage_support import Peek
+from tests.storage_support import Clock, Peek
 from tests.test_journey import OVER_A_BREW_ANSWERS
 from tests.test_live import OWN_QUESTION, SAID, counts_message
 from tests.test_live_session import Q1, Q2, live_room, write
@@ -118,10 +120,10 @@ async def test_two_workers_share_a_crowd_once_each_in_order(
         await asyncio.gather(*(w.stop() for w in workers))
 
 
-@pytest.fixture
-async def two_workers(standin: StandIn, postgres_database: str) -> AsyncIterator[list[Running]]:
-    """Two brewbots on one PostgreSQL database and one stand-in."""
-    workers = [Running(standin, postgres_database) for _ in range(2)]
+@contextlib.asynccontextmanager
+async def _two(standin: StandIn, database: str, **options: Any) -> AsyncIterator[list[Running]]:
+    """Two brewbots on one PostgreSQL database and one stand-in, started and then stopped."""
+    workers = [Running(standin, database, **options) for _ in range(2)]
     for worker in workers:
         await worker.start()
     standin.busy_elsewhere = lambda: any(w.busy() for w in workers)
@@ -130,6 +132,25 @@ async def two_workers(standin: StandIn, postgres_database: str) -> AsyncIterator
     finally:
         standin.busy_elsewhere = None
         await asyncio.gather(*(w.stop() for w in workers))
+
+
+@pytest.fixture
+async def two_workers(standin: StandIn, postgres_database: str) -> AsyncIterator[list[Running]]:
+    """Two brewbots on one PostgreSQL database and one stand-in."""
+    async with _two(standin, postgres_database) as workers:
+        yield workers
+
+
+@pytest.fixture
+async def two_on_one_clock(
+    standin: StandIn, postgres_database: str, leases: Clock
+) -> AsyncIterator[list[Running]]:
+    """Two brewbots whose leases read the test's clock; their chats are held long, so moving
+    it on runs out a job's turn but hands no chat to the other worker."""
+    async with _two(
+        standin, postgres_database, lease_clock=leases, chat_lease=timedelta(hours=1)
+    ) as workers:
+        yield workers
 
 
 async def test_the_weekly_digest_goes_once_across_two_workers(
@@ -221,21 +242,21 @@ async def test_three_webhook_workers_on_postgresql_share_a_crowd_through_a_kill(
                 await worker.stop()
 
 
-async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
-    standin: StandIn, two_workers: list[Running]
+async def test_two_workers_take_turns_to_edit_the_live_counts(
+    standin: StandIn, two_on_one_clock: list[Running], leases: Clock
 ) -> None:
     # The group's 20 a minute is the group's: two workers with answers to show share one
-    # turn to edit the counts message, and the last edit still shows every answer.
-    one = two_workers[0]
+    # turn to edit the counts message (a job lease lasting one wait), so together they edit
+    # no more often than one would; and the last edit still shows every answer.
+    one, two = two_on_one_clock
     room = [7601 + n for n in range(12)]
     await live_room(one, room, OWN_QUESTION)
     message = counts_message(one, 1)
-    for n, person in enumerate(room):
-        standin.private_message(person, f"{SAID[n % 3]} ({n})")
-    await standin.wait_idle(timeout=30)
-    await standin.wait_for(
-        lambda: f"Answered so far: {len(room)}" in shown_now(one, message)["text"], timeout=10
-    )
+    (brew,) = await one.services.store.live_brews()
+    turn = timedelta(seconds=edit_every(one.services))
+    # Each worker's look at the counts a moment after it started has been and gone.
+    await standin.wait_for(lambda: not any(_startup_look(w) for w in two_on_one_clock))
+    await standin.wait_idle()
 
     def edits() -> int:  # every edit Telegram is asked for counts, even one changing nothing
         return sum(
@@ -244,21 +265,42 @@ async def test_two_workers_edit_the_live_counts_no_more_often_than_one(
             if c.method == "editMessageText" and int(c.params.get("message_id", 0)) == message
         )
 
-    # Both workers have new answers to show, over and over, for ten turns (as behind a
-    # webhook balancer, where each handles part of the room).
-    (brew,) = await one.services.store.live_brews()
-    turn = edit_every(one.services)
-    before, loop = edits(), asyncio.get_running_loop()
-    start = loop.time()
-    while loop.time() - start < 10 * turn:
-        for worker in two_workers:
-            counts.answered(worker.app, brew.id, {"live_1"})
-        await asyncio.sleep(turn / 4)
-    await asyncio.sleep(2 * turn)
+    async def has_news(worker: Running, edited: int, *, held_by_the_other: bool) -> None:
+        """Give ``worker`` new answers to show; wait until the counts were edited
+        ``edited`` times in all, or (its turn held by the other) see it wait its turn."""
+        counts.answered(worker.app, brew.id, {"live_1"})
+        if held_by_the_other:  # it looks again every turn: about five times, in vain
+            await asyncio.sleep(5 * turn.total_seconds())
+        await standin.wait_for(lambda: edits() >= edited)
+        assert edits() == edited, f"{edits() - edited} edits too many"
+
+    leases.now += 2 * turn  # whatever turn was taken before has run out
+    before = edits()
+    await has_news(one, before + 1, held_by_the_other=False)  # the turn is free: one shows it
+    await has_news(two, before + 1, held_by_the_other=True)  # two waits for one's turn
+    leases.now += 2 * turn  # one's turn runs out: two shows its answers at once
+    await standin.wait_for(lambda: edits() == before + 2)
+    await has_news(one, before + 2, held_by_the_other=True)  # one waits for two's turn
+    leases.now += 2 * turn
+    await standin.wait_for(lambda: edits() == before + 3)
+
+    for n, person in enumerate(room):  # each answer reaches one worker or the other
+        standin.private_message(person, f"{SAID[n % 3]} ({n})")
     await standin.wait_idle(timeout=30)
-    made = edits() - before
-    assert 8 <= made <= 13, made  # one worker alone: 10 or 11; each on its own: 20
-    assert f"Answered so far: {len(room)}" in shown_now(one, message)["text"]
+    everyone = f"Answered so far: {len(room)}"
+    for _ in range(50):  # turn after turn, until the last edit shows every answer
+        if everyone in shown_now(one, message)["text"]:
+            break
+        leases.now += 2 * turn
+        await asyncio.sleep(turn.total_seconds())
+    assert everyone in shown_now(one, message)["text"]
+
+
+def _startup_look(worker: Running) -> bool:
+    """Say whether the worker's look at the live counts after start-up is still to come."""
+    queue = worker.app.job_queue
+    assert queue is not None
+    return bool(queue.get_jobs_by_name("live counts"))
 
 
 async def test_two_workers_file_a_live_rooms_answers_and_count_what_is_kept(

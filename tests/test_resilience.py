@@ -97,9 +97,19 @@ async def test_sending_to_a_person_is_paced(brewbot: Running) -> None:
 
 async def test_a_409_from_another_poller_is_waited_out(brewbot: Running) -> None:
     await _at_first_text_question(brewbot)
+    before = len(_sent(brewbot))
     brewbot.standin.fail_next("getUpdates", status=409, times=2)
     await brewbot.send(DEV, "Lifts that work.")
+    await brewbot.standin.wait_for(lambda: len(_refused_polls(brewbot)) == 2)
     await brewbot.standin.wait_for(lambda: _texts(brewbot) == ["Lifts that work."])
+    await brewbot.send(DEV, "Benches at the bus stop.")  # polling goes on after the 409s
+    assert _texts(brewbot) == ["Lifts that work.", "Benches at the bus stop."]
+    assert len(_sent(brewbot)) - before == 2  # a reply to each answer, none twice
+    brewbot.standin.assert_no_problems()
+
+
+def _refused_polls(brewbot: Running) -> list[str]:
+    return [str(c) for c in brewbot.standin.calls_to("getUpdates") if c.status == 409]
 
 
 async def test_a_connection_cut_after_sending_is_not_sent_again(brewbot: Running) -> None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.standin import ApiError, Spec, parse_html
+from bot.standin import API_JSON, ApiError, Spec, parse_html
 from bot.standin.limits import check_reply_markup, check_text
 
 
 @pytest.fixture
-def spec(bot_api_spec: Path) -> Spec:
-    return Spec.load(bot_api_spec)
+def spec() -> Spec:
+    return Spec.load(API_JSON)
 
 
 def test_html_gives_plain_text_and_utf16_entities() -> None:

@@ -1,6 +1,7 @@
 """Several workers on one database: jobs and chats go to one worker at a time, in order,
 and pass on when a killed worker's lease runs out. Each worker is its own Store (its own
-connection), on SQLite and on PostgreSQL."""
+connection), on SQLite and on PostgreSQL. The workers share one lease clock that the tests
+move by hand, so a lease runs out exactly when a test says, however busy the machine."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from storage import Store
 from storage.inbox import Kept
 from tests.storage_support import Clock, Peek, step, text
 
-LONG = timedelta(seconds=30)
-SHORT = timedelta(seconds=0.3)
+LONG = timedelta(minutes=30)
+SHORT = timedelta(seconds=30)
+MOMENT = timedelta(microseconds=1)  # the smallest step a stored lease time shows
 
 
 @pytest.fixture
-async def workers(database: str) -> AsyncIterator[list[Store]]:
-    stores = [await Store.open(database, now=Clock()) for _ in range(3)]
+async def workers(database: str, leases: Clock) -> AsyncIterator[list[Store]]:
+    stores = [await Store.open(database, now=Clock(), lease_clock=leases) for _ in range(3)]
     try:
         yield stores
     finally:
@@ -45,28 +47,30 @@ async def test_a_job_goes_to_one_worker_at_a_time(workers: list[Store]) -> None:
 
 
 async def test_a_killed_workers_job_passes_on_when_its_lease_runs_out(
-    workers: list[Store],
+    workers: list[Store], leases: Clock
 ) -> None:
     one, two, _ = workers
     assert await one.take_job("digest", lasting=SHORT)
     assert not await two.take_job("digest", lasting=LONG)
-    await asyncio.sleep(SHORT.total_seconds() + 0.1)  # "one" was killed and never came back
+    leases.now += SHORT  # "one" was killed and never came back: its lease's last moment
+    assert not await two.take_job("digest", lasting=LONG)
+    leases.now += MOMENT
     assert await two.take_job("digest", lasting=LONG)
     assert not await one.take_job("digest", lasting=LONG)
 
 
 async def test_a_job_renewed_in_time_stays_with_its_worker_until_it_dies(
-    workers: list[Store],
+    workers: list[Store], leases: Clock
 ) -> None:
     one, two, _ = workers
     assert await one.take_job("news", lasting=SHORT)
-    for _ in range(4):  # 0.4 s in all: longer than the lease, renewed every third of it
-        await asyncio.sleep(SHORT.total_seconds() / 3)
+    for _ in range(4):  # longer than the lease in all, renewed every third of it
+        leases.now += SHORT / 3
         assert await one.renew_job("news", lasting=SHORT)
         assert not await two.take_job("news", lasting=LONG)
-    await asyncio.sleep(SHORT.total_seconds() / 2)  # "one" stopped renewing: killed
+    leases.now += SHORT / 2  # "one" stopped renewing: killed
     assert not await two.take_job("news", lasting=LONG), "taken before its lease ran out"
-    await asyncio.sleep(SHORT.total_seconds() / 2 + 0.1)
+    leases.now += SHORT / 2 + MOMENT
     assert await two.take_job("news", lasting=LONG)
     assert not await one.renew_job("news", lasting=SHORT)  # it hears it has lost the job
     await one.release_job("news")  # and letting go lets go of nothing of two's
@@ -74,12 +78,14 @@ async def test_a_job_renewed_in_time_stays_with_its_worker_until_it_dies(
 
 
 async def test_a_job_lease_that_ran_out_cannot_be_renewed_even_if_nobody_took_it(
-    workers: list[Store],
+    workers: list[Store], leases: Clock
 ) -> None:
     one, _, _ = workers
     assert not await one.renew_job("news", lasting=LONG)  # never held
     assert await one.take_job("news", lasting=SHORT)
-    await asyncio.sleep(SHORT.total_seconds() + 0.1)  # "one" stalled past its lease
+    leases.now += SHORT  # at its last moment it is still this worker's to renew
+    assert await one.renew_job("news", lasting=SHORT)
+    leases.now += SHORT + MOMENT  # "one" stalled past its lease
     assert not await one.renew_job("news", lasting=LONG)
     assert await one.job_holder("news") is None
     assert await one.take_job("news", lasting=LONG)  # a fresh run may take it again
@@ -109,13 +115,16 @@ async def test_a_held_chat_waits_for_its_worker_then_passes_on(workers: list[Sto
 
 
 async def test_a_killed_workers_chat_passes_on_when_its_lease_runs_out(
-    workers: list[Store],
+    workers: list[Store], leases: Clock
 ) -> None:
     one, two, _ = workers
     await one.keep_updates([_kept(1, 7)])
     assert (await one.claim_chats(lasting=SHORT, limit=10)).chats == [7]
     assert (await two.claim_chats(lasting=LONG, limit=10)).chats == []
-    await asyncio.sleep(SHORT.total_seconds() + 0.1)
+    leases.now += SHORT  # "one" was killed: its lease's last moment
+    assert (await two.claim_chats(lasting=LONG, limit=10)).chats == []
+    assert await one.holds_chat(7)
+    leases.now += MOMENT
     assert (await two.claim_chats(lasting=LONG, limit=10)).chats == [7]
     assert not await one.holds_chat(7)
     assert await one.renew_chats(lasting=LONG) == 0  # it cannot take it back by renewing

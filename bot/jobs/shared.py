@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -44,9 +43,10 @@ class JobLease:
     def __init__(self, store: LeaseStore, job: str, lasting: timedelta = LEASE) -> None:
         self.store, self.job, self.lasting = store, job, lasting
         self.mine = False
-        # When the last renewal that held was asked for, by the wall clock: the lease's end
-        # in the database is this worker's wall clock too, and it moves on while a machine
-        # is paused, as the monotonic clock may not.
+        # When the last renewal that held was asked for, by the store's lease clock (the wall
+        # clock, unless a test moves it): the lease's end in the database is written by that
+        # clock too, and the wall clock moves on while a machine is paused, as the monotonic
+        # clock may not.
         self._renewed = 0.0
         self._keeping: asyncio.Task[None] | None = None
 
@@ -58,14 +58,17 @@ class JobLease:
     async def still_mine(self) -> bool:
         """Say whether the run may go on; ask the database if the renewals have fallen behind
         (the worker was stalled), and say no once the lease may have run out."""
-        if self.mine and time.time() - self._renewed > 2 * self.every:
+        if self.mine and self._now() - self._renewed > 2 * self.every:
             await self._renew()
-        if self.mine and time.time() - self._renewed >= self.lasting.total_seconds():
+        if self.mine and self._now() - self._renewed >= self.lasting.total_seconds():
             self._lose("could not be renewed in time")
         return self.mine
 
+    def _now(self) -> float:
+        return self.store.lease_clock().timestamp()
+
     async def __aenter__(self) -> JobLease:
-        asked = time.time()
+        asked = self._now()
         self.mine = await self.store.take_job(self.job, lasting=self.lasting)
         if self.mine:
             self._renewed = asked
@@ -95,7 +98,7 @@ class JobLease:
             await self._renew()
 
     async def _renew(self) -> None:
-        asked = time.time()
+        asked = self._now()
         try:
             kept = await self.store.renew_job(self.job, lasting=self.lasting)
         except StorageError:  # the next turn tries again; still_mine stops the run in time

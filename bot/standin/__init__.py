@@ -3,7 +3,7 @@
 It never imports telegram: it is an independent peer that the real python-telegram-bot
 reaches over real HTTP on 127.0.0.1. Use it from the event loop's own thread::
 
-    async with StandIn(spec_path=api_json) as standin:
+    async with StandIn(spec_path=API_JSON) as standin:  # api.json, kept beside it
         app = (ApplicationBuilder().token(standin.token).base_url(standin.base_url)
                .base_file_url(standin.base_file_url).build())
         ...start polling...
@@ -21,9 +21,10 @@ from bot.standin.limits import ApiError, parse_html
 from bot.standin.params import Upload
 from bot.standin.records import Call, StandInTimeout, buttons
 from bot.standin.server import StandIn
-from bot.standin.spec import Spec
+from bot.standin.spec import API_JSON, Spec
 
 __all__ = [
+    "API_JSON",
     "ApiError",
     "Call",
     "Spec",

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The spec the stand-in checks against, kept beside its code (see the README there: where it
+# comes from and how to update it), so a clone or an installed wheel has it at hand.
+API_JSON = Path(__file__).resolve().parent / "telegram-bot-api-spec" / "api.json"
 _PRIMITIVES = {"Integer", "String", "Boolean", "Float", "True", "InputFile"}
 # "Scope type, must be chat" / "The member's status in the chat, always “left”"
 _CONSTANT = re.compile(r"(?:must be|always) [“\"]?([a-z_]+)[”\"]?")
