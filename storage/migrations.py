@@ -443,6 +443,24 @@ _SHOWN_IN_FULL = """
 ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 """
 
+# Words heard in a voice note, shown back and waiting for the person's Keep, Try again or Type
+# instead: one at most a person, never the sound itself (the recording is read in memory and
+# dropped). Kept only until chosen, or a day; /forget and /mydata include it. Ids are never
+# used twice (AUTOINCREMENT; PostgreSQL's identity never reuses one), so the buttons under
+# words since replaced can never keep the new words.
+_HEARD = """
+CREATE TABLE heard (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    participant_id TEXT NOT NULL UNIQUE REFERENCES participants (id) ON DELETE CASCADE,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    prompt_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    helped INTEGER NOT NULL DEFAULT 0 CHECK (helped IN (0, 1)),
+    heard_at TEXT NOT NULL
+);
+CREATE INDEX heard_by_time ON heard (heard_at);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -491,6 +509,11 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
     ),
     (14, "answers.shown_in_full: how often /review showed a held answer unmasked", _SHOWN_IN_FULL),
+    (
+        18,
+        "heard: a voice note's words waiting for the person to keep them (never the sound)",
+        Dialects(sqlite=_HEARD, postgresql=postgresql_of(_HEARD).replace(" AUTOINCREMENT", "")),
+    ),
 ]
 
 _BOOTSTRAP = """

@@ -6,6 +6,7 @@ from storage.approvals import ApprovalStore
 from storage.brews import BrewStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.heard import HeardStore
 from storage.ideapolls import IdeaPollStore
 from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
@@ -38,6 +39,7 @@ class Store(
     LiveStore,
     VectorStore,
     PostedStore,
+    HeardStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
