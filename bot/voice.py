@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bot.packaged import model_folder
 from conversations.voice import heard_words, too_long
 
 if TYPE_CHECKING:
@@ -83,11 +84,7 @@ class Listened:
 
 def folder() -> Path | None:
     """Return where the installed model package keeps its files, or None if it is missing."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    found = Path(next(iter(spec.submodule_search_locations))) / "model"
-    return found if (found / "model.bin").exists() else None
+    return model_folder(PACKAGE, "model.bin")
 
 
 def available() -> bool:

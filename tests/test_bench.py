@@ -70,3 +70,31 @@ def test_the_themes_ceiling_bench_runs(capsys: pytest.CaptureFixture[str]) -> No
     assert re.search(r"^brewbot: meaning beside words, k-means +5 +0\.\d{3}", out, re.M), out
     assert re.search(r"^40 k-means groups joined by average linkage +4 ", out, re.M), out
     assert re.search(r"meaning \(MiniLM\) +AMI\(label\) 0\.\d{3}, right \d", out), out
+
+
+@pytest.mark.slow  # hears three short recordings: a few seconds
+def test_the_voice_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import voice
+
+    if not voice.voice.available():
+        pytest.skip("the voice model is not installed")
+    assert voice.normalise("My neighbor's 6-week wait!") == "my neighbour's six week wait"
+    assert voice.main(["--voices", "", "--engines", "whisper,whisper-greedy"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"WER, clear speech +0\.\d{3} +0\.\d{3}", out), out
+    assert "beam 1 over whisper tiny.en, beam 5" in out
+
+
+@pytest.mark.e2e
+@pytest.mark.subprocess
+def test_the_crowd_bench_runs_with_voice_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.voice import available
+
+    if not available():
+        pytest.skip("the voice model is not installed")
+    args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--voice", "1", "--no-echo"]
+    assert crowd.main(args) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"people who finished +3 +3\n", out), out
+    assert re.search(r"p95 s, voice senders' replies +nan +\d+\.\d\d\n", out), out
+    assert out.count("0 ERROR lines, 0 tracebacks") == 2, out
