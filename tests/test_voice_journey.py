@@ -272,3 +272,18 @@ async def test_the_welcome_says_voice_notes_are_heard_here_and_deleted(brewbot: 
     await _at_first_text_question(brewbot)
     welcome = brewbot.texts(CARA)[0]
     assert "voice note" in welcome and "delete the recording straight away" in welcome
+
+
+async def test_a_risky_voice_note_that_cannot_be_an_answer_still_gets_help(
+    brewbot: Running,
+) -> None:
+    await _at_first_text_question(brewbot)
+    await brewbot.send(CARA, "/stop")
+    sent_before = len(brewbot.texts(CARA))
+    await _say(brewbot, RISKY)
+    help_text, said = brewbot.texts(CARA)[sent_before:]
+    assert "If you or someone else needs help now" in help_text
+    assert "You asked me to stop, so I haven't kept it" in said
+    await _say(brewbot, AGAIN)  # words with no risk in them: only the reply
+    assert brewbot.texts(CARA)[sent_before + 2 :] == [said]
+    assert brewbot.typed_answers(CARA) == [] and _heard_rows(brewbot) == []

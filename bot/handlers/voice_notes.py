@@ -19,12 +19,12 @@ from bot.handlers.common import acknowledge, drop_buttons, known_participant, pr
 from bot.journey import advance, helped_already, send_help
 from bot.replies import action_keyboard, carry_on, tidy
 from bot.services import App, BrewContext, Services
-from bot.voice import CannotListen
-from conversations.model import AnswerText, Status
+from bot.voice import CannotListen, Listened
+from conversations.model import AnswerText, Progress, Status
 from conversations.safeguarding import suggests_risk
 from conversations.voice import MAX_SECONDS, HeardChoice, too_long
 from storage.heard import Heard
-from storage.records import Participant
+from storage.records import Brew, Participant
 
 _CANNOT = {
     CannotListen.UNREADABLE: "voice_unreadable",
@@ -39,24 +39,71 @@ async def voice_note(update: Update, context: BrewContext) -> None:
     services = context.services
     message, chat = update.effective_message, update.effective_chat
     voice = message.voice if message else None
+    if voice is None or chat is None:
+        return
     participant = await known_participant(update, context)
     latest = await services.store.latest_progress(participant.id) if participant else None
-    if voice is None or chat is None or participant is None or latest is None:
-        await say(update, context, "not_in_a_brew", easy=bool(participant and participant.easy))
-        return
-    easy, (brew, progress) = participant.easy, latest
-    if participant.stopped:
-        await say(update, context, "stopped_not_kept", easy=easy)
-    elif brew.closed_at is not None:
-        await say(update, context, "brew_closed_now", easy=easy, theme=brew.theme)
-    elif progress.status is not Status.ACTIVE or progress.current is None:
-        await say(update, context, "voice_no_question", easy=easy)
+    easy = bool(participant and participant.easy)
+    if participant is None or latest is None or _not_an_answer(participant, *latest):
+        await _help_if_needed(context, voice, chat.id, easy=easy)
+        await _say_not_kept(update, context, participant, latest)
     elif services.listening is None:
         await say(update, context, "voice_off", easy=easy)
     elif too_long(_seconds(voice), voice.file_size or 0):
         await say(update, context, "voice_too_long", easy=easy, minutes=MAX_SECONDS // 60)
     else:
-        await _listen(update, context, voice, participant, brew.id, progress.current)
+        brew, progress = latest
+        await _listen(update, context, voice, participant, brew.id, str(progress.current))
+
+
+def _not_an_answer(participant: Participant, brew: Brew, progress: Progress) -> bool:
+    """Say whether words now could not be an answer (stopped, closed, or nothing asked)."""
+    asked = progress.status is Status.ACTIVE and progress.current is not None
+    return participant.stopped or brew.closed_at is not None or not asked
+
+
+async def _say_not_kept(
+    update: Update,
+    context: BrewContext,
+    participant: Participant | None,
+    latest: tuple[Brew, Progress] | None,
+) -> None:
+    """Say kindly why a voice note cannot be an answer now."""
+    easy = bool(participant and participant.easy)
+    if participant is None or latest is None:
+        await say(update, context, "not_in_a_brew", easy=easy)
+    elif participant.stopped:
+        await say(update, context, "stopped_not_kept", easy=easy)
+    elif latest[0].closed_at is not None:
+        await say(update, context, "brew_closed_now", easy=easy, theme=latest[0].theme)
+    else:
+        await say(update, context, "voice_no_question", easy=easy)
+
+
+async def _help_if_needed(context: BrewContext, voice: Voice, chat_id: int, *, easy: bool) -> None:
+    """Listen to a voice note that cannot be an answer only to offer help if it needs it, as
+    typed words there are read for it; nothing of it is kept."""
+    if context.services.listening is None or too_long(_seconds(voice), voice.file_size or 0):
+        return
+    try:
+        listened = await _hear(context, voice, chat_id)
+    except CannotListen:
+        return
+    if suggests_risk(listened.words):
+        await send_help(context, chat_id, easy=easy, kept=False)
+
+
+async def _hear(context: BrewContext, voice: Voice, chat_id: int) -> Listened:
+    """Fetch a recording into memory, hear it in the worker, and wipe it; raise CannotListen."""
+    listening = context.services.listening
+    if listening is None:
+        raise CannotListen(CannotListen.UNAVAILABLE)
+    tidy(context, context.bot.send_chat_action(chat_id, ChatAction.TYPING))
+    recording = await (await context.bot.get_file(voice.file_id)).download_as_bytearray()
+    try:
+        return await listening.listen(bytes(recording))
+    finally:
+        recording[:] = bytes(len(recording))  # the sound is gone from this process now
 
 
 async def _listen(
@@ -67,19 +114,13 @@ async def _listen(
     brew_id: int,
     prompt_id: str,
 ) -> None:
-    """Fetch the recording into memory, hear it in the worker, wipe it, show the words."""
+    """Hear a voice note on the open question; show back the words, or say why not."""
     services, chat_id, easy = context.services, participant.chat_id, participant.easy
-    if services.listening is None:
-        return
-    tidy(context, context.bot.send_chat_action(chat_id, ChatAction.TYPING))
-    recording = await (await context.bot.get_file(voice.file_id)).download_as_bytearray()
     try:
-        listened = await services.listening.listen(bytes(recording))
+        listened = await _hear(context, voice, chat_id)
     except CannotListen as cannot:
         await say(update, context, _CANNOT[cannot.reason], easy=easy, minutes=MAX_SECONDS // 60)
         return
-    finally:
-        recording[:] = bytes(len(recording))  # the sound is gone from this process now
     if not listened.words:
         await say(update, context, "voice_not_heard", easy=easy)
         return
