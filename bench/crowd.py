@@ -25,6 +25,12 @@ delivers by webhook); their CPU is added up.
 .venv/bin/python -m bench.crowd [--people 300] [--think 2.0] [--seed 1]
 .venv/bin/python -m bench.crowd --db sqlite,postgresql --no-echo
 .venv/bin/python -m bench.crowd --db sqlite,postgresql --workers 3 --no-echo
+
+``--voice N`` adds a run of the same crowd in which N people answer every question that asks
+for words in a voice note of about 20 seconds (and tap Keep), side by side with the run where
+everyone types: everyone else's replies are counted apart from the voice notes'.
+
+.venv/bin/python -m bench.crowd --people 100 --voice 10 --no-echo
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import random
 import signal
@@ -47,6 +54,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.voice import long_note
 from bot.standin import API_JSON, StandIn
 from bot.standin.balancer import Balancer
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
@@ -66,6 +74,7 @@ WORDS = (
 )
 _TICK = os.sysconf("SC_CLK_TCK")
 LATE_S = 8.0  # a faulted call may be done and answered this late (brewbot gives up at 5 s)
+VOICE_PATIENCE = 180.0  # a voice note waits its turn to be heard: its sender waits longer
 
 
 def cpu_seconds(pid: int) -> float:
@@ -123,6 +132,7 @@ class Person:
     inputs: int = 0
     finished: bool = False
     gave_up: bool = False
+    voice: bool = False  # answers in voice notes, where a question asks for words
 
 
 class Phones:
@@ -168,6 +178,7 @@ class Load:
     arrive: float
     patience: float
     seed: int
+    voice: int = 0  # how many of the people answer in voice notes
 
 
 @dataclass
@@ -186,8 +197,9 @@ class Result:
     def inputs(self) -> int:
         return sum(p.inputs for p in self.people)
 
-    def waits(self) -> list[float]:
-        return [w for p in self.people for w in p.waits]
+    def waits(self, *, voice: bool | None = None) -> list[float]:
+        """Seconds from each input to its reply: everyone's, or only (not) voice notes'."""
+        return [w for p in self.people if voice in (None, p.voice) for w in p.waits]
 
     def count(self, methods: frozenset[str] | None = None, *, private: bool = False) -> int:
         return sum(
@@ -201,11 +213,15 @@ class Result:
 class Walker:
     """Walks one person through whatever the bot asks, by buttons or by typing."""
 
-    def __init__(self, standin: StandIn, phones: Phones, load: Load, way_out: set[str]) -> None:
+    def __init__(
+        self, standin: StandIn, phones: Phones, load: Load, way_out: set[str], keep: set[str]
+    ) -> None:
         self.standin = standin
         self.phones = phones
         self.load = load
         self.way_out = way_out
+        self.keep = keep  # the Keep button under the words heard in a voice note
+        self.note = long_note() if load.voice else b""
 
     async def walk(
         self, person: Person, first: str, rng: random.Random, *, end: set[str], most: int
@@ -214,11 +230,12 @@ class Walker:
         await asyncio.sleep(rng.uniform(0, self.load.arrive))
         loop = asyncio.get_running_loop()
         self.standin.command(person.user, first)
+        patience = max(self.load.patience, VOICE_PATIENCE) if person.voice else self.load.patience
         while True:
             person.inputs += 1
             asked_at = loop.time()
             seen = len(self.phones.sent.get(person.user, []))
-            reply = await self.phones.reply(person.user, seen, self.load.patience)
+            reply = await self.phones.reply(person.user, seen, patience)
             if reply is None:
                 person.gave_up = True
                 return
@@ -230,8 +247,12 @@ class Walker:
             await asyncio.sleep(self.load.think * rng.uniform(0.5, 1.5))
             answers = [label for label in labels if label not in self.way_out]
             message_id = int(reply.result["message_id"]) if isinstance(reply.result, dict) else 0
-            if answers:
+            if self.keep & set(labels):
+                self.standin.press_label(person.user, message_id, (self.keep & set(labels)).pop())
+            elif answers:
                 self.standin.press_label(person.user, message_id, rng.choice(answers))
+            elif person.voice:
+                self.standin.voice(person.user, duration=20, data=self.note)
             else:
                 self.standin.private_message(person.user, rng.choice(WORDS))
 
@@ -253,11 +274,12 @@ async def _walk_all(
         for k in ("skip", "pause", "stop", "resume")
         for e in (False, True)
     }
+    keep = {messages.text("voice_keep", easy=e) for e in (False, True)}
     phones = Phones()
     standin.listeners.append(phones.listen)
-    walker = Walker(standin, phones, load, way_out)
+    walker = Walker(standin, phones, load, way_out, keep)
     rng = random.Random(load.seed)
-    people = [Person(user=880_000_001 + n) for n in range(load.people)]
+    people = [Person(user=880_000_001 + n, voice=n < load.voice) for n in range(load.people)]
     start_calls = len(standin.calls)
     cpu_before = sum(cpu_seconds(p) for p in (pid, *others))
     db_before = server_cpu(server) if server else 0.0
@@ -277,7 +299,7 @@ async def _walk_all(
     main = threads.pop(str(pid), 0.0)
     print(
         f"  CPU s in the main thread {main:.1f}, in others {sum(threads.values()):.1f}"
-        f"; in its meaning process {background:.1f}"
+        f"; in its background processes (meanings, voice) {background:.1f}"
     )
     return Result(
         "", people, standin.calls[start_calls:], cpu, db_cpu=db_cpu, background=background
@@ -497,6 +519,19 @@ def report(results: Sequence[Result]) -> None:
     row("inputs", "{:.0f}", [r.inputs for r in results])
     for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
         row(f"{name} s to the whole reply", "{:.2f}", [_quantile(r.waits(), q) for r in results])
+    if any(p.voice for r in results for p in r.people):
+        for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+            row(
+                f"{name} s, people not sending voice",
+                "{:.2f}",
+                [_quantile(r.waits(voice=False), q) for r in results],
+            )
+        for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+            row(
+                f"{name} s, voice senders' replies",
+                "{:.2f}",
+                [_quantile(r.waits(voice=True), q) for r in results],
+            )
     row(
         "sends per input",
         "{:.2f}",
@@ -512,7 +547,7 @@ def report(results: Sequence[Result]) -> None:
     row("429s", "{:.0f}", [sum(c.status == 429 for c in r.calls) for r in results])
     row("CPU ms per input", "{:.2f}", [1000 * r.cpu / r.inputs for r in results])
     row(
-        "  of which reading meanings",
+        "  of which in background processes",
         "{:.2f}",
         [1000 * r.background / r.inputs for r in results],
     )
@@ -557,6 +592,14 @@ async def main_async(args: argparse.Namespace) -> int:
                     load, folder, args.pack, args.profile, args.code, args.faults, db, server
                 )
                 found.name = f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
+                runs.append(found)
+            if args.voice:  # the same crowd, with some answering in voice notes
+                db, server = await _database("sqlite", folder, len(args.db) + 1, cluster)
+                voiced = dataclasses.replace(load, voice=args.voice)
+                found = await run_brewbot(
+                    voiced, folder, args.pack, None, args.code, args.faults, db, server
+                )
+                found.name = f"{args.voice} sending voice notes"
                 runs.append(found)
             if args.workers > 1:  # the same crowd on N webhook workers sharing PostgreSQL
                 db, server = await _database("postgresql", folder, len(args.db), cluster)
@@ -631,6 +674,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=1,
         help="also run N webhook workers sharing a throwaway PostgreSQL, behind one balancer",
+    )
+    parser.add_argument(
+        "--voice",
+        type=int,
+        default=0,
+        help="also run the crowd with N people answering in voice notes of about 20 s",
     )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")

@@ -25,7 +25,7 @@ from bot.facilitators import (
     review,
     wesaid,
 )
-from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.handlers import answers, controls, errors, mydata, oddities, start, voice_notes
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
@@ -35,6 +35,7 @@ from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
+from bot.voice import Listening
 from bot.webhook import WebhookServer
 from conversations.codebook import shipped_codebooks
 from conversations.loader import load_packs
@@ -61,6 +62,7 @@ FEATURES = (
     mydata,
     *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
+    voice_notes,
     oddities,
 )
 
@@ -183,6 +185,7 @@ async def serve(
             if settings.meaning:
                 services.embedding = Embedding(services.store)
                 services.embedding.start()
+            services.listening = Listening.for_settings(settings)
             try:
                 log.info("brewbot is running as @%s", app.bot.username)
                 await inbox.resume()
@@ -194,6 +197,8 @@ async def serve(
                 await inbox.finish(0)  # killed mid-way: stop at once; the inbox keeps the rest
                 if services.embedding is not None:
                     await services.embedding.stop()  # unembedded answers wait for the next start
+                if services.listening is not None:
+                    await services.listening.stop()  # a note half-heard waits in the inbox
                 await app.stop()
         finally:
             await services.store.close()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from conversations.model import Choose, Event, Pause, Resume, Skip, Stop, WordsFor
+from conversations.voice import HeardChoice
 
 MAX_BYTES = 64
 _FIELD = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -108,6 +109,14 @@ class ThemeAction:
     option: int
 
 
+@dataclass(frozen=True)
+class HeardAction:
+    """Keep, Try again or Type instead, under the words heard in a voice note."""
+
+    heard_id: int
+    choice: HeardChoice
+
+
 Action = (
     PromptAction
     | ForgetAction
@@ -119,6 +128,7 @@ Action = (
     | ThemeAction
     | PaceAction
     | CodebookAction
+    | HeardAction
 )
 
 
@@ -205,6 +215,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return ("w", str(answer_id))
         case ThemeAction(poll_id, option):
             return ("t", str(poll_id), str(option))
+        case HeardAction(heard_id, choice):
+            return _check("h", str(heard_id), choice.value)
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -247,4 +259,6 @@ def _action(parts: list[str]) -> Action:
         return RevealAction(int(args[0]))
     if kind == "t" and len(args) == 2:
         return ThemeAction(int(args[0]), int(args[1]))
+    if kind == "h" and len(args) == 2:
+        return HeardAction(int(args[0]), HeardChoice(args[1]))
     raise ValueError(kind)

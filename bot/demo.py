@@ -1,7 +1,8 @@
 """The demo: brewbot's main job on embedded defaults, start to finish, with no token or network.
 
 A local Bot API stand-in plays Telegram on 127.0.0.1. A facilitator opens a brew in their
-group, six people answer on their "phones" (some skip, one pauses, one uses easy words),
+group, six people answer on their "phones" (some skip, one pauses, one uses easy words, one
+answers in a voice note),
 and the facilitator asks for the summary. Everything brewbot sends is printed as a person
 would read it; pictures (the QR code and charts) are saved beside the demo's database.
 """
@@ -25,6 +26,7 @@ DEMO_SPEED = 30.0  # Telegram's limits and brewbot's pacing, both sped up for th
 GROUP = -1001000000001
 FACILITATOR = 500
 THEME = "what makes a good assessment or review"
+VOICE_NOTE = Path(__file__).resolve().parent / "demo_voice_note.oga"
 
 Say = Callable[[str], None]
 
@@ -39,6 +41,7 @@ class Person:
     answers: tuple[str, ...]  # typed answers, in order; "Skip" taps Skip instead
     easy: bool = False
     pause_after: int = -1  # pause and carry on after this many typed answers
+    said: int = -1  # the answer (by index) said in a voice note, then kept, instead of typed
 
 
 PEOPLE = (
@@ -48,10 +51,12 @@ PEOPLE = (
         "Yes",
         (
             "Being asked what matters to me before the forms come out.",
-            "My review last spring: the worker sat with me and my cat and just listened.",
+            # Said aloud: bot/demo_voice_note.oga holds these words (espeak-ng, en-gb).
+            "She sat down with me, asked what mattered, and really listened.",
             "Send the questions before the visit so I can think about them.",
             "I am the expert on my own life.",
         ),
+        said=1,
     ),
     Person(
         102,
@@ -257,6 +262,8 @@ class Scene:
         for index, answer in enumerate(person.answers):
             if answer == "Skip":
                 await self._tap(person, "Skip", show)
+            elif index == person.said:
+                await self._say(person, answer, show)
             else:
                 await self._act(person, answer, show)
             if index == person.pause_after:
@@ -281,6 +288,18 @@ class Scene:
             self.standin.private_message(person.user_id, text)
         await self.standin.wait_idle()
         self._show(person, show)
+
+    async def _say(self, person: Person, words: str, show: bool) -> None:
+        """Answer in a voice note, and keep the words heard (typing them if voice is off)."""
+        if show:
+            self.say(f"  you ▸ (a voice note, 5 seconds) {words}")
+        self.standin.voice(person.user_id, duration=5, data=VOICE_NOTE.read_bytes())
+        await self.standin.wait_idle(timeout=60)  # the first note starts the listening worker
+        self._show(person, show)
+        try:
+            await self._tap(person, "Keep it", show)
+        except RuntimeError:  # voice notes are off here: brewbot asked for typing instead
+            await self._act(person, words, show)
 
     async def _tap(self, person: Person, label: str, show: bool) -> None:
         if show:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from bot.packaged import model_folder
 from conversations.codebook import Codebook
 from conversations.embedding import Encoder, read_safetensors
 from conversations.labels import Embed, shipped_phrases
@@ -103,11 +103,7 @@ class Model:
 
 def folder() -> Path | None:
     """Return where the installed model package keeps its files, or None if it is missing."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    found = Path(next(iter(spec.submodule_search_locations))) / "model"
-    return found if (found / "model.safetensors").exists() else None
+    return model_folder(PACKAGE, "model.safetensors")
 
 
 def model() -> Model | None:

@@ -249,8 +249,15 @@ def help_first(app: App, update: Update) -> None:
         return
     if not suggests_risk(message.text):
         return
-    app.chat_data[message.chat.id].setdefault(_HELPED, set()).add(update.update_id)
+    helped_already(app, message.chat.id, update.update_id)
     app.create_task(_help_now(app, update), update=update, name="brewbot help first")
+
+
+def helped_already(app: App, chat_id: int, update_id: int) -> None:
+    """Note that help for an update has gone (or is going) already, so its handler's
+    :func:`send_help` sends none: help first for typed words, or a voice note's words
+    heard before the person chose to keep them."""
+    app.chat_data[chat_id].setdefault(_HELPED, set()).add(update_id)
 
 
 async def _help_now(app: App, update: Update) -> None:

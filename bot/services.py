@@ -19,6 +19,7 @@ from storage.store import Store
 
 if TYPE_CHECKING:
     from bot.embedder import Embedding
+    from bot.voice import Listening
 
 KEY = "brewbot.services"
 
@@ -72,6 +73,7 @@ class Services:
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
     inbox: Inbox | None = None  # set once polling starts
     embedding: Embedding | None = None  # set once running, unless meaning is off
+    listening: Listening | None = None  # set once running, unless voice is off or missing
 
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""

@@ -117,6 +117,7 @@ class Settings:
     review_chat: int | None = None
     region_chat: int | None = None
     meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
+    voice: bool = True  # voice notes are turned into words on this machine, to keep or not
     chat_lease: timedelta = timedelta(seconds=CHAT_LEASE_SECONDS)  # shared database only
     job_lease: timedelta = timedelta(seconds=JOB_LEASE_SECONDS)  # shared database only
 
@@ -206,6 +207,7 @@ def load_settings(
         review_chat=_optional_chat_id(raw, "review_chat"),
         region_chat=_optional_chat_id(raw, "region_chat"),
         meaning=_yes_no(raw, "meaning", True),
+        voice=_yes_no(raw, "voice", True),
         chat_lease=timedelta(seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)),
         job_lease=timedelta(seconds=_int(raw, "job_lease_seconds", JOB_LEASE_SECONDS, lowest=3)),
     )

@@ -25,7 +25,7 @@ Work = Callable[[Connection], Awaitable[T]]
 __all__ = ["MEMORY", "StoreBase", "Work"]
 HANDLED_UPDATES_KEPT = timedelta(days=7)
 # Tables whose rows hold a person's words or links to them: compacted after forgetting.
-PERSONAL_TABLES = ("outbox", "answers", "progress", "participants")
+PERSONAL_TABLES = ("outbox", "answers", "progress", "participants", "heard")
 
 
 class StoreBase:

@@ -479,6 +479,24 @@ ALTER TABLE progress ADD COLUMN news_answered INTEGER NOT NULL DEFAULT 0
     CHECK (news_answered IN (0, 1));
 """
 
+# Words heard in a voice note, shown back and waiting for the person's Keep, Try again or Type
+# instead: one at most a person, never the sound itself (the recording is read in memory and
+# dropped). Kept only until chosen, or a day; /forget and /mydata include it. Ids are never
+# used twice (AUTOINCREMENT; PostgreSQL's identity never reuses one), so the buttons under
+# words since replaced can never keep the new words.
+_HEARD = """
+CREATE TABLE heard (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    participant_id TEXT NOT NULL UNIQUE REFERENCES participants (id) ON DELETE CASCADE,
+    brew_id INTEGER NOT NULL REFERENCES brews (id),
+    prompt_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    helped INTEGER NOT NULL DEFAULT 0 CHECK (helped IN (0, 1)),
+    heard_at TEXT NOT NULL
+);
+CREATE INDEX heard_by_time ON heard (heard_at);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -537,6 +555,11 @@ MIGRATIONS: list[Migration] = [
         "deliveries.shown_at, progress.news_answered: which question was on a person's screen,"
         " and whether they answered the news question",
         _SCREEN,
+    ),
+    (
+        17,
+        "heard: a voice note's words waiting for the person to keep them (never the sound)",
+        Dialects(sqlite=_HEARD, postgresql=postgresql_of(_HEARD).replace(" AUTOINCREMENT", "")),
     ),
 ]
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
+from storage.heard import forget_old_heard
 from storage.people import find_participant
 from storage.sql import Connection, Row, fetch_all, run
 from storage.times import iso
@@ -58,6 +59,11 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
         "SELECT text, created_at FROM ideas WHERE suggester = ? ORDER BY id",
         (suggester or "",),
     )
+    heard = await fetch_all(
+        db,
+        "SELECT brew_id, prompt_id, text, heard_at FROM heard WHERE participant_id = ?",
+        (participant_id,),
+    )
     deliveries = await fetch_all(
         db,
         "SELECT brew_id, what, queued_at, sent_at, shown_at FROM deliveries"
@@ -99,6 +105,15 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
         ],
         "ideas": [{"text": str(i["text"]), "created_at": str(i["created_at"])} for i in ideas],
         "theme_polls_to_send": [{"poll_id": int(q["poll_id"])} for q in polls],
+        "voice_note_words_waiting": [
+            {
+                "brew_id": int(h["brew_id"]),
+                "prompt_id": str(h["prompt_id"]),
+                "text": str(h["text"]),
+                "heard_at": str(h["heard_at"]),
+            }
+            for h in heard
+        ],
         "questions_sent": [
             {
                 "brew_id": int(d["brew_id"]),
@@ -154,6 +169,7 @@ async def _forget(db: Connection, participant_id: str, suggester: str | None) ->
     if suggester is not None:
         await run(db, "DELETE FROM ideas WHERE suggester = ?", (suggester,))
     for table in (
+        "heard",
         "outbox",
         "deliveries",
         "answers",
@@ -195,8 +211,12 @@ class PrivacyStore(StoreBase):
     async def apply_retention(self, days: int = 365) -> int:
         """Clear typed words (answers and suggested themes) older than ``days``; stages and
         counts stay. Return the rows cleared."""
-        cutoff = iso(self._now() - timedelta(days=days))
-        cleared = await self._write(lambda db: _clear_old_words(db, cutoff))
+        cutoff, now = iso(self._now() - timedelta(days=days)), self._now()
+
+        async def work(db: Connection) -> int:
+            return await _clear_old_words(db, cutoff) + await forget_old_heard(db, now)
+
+        cleared = await self._write(work)
         if cleared:
             await self._checkpoint()
         return cleared

@@ -7,6 +7,7 @@ from storage.brews import BrewStore
 from storage.codebooks import CodebookStore
 from storage.facilitation import FacilitationStore
 from storage.followup import FollowUpStore
+from storage.heard import HeardStore
 from storage.ideapolls import IdeaPollStore
 from storage.ideas import IdeaStore
 from storage.inbox import InboxStore
@@ -40,6 +41,7 @@ class Store(
     VectorStore,
     PostedStore,
     CodebookStore,
+    HeardStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

@@ -109,3 +109,31 @@ def test_a_bench_without_the_feedback_data_says_so_and_succeeds(
 def test_the_benches_look_for_the_feedback_data_beside_the_repository(repo_root: Path) -> None:
     # A clone in /tmp/x/brewbot looks in /tmp/x/shared (and a clone alone finds nothing there).
     assert feedback.DATA.relative_to(repo_root.parent) == Path("shared/feedback-data/text_data.csv")
+
+
+@pytest.mark.slow  # hears three short recordings: a few seconds
+def test_the_voice_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import voice
+
+    if not voice.voice.available():
+        pytest.skip("the voice model is not installed")
+    assert voice.normalise("My neighbor helps, 6 weeks on!") == "my neighbour helps six weeks on"
+    assert voice.main(["--voices", "", "--engines", "whisper,whisper-greedy"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"WER, clear speech +0\.\d{3} +0\.\d{3}", out), out
+    assert "beam 1 over whisper tiny.en, beam 5" in out
+
+
+@pytest.mark.e2e
+@pytest.mark.subprocess
+def test_the_crowd_bench_runs_with_voice_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.voice import available
+
+    if not available():
+        pytest.skip("the voice model is not installed")
+    args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--voice", "1", "--no-echo"]
+    assert crowd.main(args) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"people who finished +3 +3\n", out), out
+    assert re.search(r"p95 s, voice senders' replies +nan +\d+\.\d\d\n", out), out
+    assert out.count("0 ERROR lines, 0 tracebacks") == 2, out

@@ -32,6 +32,15 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     assert settings.require_token() == TOKEN
 
 
+def test_voice_notes_are_heard_unless_switched_off(tmp_path: Path) -> None:
+    assert load_settings({}, tmp_path / "absent.yaml").voice
+    assert not load_settings({"BREWBOT_VOICE": "no"}, tmp_path / "absent.yaml").voice
+    config = tmp_path / "brewbot.yaml"
+    config.write_text("voice: no\n")
+    assert not load_settings({}, config).voice
+    assert load_settings({"BREWBOT_VOICE": "yes"}, config).voice  # the environment wins
+
+
 def test_themes_by_meaning_are_on_unless_switched_off(tmp_path: Path) -> None:
     assert load_settings({}, tmp_path / "absent.yaml").meaning
     assert not load_settings({"BREWBOT_MEANING": "no"}, tmp_path / "absent.yaml").meaning

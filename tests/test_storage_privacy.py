@@ -18,6 +18,7 @@ from tests.storage_support import Clock, Peek, stage, step, text
 GROUP = -100200
 SECRETS = ("zebra-wish-4471", "my neighbour kestrel-0093", "worried-about-ouzel-7")
 OTHER_WORDS = "another person's words, heron-5150"
+HEARD = "words heard in a voice note, plover-3310"  # waiting for Keep: never the sound
 CHAT = 987654321
 
 
@@ -69,6 +70,7 @@ async def world(database: str) -> AsyncIterator[World]:
         await store.record_wesaid(one.id, "We changed the review letter.", "-100:1")
         await store.start_idea_poll(GROUP, ["Buses", "Respite"], since=clock.now)  # both queued
         await store.push_question(two.id, "t9", None)  # a live question on its way to them
+        await store.save_heard(person.id, two.id, "t4", HEARD, helped=False)
         person = await store.participant(person.id) or person
         yield World(store, clock, database, person, other, (one.id, two.id))
 
@@ -103,7 +105,7 @@ def _file_bytes(target: str) -> bytes:
 
 
 async def test_forget_leaves_no_trace_in_any_table_or_in_the_file(world: World) -> None:
-    needles: tuple[object, ...] = (world.person.id, CHAT, *SECRETS)
+    needles: tuple[object, ...] = (world.person.id, CHAT, *SECRETS, HEARD)
     assert (
         len(await _rows_mentioning(world.target, needles)) >= 8
     )  # the search does find them first
@@ -112,7 +114,7 @@ async def test_forget_leaves_no_trace_in_any_table_or_in_the_file(world: World) 
 
     assert await _rows_mentioning(world.target, needles) == []
     raw = _file_bytes(world.target)
-    for needle in (world.person.id, *SECRETS):
+    for needle in (world.person.id, *SECRETS, HEARD):
         assert needle.encode() not in raw, needle
     assert await world.store.participant_by_chat(CHAT) is None
     # Everyone else's records stay.
@@ -143,6 +145,7 @@ EXPORT_SECTIONS = {
     "time_given": "time_given",
     "idea_poll_queue": "theme_polls_to_send",
     "deliveries": "questions_sent",
+    "heard": "voice_note_words_waiting",
 }
 
 
@@ -213,7 +216,8 @@ async def test_retention_clears_old_words_and_keeps_the_counts(world: World) -> 
     counts_before = await store.stage_counts(one)
     clock.advance(days=100)  # the first answers are now 400 days old, the last 100
 
-    assert await store.apply_retention(365) == 4  # three typed secrets and the other's words
+    # three typed secrets, the other's words, and voice-note words nobody chose to keep
+    assert await store.apply_retention(365) == 5
     assert await store.apply_retention(365) == 0
 
     assert [a.text for a in await store.answer_texts(one, include_held=True)] == ["recent words"]
@@ -227,8 +231,10 @@ async def test_retention_clears_old_words_and_keeps_the_counts(world: World) -> 
 
 
 async def test_retention_keeps_everything_younger(world: World) -> None:
-    world.clock.advance(days=364)
+    world.clock.advance(hours=23)  # voice-note words wait a day; answers, ``days``
     assert await world.store.apply_retention(365) == 0
+    world.clock.advance(days=363)
+    assert await world.store.apply_retention(365) == 1  # the voice-note words waiting, only
     assert await world.store.apply_retention(366 * 10) == 0
     assert len(await world.store.answer_texts(world.brews[0])) == 3
 

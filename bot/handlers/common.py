@@ -27,9 +27,13 @@ async def say(
 
 
 def who_sees(context: BrewContext, *, easy: bool) -> str:
-    """Say who sees what and how long typed words are kept, with the real setting filled in."""
+    """Say who sees what and how long typed words are kept, with the real setting filled in,
+    and, while voice notes are listened to, that their recordings are deleted at once."""
     services = context.services
-    return services.text("who_sees", easy=easy, days=services.settings.retention_days)
+    told = services.text("who_sees", easy=easy, days=services.settings.retention_days)
+    if services.listening is not None:
+        told += "\n" + services.text("voice_about", easy=easy)
+    return told
 
 
 async def known_participant(update: Update, context: BrewContext) -> Participant | None:

@@ -118,7 +118,7 @@ async def _readable(
 
 
 def _loop_lines(services: Services, kept: dict[str, Any], *, easy: bool) -> list[str]:
-    """Say the time counted and the themes suggested, if any (the co-production loop)."""
+    """Say the time counted, the themes suggested and a voice note's words waiting, if any."""
     lines: list[str] = []
     seconds = sum(int(t["seconds"]) for t in kept.get("time_given", []))
     if seconds:
@@ -130,6 +130,8 @@ def _loop_lines(services: Services, kept: dict[str, Any], *, easy: bool) -> list
         ]
     for idea in kept.get("ideas", []):
         lines.append(services.text("mydata_idea", easy=easy, text=idea["text"]))
+    for heard in kept.get("voice_note_words_waiting", []):
+        lines.append(services.text("mydata_heard", easy=easy, text=heard["text"]))
     return lines
 
 

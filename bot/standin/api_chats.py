@@ -159,11 +159,17 @@ def get_chat_menu_button(world: World, p: Params) -> dict[str, Any]:
     return dict(world.menu_buttons.get(chat_id, default))
 
 
+# Bots may download files of up to 20 MB; getFile refuses bigger ones.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+
+
 def get_file(world: World, p: Params) -> dict[str, Any]:
     """Describe a file so it can be downloaded from base_file_url."""
     stored = world.files.get(str(p.require("file_id")))
     if stored is None:
         raise bad_request("invalid file_id")
+    if len(stored.data) > MAX_DOWNLOAD_BYTES:
+        raise bad_request("file is too big")
     return stored.as_file()
 
 

@@ -212,11 +212,16 @@ class Injections:
             self.world.private_chat(user_id), user_id, photo=photo_sizes(stored), **extra
         )
 
-    def voice(self, user_id: int, *, duration: int = 3) -> dict[str, Any]:
-        """A person sends a voice note."""
-        stored = self.world.store_file(
-            b"OggS\x00\x02" + bytes(58), "voice.ogg", "audio/ogg", "voice"
-        )
+    def voice(
+        self, user_id: int, *, duration: int = 3, data: bytes | None = None
+    ) -> dict[str, Any]:
+        """A person sends a voice note: OGG/Opus bytes, served as Telegram serves them
+        (getFile gives ``voice/file_N.oga``), or a stub header when the sound does not matter.
+
+        ``duration`` is what the phone declares, in whole seconds, as Telegram passes it on.
+        """
+        audio = data if data is not None else b"OggS\x00\x02" + bytes(58)
+        stored = self.world.store_file(audio, "voice.oga", "audio/ogg", "voice")
         voice = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -12,6 +12,8 @@ from bot.standin.limits import ApiError, bad_request
 
 _FIRST_NAMES = ("Ada", "Bilal", "Carys", "Dev", "Eilidh", "Femi", "Grace", "Hamid", "Iris", "Jon")
 _LAST_NAMES = ("Okafor", "Price", "Nowak", "Hughes", "Begum", "Evans", "Murphy", "Khan")
+# How Telegram's file ids begin for each kind of file (documents are BQAC).
+_FILE_ID_KINDS = {"voice": "AwAC", "photos": "AgAC", "stickers": "CAAC"}
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ class World:
         if not (suffix.isalnum() and len(suffix) <= 5 and filename.count("/") == 0):
             suffix = (mimetypes.guess_extension(mime_type) or ".bin").lstrip(".")
         stored = StoredFile(
-            file_id=f"BQACAgQAAxkBAAI{n:06d}{digest}",
+            file_id=f"{_FILE_ID_KINDS.get(folder, 'BQAC')}AgQAAxkBAAI{n:06d}{digest}",
             file_unique_id=f"AgAD{digest[:12]}",
             file_path=f"{folder}/file_{n}.{suffix}",
             data=data,

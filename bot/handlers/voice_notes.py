@@ -1,0 +1,205 @@
+"""Voice notes as answers: listen on this machine, show the words back, keep them only on Keep.
+
+The recording is fetched into memory (getFile), handed to the listening worker and wiped;
+only the words heard are kept, and only until the person chooses. Kept words go to the
+engine exactly as typed words do, so names come out of quotes, help comes first, themes and
+/mydata and /forget treat them the same.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update, Voice
+from telegram.constants import ChatAction
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.callbacks import HeardAction
+from bot.handlers.common import acknowledge, drop_buttons, known_participant, pressed_action, say
+from bot.journey import advance, helped_already, send_help
+from bot.replies import action_keyboard, carry_on, tidy
+from bot.services import App, BrewContext, Services
+from bot.voice import CannotListen, Listened
+from conversations.model import AnswerText, Progress, Status
+from conversations.safeguarding import suggests_risk
+from conversations.voice import MAX_SECONDS, HeardChoice, too_long
+from storage.heard import Heard
+from storage.records import Brew, Participant
+
+_CANNOT = {
+    CannotListen.UNREADABLE: "voice_unreadable",
+    CannotListen.TOO_LONG: "voice_too_long",
+    CannotListen.UNAVAILABLE: "voice_unavailable",
+}
+_NOTES = {HeardChoice.AGAIN: "voice_again_note", HeardChoice.TYPE: "voice_type_note"}
+
+
+async def voice_note(update: Update, context: BrewContext) -> None:
+    """Listen to a voice note on the open question and show back the words heard."""
+    services = context.services
+    message, chat = update.effective_message, update.effective_chat
+    voice = message.voice if message else None
+    if voice is None or chat is None:
+        return
+    participant = await known_participant(update, context)
+    latest = await services.store.latest_progress(participant.id) if participant else None
+    easy = bool(participant and participant.easy)
+    if participant is None or latest is None or _not_an_answer(participant, *latest):
+        await _help_if_needed(context, voice, chat.id, easy=easy)
+        await _say_not_kept(update, context, participant, latest)
+    elif services.listening is None:
+        await say(update, context, "voice_off", easy=easy)
+    elif too_long(_seconds(voice), voice.file_size or 0):
+        await say(update, context, "voice_too_long", easy=easy, minutes=MAX_SECONDS // 60)
+    else:
+        brew, progress = latest
+        await _listen(update, context, voice, participant, brew.id, str(progress.current))
+
+
+def _not_an_answer(participant: Participant, brew: Brew, progress: Progress) -> bool:
+    """Say whether words now could not be an answer (stopped, closed, or nothing asked)."""
+    asked = progress.status is Status.ACTIVE and progress.current is not None
+    return participant.stopped or brew.closed_at is not None or not asked
+
+
+async def _say_not_kept(
+    update: Update,
+    context: BrewContext,
+    participant: Participant | None,
+    latest: tuple[Brew, Progress] | None,
+) -> None:
+    """Say kindly why a voice note cannot be an answer now."""
+    easy = bool(participant and participant.easy)
+    if participant is None or latest is None:
+        await say(update, context, "not_in_a_brew", easy=easy)
+    elif participant.stopped:
+        await say(update, context, "stopped_not_kept", easy=easy)
+    elif latest[0].closed_at is not None:
+        await say(update, context, "brew_closed_now", easy=easy, theme=latest[0].theme)
+    else:
+        await say(update, context, "voice_no_question", easy=easy)
+
+
+async def _help_if_needed(context: BrewContext, voice: Voice, chat_id: int, *, easy: bool) -> None:
+    """Listen to a voice note that cannot be an answer only to offer help if it needs it, as
+    typed words there are read for it; nothing of it is kept."""
+    if context.services.listening is None or too_long(_seconds(voice), voice.file_size or 0):
+        return
+    try:
+        listened = await _hear(context, voice, chat_id)
+    except CannotListen:
+        return
+    if suggests_risk(listened.words):
+        await send_help(context, chat_id, easy=easy, kept=False)
+
+
+async def _hear(context: BrewContext, voice: Voice, chat_id: int) -> Listened:
+    """Fetch a recording into memory, hear it in the worker, and wipe it; raise CannotListen."""
+    listening = context.services.listening
+    if listening is None:
+        raise CannotListen(CannotListen.UNAVAILABLE)
+    tidy(context, context.bot.send_chat_action(chat_id, ChatAction.TYPING))
+    recording = await (await context.bot.get_file(voice.file_id)).download_as_bytearray()
+    try:
+        return await listening.listen(bytes(recording))
+    finally:
+        recording[:] = bytes(len(recording))  # the sound is gone from this process now
+
+
+async def _listen(
+    update: Update,
+    context: BrewContext,
+    voice: Voice,
+    participant: Participant,
+    brew_id: int,
+    prompt_id: str,
+) -> None:
+    """Hear a voice note on the open question; show back the words, or say why not."""
+    services, chat_id, easy = context.services, participant.chat_id, participant.easy
+    try:
+        listened = await _hear(context, voice, chat_id)
+    except CannotListen as cannot:
+        await say(update, context, _CANNOT[cannot.reason], easy=easy, minutes=MAX_SECONDS // 60)
+        return
+    if not listened.words:
+        await say(update, context, "voice_not_heard", easy=easy)
+        return
+    risky = suggests_risk(listened.words)
+    if risky:  # help first, before the words are shown back
+        await send_help(context, chat_id, easy=easy, kept=False)
+    heard = await services.store.save_heard(
+        participant.id, brew_id, prompt_id, listened.words, helped=risky
+    )
+    await _show(context, chat_id, heard, easy=easy)
+
+
+def _seconds(voice: Voice) -> float:
+    """How long the phone says the note is (PTB gives whole seconds, or a timedelta)."""
+    duration = voice.duration
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
+
+
+async def _show(context: BrewContext, chat_id: int, heard: Heard, *, easy: bool) -> None:
+    """Show the words heard, with Keep, Try again and Type instead."""
+    services = context.services
+    text = services.text("voice_heard", easy=easy, words=heard.text)
+    if heard.helped:
+        text += "\n" + services.text("voice_heard_private", easy=easy)
+    markup = action_keyboard(
+        [
+            [(services.text("voice_keep", easy=easy), HeardAction(heard.id, HeardChoice.KEEP))],
+            [
+                (services.text("voice_again", easy=easy), HeardAction(heard.id, HeardChoice.AGAIN)),
+                (services.text("voice_type", easy=easy), HeardAction(heard.id, HeardChoice.TYPE)),
+            ],
+        ],
+        services.buttons,
+    )
+    await carry_on(context.bot.send_message(chat_id, text, reply_markup=markup))
+
+
+async def chosen(update: Update, context: BrewContext) -> None:
+    """Keep the words heard as the answer, or drop them for another go or for typing."""
+    services = context.services
+    query, action = pressed_action(update, context, HeardAction)
+    await acknowledge(query)
+    participant = await known_participant(update, context)
+    heard = await services.store.heard(action.heard_id, participant.id) if participant else None
+    easy = bool(participant and participant.easy)
+    if participant is None or heard is None:
+        await drop_buttons(query, services.text("voice_gone", easy=easy))
+        return
+    if action.choice is not HeardChoice.KEEP:
+        await services.store.drop_heard(heard.id)
+        await drop_buttons(query, services.text(_NOTES[action.choice], easy=easy))
+        return
+    brew = await services.store.brew(heard.brew_id)
+    progress = await services.store.progress(participant.id, heard.brew_id)
+    open_for_it = progress is not None and progress.status is Status.ACTIVE
+    if (
+        brew is None
+        or progress is None
+        or not open_for_it
+        or heard.prompt_id
+        not in (
+            progress.current,
+            progress.late,
+        )
+    ):
+        await services.store.drop_heard(heard.id)
+        await drop_buttons(query, services.text("voice_moved_on", easy=easy))
+        return
+    if heard.helped and update.effective_chat is not None:
+        helped_already(context.application, update.effective_chat.id, update.update_id)
+    at = heard.heard_at.timestamp()  # when it was said, as typed words carry when they came
+    await advance(
+        update, context, participant, brew, AnswerText(heard.text, at=at), before=progress
+    )
+    await services.store.drop_heard(heard.id)  # after the answer is kept: a crash loses nothing
+    tidy(context, drop_buttons(query, services.text("voice_kept", easy=easy)))
+
+
+def register(app: App, services: Services) -> None:
+    """Add the voice-note handler and the Keep / Try again / Type instead buttons."""
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, voice_note))
+    app.add_handler(CallbackQueryHandler(chosen, pattern=services.buttons.accepts(HeardAction)))
