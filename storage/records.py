@@ -34,6 +34,7 @@ class Brew:
     pace: Pace = Pace.SELF
     pace_at: str | None = None  # a paced brew's local time of day, "HH:MM"
     live_ended_at: datetime | None = None
+    language: str | None = None  # /newbrew lang=cy: the language new people start in
 
     @property
     def is_open(self) -> bool:
@@ -72,6 +73,7 @@ class Participant:
     stopped: bool
     self_description: str | None
     created_at: datetime
+    language: str | None = None  # chosen, or the one they started in; None: not yet known
 
 
 @dataclass(frozen=True)
