@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from telegram import BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
@@ -24,19 +23,21 @@ from bot.facilitators import (
     review,
     wesaid,
 )
-from bot.handlers import answers, controls, errors, mydata, oddities, start
+from bot.handlers import answers, controls, errors, language, mydata, oddities, start
+from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first
+from bot.language import group_language
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
 from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.webhook import WebhookServer
-from conversations.loader import load_packs
-from conversations.messages import load_messages
+from conversations.loader import load_pack_languages
+from conversations.messages import load_catalogue
 from storage.store import Store
 
 log = logging.getLogger("brewbot")
@@ -53,6 +54,7 @@ FEATURES = (
     planning,
     review,
     importing,
+    language,
     start,
     controls,
     mydata,
@@ -61,17 +63,7 @@ FEATURES = (
     oddities,
 )
 
-PARTICIPANT_COMMANDS = (
-    "help",
-    "pause",
-    "resume",
-    "stop",
-    "easy",
-    "mydata",
-    "forget",
-    "idea",
-    "mytime",
-)  # each described by its `menu_` message
+__all__ = ["PARTICIPANT_COMMANDS", "build_application", "open_services", "serve"]
 
 
 def still_working(app: App) -> bool:
@@ -114,8 +106,8 @@ async def open_services(
     services = Services(
         settings=settings,
         store=store,
-        packs=load_packs(),
-        messages=load_messages(),
+        pack_languages=load_pack_languages(),
+        catalogue=load_catalogue(),
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,
     )
@@ -123,6 +115,14 @@ async def open_services(
     for feature in FEATURES:
         feature.register(app, services)
     return services
+
+
+async def set_group_menus(app: App, services: Services) -> None:
+    """Show each facilitators' group's admins their commands, in the group's language."""
+    for chat_id in services.settings.facilitator_chats:
+        group = await services.store.group(chat_id)
+        language = group_language(group.settings if group else {}, services.settings.language)
+        await brews.set_menus(app.bot, [chat_id], services.catalogue.messages(language))
 
 
 def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
@@ -149,11 +149,8 @@ async def serve(
                 # by a process that died (a crash mid-digest would hold up the digest for the
                 # lease's whole length).
                 await services.store.forget_leases()
-            await app.bot.set_my_commands(
-                brews.menu(PARTICIPANT_COMMANDS, services.messages),
-                scope=BotCommandScopeAllPrivateChats(),
-            )
-            await brews.set_menus(app.bot, settings.facilitator_chats, services.messages)
+            await set_private_menus(app.bot, services)
+            await set_group_menus(app, services)
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)

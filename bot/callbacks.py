@@ -95,6 +95,13 @@ class ThemeAction:
     option: int
 
 
+@dataclass(frozen=True)
+class LanguageAction:
+    """A person (or a group's admin) choosing the language brewbot speaks to them."""
+
+    language: str
+
+
 Action = (
     PromptAction
     | ForgetAction
@@ -105,6 +112,7 @@ Action = (
     | RevealAction
     | ThemeAction
     | PaceAction
+    | LanguageAction
 )
 
 
@@ -185,6 +193,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return ("w", str(answer_id))
         case ThemeAction(poll_id, option):
             return ("t", str(poll_id), str(option))
+        case LanguageAction(language):
+            return _check("l", language)
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -223,4 +233,6 @@ def _action(parts: list[str]) -> Action:
         return RevealAction(int(args[0]))
     if kind == "t" and len(args) == 2:
         return ThemeAction(int(args[0]), int(args[1]))
+    if kind == "l" and len(args) == 1:
+        return LanguageAction(args[0])
     raise ValueError(kind)

@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
+from bot.language import speak, speaking, starting_language
 from bot.ratelimit import Priority
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
 from bot.services import App, BrewContext, Services
@@ -53,18 +54,20 @@ async def advance(
     brew: Brew,
     event: Event,
     *,
-    lead: str | None = None,
+    lead: Outgoing | None = None,
     opened: bool = False,
     before: Progress | None = None,
 ) -> Outcome:
     """Ask the engine what follows an event, keep it, then send it as one message.
 
-    ``lead`` (a welcome, say) goes at the top of that message. Help, if an answer suggests
+    ``lead`` (a welcome, say) goes first: at the top of that message, or before it when it
+    has buttons of its own. Help, if an answer suggests
     someone may be at risk, goes first of all; old buttons come off afterwards. ``opened``
     makes this brew the one the person last opened; ``before`` is their progress in it, when
     the caller has just read it.
     """
     services = context.services
+    services.speak_to(participant)
     async with stepping(context.application, participant.id):  # not mid-way through a push
         pack, asked = await brew_pack(services, brew)
         if before is None or brew.pace is not Pace.SELF or brew.was_live:
@@ -99,8 +102,8 @@ async def advance(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
         )
     messages = messages_for(services, participant, brew, before, outcome)
-    if lead:
-        messages.insert(0, Outgoing(lead))
+    if lead is not None:
+        messages.insert(0, lead)
     tidy_buttons(context, participant.chat_id)
     last = await send_folded(context.bot, participant.chat_id, messages)
     remember_buttons(context, participant.chat_id, last)
@@ -180,7 +183,8 @@ async def send_help(
         helped.discard(update.update_id)
         return
     services = context.services
-    contacts = "\n".join(f"• {c.name}: {c.how}" for c in services.settings.help_contacts)
+    worded = (c.words(speaking()) for c in services.settings.help_contacts)
+    contacts = "\n".join(f"• {name}: {how}" for name, how in worded)
     key = "concern_help" if kept else "concern_help_unkept"
     text = services.text(key, easy=easy, contacts=contacts)
     await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
@@ -207,6 +211,11 @@ async def _help_now(app: App, update: Update) -> None:
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
     participant = await services.store.participant_by_chat(chat_id)
+    user = update.effective_user
+    hint = user.language_code if user is not None else None
+    speak(starting_language(services.catalogue, deployment=services.settings.language, hint=hint))
+    if participant is not None:
+        services.speak_to(participant)
     latest = await services.store.latest_progress(participant.id) if participant else None
     kept = (
         participant is not None

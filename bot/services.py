@@ -11,9 +11,11 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
+from bot.language import speak, speaking
 from bot.settings import Settings
-from conversations.messages import Messages
+from conversations.messages import ENGLISH, Catalogue, Messages
 from conversations.model import Pack
+from storage.records import Participant
 from storage.store import Store
 
 if TYPE_CHECKING:
@@ -59,21 +61,51 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """The settings, the store, the packs and texts, and the button codec."""
+    """The settings, the store, the packs and texts in every language, and the button codec.
+
+    ``messages`` and ``packs`` are those of the language being spoken (bot/language.py).
+    """
 
     settings: Settings
     store: Store
-    packs: Mapping[str, Pack]
-    messages: Messages
+    pack_languages: Mapping[str, Mapping[str, Pack]]  # language -> pack id -> pack
+    catalogue: Catalogue
     buttons: ButtonCodec
     clock: Callable[[], datetime] = utc_now
     admin_cache: dict[tuple[int, int], tuple[bool, datetime]] = field(default_factory=dict)
     inbox: Inbox | None = None  # set once polling starts
     embedding: Embedding | None = None  # set once running, unless meaning is off
 
+    @property
+    def messages(self) -> Messages:
+        """brewbot's own texts, in the language being spoken."""
+        return self.catalogue.messages(speaking())
+
+    @property
+    def packs(self) -> Mapping[str, Pack]:
+        """The packs, in the language being spoken."""
+        return self.pack_languages.get(speaking()) or self.pack_languages[ENGLISH]
+
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""
         return self.messages.text(key, easy=easy, turn=turn, **values)
+
+    def language_of(self, participant: Participant) -> str:
+        """Return the language a person reads: theirs, else the deployment's, else English."""
+        return self.spoken(participant.language)
+
+    def spoken(self, language: str | None) -> str:
+        """Return ``language`` if brewbot speaks it, else the deployment's, else English."""
+        if language is not None and self.catalogue.speaks(language):
+            return language
+        return self.settings.language or ENGLISH
+
+    def speak_to(self, participant: Participant) -> str:
+        """Speak a person's own language for the rest of this update, once they have one (until
+        then, what the update began with: their Telegram's, or the deployment's)."""
+        if participant.language is not None and self.catalogue.speaks(participant.language):
+            speak(participant.language)
+        return speaking()
 
 
 def services_of(app: App) -> Services:

@@ -166,7 +166,9 @@ def missing_words(path: str | Path, language: str) -> list[tuple[int, str]]:
     pack = look(root, PACK_WORDS, "a pack")
     for prompt_node in sequence(path, pack["prompts"][1], "prompts") if "prompts" in pack else ():
         prompt = look(prompt_node, PROMPT_WORDS, "a prompt")
-        for option in sequence(path, prompt["options"][1], "options") if "options" in prompt else ():
+        for option in (
+            sequence(path, prompt["options"][1], "options") if "options" in prompt else ()
+        ):
             look(option, OPTION_WORDS, "an option")
     return found
 

@@ -119,20 +119,20 @@ class Messages:
             return self.fallback.entry(key)
         raise KeyError(f"no message {key!r}; add it to a file in conversations/messages/")
 
-    def count(self, key: str, count: int, **values: object) -> str:
+    def count(self, key: str, count: int) -> str:
         """Say a count in words, in the plural form the language uses for it.
 
         ``key_<form>`` (``key_one``, Welsh ``key_two``, ...) where this language writes one,
         else ``key``; the number fills ``{count}``.
         """
         form = f"{key}_{plural_form(self.language, count)}"
-        return self.text(form if form in self.entries else key, count=count, **values)
+        return self.text(form if form in self.entries else key, count=count)
 
     def missing(self) -> tuple[str, ...]:
         """Return the keys this language takes from its fallback: not translated yet."""
         if self.fallback is None:
             return ()
-        return tuple(key for key in self.fallback.keys() if key not in self.entries)
+        return tuple(key for key in self.fallback if key not in self.entries)
 
     def keys(self) -> tuple[str, ...]:
         """Return every key, sorted (with the fallback's, which it can say)."""

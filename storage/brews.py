@@ -80,6 +80,13 @@ class BrewStore(StoreBase):
 
         return await self._write(work)
 
+    async def group(self, chat_id: int) -> Group | None:
+        """Return the facilitators' group with this chat id, if brewbot knows it."""
+        row = await self._one(
+            f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
+        )
+        return None if row is None else rows.group(row)
+
     async def set_group_settings(self, chat_id: int, settings: Mapping[str, object]) -> Group:
         """Replace a group's settings (JSON-serialisable values), adding the group if new."""
         text = json.dumps(dict(settings), sort_keys=True)

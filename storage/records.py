@@ -234,6 +234,7 @@ class NewsItem:
     easy: bool
     theme: str
     text: str
+    language: str | None = None  # the person's, to word it in
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.handlers.common import (
     say,
     who_sees,
 )
+from bot.handlers.language import forget_chat_menu
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
@@ -85,6 +86,7 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
         key = suggester(services.settings.require_token(), participant.id)
         await services.store.forget(participant.id, suggester=key)
         await say(update, context, "forget_done", easy=participant.easy)
+        await forget_chat_menu(context.bot, participant.chat_id)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
 
