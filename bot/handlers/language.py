@@ -156,7 +156,7 @@ async def language_chosen(update: Update, context: BrewContext) -> None:
     changed = speaking() != action.language
     participant = await services.store.set_preferences(participant.id, language=action.language)
     services.speak_to(participant)
-    await drop_buttons(query, services.text("chosen", label=services.text("language_name")))
+    await drop_buttons(query)  # its words stay as read; what follows is in the new language
     await say(update, context, "language_set", easy=participant.easy)
     await set_chat_menu(context.bot, services, chat.id)
     latest = await services.store.latest_progress(participant.id)
@@ -183,7 +183,7 @@ async def _group_chose(update: Update, context: BrewContext, language: str) -> N
     group = await services.store.ensure_group(chat.id)
     await services.store.set_group_settings(chat.id, {**group.settings, GROUP_LANGUAGE: language})
     speak(language)
-    await drop_buttons(query, services.text("chosen", label=services.text("language_name")))
+    await drop_buttons(query)  # its words stay as read; what follows is in the new language
     await context.bot.send_message(chat.id, services.text("language_set_group"))
     await set_menus(context.bot, [chat.id], services.messages)
 
