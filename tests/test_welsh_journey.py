@@ -19,8 +19,34 @@ DEWI = 2502  # his is in English: he taps Cymraeg
 
 # Words English has and Welsh prose never uses: a leak too short to match a message whole.
 ENGLISH_WORDS = frozenset(
-    "the you your and are is to of we it that this with for what have not please thank"
-    " thanks yes no skip pause stop carry".split()
+    [
+        "the",
+        "you",
+        "your",
+        "and",
+        "are",
+        "is",
+        "to",
+        "of",
+        "we",
+        "it",
+        "that",
+        "this",
+        "with",
+        "for",
+        "what",
+        "have",
+        "not",
+        "please",
+        "thank",
+        "thanks",
+        "yes",
+        "no",
+        "skip",
+        "pause",
+        "stop",
+        "carry",
+    ]
 )
 
 
