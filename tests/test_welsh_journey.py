@@ -16,6 +16,7 @@ from tests.running import Running
 
 CARYS = 2501  # her Telegram app is in Welsh
 DEWI = 2502  # his is in English: he taps Cymraeg
+ELEN = 2503
 
 # Words English has and Welsh prose never uses: a leak too short to match a message whole.
 ENGLISH_WORDS = frozenset(
@@ -185,3 +186,18 @@ async def test_tapping_cymraeg_asks_the_question_again_in_welsh(brewbot: Running
     await brewbot.send(DEWI, "/language")
     await brewbot.tap(DEWI, "English")
     assert "I'll write to you in English" in brewbot.texts(DEWI)[-2]
+
+
+async def test_help_comes_first_and_in_welsh(brewbot: Running) -> None:
+    brewbot.standin.world.user(ELEN)["language_code"] = "cy"
+    brew = await brewbot.new_brew("cael help gartref")
+    await brewbot.send(ELEN, f"/start {brew.code}")
+    await brewbot.tap(ELEN, "Rhywbeth arall")
+    await brewbot.tap(ELEN, "Na")
+    before = len(brewbot.texts(ELEN))
+    await brewbot.send(ELEN, "Mae fy mhartner yn fy nharo i pan dw i'n gofyn am arian.")
+    help_now = brewbot.texts(ELEN)[before]
+    assert help_now.startswith("Diolch am ddweud wrtha i.")
+    assert "Os oes rhywun mewn perygl nawr: ffoniwch 999" in help_now
+    assert "Y Samariaid, unrhyw bryd, am ddim: ffoniwch 116 123" in help_now
+    assert_all_welsh(brewbot, ELEN)

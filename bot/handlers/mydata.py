@@ -27,7 +27,7 @@ from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
 from bot.services import App, BrewContext, Services
 from conversations.model import Kind, Prompt
-from conversations.redaction import redact
+from conversations.redaction import markers_from, redact
 from conversations.timegiven import minutes
 
 
@@ -166,7 +166,7 @@ async def _brew_lines(
             question = words.replace("{theme}", str(entry["theme"]))
         given = _given(services, prompt, answer) or cleared
         lines.append(services.text("mydata_answer", question=question, answer=given))
-        quoted = redact(str(answer.get("text") or ""))
+        quoted = redact(str(answer.get("text") or ""), markers_from(services.messages))
         if quoted != (answer.get("text") or ""):
             lines.append(services.text("mydata_quoted", easy=easy, quoted=quoted))
     if not answers:
