@@ -11,25 +11,120 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WELSH", "ENGLISH", "language_of"]
+__all__ = ["ENGLISH", "WELSH", "language_of"]
 
 WELSH = "cy"
 ENGLISH = "en"
 
 # Words common in one language and (nearly) never written in the other.
 _WELSH_WORDS = frozenset(
-    """
-    mae yn yr ac ni chi fy ei eu ein eich nhw fi dydw rydw roedd oedd wedi ddim dim gyda
-    heb neb beth sy sydd does ond hefyd iawn gan drwy pan fel bod cael gwneud y'n mewn
-    gallu eisiau hoffi gormod llai mwy pobl amser diolch ydy ydw rydyn dydyn maen fydd
-    bydd byddai dweud gweld gofal help helpu wrth ar
-    """.split()
+    [
+        "mae",
+        "yn",
+        "yr",
+        "ac",
+        "ni",
+        "chi",
+        "fy",
+        "ei",
+        "eu",
+        "ein",
+        "eich",
+        "nhw",
+        "fi",
+        "dydw",
+        "rydw",
+        "roedd",
+        "oedd",
+        "wedi",
+        "ddim",
+        "dim",
+        "gyda",
+        "heb",
+        "neb",
+        "beth",
+        "sy",
+        "sydd",
+        "does",
+        "ond",
+        "hefyd",
+        "iawn",
+        "gan",
+        "drwy",
+        "pan",
+        "fel",
+        "bod",
+        "cael",
+        "gwneud",
+        "y'n",
+        "mewn",
+        "gallu",
+        "eisiau",
+        "hoffi",
+        "gormod",
+        "llai",
+        "mwy",
+        "pobl",
+        "amser",
+        "diolch",
+        "ydy",
+        "ydw",
+        "rydyn",
+        "dydyn",
+        "maen",
+        "fydd",
+        "bydd",
+        "byddai",
+        "dweud",
+        "gweld",
+        "gofal",
+        "helpu",
+        "wrth",
+        "ar",
+    ]
 )
 _ENGLISH_WORDS = frozenset(
-    """
-    the and to of is it you we my in for that was with not they be are have this but from
-    our their your would should could there what when who can will been at me us about
-    """.split()
+    [
+        "the",
+        "and",
+        "to",
+        "of",
+        "is",
+        "it",
+        "you",
+        "we",
+        "my",
+        "in",
+        "for",
+        "that",
+        "was",
+        "with",
+        "not",
+        "they",
+        "be",
+        "are",
+        "have",
+        "this",
+        "but",
+        "from",
+        "our",
+        "their",
+        "your",
+        "would",
+        "should",
+        "could",
+        "there",
+        "what",
+        "when",
+        "who",
+        "can",
+        "will",
+        "been",
+        "at",
+        "me",
+        "us",
+        "about",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _WELSH_LETTERS = re.compile(r"[ŵŷâêîôû]|dd|ll|wy|ch\b", re.IGNORECASE)
