@@ -29,7 +29,6 @@ from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first
-from bot.language import group_language
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
@@ -120,8 +119,7 @@ async def open_services(
 async def set_group_menus(app: App, services: Services) -> None:
     """Show each facilitators' group's admins their commands, in the group's language."""
     for chat_id in services.settings.facilitator_chats:
-        group = await services.store.group(chat_id)
-        language = group_language(group.settings if group else {}, services.settings.language)
+        language = await services.group_language(chat_id)
         await brews.set_menus(app.bot, [chat_id], services.catalogue.messages(language))
 
 

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
-from bot.language import speak, speaking
+from bot.language import group_language, speak, speaking
 from bot.settings import Settings
 from conversations.messages import ENGLISH, Catalogue, Messages
 from conversations.model import Pack
@@ -99,6 +99,11 @@ class Services:
         if language is not None and self.catalogue.speaks(language):
             return language
         return self.settings.language or ENGLISH
+
+    async def group_language(self, chat_id: int) -> str:
+        """Return a facilitators' group's language: its own choice, else the deployment's."""
+        group = await self.store.group(chat_id)
+        return group_language(group.settings if group else {}, self.settings.language)
 
     def speak_to(self, participant: Participant) -> str:
         """Speak a person's own language for the rest of this update, once they have one (until

@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.jobs.nudges import send_due_nudges
 from conversations.loader import PACKS_DIR, load_pack
 from conversations.messages import load_messages
-from tests.facilitator_support import in_group, tap_in_group
-from tests.running import Running
+from tests.facilitator_support import in_group, last_in_group, tap_in_group
+from tests.running import FACILITATORS, Running
 
 CARYS = 2501  # her Telegram app is in Welsh
 DEWI = 2502  # his is in English: he taps Cymraeg
@@ -201,3 +201,23 @@ async def test_help_comes_first_and_in_welsh(brewbot: Running) -> None:
     assert "Os oes rhywun mewn perygl nawr: ffoniwch 999" in help_now
     assert "Y Samariaid, unrhyw bryd, am ddim: ffoniwch 116 123" in help_now
     assert_all_welsh(brewbot, ELEN)
+
+
+async def test_a_group_that_chooses_cymraeg_is_answered_in_welsh(brewbot: Running) -> None:
+    await in_group(brewbot, "/language")
+    await tap_in_group(brewbot, "Cymraeg")
+    group = await brewbot.services.store.group(FACILITATORS)
+    assert group is not None and group.settings["language"] == "cy"
+    await in_group(brewbot, "/brews")
+    assert last_in_group(brewbot) == brewbot.services.catalogue.messages("cy").text("brews_none")
+    menus = brewbot.standin.calls_to("setMyCommands")
+    admins = [c for c in menus if c.params.get("scope", {}).get("type") == "chat_administrators"]
+    described = {m["command"]: m["description"] for m in admins[-1].params["commands"]}
+    assert described["newbrew"] == "Dechrau sgwrs: /newbrew a phwnc"
+    await in_group(brewbot, "/newbrew lang=xx cael help")
+    assert "Dydw i ddim yn siarad" in last_in_group(brewbot)
+    await in_group(brewbot, "/newbrew lang=cy cael help gartref")
+    (brew,) = await brewbot.services.store.open_brews(FACILITATORS)
+    assert brew.language == "cy"
+    await brewbot.send(DEWI, f"/start {brew.code}")  # his app is English; the brew is Welsh
+    assert "dydw i ddim yn cadw eich enw" in brewbot.texts(DEWI)[0]

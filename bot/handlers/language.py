@@ -26,7 +26,7 @@ from bot.facilitators.brews import menu, set_menus
 from bot.facilitators.gate import for_facilitators, is_admin, is_registered
 from bot.handlers.common import acknowledge, drop_buttons, pressed_action, say
 from bot.journey import advance
-from bot.language import GROUP_LANGUAGE, group_language, speak, speaking, starting_language
+from bot.language import GROUP_LANGUAGE, speak, speaking, starting_language
 from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
 from conversations.messages import ENGLISH
@@ -71,8 +71,7 @@ async def speak_the_chats_language(update: Update, context: BrewContext) -> None
                 )
             )
     else:
-        group = await services.store.group(chat.id)
-        speak(group_language(group.settings if group else {}, services.settings.language))
+        speak(await services.group_language(chat.id))
 
 
 async def set_private_menus(bot: Bot, services: Services) -> None:
