@@ -39,7 +39,7 @@ from typing import Literal
 import textstat
 
 from conversations.engine import ENGINE_MESSAGE_KEYS
-from conversations.messages import MESSAGES_DIR, PLURAL_FORMS, Message, Messages
+from conversations.messages import MESSAGES_DIR, Message, Messages
 from conversations.model import Pack
 
 __all__ = [
@@ -181,7 +181,7 @@ def check_translation(messages: Messages) -> list[Finding]:
         for key in messages.missing()
     ]
     for key, message in messages.entries.items():
-        twin = fallback.entries.get(_plural_base(key, fallback))
+        twin = fallback.entries.get(messages.twin(key))
         if twin is None:
             findings.append(
                 Finding(message.path, message.line, "error", f"`{key}` is not an English message")
@@ -232,14 +232,6 @@ def _check_plain(path: str, line: int, what: str, words: str, *, easy: bool) -> 
             )
         )
     return found
-
-
-def _plural_base(key: str, english: Messages) -> str:
-    """The English key a plural form stands for: ``count_people_two`` is ``count_people``."""
-    for form in PLURAL_FORMS:
-        if key.endswith(f"_{form}") and key not in english.entries:
-            return key[: -len(form) - 1]
-    return key
 
 
 def _check_message(message: Message, words: str, *, easy: bool) -> list[Finding]:

@@ -128,6 +128,15 @@ class Messages:
         form = f"{key}_{plural_form(self.language, count)}"
         return self.text(form if form in self.entries else key, count=count)
 
+    def twin(self, key: str) -> str:
+        """Return the English key a key of this language stands for: itself, or for a plural
+        form English does not write (``count_people_two``), the key it is a form of."""
+        english = self.fallback or self
+        for form in PLURAL_FORMS:
+            if key.endswith(f"_{form}") and key not in english.entries:
+                return key[: -len(form) - 1]
+        return key
+
     def missing(self) -> tuple[str, ...]:
         """Return the keys this language takes from its fallback: not translated yet."""
         if self.fallback is None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conversations.loader import PACKS_DIR, load_pack, missing_words
-from conversations.messages import PLURAL_FORMS, Message, Messages, load_catalogue
+from conversations.messages import Message, Messages, load_catalogue
 from conversations.yamlfile import placeholders
 
 WELSH = "cy"
@@ -60,7 +60,7 @@ class WelshText:
 def catalogue_texts(english: Messages, welsh: Messages) -> Iterator[WelshText]:
     """Every variant of every Welsh message, beside the English variant it stands for."""
     for key, message in sorted(welsh.entries.items()):
-        twin = english.entries.get(_plural_base(key, english))
+        twin = english.entries.get(welsh.twin(key))
         for easy, variants in ((False, message.text), (True, message.easy)):
             theirs = twin.variants(easy=easy) if twin else ()
             for turn, words in enumerate(variants):
@@ -85,14 +85,6 @@ def pack_texts() -> Iterator[WelshText]:
 
 
 _PACK = ("title", "opening", "opening_easy", "close", "close_easy")
-
-
-def _plural_base(key: str, english: Messages) -> str:
-    """The English key a Welsh plural form stands for (``count_people_two``: ``count_people``)."""
-    for form in PLURAL_FORMS:
-        if key.endswith(f"_{form}") and key not in english.entries:
-            return key[: -len(form) - 1]
-    return key
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +133,7 @@ def test_every_english_message_has_its_welsh_twin(catalogue: tuple[Messages, Mes
         f"{len(missing)} message(s) have no Welsh yet, so a Welsh speaker would read English: "
         f"{', '.join(missing)}. Add each to conversations/messages/cy/ (docs/welsh.md)."
     )
-    strays = [k for k in welsh.entries if _plural_base(k, english) not in english.entries]
+    strays = [k for k in welsh.entries if welsh.twin(k) not in english.entries]
     assert not strays, f"Welsh keys with no English message: {strays}"
 
 
@@ -149,10 +141,10 @@ def test_welsh_fills_the_same_values_as_english(catalogue: tuple[Messages, Messa
     english, welsh = catalogue
     wrong = []
     for key, message in welsh.entries.items():
-        twin = english.entry(_plural_base(key, english))
+        twin = english.entry(welsh.twin(key))
         theirs = {n for v in (*twin.text, *twin.easy) for n in _names(twin, v)}
         mine = {n for v in (*message.text, *message.easy) for n in _names(message, v)}
-        if mine - theirs or (key == _plural_base(key, english) and theirs - mine - {"count"}):
+        if mine - theirs or (key == welsh.twin(key) and theirs - mine - {"count"}):
             wrong.append(f"{key}: Welsh {sorted(mine)}, English {sorted(theirs)}")
     assert not wrong
 
