@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from weakref import WeakValueDictionary
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
@@ -54,14 +55,16 @@ async def advance(
     brew: Brew,
     event: Event,
     *,
-    lead: Outgoing | None = None,
+    lead: str | None = None,
+    offer: Sequence[InlineKeyboardButton] = (),
     opened: bool = False,
     before: Progress | None = None,
 ) -> Outcome:
     """Ask the engine what follows an event, keep it, then send it as one message.
 
-    ``lead`` (a welcome, say) goes first: at the top of that message, or before it when it
-    has buttons of its own. Help, if an answer suggests
+    ``lead`` (a welcome, say) goes at the top of that message, and ``offer`` (the languages)
+    as a row of buttons under its own, so a first step still costs one send. Help, if an
+    answer suggests
     someone may be at risk, goes first of all; old buttons come off afterwards. ``opened``
     makes this brew the one the person last opened; ``before`` is their progress in it, when
     the caller has just read it.
@@ -103,7 +106,9 @@ async def advance(
         )
     messages = messages_for(services, participant, brew, before, outcome)
     if lead is not None:
-        messages.insert(0, lead)
+        messages.insert(0, Outgoing(lead))
+    if offer:
+        messages = with_offer(messages, offer)
     tidy_buttons(context, participant.chat_id)
     last = await send_folded(context.bot, participant.chat_id, messages)
     remember_buttons(context, participant.chat_id, last)
@@ -136,6 +141,17 @@ async def brew_pack(services: Services, brew: Brew) -> tuple[Pack, list[LiveQues
     asked = await services.store.live_questions(brew.id)
     own = [asked_prompt(q.number, q.text) for q in asked if q.text is not None]
     return with_asked(pack, own), asked
+
+
+def with_offer(messages: list[Outgoing], offer: Sequence[InlineKeyboardButton]) -> list[Outgoing]:
+    """Add a row of buttons under the first message that has buttons (or the last one)."""
+    if not messages:
+        return messages
+    at = next((i for i, m in enumerate(messages) if m.markup is not None), len(messages) - 1)
+    markup = messages[at].markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    offered = Outgoing(messages[at].text, InlineKeyboardMarkup([*rows, list(offer)]))
+    return [*messages[:at], offered, *messages[at + 1 :]]
 
 
 def messages_for(

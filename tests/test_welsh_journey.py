@@ -185,7 +185,7 @@ async def test_tapping_cymraeg_asks_the_question_again_in_welsh(brewbot: Running
     assert mine and mine[-1].params["commands"][0]["description"] == "Sut alla i helpu"
     await brewbot.send(DEWI, "/language")
     await brewbot.tap(DEWI, "English")
-    assert "I'll write to you in English" in brewbot.texts(DEWI)[-2]
+    assert "I'll write to you in English" in brewbot.last(DEWI)
 
 
 async def test_help_comes_first_and_in_welsh(brewbot: Running) -> None:

@@ -14,20 +14,22 @@ from telegram import (
     Bot,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
     Update,
 )
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
-from bot.callbacks import Action, LanguageAction
+from bot.callbacks import ForgedButton, LanguageAction
 from bot.facilitators.brews import menu, set_menus
 from bot.facilitators.gate import for_facilitators, is_admin, is_registered
-from bot.handlers.common import acknowledge, drop_buttons, pressed_action, say
+from bot.handlers.common import acknowledge, drop_buttons, pressed_action
 from bot.journey import advance
 from bot.language import GROUP_LANGUAGE, speak, speaking, starting_language
-from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
 from conversations.messages import ENGLISH
 from conversations.model import SetEasy, Status
@@ -106,17 +108,35 @@ async def forget_chat_menu(bot: Bot, chat_id: int) -> None:
         log.info("Could not take a person's own menu away (%s)", error)
 
 
-def language_buttons(services: Services) -> InlineKeyboardMarkup:
+def language_row(services: Services) -> list[InlineKeyboardButton]:
     """Offer every language brewbot speaks, each named in its own words, side by side.
 
     English goes last: Welsh public bodies put Welsh first ("Cymraeg / English").
     """
     catalogue = services.catalogue
     codes = [*catalogue.codes()[1:], ENGLISH]
-    row: list[tuple[str, Action]] = [
-        (catalogue.messages(code).text("language_name"), LanguageAction(code)) for code in codes
+    return [
+        InlineKeyboardButton(
+            catalogue.messages(code).text("language_name"),
+            callback_data=services.buttons.pack(LanguageAction(code)),
+        )
+        for code in codes
     ]
-    return action_keyboard([row], services.buttons)
+
+
+def _only_languages(services: Services, query: CallbackQuery) -> bool:
+    """Say whether the pressed message offers languages and nothing else (/language's)."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    datas = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+    return all(isinstance(_unpacked(services, d), LanguageAction) for d in datas)
+
+
+def _unpacked(services: Services, data: object) -> object:
+    try:
+        return services.buttons.unpack(data if isinstance(data, str) else None)
+    except ForgedButton:
+        return None
 
 
 async def language_command(update: Update, context: BrewContext) -> None:
@@ -135,7 +155,7 @@ async def _offer(update: Update, context: BrewContext, key: str) -> None:
     services = context.services
     chat = update.effective_chat
     if chat is not None:
-        markup = language_buttons(services)
+        markup = InlineKeyboardMarkup([language_row(services)])
         await context.bot.send_message(chat.id, services.text(key), reply_markup=markup)
 
 
@@ -155,14 +175,18 @@ async def language_chosen(update: Update, context: BrewContext) -> None:
     changed = speaking() != action.language
     participant = await services.store.set_preferences(participant.id, language=action.language)
     services.speak_to(participant)
-    await drop_buttons(query)  # its words stay as read; what follows is in the new language
-    await say(update, context, "language_set", easy=participant.easy)
-    await set_chat_menu(context.bot, services, chat.id)
+    if _only_languages(services, query):  # /language's own offer: done with
+        await drop_buttons(query)  # its words stay as read; what follows is in the new language
+    told = services.text("language_set", easy=participant.easy)
     latest = await services.store.latest_progress(participant.id)
     if changed and latest is not None and latest[1].status is Status.ACTIVE:
-        # The same wording again, now in the language chosen: the question in hand.
+        # The same wording again, now in the language chosen: the question in hand. Its old
+        # message loses its buttons as any stale question does.
         event = SetEasy(participant.easy)
-        await advance(update, context, participant, latest[0], event, before=latest[1])
+        await advance(update, context, participant, latest[0], event, lead=told, before=latest[1])
+    else:
+        await context.bot.send_message(chat.id, told)
+    await set_chat_menu(context.bot, services, chat.id)
 
 
 async def _group_chose(update: Update, context: BrewContext, language: str) -> None:

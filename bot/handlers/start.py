@@ -6,10 +6,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.handlers.common import say, who_sees
-from bot.handlers.language import hint_of, language_buttons
+from bot.handlers.language import hint_of, language_row
 from bot.journey import advance
 from bot.language import starting_language
-from bot.replies import Outgoing
 from bot.services import App, BrewContext, Services
 from conversations.model import Begin
 
@@ -41,15 +40,23 @@ async def start(update: Update, context: BrewContext) -> None:
     services.speak_to(participant)
     if participant.stopped:
         participant = await services.store.set_preferences(participant.id, stopped=False)
-    lead = None
+    lead, offer = None, []
     before = await services.store.progress(participant.id, brew.id)
     if before is None:
-        # The welcome offers both languages (an active offer): a tap changes what follows.
+        # The first message offers both languages (an active offer): a tap asks again in it.
         told = who_sees(context, easy=participant.easy)
-        welcome = services.text("welcome", easy=participant.easy, who_sees=told)
-        lead = Outgoing(welcome, language_buttons(services))
+        lead = services.text("welcome", easy=participant.easy, who_sees=told)
+        offer = language_row(services)
     await advance(
-        update, context, participant, brew, Begin(), lead=lead, opened=True, before=before
+        update,
+        context,
+        participant,
+        brew,
+        Begin(),
+        lead=lead,
+        offer=offer,
+        opened=True,
+        before=before,
     )
 
 
