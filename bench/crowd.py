@@ -58,7 +58,7 @@ from bench.voice import long_note
 from bot.standin import API_JSON, StandIn
 from bot.standin.balancer import Balancer
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
-from conversations.messages import load_messages
+from conversations.messages import load_catalogue, load_messages
 from storage.backend import is_postgresql
 from tests.pg_cluster import Cluster
 
@@ -273,7 +273,7 @@ async def _walk_all(
         messages.text(f"button_{k}", easy=e)
         for k in ("skip", "pause", "stop", "resume")
         for e in (False, True)
-    }
+    } | {c.text("language_name") for c in load_catalogue().languages.values()}  # the offer
     keep = {messages.text("voice_keep", easy=e) for e in (False, True)}
     phones = Phones()
     standin.listeners.append(phones.listen)

@@ -36,8 +36,8 @@ from bot.embedder import brew_reader, embed_pending
 from bot.facilitators.reports import brew_results
 from bot.services import Services
 from bot.settings import Settings
-from conversations.loader import load_packs
-from conversations.messages import load_messages
+from conversations.loader import load_pack_languages
+from conversations.messages import load_catalogue
 from conversations.model import Answer, Kind, Outcome, Principle, Progress, Stage, Status
 from conversations.summary import BrewResults, Summary, build_summary
 from storage import Store
@@ -137,8 +137,8 @@ async def measure(count: int, folder: Path, repeats: int, words: list[str]) -> F
         services = Services(
             settings=Settings(),
             store=store,
-            packs=load_packs(),
-            messages=load_messages(),
+            pack_languages=load_pack_languages(),
+            catalogue=load_catalogue(),
             buttons=ButtonCodec(b"bench"),
         )
         brew = await store.brew(brew_id)

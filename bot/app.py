@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from telegram import BotCommandScopeAllPrivateChats
 from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
@@ -25,7 +24,17 @@ from bot.facilitators import (
     review,
     wesaid,
 )
-from bot.handlers import answers, controls, errors, mydata, oddities, start, voice_notes
+from bot.handlers import (
+    answers,
+    controls,
+    errors,
+    language,
+    mydata,
+    oddities,
+    start,
+    voice_notes,
+)
+from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
@@ -38,8 +47,8 @@ from bot.settings import Settings
 from bot.voice import Listening
 from bot.webhook import WebhookServer
 from conversations.codebook import shipped_codebooks
-from conversations.loader import load_packs
-from conversations.messages import load_messages
+from conversations.loader import load_pack_languages
+from conversations.messages import load_catalogue
 from storage.store import Store
 
 log = logging.getLogger("brewbot")
@@ -57,6 +66,7 @@ FEATURES = (
     review,
     importing,
     codebooks,
+    language,
     start,
     controls,
     mydata,
@@ -66,17 +76,7 @@ FEATURES = (
     oddities,
 )
 
-PARTICIPANT_COMMANDS = (
-    "help",
-    "pause",
-    "resume",
-    "stop",
-    "easy",
-    "mydata",
-    "forget",
-    "idea",
-    "mytime",
-)  # each described by its `menu_` message
+__all__ = ["PARTICIPANT_COMMANDS", "build_application", "open_services", "serve"]
 
 
 def still_working(app: App) -> bool:
@@ -123,9 +123,9 @@ async def open_services(
     services = Services(
         settings=settings,
         store=store,
-        packs=load_packs(),
+        pack_languages=load_pack_languages(),
         codebooks=shipped_codebooks(),
-        messages=load_messages(),
+        catalogue=load_catalogue(),
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,
     )
@@ -133,6 +133,13 @@ async def open_services(
     for feature in FEATURES:
         feature.register(app, services)
     return services
+
+
+async def set_group_menus(app: App, services: Services) -> None:
+    """Show each facilitators' group's admins their commands, in the group's language."""
+    for chat_id in services.settings.facilitator_chats:
+        language = await services.group_language(chat_id)
+        await brews.set_menus(app.bot, [chat_id], services.catalogue.messages(language))
 
 
 def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
@@ -163,11 +170,8 @@ async def serve(
                 # by a process that died (a crash mid-digest would hold up the digest for the
                 # lease's whole length).
                 await services.store.forget_leases()
-            await app.bot.set_my_commands(
-                brews.menu(PARTICIPANT_COMMANDS, services.messages),
-                scope=BotCommandScopeAllPrivateChats(),
-            )
-            await brews.set_menus(app.bot, settings.facilitator_chats, services.messages)
+            await set_private_menus(app.bot, services)
+            await set_group_menus(app, services)
             nudges.schedule(app)
             weekly_digest.schedule(app)
             broadcast.schedule(app)

@@ -117,6 +117,13 @@ class HeardAction:
     choice: HeardChoice
 
 
+@dataclass(frozen=True)
+class LanguageAction:
+    """A person (or a group's admin) choosing the language brewbot speaks to them."""
+
+    language: str
+
+
 Action = (
     PromptAction
     | ForgetAction
@@ -129,6 +136,7 @@ Action = (
     | PaceAction
     | CodebookAction
     | HeardAction
+    | LanguageAction
 )
 
 
@@ -217,6 +225,8 @@ def _fields(action: Action) -> tuple[str, ...]:
             return ("t", str(poll_id), str(option))
         case HeardAction(heard_id, choice):
             return _check("h", str(heard_id), choice.value)
+        case LanguageAction(language):
+            return _check("l", language)
     raise ValueError(f"no button data for {action!r}")
 
 
@@ -261,4 +271,6 @@ def _action(parts: list[str]) -> Action:
         return ThemeAction(int(args[0]), int(args[1]))
     if kind == "h" and len(args) == 2:
         return HeardAction(int(args[0]), HeardChoice(args[1]))
+    if kind == "l" and len(args) == 1:
+        return LanguageAction(args[0])
     raise ValueError(kind)

@@ -117,6 +117,101 @@ PEOPLE = (
     ),
 )
 
+# The same scene in Welsh (brewbot demo --lang cy): a Welsh brew, people typing in Welsh.
+PEOPLE_CY = (
+    Person(
+        101,
+        "Rydw i'n cael gofal a chymorth",
+        "Ie",
+        (
+            "Cael fy holi beth sy'n bwysig i mi cyn i'r ffurflenni ddod allan.",
+            "Fy adolygiad y gwanwyn diwethaf: eisteddodd y gweithiwr gyda fi a'r gath a gwrando.",
+            "Anfon y cwestiynau cyn yr ymweliad er mwyn i mi gael meddwl amdanyn nhw.",
+            "Fi yw'r arbenigwr ar fy mywyd fy hun.",
+        ),
+    ),
+    Person(
+        102,
+        "Rydw i'n ofalwr di-dâl",
+        "Ie",
+        (
+            "Bod rhywun yn gweld fy mod i'n ofalwr hefyd, nid dim ond ymwelydd yn yr ystafell.",
+            "Llythyr llawn geiriau hir a wnaeth i Dad feddwl y byddai ei help yn cael ei dorri.",
+            "Llythyrau mewn geiriau clir, a rhif ffôn lle mae person go iawn yn ateb.",
+            "Mae gofalu yn swydd llawn amser ac rydw i wedi blino.",
+        ),
+        pause_after=1,
+    ),
+    Person(
+        103,
+        "Gweithiwr gofal ydw i",
+        "Ie",
+        (
+            "Amser i feithrin ymddiriedaeth cyn i ni siarad am arian.",
+            "Llefodd dyn achos dyna'r tro cyntaf i unrhyw un ofyn am ei ddiddordebau.",
+            "Llai o dicio bocsys a mwy o le i eiriau pobl eu hunain.",
+            "Neidio",
+        ),
+    ),
+    Person(
+        104,
+        "Neidio",
+        "Na",
+        (
+            "Cael fy nghlywed.",
+            "Neidio",
+            "Llai o aros. Dwedwch wrtha i pryd maen nhw'n dod.",
+            "Gwrandewch ar beth rydw i'n ei ddweud.",
+        ),
+        easy=True,
+    ),
+    Person(
+        105,
+        "Rydw i'n cael gofal a chymorth",
+        "Ie",
+        (
+            "Peidio gorfod adrodd fy stori dro ar ôl tro wrth bobl newydd.",
+            "Gofynnodd tri gweithiwr gwahanol yr un pethau i mi mewn un mis.",
+            "Un gweithiwr sy'n fy nabod i, a'r cwestiynau cyn yr ymweliad.",
+            "Gofynnwch beth alla i ei wneud, nid dim ond beth alla i ddim.",
+        ),
+    ),
+    Person(
+        106,
+        "Rydw i'n ofalwr di-dâl",
+        "Na",
+        (
+            "Cael fy nhrin fel partner.",
+            "Pan symudwyd yr adolygiad dair gwaith heb i neb ddweud wrthon ni.",
+            "Llythyrau mewn geiriau clir ac enw i gysylltu ag e.",
+            "Rydyn ni eisiau helpu i gynllunio, nid dim ond cael ein hysbysu.",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Script:
+    """One language's scene: the theme, the people, and the words on the buttons they tap."""
+
+    theme: str
+    people: tuple[Person, ...]
+    skip: str
+    news_yes: str
+    newbrew: str = "/newbrew"  # with lang=cy for a Welsh brew
+
+
+SCRIPTS = {
+    "en": Script(THEME, PEOPLE, "Skip", "Yes, please"),
+    "cy": Script(
+        "beth sy'n gwneud asesiad neu adolygiad da",
+        PEOPLE_CY,
+        "Neidio",
+        "Hoffwn, diolch",
+        "/newbrew lang=cy",
+    ),
+}
+
 
 class Transcript:
     """Print what brewbot sends, as a phone would show it, and save its pictures."""
@@ -171,9 +266,11 @@ def _plain(text: str) -> str:
 class Demo:
     """Run the whole scene against a fresh database in ``out``."""
 
-    def __init__(self, out: Path, say: Say = print) -> None:
+    def __init__(self, out: Path, say: Say = print, language: str = "en") -> None:
         self.out = out
         self.say = say
+        self.script = SCRIPTS[language]
+        self.language = language
 
     async def run(self) -> int:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -189,6 +286,7 @@ class Demo:
                 facilitator_chats=(GROUP,),
                 person_rate=DEMO_SPEED,
                 group_per_minute=20 * DEMO_SPEED,
+                language=None if self.language == "en" else self.language,
             )
             stop = asyncio.Event()
             ready = asyncio.Event()
@@ -203,7 +301,8 @@ class Demo:
             if task.done():
                 task.result()
             try:
-                await Scene(standin, Transcript(standin, self.out, self.say), self.say).play()
+                transcript = Transcript(standin, self.out, self.say)
+                await Scene(standin, transcript, self.say, self.script).play()
             finally:
                 stop.set()
                 await task
@@ -218,19 +317,23 @@ class Demo:
 class Scene:
     """The script: a facilitator, six people, a summary."""
 
-    def __init__(self, standin: StandIn, transcript: Transcript, say: Say) -> None:
+    def __init__(
+        self, standin: StandIn, transcript: Transcript, say: Say, script: Script = SCRIPTS["en"]
+    ) -> None:
         self.standin = standin
         self.transcript = transcript
         self.say = say
+        self.script = script
 
     async def play(self) -> None:
         self.standin.set_admins(GROUP, [FACILITATOR])
         self.say("═══ In the facilitators' group ═══")
         code = await self._open_brew()
         self.say("\n═══ On one person's phone ═══")
-        for number, person in enumerate(PEOPLE):
+        people = self.script.people
+        for number, person in enumerate(people):
             await self._journey(person, show=number == 0)
-        self.say(f"\n… and {len(PEOPLE) - 1} more people answered the same way on their phones.")
+        self.say(f"\n… and {len(people) - 1} more people answered the same way on their phones.")
         self.say("\n═══ Back in the facilitators' group ═══")
         await self._group("/summary")
         self.say(f"\n(Invite code {code}: anyone with the link could still join until /close.)")
@@ -239,7 +342,7 @@ class Scene:
         self.standin.bot_added_to_group(GROUP, FACILITATOR)
         await self.standin.wait_idle()
         self.transcript.show()
-        await self._group(f"/newbrew {THEME}")
+        await self._group(f"{self.script.newbrew} {self.script.theme}")
         for call in reversed(self.standin.calls):
             found = re.search(r"start=([A-Za-z0-9_-]+)", call.text or "")
             if found:
@@ -260,8 +363,8 @@ class Scene:
         await self._tap(person, person.describe, show)
         await self._tap(person, person.quote, show)
         for index, answer in enumerate(person.answers):
-            if answer == "Skip":
-                await self._tap(person, "Skip", show)
+            if answer == self.script.skip:
+                await self._tap(person, self.script.skip, show)
             elif index == person.said:
                 await self._say(person, answer, show)
             else:
@@ -269,7 +372,7 @@ class Scene:
             if index == person.pause_after:
                 await self._act(person, "/pause", show)
                 await self._act(person, "/resume", show)
-        await self._tap(person, "Yes, please", show)
+        await self._tap(person, self.script.news_yes, show)
         self.transcript.show()
 
     def _code(self) -> str:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from weakref import WeakValueDictionary
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
+from bot.language import speak, speaking, starting_language
 from bot.ratelimit import Priority
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
 from bot.services import App, BrewContext, Services
@@ -58,17 +60,21 @@ async def advance(
     event: Event,
     *,
     lead: str | None = None,
+    offer: Sequence[InlineKeyboardButton] = (),
     opened: bool = False,
     before: Progress | None = None,
 ) -> Outcome:
     """Ask the engine what follows an event, keep it, then send it as one message.
 
-    ``lead`` (a welcome, say) goes at the top of that message. Help, if an answer suggests
+    ``lead`` (a welcome, say) goes at the top of that message, and ``offer`` (the languages)
+    as a row of buttons under its own, so a first step still costs one send. Help, if an
+    answer suggests
     someone may be at risk, goes first of all; old buttons come off afterwards. ``opened``
     makes this brew the one the person last opened; ``before`` is their progress in it, when
     the caller has just read it.
     """
     services = context.services
+    services.speak_to(participant)
     async with stepping(context.application, participant.id):  # not mid-way through a push
         pack, asked = await brew_pack(services, brew)
         if brew.pace is Pace.LIVE:  # it may have sent them something since the caller read
@@ -106,8 +112,10 @@ async def advance(
         )
     words = update.message.message_id if update and update.message else None  # typed words
     messages = await messages_for(services, participant, brew, before, outcome, words=words)
-    if lead:
+    if lead is not None:
         messages.insert(0, Outgoing(lead))
+    if offer:
+        messages = with_offer(messages, offer)
     tidy_buttons(context, participant.chat_id)
     last = await send_folded(context.bot, participant.chat_id, messages)
     remember_buttons(context, participant.chat_id, last)
@@ -155,6 +163,17 @@ def _with_screen(before: Progress | None, event: Event, shown: dict[str, datetim
         return event
     last = shown.get(before.released[-1]) if before.released else None
     return replace(event, shown_at=None if last is None else last.timestamp())
+
+
+def with_offer(messages: list[Outgoing], offer: Sequence[InlineKeyboardButton]) -> list[Outgoing]:
+    """Add a row of buttons under the first message that has buttons (or the last one)."""
+    if not messages:
+        return messages
+    at = next((i for i, m in enumerate(messages) if m.markup is not None), len(messages) - 1)
+    markup = messages[at].markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    offered = Outgoing(messages[at].text, InlineKeyboardMarkup([*rows, list(offer)]))
+    return [*messages[:at], offered, *messages[at + 1 :]]
 
 
 async def messages_for(
@@ -232,7 +251,8 @@ async def send_help(
         helped.discard(update.update_id)
         return
     services = context.services
-    contacts = "\n".join(f"• {c.name}: {c.how}" for c in services.settings.help_contacts)
+    worded = (c.words(speaking()) for c in services.settings.help_contacts)
+    contacts = "\n".join(f"• {name}: {how}" for name, how in worded)
     key = "concern_help" if kept else "concern_help_unkept"
     text = services.text(key, easy=easy, contacts=contacts)
     await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
@@ -266,6 +286,11 @@ async def _help_now(app: App, update: Update) -> None:
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
     participant = await services.store.participant_by_chat(chat_id)
+    user = update.effective_user
+    hint = user.language_code if user is not None else None
+    speak(starting_language(services.catalogue, deployment=services.settings.language, hint=hint))
+    if participant is not None:
+        services.speak_to(participant)
     latest = await services.store.latest_progress(participant.id) if participant else None
     kept = (
         participant is not None

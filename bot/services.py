@@ -11,10 +11,12 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
 from bot.inbox import Inbox
+from bot.language import group_language, speak, speaking
 from bot.settings import Settings
 from conversations.codebook import Codebook, shipped_codebooks
-from conversations.messages import Messages
+from conversations.messages import ENGLISH, Catalogue, Messages
 from conversations.model import Pack
+from storage.records import Participant
 from storage.store import Store
 
 if TYPE_CHECKING:
@@ -61,12 +63,16 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """The settings, the store, the packs, codebooks and texts, and the button codec."""
+    """The settings, the store, the packs, codebooks and texts in every language, and the button
+    codec.
+
+    ``messages`` and ``packs`` are those of the language being spoken (bot/language.py).
+    """
 
     settings: Settings
     store: Store
-    packs: Mapping[str, Pack]
-    messages: Messages
+    pack_languages: Mapping[str, Mapping[str, Pack]]  # language -> pack id -> pack
+    catalogue: Catalogue
     buttons: ButtonCodec
     clock: Callable[[], datetime] = utc_now
     codebooks: Mapping[str, Codebook] = field(default_factory=shipped_codebooks)
@@ -75,9 +81,41 @@ class Services:
     embedding: Embedding | None = None  # set once running, unless meaning is off
     listening: Listening | None = None  # set once running, unless voice is off or missing
 
+    @property
+    def messages(self) -> Messages:
+        """brewbot's own texts, in the language being spoken."""
+        return self.catalogue.messages(speaking())
+
+    @property
+    def packs(self) -> Mapping[str, Pack]:
+        """The packs, in the language being spoken."""
+        return self.pack_languages.get(speaking()) or self.pack_languages[ENGLISH]
+
     def text(self, key: str, *, easy: bool = False, turn: int = 0, **values: Any) -> str:
         """Return one of brewbot's own texts, in plain or easy words."""
         return self.messages.text(key, easy=easy, turn=turn, **values)
+
+    def language_of(self, participant: Participant) -> str:
+        """Return the language a person reads: theirs, else the deployment's, else English."""
+        return self.spoken(participant.language)
+
+    def spoken(self, language: str | None) -> str:
+        """Return ``language`` if brewbot speaks it, else the deployment's, else English."""
+        if language is not None and self.catalogue.speaks(language):
+            return language
+        return self.settings.language or ENGLISH
+
+    async def group_language(self, chat_id: int) -> str:
+        """Return a facilitators' group's language: its own choice, else the deployment's."""
+        group = await self.store.group(chat_id)
+        return group_language(group.settings if group else {}, self.settings.language)
+
+    def speak_to(self, participant: Participant) -> str:
+        """Speak a person's own language for the rest of this update, once they have one (until
+        then, what the update began with: their Telegram's, or the deployment's)."""
+        if participant.language is not None and self.catalogue.speaks(participant.language):
+            speak(participant.language)
+        return speaking()
 
 
 def services_of(app: App) -> Services:

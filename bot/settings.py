@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from conversations.messages import shipped_catalogue
 from storage.backend import is_postgresql
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -73,17 +74,45 @@ class Secret:
 
 @dataclass(frozen=True)
 class HelpContact:
-    """Where to find help now, shown when an answer suggests someone may be at risk."""
+    """Where to find help now, shown when an answer suggests someone may be at risk.
+
+    ``other`` holds its wording in other languages: (language, name, how), from
+    ``name_cy:`` and ``how_cy:`` in brewbot.yaml.
+    """
 
     name: str
     how: str
+    other: tuple[tuple[str, str, str], ...] = ()
+
+    def words(self, language: str) -> tuple[str, str]:
+        """Return (name, how) in ``language``, or as written when it has no such wording."""
+        for code, name, how in self.other:
+            if code == language:
+                return name, how
+        return self.name, self.how
 
 
 DEFAULT_HELP_CONTACTS = (
-    HelpContact("If someone is in danger right now", "call 999"),
-    HelpContact("Samaritans, any time, free", "call 116 123"),
     HelpContact(
-        "Your local council's adult social care team", "ask them about a safeguarding concern"
+        "If someone is in danger right now",
+        "call 999",
+        (("cy", "Os oes rhywun mewn perygl nawr", "ffoniwch 999"),),
+    ),
+    HelpContact(
+        "Samaritans, any time, free",
+        "call 116 123",
+        (("cy", "Y Samariaid, unrhyw bryd, am ddim", "ffoniwch 116 123"),),
+    ),
+    HelpContact(
+        "Your local council's adult social care team",
+        "ask them about a safeguarding concern",
+        (
+            (
+                "cy",
+                "Tîm gofal cymdeithasol oedolion eich cyngor",
+                "soniwch wrthyn nhw am eich pryder",
+            ),
+        ),
     ),
 )
 
@@ -118,6 +147,8 @@ class Settings:
     region_chat: int | None = None
     meaning: bool = True  # themes group by meaning too (the bundled model), not words alone
     voice: bool = True  # voice notes are turned into words on this machine, to keep or not
+    # The language people and groups start in (cy, en); None: each person's Telegram's.
+    language: str | None = None
     chat_lease: timedelta = timedelta(seconds=CHAT_LEASE_SECONDS)  # shared database only
     job_lease: timedelta = timedelta(seconds=JOB_LEASE_SECONDS)  # shared database only
 
@@ -208,6 +239,7 @@ def load_settings(
         region_chat=_optional_chat_id(raw, "region_chat"),
         meaning=_yes_no(raw, "meaning", True),
         voice=_yes_no(raw, "voice", True),
+        language=_language(raw, "language"),
         chat_lease=timedelta(seconds=_int(raw, "chat_lease_seconds", CHAT_LEASE_SECONDS, lowest=3)),
         job_lease=timedelta(seconds=_int(raw, "job_lease_seconds", JOB_LEASE_SECONDS, lowest=3)),
     )
@@ -393,15 +425,39 @@ def _webhook_secret(raw: _Raw, key: str) -> Secret:
     return Secret(text)
 
 
+def _language(raw: _Raw, key: str) -> str | None:
+    text = raw.get(key).casefold()
+    if not text:
+        return None
+    spoken = shipped_catalogue().codes()
+    if text not in spoken:
+        raise SettingsError(
+            f"{raw.name(key)} should be one of {', '.join(spoken)} (cy is Welsh), not {text!r}"
+        )
+    return text
+
+
 def _contacts(file_values: dict[str, Any], path: Path) -> tuple[HelpContact, ...]:
     value = file_values.get("help_contacts")
     if value is None:
         return DEFAULT_HELP_CONTACTS
-    if not isinstance(value, list) or not all(
-        isinstance(v, dict) and isinstance(v.get("name"), str) and isinstance(v.get("how"), str)
-        for v in value
+    if (
+        not isinstance(value, list)
+        or not all(
+            isinstance(v, dict) and all(isinstance(w, str) for w in v.values()) for v in value
+        )
+        or not all(isinstance(v.get("name"), str) and isinstance(v.get("how"), str) for v in value)
     ):
         raise SettingsError(
             f"'help_contacts' in {path} should be a list of entries with 'name:' and 'how:'"
+            " (and, if you like, 'name_cy:' and 'how_cy:' for their Welsh wording)"
         )
-    return tuple(HelpContact(v["name"], v["how"]) for v in value)
+    return tuple(HelpContact(v["name"], v["how"], _contact_words(v)) for v in value)
+
+
+def _contact_words(entry: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """Read a help contact's other languages: ``name_cy`` with ``how_cy``."""
+    codes = [code for code in shipped_catalogue().codes() if f"name_{code}" in entry]
+    return tuple(
+        (code, entry[f"name_{code}"], entry.get(f"how_{code}", entry["how"])) for code in codes
+    )

@@ -18,6 +18,15 @@ Limits, and why:
   texts, so the limits leave room. Texts under ten words are not given a grade,
   since the formula means little on so few; instead any word of four or more
   syllables in them is a warning ("communication", "methodology").
+
+Other languages (Welsh: ``messages/cy/``, ``text_cy`` in packs) are checked against their
+English twins: a value the English does not fill is an error (it could not be said); a
+message or pack text not translated yet is a warning (that language's readers would get
+English). Their plain-language rules are warnings too, since no Welsh readability formula
+exists: a sentence over 25 words (Cymraeg Clir's limit), and a LIX score (words per
+sentence plus the share of words over six letters, which reads any alphabetic language)
+over 55 for plain or 50 for easy-read wording. Welsh words run longer than English ones, so
+the limits sit where LIX starts to call text "hard", not at English's "easy".
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ __all__ = [
     "Finding",
     "check_messages",
     "check_pack",
+    "check_translation",
+    "lix",
 ]
 
 Level = Literal["error", "warning"]
@@ -55,6 +66,9 @@ PLAIN_GRADE = 8.0
 EASY_GRADE = 6.0
 MIN_SCORED_WORDS = 10
 LONG_WORD_SYLLABLES = 4
+LONGEST_SENTENCE = 25  # words, in another language (Cymraeg Clir)
+PLAIN_LIX = 55.0
+EASY_LIX = 50.0
 
 # Words that push people away, and what to say instead.
 JARGON: tuple[tuple[str, str], ...] = (
@@ -84,6 +98,9 @@ JARGON: tuple[tuple[str, str], ...] = (
 _JARGON = [(re.compile(rf"\b(?:{p})\b", re.IGNORECASE), fix) for p, fix in JARGON]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # words in any alphabet
+_SENTENCE = re.compile(r"[.!?]+\s+|\n+")
+_COMMAND = re.compile(r"/[a-z_]+")
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,74 @@ def check_messages(messages: Messages) -> list[Finding]:
             for words in variants:
                 findings += _check_message(message, words, easy=easy)
     return _unique(findings)
+
+
+def check_translation(messages: Messages) -> list[Finding]:
+    """Check one other language's messages against their English twins (see above)."""
+    fallback = messages.fallback
+    if fallback is None:
+        return []
+    findings = [
+        Finding(
+            str(MESSAGES_DIR / messages.language),
+            1,
+            "warning",
+            f"message `{key}` has no {messages.language} words yet; its readers get English",
+        )
+        for key in messages.missing()
+    ]
+    for key, message in messages.entries.items():
+        twin = fallback.entries.get(messages.twin(key))
+        if twin is None:
+            findings.append(
+                Finding(message.path, message.line, "error", f"`{key}` is not an English message")
+            )
+            continue
+        theirs = {n for v in (*twin.text, *twin.easy) for n in _PLACEHOLDER.findall(v)}
+        for easy, variants in ((False, message.text), (True, message.easy)):
+            for words in variants:
+                what = f"message `{key}`" + (" easy" if easy else "")
+                extra = sorted(set(_PLACEHOLDER.findall(words)) - theirs - {"count"})
+                if extra:
+                    text = f"{what} uses {extra}, which English never fills: {sorted(theirs)}"
+                    findings.append(Finding(message.path, message.line, "error", text))
+                findings += _check_plain(message.path, message.line, what, words, easy=easy)
+    return _unique(findings)
+
+
+def lix(words: str) -> float | None:
+    """LIX readability: words per sentence plus the percentage of words over six letters.
+
+    None for a text under ten words, where it means little.
+    """
+    found = _LETTERS.findall(_PLACEHOLDER.sub(" ", words))
+    if len(found) < MIN_SCORED_WORDS:
+        return None
+    sentences = [s for s in _SENTENCE.split(words) if _LETTERS.search(s)]
+    long = sum(1 for w in found if len(w) > 6)
+    return len(found) / max(1, len(sentences)) + 100 * long / len(found)
+
+
+def _check_plain(path: str, line: int, what: str, words: str, *, easy: bool) -> list[Finding]:
+    """Warn about sentences over 25 words and a high LIX, in a language with no formula."""
+    found = [
+        Finding(path, line, "warning", f"{what} has a sentence of {n} words; keep to 25")
+        for sentence in _SENTENCE.split(_COMMAND.sub(" ", words))
+        if (n := len(_LETTERS.findall(sentence))) > LONGEST_SENTENCE
+    ]
+    score = lix(_COMMAND.sub(" ", words))
+    limit = EASY_LIX if easy else PLAIN_LIX
+    if score is not None and score > limit:
+        found.append(
+            Finding(
+                path,
+                line,
+                "warning",
+                f"{what} has a LIX of {score:.0f} (aim for {limit:.0f} or less); "
+                "use shorter sentences and shorter words",
+            )
+        )
+    return found
 
 
 def _check_message(message: Message, words: str, *, easy: bool) -> list[Finding]:

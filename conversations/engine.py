@@ -86,8 +86,19 @@ ENGINE_MESSAGE_KEYS: tuple[str, ...] = (
 
 _CONSENT = (("yes", True), ("no", False))
 _STAGE_KEYS = frozenset(stage.key for stage in Stage)
-_YES_WORDS = ("yes", "y", "yeah", "yep", "ok", "okay", "sure")
-_NO_WORDS = ("no", "n", "nope", "no thanks", "no thank you")
+# Typed instead of a Yes or No button, in English or Welsh ("cewch": you may).
+_YES_WORDS = ("yes", "y", "yeah", "yep", "ok", "okay", "sure", "ie", "iawn", "ydw", "cewch", "cei")
+_NO_WORDS = (
+    "no",
+    "n",
+    "nope",
+    "no thanks",
+    "no thank you",
+    "na",
+    "nage",
+    "na chewch",
+    "dim diolch",
+)
 
 
 class EngineError(Exception):
@@ -738,7 +749,8 @@ def _chosen(turn: _Turn, prompt: Prompt, event: Choose) -> Answer | None:
     elif prompt.kind is Kind.STAGE:
         for stage in Stage:
             if stage.key == event.option:
-                return _answer(turn, prompt, text=stage.label, option=stage.key, stage=stage)
+                named = turn.messages.text(f"stage_name_{stage.key}")
+                return _answer(turn, prompt, text=named, option=stage.key, stage=stage)
     elif prompt.kind is Kind.CONSENT and event.option in ("yes", "no"):
         return _answer(turn, prompt, text=event.option, option=event.option)
     return None
@@ -810,8 +822,9 @@ def _other_words(turn: _Turn, prompt: Prompt) -> Iterable[tuple[str, str]]:
             key = f"stage_{stage.key}"
             for words in (
                 stage.key.replace("_", " "),
-                stage.label,
+                turn.messages.text(f"stage_name_{stage.key}"),
                 stage.rag.value,
+                turn.messages.text(f"colour_{stage.rag.value}"),
                 turn.messages.text(key),
                 turn.messages.text(key, easy=True),
                 _without_brackets(turn.messages.text(key)),

@@ -21,6 +21,11 @@ A pack file looks like this (every prompt is optional for the person answering):
           - id: carer
             text: "I'm an unpaid carer"
             easy: "I look after someone"   # optional, falls back to text
+
+Each text can have its other languages beside it, named with the language's code: ``text_cy``
+and ``easy_cy`` (Welsh), ``opening_cy``, ``opening_easy_cy``, ``story_cy``, and so on.
+``load_pack(path, language="cy")`` reads those; a text not yet written in that language is
+said in English (``missing_words`` lists them, and ``brewbot check`` warns about them).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import TypeVar
 
 from yaml.nodes import Node
 
+from conversations.messages import ENGLISH, shipped_catalogue
 from conversations.model import Keeps, Kind, Option, Pack, Principle, Prompt
 from conversations.yamlfile import (
     ID_PATTERN,
@@ -46,36 +52,45 @@ from conversations.yamlfile import (
     text,
 )
 
-__all__ = ["PACKS_DIR", "PackError", "load_pack", "load_packs"]
+__all__ = [
+    "PACKS_DIR",
+    "PackError",
+    "load_pack",
+    "load_pack_languages",
+    "load_packs",
+    "missing_words",
+]
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
 
-PACK_KEYS = ("id", "title", "opening", "opening_easy", "close", "close_easy", "prompts")
-PROMPT_KEYS = (
-    "id",
-    "kind",
-    "principle",
-    "text",
-    "easy",
-    "story",
-    "story_easy",
-    "options",
-    "keeps",
-    "idea",
+PACK_WORDS = ("title", "opening", "opening_easy", "close", "close_easy")
+PROMPT_WORDS = ("text", "easy", "story", "story_easy")
+OPTION_WORDS = ("text", "easy")
+
+
+def _with_languages(keys: tuple[str, ...], words: tuple[str, ...]) -> tuple[str, ...]:
+    """Add each text's other-language twins (``text_cy``) to the keys a mapping may use."""
+    others = [code for code in shipped_catalogue().codes() if code != ENGLISH]
+    return (*keys, *(f"{word}_{code}" for code in others for word in words))
+
+
+PACK_KEYS = _with_languages(("id", *PACK_WORDS, "prompts"), PACK_WORDS)
+PROMPT_KEYS = _with_languages(
+    ("id", "kind", "principle", *PROMPT_WORDS, "options", "keeps", "idea"), PROMPT_WORDS
 )
-OPTION_KEYS = ("id", "text", "easy")
+OPTION_KEYS = _with_languages(("id", *OPTION_WORDS), OPTION_WORDS)
 ALLOWED_PLACEHOLDERS = ("theme",)
 _E = TypeVar("_E", Kind, Principle, Keeps)
 _KEEPS_KIND = {Keeps.SELF_DESCRIPTION: Kind.CHOICE, Keeps.QUOTE_CONSENT: Kind.CONSENT}
 
 
-def load_pack(path: str | Path) -> Pack:
-    """Load one pack file, or raise PackError naming the file, line and fix."""
+def load_pack(path: str | Path, language: str = ENGLISH) -> Pack:
+    """Load one pack file in one language, or raise PackError naming the file, line and fix."""
     path = Path(path)
     root = compose(path)
     items = mapping(path, root, "a pack")
     refuse_unknown(path, items, PACK_KEYS, "the pack")
-    fields = {key: (line, node) for key, line, node in items}
+    fields = _in_language({key: (line, node) for key, line, node in items}, language)
 
     def required(key: str, hint: str) -> str:
         if key not in fields:
@@ -96,7 +111,7 @@ def load_pack(path: str | Path) -> Pack:
     close_easy = required("close_easy", "the last message in easy-read words")
     if "prompts" not in fields:
         raise PackError(path, line_of(root), "the pack has no `prompts:`; add a list of prompts")
-    prompts = _prompts(path, fields["prompts"][1])
+    prompts = _prompts(path, fields["prompts"][1], language)
     return Pack(
         id=pack_id,
         title=title,
@@ -109,20 +124,64 @@ def load_pack(path: str | Path) -> Pack:
     )
 
 
-def load_packs(directory: str | Path | None = None) -> dict[str, Pack]:
+def load_packs(directory: str | Path | None = None, language: str = ENGLISH) -> dict[str, Pack]:
     """Load every ``*.yaml`` pack in ``directory`` (default: the shipped packs), by id."""
     folder = PACKS_DIR if directory is None else Path(directory)
     if not folder.is_dir():
         raise PackError(folder, 1, "no such folder; give a folder that holds pack files")
     packs: dict[str, Pack] = {}
     for path in sorted(folder.glob("*.yaml")):
-        pack = load_pack(path)
+        pack = load_pack(path, language)
         if pack.id in packs:
             raise PackError(
                 path, 1, f"pack id `{pack.id}` is also used by {packs[pack.id].source}; rename one"
             )
         packs[pack.id] = pack
     return packs
+
+
+def load_pack_languages(
+    directory: str | Path | None = None, languages: tuple[str, ...] | None = None
+) -> dict[str, dict[str, Pack]]:
+    """Load every pack in each language brewbot speaks: language code -> pack id -> pack."""
+    codes = shipped_catalogue().codes() if languages is None else languages
+    return {code: load_packs(directory, code) for code in codes}
+
+
+def missing_words(path: str | Path, language: str) -> list[tuple[int, str]]:
+    """List (line, field) for each text in a pack file with no words in ``language`` yet."""
+    path = Path(path)
+    root = compose(path)
+    found: list[tuple[int, str]] = []
+
+    def look(node: Node, words: tuple[str, ...], what: str) -> dict[str, tuple[int, Node]]:
+        fields = {key: (line, value) for key, line, value in mapping(path, node, what)}
+        found.extend(
+            (fields[word][0], f"{word}_{language}")
+            for word in words
+            if word in fields and f"{word}_{language}" not in fields
+        )
+        return fields
+
+    pack = look(root, PACK_WORDS, "a pack")
+    for prompt_node in sequence(path, pack["prompts"][1], "prompts") if "prompts" in pack else ():
+        prompt = look(prompt_node, PROMPT_WORDS, "a prompt")
+        for option in (
+            sequence(path, prompt["options"][1], "options") if "options" in prompt else ()
+        ):
+            look(option, OPTION_WORDS, "an option")
+    return found
+
+
+def _in_language(fields: dict[str, tuple[int, Node]], language: str) -> dict[str, tuple[int, Node]]:
+    """Put a language's words (``text_cy``) in place of the English ones they sit beside."""
+    if language == ENGLISH:
+        return fields
+    ending = f"_{language}"
+    return {
+        **fields,
+        **{key[: -len(ending)]: entry for key, entry in fields.items() if key.endswith(ending)},
+    }
 
 
 def _stem_id(path: Path) -> str:
@@ -138,7 +197,7 @@ def _stem_id(path: Path) -> str:
     return stem
 
 
-def _prompts(path: Path, node: Node) -> tuple[Prompt, ...]:
+def _prompts(path: Path, node: Node, language: str) -> tuple[Prompt, ...]:
     """Build every prompt, refusing repeated ids and repeated keeps."""
     nodes = sequence(path, node, "prompts")
     if not nodes:
@@ -147,7 +206,7 @@ def _prompts(path: Path, node: Node) -> tuple[Prompt, ...]:
     first_line: dict[str, int] = {}
     keeps_line: dict[Keeps, int] = {}
     for item in nodes:
-        prompt = _prompt(path, item)
+        prompt = _prompt(path, item, language)
         if prompt.id in first_line:
             raise PackError(
                 path,
@@ -169,12 +228,12 @@ def _prompts(path: Path, node: Node) -> tuple[Prompt, ...]:
     return tuple(prompts)
 
 
-def _prompt(path: Path, node: Node) -> Prompt:
+def _prompt(path: Path, node: Node, language: str) -> Prompt:
     """Build one prompt from its mapping node."""
     line = line_of(node)
     items = mapping(path, node, "a prompt")
     refuse_unknown(path, items, PROMPT_KEYS, "a prompt")
-    fields = {key: (key_line, value) for key, key_line, value in items}
+    fields = _in_language({key: (key_line, value) for key, key_line, value in items}, language)
     for needed, hint in (
         ("id", "a short id such as `what_matters`"),
         ("kind", "`kind: text`, `choice`, `stage` or `consent`"),
@@ -209,7 +268,7 @@ def _prompt(path: Path, node: Node) -> Prompt:
                 f"`keeps: {keeps.value}` only works on a {_KEEPS_KIND[keeps].value} prompt, "
                 f"not {kind.value}; change `kind:` or remove `keeps:`",
             )
-    options = _options(path, kind, line, fields.get("options"))
+    options = _options(path, kind, line, fields.get("options"), language)
     idea = _idea(path, kind, fields.get("idea"))
     return Prompt(
         id=prompt_id,
@@ -241,7 +300,7 @@ def _idea(path: Path, kind: Kind, entry: tuple[int, Node] | None) -> bool:
 
 
 def _options(
-    path: Path, kind: Kind, prompt_line: int, entry: tuple[int, Node] | None
+    path: Path, kind: Kind, prompt_line: int, entry: tuple[int, Node] | None, language: str
 ) -> tuple[Option, ...]:
     """Build a choice prompt's options; other kinds must not have any."""
     if kind is not Kind.CHOICE:
@@ -261,7 +320,7 @@ def _options(
     options: list[Option] = []
     seen: dict[str, int] = {}
     for node in nodes:
-        option = _option(path, node)
+        option = _option(path, node, language)
         if option.id in seen:
             raise PackError(
                 path,
@@ -274,11 +333,11 @@ def _options(
     return tuple(options)
 
 
-def _option(path: Path, node: Node) -> Option:
+def _option(path: Path, node: Node, language: str) -> Option:
     """Build one option; its easy-read words fall back to its text."""
     items = mapping(path, node, "an option")
     refuse_unknown(path, items, OPTION_KEYS, "an option")
-    fields = {key: (key_line, value) for key, key_line, value in items}
+    fields = _in_language({key: (key_line, value) for key, key_line, value in items}, language)
     for needed in ("id", "text"):
         if needed not in fields:
             raise PackError(path, line_of(node), f"this option has no `{needed}:`; add one")

@@ -109,7 +109,9 @@ _INTRO_NEXT = frozenset({"and", "a", "an", "the", "from", "here", "i", "im", "i'
 _WARDS = frozenset({"ward", "unit", "wing"})  # in any case: "Burns ward", "Rose unit"
 _COMPASS = frozenset({"north", "south", "east", "west"})  # "West Bridgford" is a place
 _WORDY_ENDINGS = ("ing", "ed", "ly", "ness", "ment", "tion")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+# Letters with Welsh accents too (Siân, Llŷr, Siôn), so a Welsh name is one word.
+_LETTERS = "A-Za-zÂâÊêÎîÔôÛûŴŵŶŷÄäËëÏïÖöÜüÁáÉéÍíÓóÚúÀàÈèÌìÒòÙù"
+_WORD = re.compile(rf"[{_LETTERS}][{_LETTERS}'’\-]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?\n:;\"“]\s*)$")
 _INITIAL = re.compile(r"[A-Z]\.?")
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from conversations.messages import Messages, load_messages
+from conversations.messages import Messages, load_messages, shipped_catalogue
 from conversations.name_finder import find_names, word_set
 
 
@@ -113,7 +113,21 @@ _NUMBERED = re.compile(
     rf"(?P<street>{_STREET_WORDS})\b\.?",
     re.IGNORECASE,
 )
-_FLAT = re.compile(r"\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", re.IGNORECASE)
+_FLAT = re.compile(r"\b(?:flat|fflat|apartment|apt)\s*\d+[a-z]?\b", re.IGNORECASE)
+# Welsh streets put the street word first: "14 Heol y Frenhines", "Lôn Goch", "Ffordd yr Orsaf".
+_WELSH_STREET_WORDS = r"heol|ffordd|stryd|l[oô]n|rhodfa|cilgant|teras|clos|cwrt|sgw[aâ]r"
+_WELSH_NAME = r"[A-ZÂÊÎÔÛŴŶ][\w'’\-]+"
+_WELSH_NUMBERED = re.compile(
+    rf"\b\d{{1,4}}[a-z]?,?\s+(?:{_WELSH_STREET_WORDS})\s+(?:(?:y|yr)\s+)?[\w'’\-]+"
+    rf"(?:\s+{_WELSH_NAME})?",
+    re.IGNORECASE,
+)
+_WELSH_NAMED_STREET = re.compile(
+    rf"\b(?:Heol|Ffordd|Stryd|L[oô]n|Rhodfa|Cilgant|Teras|Clos)\s+(?:(?:y|yr)\s+)?"
+    rf"{_WELSH_NAME}(?:\s+{_WELSH_NAME})?"
+)
+# Streets every Welsh town has ("High Street", "Church Road"): no one is found by them.
+_GENERIC_WELSH_STREETS = frozenset({"stryd fawr", "heol fawr", "y stryd fawr", "heol yr eglwys"})
 _NAMED_STREET = re.compile(
     rf"\b(?:[A-Z][a-z'’]+\s+){{1,2}}(?:{_STREET_ALWAYS.title()}|Way|Court|Drive|Close)\b"
 )
@@ -207,6 +221,16 @@ def _addresses(text: str) -> Iterator[Found]:
             "our",
         }:
             yield Found(m.start(), m.end(), Kind.ADDRESS)
+    yield from _welsh_addresses(text)
+
+
+def _welsh_addresses(text: str) -> Iterator[Found]:
+    """Find a Welsh street: a number and a street word, or a street word and its name."""
+    for m in _WELSH_NUMBERED.finditer(text):
+        yield Found(m.start(), m.end(), Kind.ADDRESS)
+    for m in _WELSH_NAMED_STREET.finditer(text):
+        if m.group().lower() not in _GENERIC_WELSH_STREETS:
+            yield Found(m.start(), m.end(), Kind.ADDRESS)
 
 
 def _names(text: str) -> Iterator[Found]:
@@ -262,7 +286,12 @@ def redact(text: str, markers: Mapping[Kind, str] | None = None) -> str:
 
 @functools.cache
 def _marker_pattern() -> re.Pattern[str]:
-    words = sorted(shipped_markers().values(), key=len, reverse=True)
+    """Every language's markers ("[name]", "[enw]"): a summary may hold either."""
+    catalogue = shipped_catalogue()
+    every = {
+        m for code in catalogue.codes() for m in markers_from(catalogue.messages(code)).values()
+    }
+    words = sorted(every, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 

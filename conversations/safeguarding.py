@@ -1,8 +1,8 @@
 """Notice words that suggest someone may be at risk, so the bot can hold them and offer help.
 
 This is a careful phrase list, not a judge: it errs towards noticing, and it is
-never the only route to safety. Phrases are matched on word boundaries, ignoring
-case, and are shaped so that everyday care talk ("the abuse of language",
+never the only route to safety. It reads English and Welsh. Phrases are matched on word
+boundaries, ignoring case, and are shaped so that everyday care talk ("the abuse of language",
 "it hit me how tired I was", "my back is killing me") does not trip them.
 """
 
@@ -103,7 +103,52 @@ _PHRASES = (
     r"(?:money|pension|benefits|(?:bank )?card)",
 )
 
-_RISK = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _PHRASES) + r")\b", re.IGNORECASE)
+# The same worries in Welsh, written as Welsh speakers write them, with the mutations a word
+# takes after "fy" (my: fy nharo, fy mrifo), "ei" (his, her) and "am"/"i" (ladd, farw).
+_FY = (  # someone close, after "fy" (nasal mutation)
+    r"(?:ngŵr|ngwr|ngwraig|mhartner|nghariad|mab|merch|nhad|mam|mrawd|chwaer|ngofalwr|"
+    r"ngofalwraig|nghymydog|nheulu|nhaid|nain|nhaid|landlord)"
+)
+_WELSH_PHRASES = (
+    # Suicide and wanting to die.
+    r"hunanladd(?:iad)?",
+    r"(?:lladd|ladd) fy hun(?:an)?",
+    r"(?:eisiau|isio|isie|moyn|am|mynd i) (?:marw|farw)",
+    r"diwedd ar fy (?:mywyd|hun)",
+    r"dim (?:pwynt|rheswm) (?:i )?(?:byw|fyw|mynd ymlaen|cario ymlaen)",
+    r"gwell (?:fy myd )?(?:yn )?farw",
+    r"gorddos",
+    # Hurting oneself.
+    r"hunan[- ]?niwed(?:io)?",
+    r"(?:brifo|frifo|niweidio|anafu|torri|dorri|llosgi|losgi) fy hun(?:an)?",
+    # Abuse, named as such.
+    r"(?:c|g|ngh|ch)am-?drin(?! (?:iaith|geiriau|grym))",
+    r"(?:c|g|ngh|ch)amdriniaeth",
+    r"trais (?:yn y cartref|domestig|rhywiol)",
+    r"(?:t|d|nh|th)reisio",
+    # Being hit, hurt or threatened by someone.
+    r"fy (?:nharo|mwrw|mrifo|nghicio|ngwthio|mygwth|nghuro|nghloi|nhagu|nyrnu)",
+    r"ei (?:daro|tharo|bwrw|fwrw|brifo|frifo|guro|churo|gicio|chicio) (?:hi|e|o|fe|fo)\b",
+    # Fear of someone, or of home.
+    r"ofn (?:mynd )?(?:adre|adref|gartre|gartref)",
+    r"ofn fy " + _FY,
+    r"(?:ddim|dim|byth) yn (?:saff|ddiogel) (?:gartre|gartref|adre|adref|yn y tŷ|"
+    r"yn fy nghartref|gyda fy " + _FY + r")",
+    r"mewn perygl(?! o)",
+    # Neglect.
+    r"(?:dim bwyd|heb (?:fwyd|fwyta|gael bwyd)) (?:ers|am) (?:dyddiau|diwrnodau|wythnos|"
+    r"diwrnod|\w+ diwrnod)",
+    r"(?:neb|does neb) yn fy (?:mwydo|ngolchi|newid)",
+    r"ddim yn (?:fy )?(?:ngadael|gadael i mi) (?:fwyta|mynd allan|gweld neb|adael y tŷ)",
+    # Money taken.
+    r"(?:dwyn|ddwyn|cymryd|gymryd) (?:fy|ei) (?:holl )?(?:arian|mhensiwn|phensiwn|bensiwn|"
+    r"mudd-daliadau|budd-daliadau|ngherdyn|cherdyn|gerdyn)",
+)
+
+_RISK = re.compile(
+    r"\b(?:" + "|".join(f"(?:{p})" for p in (*_PHRASES, *_WELSH_PHRASES)) + r")\b",
+    re.IGNORECASE,
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 

@@ -100,6 +100,13 @@ class BrewStore(StoreBase):
 
         return await self._write(work)
 
+    async def group(self, chat_id: int) -> Group | None:
+        """Return the facilitators' group with this chat id, if brewbot knows it."""
+        row = await self._one(
+            f"SELECT {rows.GROUP_COLUMNS} FROM groups AS g WHERE g.chat_id = ?", (chat_id,)
+        )
+        return None if row is None else rows.group(row)
+
     async def set_group_settings(self, chat_id: int, settings: Mapping[str, object]) -> Group:
         """Replace a group's settings (JSON-serialisable values), adding the group if new."""
         text = json.dumps(dict(settings), sort_keys=True)
@@ -120,9 +127,10 @@ class BrewStore(StoreBase):
         group_chat_id: int | None,
         pace: Pace = Pace.SELF,
         pace_at: str | None = None,
+        language: str | None = None,
     ) -> Brew:
-        """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``),
-        reading its answers with its group's codebook, if the group chose one."""
+        """Open a new brew with a fresh unguessable code (live, or paced at ``pace_at``), the
+        language new people start in, if the group chose one, and its group's codebook, if any."""
         now = self._stamp()
 
         async def work(db: Connection) -> Brew:
@@ -133,10 +141,21 @@ class BrewStore(StoreBase):
                 row = await fetch_one(
                     db,
                     "INSERT INTO brews"
-                    " (code, theme, pack_id, group_id, opened_at, pace, pace_at, codebook_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT codebook_id FROM groups WHERE id = ?))"
+                    " (code, theme, pack_id, group_id, opened_at, pace, pace_at, language,"
+                    " codebook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                    " (SELECT codebook_id FROM groups WHERE id = ?))"
                     " ON CONFLICT (code) DO NOTHING RETURNING id",
-                    (new_code(), theme, pack_id, group_id, now, pace.value, pace_at, group_id),
+                    (
+                        new_code(),
+                        theme,
+                        pack_id,
+                        group_id,
+                        now,
+                        pace.value,
+                        pace_at,
+                        language,
+                        group_id,
+                    ),
                 )
                 if row is not None:
                     brew_id = int(row["id"])

@@ -66,7 +66,7 @@ ON CONFLICT (wesaid_id, participant_id) DO NOTHING
 """
 
 PENDING_NEWS = """
-SELECT o.id, p.chat_id, p.easy, b.theme, w.text
+SELECT o.id, p.chat_id, p.easy, p.language, b.theme, w.text
 FROM outbox AS o
 JOIN participants AS p ON p.id = o.participant_id
 JOIN wesaid AS w ON w.id = o.wesaid_id
@@ -163,6 +163,7 @@ class FollowUpStore(StoreBase):
                 easy=bool(row["easy"]),
                 theme=str(row["theme"]),
                 text=str(row["text"]),
+                language=rows.optional_str(row["language"]),
             )
             for row in found
         ]

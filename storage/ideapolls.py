@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import rows
 from storage.base import StoreBase
 from storage.brews import _ensure_group
 from storage.sql import Connection, fetch_all, fetch_one, insert, run
@@ -24,7 +25,7 @@ ON CONFLICT (poll_id, participant_id) DO NOTHING
 """
 
 PENDING_POLLS = """
-SELECT q.poll_id, q.participant_id, p.chat_id, p.easy, i.options
+SELECT q.poll_id, q.participant_id, p.chat_id, p.easy, i.options, p.language
 FROM idea_poll_queue AS q
 JOIN participants AS p ON p.id = q.participant_id
 JOIN idea_polls AS i ON i.id = q.poll_id
@@ -43,6 +44,7 @@ class PollToSend:
     chat_id: int
     easy: bool
     options: tuple[str, ...]
+    language: str | None = None  # the person's, to word the question in
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class IdeaPollStore(StoreBase):
                 int(r["chat_id"]),
                 bool(r["easy"]),
                 _options(str(r["options"])),
+                rows.optional_str(r["language"]),
             )
             for r in found
         ]

@@ -497,6 +497,15 @@ CREATE TABLE heard (
 CREATE INDEX heard_by_time ON heard (heard_at);
 """
 
+# The language a person chose (or started in), and a brew's own (/newbrew lang=cy): a
+# language code, never anything about who someone is. NULL: not chosen, use the defaults.
+_LANGUAGES = """
+ALTER TABLE participants ADD COLUMN language TEXT
+    CHECK (language IS NULL OR length(language) BETWEEN 2 AND 3);
+ALTER TABLE brews ADD COLUMN language TEXT
+    CHECK (language IS NULL OR length(language) BETWEEN 2 AND 3);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -561,6 +570,7 @@ MIGRATIONS: list[Migration] = [
         "heard: a voice note's words waiting for the person to keep them (never the sound)",
         Dialects(sqlite=_HEARD, postgresql=postgresql_of(_HEARD).replace(" AUTOINCREMENT", "")),
     ),
+    (18, "languages: participants.language and brews.language (Welsh, issue 25)", _LANGUAGES),
 ]
 
 _BOOTSTRAP = """

@@ -49,8 +49,11 @@ class PeopleStore(StoreBase):
         """Find a participant by their random id."""
         return await self._read(lambda db: find_participant(db, participant_id))
 
-    async def join(self, chat_id: int) -> Participant:
-        """Return the participant for this private chat, creating them if new."""
+    async def join(self, chat_id: int, *, language: str | None = None) -> Participant:
+        """Return the participant for this private chat, creating them if new.
+
+        ``language`` is the one they start in, kept if they have none yet (a choice stays).
+        """
         if chat_id <= 0:
             raise Rejected(f"Chat {chat_id} is not a private chat: a person's chat id is positive.")
         now = self._stamp()
@@ -58,9 +61,10 @@ class PeopleStore(StoreBase):
         async def work(db: Connection) -> Participant:
             await run(
                 db,
-                "INSERT INTO participants (id, chat_id, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (chat_id) DO NOTHING",
-                (new_participant_id(), chat_id, now),
+                "INSERT INTO participants (id, chat_id, created_at, language) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE"
+                " SET language = COALESCE(participants.language, excluded.language)",
+                (new_participant_id(), chat_id, now, language),
             )
             found = await _by_chat(db, chat_id)
             if found is None:
@@ -77,6 +81,7 @@ class PeopleStore(StoreBase):
         nudges: bool | None = None,
         news: bool | None = None,
         stopped: bool | None = None,
+        language: str | None = None,
     ) -> Participant:
         """Change the given preferences, leave the others, and return the participant."""
         values = [None if flag is None else int(flag) for flag in (easy, nudges, news, stopped)]
@@ -85,8 +90,9 @@ class PeopleStore(StoreBase):
             await run(
                 db,
                 "UPDATE participants SET easy = COALESCE(?, easy), nudges = COALESCE(?, nudges),"
-                " news = COALESCE(?, news), stopped = COALESCE(?, stopped) WHERE id = ?",
-                (*values, participant_id),
+                " news = COALESCE(?, news), stopped = COALESCE(?, stopped),"
+                " language = COALESCE(?, language) WHERE id = ?",
+                (*values, language, participant_id),
             )
             found = await find_participant(db, participant_id)
             if found is None:

@@ -81,6 +81,7 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
             "nudges": person.nudges,
             "news": person.news,
             "stopped": person.stopped,
+            "language": person.language,
         },
         "self_description": person.self_description,
         "brews": [_brew_entry(b) for b in brews],

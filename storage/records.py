@@ -35,6 +35,7 @@ class Brew:
     pace_at: str | None = None  # a paced brew's local time of day, "HH:MM"
     live_ended_at: datetime | None = None
     codebook_id: int | None = None  # the codebook its answers are read against, if any
+    language: str | None = None  # /newbrew lang=cy: the language new people start in
 
     @property
     def is_open(self) -> bool:
@@ -83,6 +84,7 @@ class Participant:
     stopped: bool
     self_description: str | None
     created_at: datetime
+    language: str | None = None  # chosen, or the one they started in; None: not yet known
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ class NewsItem:
     easy: bool
     theme: str
     text: str
+    language: str | None = None  # the person's, to word it in
 
 
 @dataclass(frozen=True)

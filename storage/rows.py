@@ -12,11 +12,12 @@ from storage.times import parse, parse_optional
 GROUP_COLUMNS = "g.id, g.chat_id, g.settings, g.created_at"
 BREW_COLUMNS = (
     "b.id, b.code, b.theme, b.pack_id, b.group_id, g.chat_id AS group_chat_id,"
-    " b.opened_at, b.closed_at, b.pace, b.pace_at, b.live_ended_at, b.codebook_id"
+    " b.opened_at, b.closed_at, b.pace, b.pace_at, b.live_ended_at, b.codebook_id, b.language"
 )
 BREW_FROM = "brews AS b LEFT JOIN groups AS g ON g.id = b.group_id"
 PARTICIPANT_COLUMNS = (
-    "p.id, p.chat_id, p.easy, p.nudges, p.news, p.stopped, p.self_description, p.created_at"
+    "p.id, p.chat_id, p.easy, p.nudges, p.news, p.stopped, p.self_description, p.created_at,"
+    " p.language"
 )
 ANSWER_COLUMNS = (
     "a.id, a.participant_id, a.brew_id, a.prompt_id, a.principle, a.kind, a.stage, a.rag,"
@@ -66,6 +67,7 @@ def brew(row: Row) -> Brew:
         pace_at=optional_str(row["pace_at"]),
         live_ended_at=parse_optional(optional_str(row["live_ended_at"])),
         codebook_id=None if row["codebook_id"] is None else int(row["codebook_id"]),
+        language=optional_str(row["language"]),
     )
 
 
@@ -80,6 +82,7 @@ def participant(row: Row) -> Participant:
         stopped=bool(row["stopped"]),
         self_description=optional_str(row["self_description"]),
         created_at=parse(str(row["created_at"])),
+        language=optional_str(row["language"]),
     )
 
 

@@ -16,9 +16,11 @@ from conversations.checker import (
     Finding,
     check_messages,
     check_pack,
+    check_translation,
+    lix,
 )
 from conversations.loader import load_pack, load_packs
-from conversations.messages import Messages, load_messages
+from conversations.messages import Messages, load_catalogue, load_messages
 from conversations.model import Kind, Option, Pack, Principle, Prompt
 
 DATA = Path(__file__).parent / "data"
@@ -202,3 +204,25 @@ def test_a_missing_engine_message_is_an_error() -> None:
     assert [(f.level, f.text) for f in findings if f.level == "error"] == [
         ("error", "no message `thanks`; the engine needs it")
     ]
+
+
+def test_every_shipped_welsh_message_has_no_findings() -> None:
+    assert check_translation(load_catalogue().messages("cy")) == []
+
+
+def test_welsh_long_sentences_hard_words_and_strange_values_are_found(tmp_path: Path) -> None:
+    (tmp_path / "words.yaml").write_text(
+        "hello:\n  text: 'Hello {name}'\nbye:\n  text: Bye\n", encoding="utf-8"
+    )
+    (tmp_path / "cy").mkdir()
+    long = " ".join(["gair"] * 26) + "."
+    hard = "Gweinyddwyr cyfrifoldebau gwasanaethau cymdeithasol ddatblygiadau " * 3
+    (tmp_path / "cy" / "words.yaml").write_text(
+        f"hello:\n  text: 'Helo {{enw}}. {long}'\n  easy: '{hard}'\n", encoding="utf-8"
+    )
+    found = [f.text for f in check_translation(load_catalogue(tmp_path).messages("cy"))]
+    assert any("`bye` has no cy words yet" in f for f in found)
+    assert any("uses ['enw'], which English never fills" in f for f in found)
+    assert any("a sentence of 26 words" in f for f in found)
+    assert any("easy has a LIX of" in f for f in found)
+    assert lix("Rydw i'n hoffi te. Mae hi'n braf heddiw. Diolch yn fawr iawn.") is not None

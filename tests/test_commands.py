@@ -140,9 +140,17 @@ async def test_commands_without_a_brew_are_answered_kindly(brewbot: Running) -> 
 async def test_menus_are_set_for_private_chats(brewbot: Running) -> None:
     calls = brewbot.standin.calls_to("setMyCommands")
     private = [c for c in calls if c.params.get("scope", {}).get("type") == "all_private_chats"]
-    described = {c["command"]: c["description"] for c in private[-1].params["commands"]}
-    assert {"help", "stop", "forget"} <= set(described)
-    assert described["stop"] == brewbot.services.text("menu_stop")  # words from the files
+    menus = {
+        c.params.get("language_code", ""): {
+            m["command"]: m["description"] for m in c.params["commands"]
+        }
+        for c in private
+    }
+    assert set(menus) == {"", "cy"}  # English for everyone, Welsh for a Welsh Telegram app
+    assert {"help", "stop", "forget", "language"} <= set(menus[""]) == set(menus["cy"])
+    catalogue = brewbot.services.catalogue
+    assert menus[""]["stop"] == catalogue.messages("en").text("menu_stop")  # from the files
+    assert menus["cy"]["stop"] == catalogue.messages("cy").text("menu_stop")
 
 
 async def test_a_double_tap_on_a_confirm_button_is_answered_kindly(brewbot: Running) -> None:

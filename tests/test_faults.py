@@ -82,7 +82,8 @@ async def _walk(brewbot: Running, chat: int, code: str, rng: random.Random) -> l
         if "Yes, please" in labels:
             return typed
         await asyncio.sleep(rng.uniform(0.05, 0.3))
-        answers = [x for x in labels if x not in ("Skip", "Pause", "Stop", "Carry on")]
+        ways_out = ("Skip", "Pause", "Stop", "Carry on", "Cymraeg", "English")  # and languages
+        answers = [x for x in labels if x not in ways_out]
         before = len([c for c in brewbot.standin.sent_to(chat) if c.method in SEND_METHODS])
         if answers:
             brewbot.standin.press_label(chat, int(question["message_id"]), rng.choice(answers))

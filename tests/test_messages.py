@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from conversations.engine import ENGINE_MESSAGE_KEYS
-from conversations.messages import MESSAGES_DIR, Messages, PackError, load_messages
+from conversations.messages import (
+    MESSAGES_DIR,
+    Messages,
+    PackError,
+    load_catalogue,
+    load_messages,
+    plural_form,
+)
 
 
 def folder(tmp_path: Path, **files: str) -> Path:
@@ -133,3 +140,41 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_yaml_syntax(tmp_path: Path) -> None:
     error = mistake(tmp_path, a="hi:\n  text: 'unclosed\n")
     assert "YAML syntax" in error.message
+
+
+def test_counts_take_each_language_s_plural_forms(tmp_path: Path) -> None:
+    folder(tmp_path, words="apples:\n  text: '{count} apples'\napples_one:\n  text: '1 apple'\n")
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "cy" / "words.yaml").write_text(
+        "apples_zero:\n  text: dim afalau\napples_one:\n  text: un afal\n"
+        "apples_two:\n  text: dau afal\napples_few:\n  text: tri afal\n"
+        "apples_many:\n  text: chwe afal\napples:\n  text: '{count} afal'\n",
+        encoding="utf-8",
+    )
+    catalogue = load_catalogue(tmp_path)
+    english, welsh = catalogue.messages("en"), catalogue.messages("cy")
+    assert [english.count("apples", n) for n in (0, 1, 2)] == ["0 apples", "1 apple", "2 apples"]
+    said = [welsh.count("apples", n) for n in (0, 1, 2, 3, 4, 6, 11)]
+    assert said == [
+        "dim afalau",
+        "un afal",
+        "dau afal",
+        "tri afal",
+        "4 afal",
+        "chwe afal",
+        "11 afal",
+    ]
+    assert welsh.twin("apples_two") == "apples" and welsh.twin("apples_one") == "apples_one"
+
+
+def test_a_language_says_english_only_where_it_has_no_words_yet(tmp_path: Path) -> None:
+    folder(tmp_path, words="hello:\n  text: Hello\nbye:\n  text: Bye\n")
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "cy" / "words.yaml").write_text("hello:\n  text: Helo\n", encoding="utf-8")
+    catalogue = load_catalogue(tmp_path)
+    welsh = catalogue.messages("cy")
+    assert (welsh.text("hello"), welsh.text("bye")) == ("Helo", "Bye")
+    assert welsh.missing() == ("bye",)
+    assert catalogue.codes() == ("en", "cy") and catalogue.speaks("cy")
+    assert catalogue.messages("fr") is catalogue.messages("en")
+    assert plural_form("cy", 2) == "two" and plural_form("en", 2) == "other"

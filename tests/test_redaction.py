@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bench.redaction import load, score
+from conversations.messages import load_catalogue
 from conversations.name_finder import find_names
-from conversations.redaction import Kind, find_identifiers, redact, unmarked
+from conversations.redaction import Kind, find_identifiers, markers_from, redact, unmarked
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,39 @@ def test_the_labelled_answers_meet_their_targets() -> None:
         assert scores[kind].recall() >= 0.90, kind
     for kind, found in scores.items():
         assert found.precision() >= 0.95, (kind, wrong)
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("Mae Rhys yn dod bob dydd.", "Mae [enw] yn dod bob dydd."),
+        ("Rydw i'n cael help gan Siân bob bore.", "Rydw i'n cael help gan [enw] bob bore."),
+        ("Mae fy ngofalwr, Gwenllian, yn wych.", "Mae fy ngofalwr, [enw], yn wych."),
+        ("Rydw i'n byw yn 14 Heol y Frenhines.", "Rydw i'n byw yn [cyfeiriad]."),
+        ("Fy nghyfeiriad yw 3 Ffordd yr Orsaf.", "Fy nghyfeiriad yw [cyfeiriad]."),
+        ("Mae hi'n byw ar Lôn Goch.", "Mae hi'n byw ar [cyfeiriad]."),
+        ("Mae hi'n byw ar Lon Isaf.", "Mae hi'n byw ar [cyfeiriad]."),
+        ("Daeth Eirlys o Stryd y Castell ddoe.", "Daeth [enw] o [cyfeiriad] ddoe."),
+        ("Ffoniwch Dafydd ar 07700 900123.", "Ffoniwch [enw] ar [rhif ffôn]."),
+    ],
+)
+def test_welsh_names_and_streets_are_taken_out(said: str, shown: str) -> None:
+    welsh = markers_from(load_catalogue().messages("cy"))
+    assert redact(said, welsh) == shown
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Mae'r Stryd Fawr yn brysur ar ddydd Sadwrn.",
+        "Ffordd dda o weithio yw gwrando.",
+        "Mae'r haf yn braf a mae seren yn y nef.",
+        "Mae'r heol yn hir i'r ganolfan.",
+    ],
+)
+def test_welsh_words_that_are_not_identifiers_stay(kept: str) -> None:
+    assert redact(kept) == kept
+
+
+def test_markers_of_every_language_are_dropped_for_themes() -> None:
+    assert unmarked("Mae [enw] yn helpu, and [name] too") == "Mae yn helpu, and too"

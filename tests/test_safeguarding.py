@@ -87,3 +87,38 @@ def test_matches_whole_words_only() -> None:
 
 def test_spacing_and_line_breaks_do_not_hide_a_phrase() -> None:
     assert suggests_risk("I   want\nto   die")
+
+
+# The same worries written in Welsh, with the mutations the words take.
+AT_RISK_CY = [
+    "Mae fy mhartner yn fy nharo i pan dw i'n gofyn am help",
+    "Rydw i eisiau marw, alla i ddim gwneud hyn mwyach",
+    "Weithiau rydw i'n meddwl am ladd fy hun",
+    "Mae ofn fy ngŵr arna i",
+    "Dydw i ddim yn saff gartref",
+    "Mae fy mab yn cymryd fy holl arian bob wythnos",
+    "Cafodd hi ei cham-drin gan ei theulu",
+    "Rydw i wedi bod yn brifo fy hun eto",
+    "Does neb yn fy mwydo ac rydw i heb fwyta ers dyddiau",
+    "Mae e'n fy mygwth bob nos",
+    "Rydw i wedi cael meddyliau am hunanladdiad",
+    "Mae gen i ofn mynd adref heno",
+]
+CARE_TALK_CY = [
+    "Mae cam-drin iaith yn gyffredin mewn llythyrau",
+    "Mae perygl o golli'r gwasanaeth dydd",
+    "Mae ofn arna i am yr adolygiad",
+    "Rydw i'n torri coed tân i'r cymdogion",
+    "Mae fy nhad yn wych gyda'r plant",
+    "Mae'r ganolfan mewn perygl o gau",
+]
+
+
+@pytest.mark.parametrize("text", AT_RISK_CY)
+def test_notices_words_of_harm_in_welsh(text: str) -> None:
+    assert suggests_risk(text)
+
+
+@pytest.mark.parametrize("text", CARE_TALK_CY)
+def test_lets_everyday_welsh_care_talk_through(text: str) -> None:
+    assert not suggests_risk(text)

@@ -134,6 +134,30 @@ def test_help_contacts_from_the_file(tmp_path: Path) -> None:
         load_settings({}, config)
 
 
+def test_help_contacts_can_have_welsh_wording(tmp_path: Path) -> None:
+    config = tmp_path / "brewbot.yaml"
+    config.write_text(
+        "help_contacts:\n  - name: Duty team\n    how: call 0123\n"
+        "    name_cy: Tîm dyletswydd\n    how_cy: ffoniwch 0123\n"
+        "  - name: Samaritans\n    how: call 116 123\n",
+        encoding="utf-8",
+    )
+    duty, samaritans = load_settings({}, config).help_contacts
+    assert duty.words("cy") == ("Tîm dyletswydd", "ffoniwch 0123")
+    assert duty.words("en") == ("Duty team", "call 0123")
+    assert samaritans.words("cy") == ("Samaritans", "call 116 123")  # as written, if no Welsh
+    config.write_text("help_contacts:\n  - name: Duty team\n    how: [call]\n")
+    with pytest.raises(SettingsError, match="name_cy"):
+        load_settings({}, config)
+
+
+def test_the_language_is_one_brewbot_speaks() -> None:
+    assert load_settings({"BREWBOT_LANGUAGE": "CY"}, "/nonexistent").language == "cy"
+    assert load_settings({}, "/nonexistent").language is None
+    with pytest.raises(SettingsError, match="BREWBOT_LANGUAGE should be one of en, cy"):
+        load_settings({"BREWBOT_LANGUAGE": "fr"}, "/nonexistent")
+
+
 def test_the_token_never_shows_in_repr_or_str() -> None:
     settings = load_settings({"BREWBOT_TOKEN": TOKEN}, "/nonexistent")
     assert TOKEN not in repr(settings) and TOKEN not in str(settings)

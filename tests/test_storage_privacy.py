@@ -41,7 +41,7 @@ async def world(database: str) -> AsyncIterator[World]:
         two = await store.create_brew(theme="Skills", pack_id="p", group_chat_id=GROUP)
         person = await store.join(CHAT)
         other = await store.join(CHAT + 1)
-        await store.set_preferences(person.id, news=True, easy=True)
+        await store.set_preferences(person.id, news=True, easy=True, language="cy")
         await store.set_preferences(other.id, news=True)
         await store.record_step(
             participant_id=person.id,
@@ -189,6 +189,7 @@ async def test_export_holds_everything_kept_about_one_person(world: World) -> No
         "nudges": True,
         "news": True,
         "stopped": False,
+        "language": "cy",
     }
     themes = {entry["theme"] for entry in _entries(exported, "brews")}
     assert themes == {"Reviews", "Skills"}

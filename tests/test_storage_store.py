@@ -526,3 +526,17 @@ async def test_a_file_is_imported_once_without_a_participant(store: Store) -> No
 async def test_the_file_checks_clean(store: Store) -> None:
     assert await store.check() == []
     assert await store.schema_version() == MIGRATIONS[-1][0]
+
+
+async def test_a_language_is_kept_once_and_changed_only_by_a_choice(store: Store) -> None:
+    first = await store.join(77, language="cy")
+    assert first.language == "cy"
+    again = await store.join(77, language="en")  # a later start keeps what they had
+    assert again.language == "cy"
+    chosen = await store.set_preferences(first.id, language="en")
+    assert (chosen.language, chosen.easy) == ("en", False)
+    unset = await store.join(78)
+    assert unset.language is None
+    brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=-5, language="cy")
+    assert brew.language == "cy"
+    assert (await store.brew_by_code(brew.code)) == brew

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from conversations.checker import Finding, check_messages, check_pack
+from conversations.checker import Finding, check_messages, check_pack, check_translation
 from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
-from conversations.loader import PACKS_DIR, PackError, load_pack
-from conversations.messages import load_messages
+from conversations.loader import PACKS_DIR, PackError, load_pack, missing_words
+from conversations.messages import load_catalogue, load_messages
 
 
 def register(subparsers: Any) -> None:
@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         findings.extend(check_messages(messages))
         count = len(messages)
+        findings.extend(_other_languages(args.messages, files))
     if not files:
         findings.append(Finding(" ".join(args.paths), 1, "error", "no *.yaml files here"))
     for finding in findings:
@@ -109,6 +110,34 @@ def _yaml_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     return files
+
+
+def _other_languages(folder: str | None, packs: list[Path]) -> list[Finding]:
+    """Check each other language's messages and pack texts against the English."""
+    try:
+        catalogue = load_catalogue(folder)
+    except PackError as exc:
+        return [_finding(exc)]
+    findings: list[Finding] = []
+    for code in catalogue.codes()[1:]:
+        findings.extend(check_translation(catalogue.messages(code)))
+        for path in packs:
+            try:
+                missing = missing_words(path, code)
+            except PackError:
+                continue  # already reported above
+            if not _partly(missing, path, code):
+                continue  # a pack with none of this language is said in English, as written
+            findings.extend(
+                Finding(str(path), line, "warning", f"`{field}` is not written yet")
+                for line, field in missing
+            )
+    return findings
+
+
+def _partly(missing: list[tuple[int, str]], path: Path, code: str) -> bool:
+    """Say whether a pack has some of a language's words (``text_cy:``), but not all."""
+    return bool(missing) and f"_{code}:" in path.read_text(encoding="utf-8")
 
 
 def _finding(error: PackError) -> Finding:

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bot.demo import Demo
+from bot.demo import SCRIPTS, Demo
 from bot.logs import setup_logging
 
 
@@ -26,9 +26,15 @@ def register(subparsers: Any) -> None:
         default=Path("brewbot-demo"),
         help="where to keep the database and pictures (default: ./brewbot-demo)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=sorted(SCRIPTS),
+        default="en",
+        help="the language of the brew: cy plays it in Welsh (default: en)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Play the demo scene and print it."""
     setup_logging(level=logging.WARNING)
-    return asyncio.run(Demo(args.out).run())
+    return asyncio.run(Demo(args.out, language=args.lang).run())

@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
     except NotOurReceipt:
         print(messages.text("receipt_bad"))
         return 1
-    unit = "time_minute" if receipt.minutes == 1 else "time_minutes"
-    time = messages.text(unit, n=receipt.minutes)
+    time = messages.count("count_minutes", receipt.minutes)
     print(messages.text("receipt_good", time=time, month=receipt.month_name))
     return 0

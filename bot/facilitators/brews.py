@@ -68,6 +68,7 @@ FACILITATOR_COMMANDS = (
     "ideas",
     "timegiven",
     "region",
+    "language",
     "help_facilitators",
 )  # each described by its `menu_` message
 
@@ -76,15 +77,17 @@ FACILITATOR_COMMANDS = (
 
 @dataclass(frozen=True)
 class NewBrew:
-    """What /newbrew asked for: a pack (pack=ID), a pace (pace=live or daily, at=HH:MM)."""
+    """What /newbrew asked for: a pack (pack=ID), a pace (pace=live or daily, at=HH:MM), the
+    language people start in (lang=cy)."""
 
     pack: str | None
     theme: str
     pace: str | None = None
     at: str | None = None
+    lang: str | None = None
 
 
-_OPTIONS = ("pack", "pace", "at")
+_OPTIONS = ("pack", "pace", "at", "lang")
 
 
 def parse_newbrew(args: Sequence[str]) -> NewBrew:
@@ -99,7 +102,9 @@ def parse_newbrew(args: Sequence[str]) -> NewBrew:
         else:
             words.append(arg)
     theme = clean(" ".join(words))
-    return NewBrew(options.get("pack"), theme, options.get("pace"), options.get("at"))
+    return NewBrew(
+        options.get("pack"), theme, options.get("pace"), options.get("at"), options.get("lang")
+    )
 
 
 def pack_list(services: Services) -> str:
@@ -119,6 +124,15 @@ def pace_problem(services: Services, pace: str, at: str | None) -> str | None:
         quiet = f"{services.settings.quiet_start:%H:%M}–{services.settings.quiet_end:%H:%M}"
         return services.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
     return None
+
+
+def language_problem(services: Services, lang: str | None) -> str | None:
+    """Say so if a brew asks for a language brewbot does not speak."""
+    if lang is None or services.catalogue.speaks(lang):
+        return None
+    return services.text(
+        "newbrew_unknown_language", lang=lang[:10], langs=", ".join(services.catalogue.codes())
+    )
 
 
 def newbrew_problem(services: Services, pack_id: str, theme: str) -> str | None:
@@ -152,8 +166,10 @@ async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
     services = context.services
     pack_id = asked.pack if asked.pack is not None else DEFAULT_PACK
     pace = asked.pace or Pace.SELF.value
-    problem = newbrew_problem(services, pack_id, asked.theme) or pace_problem(
-        services, pace, asked.at
+    problem = (
+        newbrew_problem(services, pack_id, asked.theme)
+        or pace_problem(services, pace, asked.at)
+        or language_problem(services, asked.lang)
     )
     if problem is not None:
         await context.bot.send_message(chat_id, problem)
@@ -165,6 +181,7 @@ async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
         group_chat_id=chat_id,
         pace=Pace(pace),
         pace_at=f"{at or DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None,
+        language=asked.lang,
     )
     await send_invite(context, chat_id, brew)
 

@@ -13,7 +13,7 @@ from bot.handlers.common import (
     pressed_action,
     say,
 )
-from bot.journey import advance
+from bot.journey import advance, forget_buttons
 from bot.services import App, BrewContext, Services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
 
@@ -83,6 +83,7 @@ async def news_choice(update: Update, context: BrewContext) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
     await acknowledge(query)
+    forget_buttons(context, query)  # taken off here: a later step must not take them off again
     await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:

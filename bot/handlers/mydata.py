@@ -21,11 +21,13 @@ from bot.handlers.common import (
     say,
     who_sees,
 )
+from bot.handlers.language import forget_chat_menu
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks
 from bot.services import App, BrewContext, Services
-from conversations.redaction import redact
+from conversations.model import Kind, Prompt
+from conversations.redaction import markers_from, redact
 from conversations.timegiven import minutes
 
 
@@ -38,7 +40,7 @@ async def mydata(update: Update, context: BrewContext) -> None:
         await say(update, context, "mydata_empty")
         return
     key = suggester(services.settings.require_token(), participant.id)
-    kept = await services.store.export(participant.id, suggester=key)
+    kept = in_their_words(services, await services.store.export(participant.id, suggester=key))
     told = who_sees(context, easy=participant.easy)
     lines = await _readable(services, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
@@ -85,8 +87,18 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
         key = suggester(services.settings.require_token(), participant.id)
         await services.store.forget(participant.id, suggester=key)
         await say(update, context, "forget_done", easy=participant.easy)
+        await forget_chat_menu(context.bot, participant.chat_id)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
+
+
+def in_their_words(services: Services, kept: dict[str, Any]) -> dict[str, Any]:
+    """Word the export's notes in the person's language: what the file is, each stage."""
+    kept["about"] = services.text("mydata_about")
+    for answer in kept.get("answers", []):
+        if answer.get("stage"):
+            answer["stage_words"] = services.text(f"stage_name_{answer['stage']}")
+    return kept
 
 
 async def _readable(
@@ -107,6 +119,9 @@ async def _readable(
             nudges=on_off("nudges"),
             news=on_off("news"),
             messages=services.text("mydata_stopped" if prefs.get("stopped") else "mydata_on"),
+            language=services.catalogue.messages(services.spoken(prefs.get("language"))).text(
+                "language_name"
+            ),
             described=_described(services, kept.get("self_description"), easy=easy),
         ),
     ]
@@ -151,14 +166,26 @@ async def _brew_lines(
         else:
             words = prompt.easy if easy and prompt.easy else prompt.text
             question = words.replace("{theme}", str(entry["theme"]))
-        given = answer.get("stage_words") or answer.get("text") or cleared
+        given = _given(services, prompt, answer) or cleared
         lines.append(services.text("mydata_answer", question=question, answer=given))
-        quoted = redact(str(answer.get("text") or ""))
+        quoted = redact(str(answer.get("text") or ""), markers_from(services.messages))
         if quoted != (answer.get("text") or ""):
             lines.append(services.text("mydata_quoted", easy=easy, quoted=quoted))
     if not answers:
         lines.append(services.text("mydata_no_answers", easy=easy))
     return lines
+
+
+def _given(services: Services, prompt: Prompt | None, answer: dict[str, Any]) -> str | None:
+    """Say an answer in the person's language: a button's words as they read now, typed
+    words as typed."""
+    option = answer.get("option")
+    if answer.get("kind") == Kind.CONSENT.value and option in ("yes", "no"):
+        return services.text(f"button_{option}")
+    chosen = next((o for o in prompt.options if o.id == option), None) if prompt else None
+    if chosen is not None:
+        return chosen.text
+    return answer.get("stage_words") or answer.get("text")
 
 
 def _described(services: Services, option_id: object, *, easy: bool) -> str:

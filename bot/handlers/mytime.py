@@ -21,7 +21,7 @@ _RECEIPT = re.compile(r"^receipt(?:\s+(\d{4})-(\d{1,2}))?$", re.IGNORECASE)
 
 def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
     """Say a number of minutes in words: '1 minute', '25 minutes'."""
-    return services.text("time_minute" if count == 1 else "time_minutes", easy=easy, n=count)
+    return services.messages.count("count_minutes", count)
 
 
 async def mytime(update: Update, context: BrewContext) -> None:
@@ -44,7 +44,7 @@ async def mytime(update: Update, context: BrewContext) -> None:
         await say(update, context, "mytime_none", easy=easy)
         return
     total = minutes(sum(t.seconds for t in counted))
-    brews = services.text("time_brew" if len(counted) == 1 else "time_brews", n=len(counted))
+    brews = services.messages.count("count_brews", len(counted))
     await say(
         update,
         context,

@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.handlers.common import say, who_sees
+from bot.handlers.language import hint_of, language_row
 from bot.journey import advance
+from bot.language import starting_language
 from bot.services import App, BrewContext, Services
 from conversations.model import Begin
 
@@ -28,16 +30,33 @@ async def start(update: Update, context: BrewContext) -> None:
     if brew.closed_at is not None:
         await say(update, context, "start_closed_brew", theme=brew.theme)
         return
-    participant = await services.store.join(chat.id)
+    start_in = starting_language(
+        services.catalogue,
+        brew=brew.language,
+        deployment=services.settings.language,
+        hint=hint_of(update),
+    )
+    participant = await services.store.join(chat.id, language=start_in)
+    services.speak_to(participant)
     if participant.stopped:
         participant = await services.store.set_preferences(participant.id, stopped=False)
-    lead = None
+    lead, offer = None, []
     before = await services.store.progress(participant.id, brew.id)
     if before is None:
+        # The first message offers both languages (an active offer): a tap asks again in it.
         told = who_sees(context, easy=participant.easy)
         lead = services.text("welcome", easy=participant.easy, who_sees=told)
+        offer = language_row(services)
     await advance(
-        update, context, participant, brew, Begin(), lead=lead, opened=True, before=before
+        update,
+        context,
+        participant,
+        brew,
+        Begin(),
+        lead=lead,
+        offer=offer,
+        opened=True,
+        before=before,
     )
 
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
 from bot.jobs.shared import JobLease, send_in_turn
+from bot.language import speaking_in
 from bot.services import App, BrewContext, Services, require_job_queue
 from storage.records import NewsItem
 
@@ -67,7 +68,8 @@ async def _send_and_mark(context: BrewContext, services: Services, item: NewsIte
 
 async def _send_one(context: BrewContext, services: Services, item: NewsItem) -> Delivery:
     """Send one news message and say how it went."""
-    text = news_message(services, theme=item.theme, text=item.text, easy=item.easy)
+    with speaking_in(services.spoken(item.language)):
+        text = news_message(services, theme=item.theme, text=item.text, easy=item.easy)
     return await deliver(context.bot.send_message(item.chat_id, text), "A news message")
 
 

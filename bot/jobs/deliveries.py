@@ -26,11 +26,12 @@ from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
 from bot.jobs.shared import JobLease, send_in_turn
 from bot.journey import brew_pack, messages_for, remember_buttons, stepping
+from bot.language import speaking_in
 from bot.replies import fold
 from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
-from storage.records import Delivery, LiveQuestion
+from storage.records import Brew, Delivery, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,18 @@ async def send_one(
     participant = await services.store.participant(delivery.participant_id)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
         return Went.NEVER, None
+    with speaking_in(services.language_of(participant)):
+        return await _step_and_send(context, services, delivery, brew, participant)
+
+
+async def _step_and_send(
+    context: BrewContext,
+    services: Services,
+    delivery: Delivery,
+    brew: Brew,
+    participant: Participant,
+) -> tuple[Went, datetime | None]:
+    """Step the engine for one delivery, in the person's language, and send what it says."""
     async with stepping(context.application, participant.id):
         before = await services.store.progress(delivery.participant_id, delivery.brew_id)
         pack, asked = await brew_pack(services, brew)

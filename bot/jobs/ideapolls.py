@@ -15,6 +15,7 @@ from telegram import Message
 from bot.facilitators.planning import fit
 from bot.jobs.again import Delivery, deliver
 from bot.jobs.shared import JobLease, send_in_turn
+from bot.language import speaking_in
 from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
@@ -48,7 +49,8 @@ async def _send_and_mark(context: BrewContext, services: Services, copy: PollToS
     sent: list[Message] = []
 
     async def call() -> None:
-        question = services.text("ideas_poll_question", easy=copy.easy)
+        with speaking_in(services.spoken(copy.language)):
+            question = services.text("ideas_poll_question", easy=copy.easy)
         options = [fit(option, POLL_OPTION_LIMIT) for option in copy.options]
         sent.append(
             await context.bot.send_poll(

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.callbacks import PromptAction
 from bot.jobs.again import Delivery, again_soon, deliver, went_well
+from bot.language import speaking_in
 from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services, require_job_queue
@@ -32,7 +33,7 @@ async def send_due_nudges(context: BrewContext) -> int:
         participant = await services.store.participant(due.participant_id)
         if brew is None or brew.closed_at is not None or participant is None:
             continue
-        with sending_as(Priority.BULK):
+        with sending_as(Priority.BULK), speaking_in(services.language_of(participant)):
             nudged = await _nudge(
                 context, services, due.chat_id, brew.id, brew.theme, participant.easy
             )

@@ -45,6 +45,7 @@ from bot.facilitators.news import digest_update
 from bot.jobs.again import again_soon, went_well
 from bot.jobs.region import post_due_region
 from bot.jobs.shared import look_again_soon, shared_job
+from bot.language import speaking_in
 from bot.ratelimit import might_have_arrived
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.settings import Settings
@@ -213,7 +214,8 @@ async def post_week_once(bot: Bot, services: Services, group: int, week: str) ->
     """Post the messages of a group's week not yet recorded as sent; True once all have gone,
     False if its chat cannot be reached yet, None if Telegram failed part-way."""
     chat_id = services.settings.digest_chat_for(group)
-    parts = await digest_parts(await build_week(services, week, group))
+    with speaking_in(await services.group_language(group)):  # the group's, as its summaries
+        parts = await digest_parts(await build_week(services, week, group))
     for index, part in enumerate(parts):
         key = f"{week}/{index}"
         if await services.store.has_post(kind(PART, group), key):

@@ -114,8 +114,17 @@ def leave_chat(world: World, p: Params) -> bool:
 
 
 def _scope_key(p: Params) -> tuple[str, str]:
+    """Key a command list by its scope and language (the Bot API: "A two-letter ISO 639-1
+    language code. If empty, commands will be applied to all users from the given scope,
+    for whose language there are no dedicated commands")."""
     scope = p.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), p.get("language_code") or ""
+    language = p.get("language_code") or ""
+    if language and not _LANGUAGE_CODE.match(str(language)):
+        raise bad_request("LANGUAGE_CODE_INVALID")
+    return json.dumps(scope, sort_keys=True), str(language)
+
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
 def set_my_commands(world: World, p: Params) -> bool:
