@@ -48,6 +48,7 @@ THREADS = 1  # one thread a note: the bot's replies never wait for a listener to
 # cores: with ten people sending 20-second notes together, the last waits about 23 s for its
 # words instead of 37 s with one, and everyone else's replies stay well under a second either
 # way (bench/crowd.py --voice 10). Each process holds about 200 MB.
+STOP_GRACE_S = 2.0  # seconds a listener hearing a note may finish when brewbot stops
 LISTENERS = min(2, os.cpu_count() or 1)
 # The worker runs below the bot's priority, as the meaning worker does: replies come first.
 BACKGROUND_NICE = 10
@@ -210,10 +211,17 @@ class Listening:
         _end(pool)
 
     async def stop(self) -> None:
-        """End the worker (a note being heard is dropped; its update waits in the inbox)."""
-        if self._pool is not None:
-            _end(self._pool)
-            self._pool = None
+        """End the worker: idle listeners leave at once and cleanly; one still hearing a note
+        gets ``STOP_GRACE_S``, then is ended (the note is dropped; its update waits in the
+        inbox)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        closing = asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        try:
+            await asyncio.wait_for(closing, STOP_GRACE_S)
+        except TimeoutError:
+            _end(pool)
 
 
 def _end(pool: ProcessPoolExecutor) -> None:
