@@ -33,13 +33,17 @@ ALLOWED = {
     "txt",  # a file's ending, ".txt"
     "cy",  # the code for Welsh, as typed in lang=cy
     "MB",  # megabytes
+    "KB",  # kilobytes
+    "UTF",  # a way of saving text, UTF-8
+    "docs",  # the folder of docs/facilitators.md
     "Ravi",  # names of the people in the four-principles stories
     "Jo",
     "Dee",
     "Stan",
 }
-# A command's own words stay as typed: /mytime receipt, /ideas poll, /region last.
-_COMMAND = re.compile(r"/[a-z_]+(?: (?:receipt|poll|results|last))?")
+# A command's own words stay as typed: /mytime receipt, /ideas poll, /region last,
+# /codebook off.
+_COMMAND = re.compile(r"/[a-z_]+(?: (?:receipt|poll|results|last|off))?")
 _OPTION = re.compile(r"\b[a-z]+=[\w:]*")  # pace=daily, at=10:00, lang=cy
 _SETTING = re.compile(r"\bBREWBOT_[A-Z_]+")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

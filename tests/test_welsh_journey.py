@@ -1,6 +1,6 @@
 """Someone who reads Welsh meets no English: through both packs, easy words, /mydata,
-/forget, a reminder and news, every message they receive is checked against the English
-catalogue and packs, and a leak names the English message it came from."""
+/forget, a reminder, news, voice notes and a live brew, every message they receive is checked
+against the English catalogue and packs, and a leak names the English message it came from."""
 
 from __future__ import annotations
 
@@ -11,12 +11,30 @@ from pathlib import Path
 from bot.jobs.nudges import send_due_nudges
 from conversations.loader import PACKS_DIR, load_pack
 from conversations.messages import load_messages
-from tests.facilitator_support import in_group, last_in_group, tap_in_group
+from conversations.voice import MAX_SECONDS
+from tests.facilitator_support import LINK, group_calls, in_group, last_in_group, tap_in_group
 from tests.running import FACILITATORS, Running
+from tests.test_live import all_got
+from tests.test_live_session import tap_starting, write
+from tests.test_voice import VOICE, needs_model, opus
 
 CARYS = 2501  # her Telegram app is in Welsh
 DEWI = 2502  # his is in English: he taps Cymraeg
 ELEN = 2503
+
+# The listening model hears English only, so what Carys says aloud comes back in English:
+# her own words, shown back to her, not brewbot's.
+AGAIN = (VOICE / "again.oga").read_bytes()
+HEARD_AGAIN = "Being asked what matters to me, not told."
+ASKED = (
+    "Beth sy'n bwysig i chi am gael help gartref?",
+    "Beth sy'n mynd yn y ffordd?",
+    "Beth fyddai'n ei wneud yn well?",
+)
+LONG = (
+    "Roedd y gofalwr a ddaeth ar ddydd Mawrth yn gwybod fy enw, yn holi am yr ardd, a byth yn"
+    " rhuthro, hyd yn oed pan oedd hi'n hwyr."
+)  # too long to have been typed in the 10 seconds since the second question came
 
 # Words English has and Welsh prose never uses: a leak too short to match a message whole.
 ENGLISH_WORDS = frozenset(
@@ -102,9 +120,12 @@ def buttons_to(brewbot: Running, user: int, after: int) -> list[str]:
     return labels
 
 
-def assert_all_welsh(brewbot: Running, user: int, *, after: int = 0) -> None:
+def assert_all_welsh(
+    brewbot: Running, user: int, *, after: int = 0, theirs: tuple[str, ...] = ()
+) -> None:
     """Fail, naming the English messages, if anything this person got (after their first
-    ``after`` calls: messages, edits, captions, buttons) was in English."""
+    ``after`` calls: messages, edits, captions, buttons) was in English; ``theirs`` are words
+    the person said themselves, shown back to them, which are not brewbot's to translate."""
     fragments = english_fragments()
     english = load_messages()
     labels = {w for k in english for w in english.entry(k).text} - {"English", "✓ {label}"}
@@ -113,6 +134,8 @@ def assert_all_welsh(brewbot: Running, user: int, *, after: int = 0) -> None:
         for params in sent_after(brewbot, user, after)
         if params.get("text") or params.get("caption")
     ]
+    for said in theirs:
+        words = [text.replace(said, "") for text in words]
     leaks = [leak for text in words for leak in english_in(text, fragments)]
     leaks += [f"an English button: {b}" for b in buttons_to(brewbot, user, after) if b in labels]
     assert not leaks, "A Welsh speaker read English (translate these):\n" + "\n".join(leaks)
@@ -221,3 +244,74 @@ async def test_a_group_that_chooses_cymraeg_is_answered_in_welsh(brewbot: Runnin
     assert brew.language == "cy"
     await brewbot.send(DEWI, f"/start {brew.code}")  # his app is English; the brew is Welsh
     assert "dydw i ddim yn cadw eich enw" in brewbot.texts(DEWI)[0]
+
+
+async def _voice(brewbot: Running, user: int, audio: bytes, seconds: int = 5) -> None:
+    """Someone sends a voice note and waits until brewbot has listened and answered."""
+    brewbot.standin.voice(user, duration=seconds, data=audio)
+    await brewbot.standin.wait_idle(timeout=60)  # the first note starts the listening worker
+
+
+@needs_model
+async def test_voice_notes_are_offered_heard_and_kept_in_welsh(brewbot: Running) -> None:
+    brewbot.standin.world.user(CARYS)["language_code"] = "cy"
+    brew = await brewbot.new_brew("cael help gartref")
+    await brewbot.send(CARYS, f"/start {brew.code}")
+    assert "anfon neges llais yn Saesneg" in brewbot.texts(CARYS)[0]
+    await brewbot.tap(CARYS, "Neidio")
+    await brewbot.tap(CARYS, "Ie")
+    await _voice(brewbot, CARYS, opus(3))  # silence
+    assert "allwn i ddim clywed unrhyw eiriau" in brewbot.last(CARYS)
+    await _voice(brewbot, CARYS, AGAIN)
+    assert brewbot.last(CARYS).startswith("Clywais i:")
+    await brewbot.send(CARYS, "/mydata")
+    assert any("Geiriau o neges llais" in t for t in brewbot.texts(CARYS))
+    await brewbot.tap(CARYS, "Trio eto")
+    await _voice(brewbot, CARYS, AGAIN)
+    await brewbot.tap(CARYS, "Teipio ateb")
+    await brewbot.send(CARYS, "Cael gwybod pwy sy'n dod.")
+
+    await _voice(brewbot, CARYS, AGAIN)
+    older = brewbot.message_with_button(CARYS, "Cadw hwn")
+    await _voice(brewbot, CARYS, AGAIN)
+    brewbot.standin.press_label(CARYS, older, "Cadw hwn")  # a newer note's words wait
+    await brewbot.standin.wait_idle()
+    await brewbot.tap(CARYS, "Cadw hwn")
+    assert brewbot.typed_answers(CARYS) == ["Cael gwybod pwy sy'n dod.", HEARD_AGAIN]
+    await _voice(brewbot, CARYS, AGAIN, seconds=MAX_SECONDS + 60)
+    assert "rhy hir" in brewbot.last(CARYS)
+    assert_all_welsh(brewbot, CARYS, theirs=(HEARD_AGAIN,))
+    brewbot.standin.assert_no_problems()
+
+
+async def test_a_live_brew_asks_which_question_in_welsh(brewbot: Running) -> None:
+    brewbot.standin.world.user(ELEN)["language_code"] = "cy"
+    await in_group(brewbot, "/live cael help gartref")
+    match = LINK.search(group_calls(brewbot)[-1].text or "")
+    assert match is not None
+    await brewbot.send(ELEN, f"/start {match.group(2)}")
+    await _voice(brewbot, ELEN, opus(2))  # nothing asked yet
+    assert "Does dim cwestiwn yn aros" in brewbot.last(ELEN)
+
+    for question in ASKED[:2]:
+        await in_group(brewbot, f"/ask {question}")
+        await all_got(brewbot, question, [ELEN])
+    write(brewbot, ELEN, LONG, after=(ASKED[1], 10))
+    await brewbot.standin.wait_idle()
+    assert brewbot.last(ELEN).startswith("Ar gyfer pa gwestiwn")
+    await tap_starting(brewbot, ELEN, "Ar gyfer: Beth sy'n bwysig")
+    assert "ar gyfer y cwestiwn cynt" in brewbot.last(ELEN)
+    await brewbot.send(ELEN, "Aros am alwad yn ôl.")
+    await brewbot.send(ELEN, "Diolch yn fawr.")  # nothing open: kept nowhere
+    assert "Does dim cwestiwn ar agor" in brewbot.last(ELEN)
+
+    await in_group(brewbot, f"/ask {ASKED[2]}")
+    await all_got(brewbot, ASKED[2], [ELEN])
+    await in_group(brewbot, "/endlive")
+    await brewbot.standin.wait_for(lambda: "rhan fyw drosodd" in brewbot.last(ELEN), 10)
+    await brewbot.send(ELEN, "Roedd hynny'n braf.")
+    assert brewbot.last(ELEN).startswith("Ar gyfer pa gwestiwn")
+    await tap_starting(brewbot, ELEN, "Eu gadael allan")
+    assert "gadael y geiriau hynny allan" in brewbot.last(ELEN)
+    assert_all_welsh(brewbot, ELEN)
+    brewbot.standin.assert_no_problems()
