@@ -37,6 +37,7 @@ from bot.settings import Settings
 from bot.webhook import WebhookServer
 from conversations.loader import load_packs
 from conversations.messages import load_messages
+from storage.sending import SendStore
 from storage.store import Store
 
 log = logging.getLogger("brewbot")
@@ -125,6 +126,21 @@ async def open_services(
     return services
 
 
+async def pace_with_storage(app: App, store: Store, settings: Settings) -> SendStore | None:
+    """Keep Telegram's 429s in storage for the next start and, with several workers on
+    PostgreSQL, share the bot's sends a second with them; return the connection opened for
+    that (claims must not queue behind a crowd's other queries on the store's), if any."""
+    limiter = app.bot.rate_limiter
+    if not isinstance(limiter, PacedRateLimiter):
+        return None
+    if store.dialect == "sqlite":  # one process: the allowance stays in its memory
+        await limiter.use_storage(store, shared=False)
+        return None
+    sending = await SendStore.open(settings.db)
+    await limiter.use_storage(sending, shared=True)
+    return sending
+
+
 def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
     """Return what brings updates in: polling by default, a webhook server when a URL is set."""
     if settings.webhook_url is None:
@@ -143,7 +159,9 @@ async def serve(
     app = build_application(settings)
     async with app:
         services = await open_services(settings, app, clock=clock)
+        sending: SendStore | None = None
         try:
+            sending = await pace_with_storage(app, services.store, settings)
             if services.store.dialect == "sqlite":
                 # On SQLite this process is brewbot's only worker: a lease still held was held
                 # by a process that died (a crash mid-digest would hold up the digest for the
@@ -184,4 +202,6 @@ async def serve(
                     await services.embedding.stop()  # unembedded answers wait for the next start
                 await app.stop()
         finally:
+            if sending is not None:
+                await sending.close()
             await services.store.close()

@@ -14,6 +14,7 @@ from storage.live import LiveStore
 from storage.people import PeopleStore
 from storage.posted import PostedStore
 from storage.privacy import PrivacyStore
+from storage.sending import SendStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
@@ -38,6 +39,7 @@ class Store(
     LiveStore,
     VectorStore,
     PostedStore,
+    SendStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 
