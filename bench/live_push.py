@@ -1,14 +1,19 @@
-"""A live push: /ask reaches a whole room, and people answering meanwhile are not held up.
+"""A live push and a "we said, we did" broadcast reach a whole room, within Telegram's limits,
+and people answering meanwhile are not held up.
 
 brewbot's real Application runs in this process against the Bot API stand-in at Telegram's
-own limits (one message a second per person, 20 a minute per group, 30 a second for bulk
-sends, all enforced by the stand-in too). N people join a live brew; the facilitator sends
-/ask. Printed, side by side:
+own limits, which the stand-in enforces too with a 429: one message a second per person, 20
+a minute per group, and 30 sends and edits from the whole bot in any one second
+(``--overall 0`` switches the last off in the stand-in, to see what brewbot alone does).
+N people join a live brew and the facilitator sends /ask; then N others who asked for news
+get a "we said, we did". Printed, side by side for the push and the news:
 
-- the push: seconds from /ask until each person has the question (p50, p95, last), and
-  how many got it exactly once;
-- replies: seconds from a typed answer to brewbot's reply, for K people answering while
-  the push is still going out, and for K people answering once it is done;
+- reached: how many got it exactly once, and the 429s Telegram (the stand-in) answered;
+- pace: messages a second from the first to the last, as a share of 30 a second, and the
+  most sends and edits from the whole bot in any one second;
+- seconds from the start until each person has it (p50, p95, last);
+- replies: seconds from a typed answer to brewbot's reply, for K people answering while it
+  goes out, and for K people once it has gone;
 - the counts message: edits made, and the most in any 60 seconds (Telegram allows 20).
 
 .venv/bin/python -m bench.live_push [--people 300] [--answering 20]
@@ -18,21 +23,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot.jobs import broadcast
 from bot.standin import StandIn
-from bot.standin.records import SEND_METHODS
+from bot.standin.records import EDIT_METHODS, SEND_METHODS
+from tests.facilitator_support import took_part
 from tests.running import FACILITATORS, Running
 
 SPEC = (
     Path(__file__).resolve().parent.parent.parent / "shared" / "telegram-bot-api-spec" / "api.json"
 )
 QUESTION = "What is one thing that would make getting help at home better?"
+NEWS = "We now ring back the same day."
 ADMIN = 990001
+ALLOWED = 30  # Telegram's sends a second for a whole bot
 
 
 def _q(values: Sequence[float], q: float) -> float:
@@ -63,14 +72,59 @@ async def _answer(brewbot: Running, people: Sequence[int]) -> list[float]:
         brewbot.standin.private_message(person, "Someone who rings back when they said they would")
     waits: list[float] = []
     for person in people:
-        await brewbot.standin.wait_for(lambda p=person: _reply_after(brewbot, p, sent[p]), 120)  # type: ignore[misc]
+        await brewbot.standin.wait_for(lambda p=person: _reply_after(brewbot, p, sent[p]), 300)  # type: ignore[misc]
         waits.append((_reply_after(brewbot, person, sent[person]) or 0.0) - sent[person])
     return waits
 
 
-async def run(people: int, answering: int, settle: float) -> None:
+@dataclass
+class Reach:
+    """How one bulk send went."""
+
+    people: int
+    once: int
+    too_many: int  # 429s while it went out
+    reached: list[float]  # seconds from the start to each person
+    rate: float  # its messages a second, first to last
+    during: list[float]  # reply seconds of people answering while it went out
+    after: list[float]  # and once it had gone
+
+
+async def _reach(
+    brewbot: Running,
+    room: Sequence[int],
+    words: str,
+    start: Callable[[], None],
+    answering: tuple[Sequence[int], Sequence[int]],
+) -> Reach:
+    """Start a bulk send to ``room``; measure it, and replies during and after it."""
+    standin = brewbot.standin
+    loop = asyncio.get_running_loop()
+    began, calls_before = loop.time(), len(standin.calls)
+    start()
+    await standin.wait_for(lambda: _first(brewbot, room[len(room) // 10], words, began), 300)
+    during = await _answer(brewbot, answering[0])
+    await standin.wait_for(lambda: all(_first(brewbot, p, words, began) for p in room), 900)
+    times = [_first(brewbot, p, words, began) or began for p in room]
+    once = sum(
+        1
+        for p in room
+        if sum(words in (c.text or "") for c in standin.sent_to(p) if c.method in SEND_METHODS) == 1
+    )
+    too_many = sum(1 for c in standin.calls[calls_before:] if c.status == 429)
+    await standin.wait_idle(timeout=900)
+    after = await _answer(brewbot, answering[1])
+    spread = max(times) - min(times)
+    rate = (len(times) - 1) / spread if spread > 0 else float("nan")
+    reached = [t - began for t in times]
+    return Reach(len(room), once, too_many, reached, rate, during, after)
+
+
+async def run(people: int, answering: int, settle: float, overall: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        async with StandIn(spec_path=SPEC if SPEC.is_file() else None) as standin:
+        async with StandIn(
+            spec_path=SPEC if SPEC.is_file() else None, overall_per_second=overall or None
+        ) as standin:
             brewbot = Running(
                 standin, Path(folder) / "bench.db", person_rate=1.0, group_per_minute=20.0
             )
@@ -83,43 +137,63 @@ async def run(people: int, answering: int, settle: float) -> None:
                 room = list(range(5_000_001, 5_000_001 + people))
                 for person in room:
                     standin.command(person, f"/start {brew.code}")
-                await standin.wait_idle(timeout=600)
-                loop = asyncio.get_running_loop()
-                asked = loop.time()
-                standin.command(ADMIN, f"/ask {QUESTION}", chat_id=FACILITATORS)
-                await standin.wait_for(lambda: _first(brewbot, room[answering - 1], QUESTION), 120)
-                during = await _answer(brewbot, room[:answering])  # while the push goes out
-                await standin.wait_for(lambda: all(_first(brewbot, p, QUESTION) for p in room), 600)
-                got = [(_first(brewbot, p, QUESTION) or asked) - asked for p in room]
-                once = sum(
-                    1
-                    for p in room
-                    if sum(
-                        QUESTION in (c.text or "")
-                        for c in standin.sent_to(p)
-                        if c.method in SEND_METHODS
-                    )
-                    == 1
+                await standin.wait_idle(timeout=900)
+                push = await _reach(
+                    brewbot,
+                    room,
+                    QUESTION,
+                    lambda: standin.command(ADMIN, f"/ask {QUESTION}", chat_id=FACILITATORS),
+                    (room[:answering], room[answering : 2 * answering]),
                 )
-                await standin.wait_idle(timeout=600)
-                after = await _answer(brewbot, room[answering : 2 * answering])
                 await asyncio.sleep(settle)  # for the last counts edit
                 edits = [
                     c.at for c in standin.sent_to(FACILITATORS) if c.method == "editMessageText"
                 ]
                 busiest = max((sum(1 for e in edits if s <= e < s + 60) for s in edits), default=0)
+                told = list(range(6_000_001, 6_000_001 + people))
+                done = await brewbot.new_brew("getting help at home")
+                await took_part(brewbot, done, told, stage=None)
+                await brewbot.services.store.record_wesaid(done.id, NEWS, "bench:news")
+                news = await _reach(
+                    brewbot,
+                    told,
+                    NEWS,
+                    lambda: broadcast.start_sending(brewbot.app),
+                    (room[2 * answering : 3 * answering], room[3 * answering : 4 * answering]),
+                )
+                second = standin.busiest_second()
+                counted = sum(1 for c in standin.calls if c.method in SEND_METHODS | EDIT_METHODS)
             finally:
                 await brewbot.stop()
-    print(f"live push to {people} people, {answering} answering during and after")
-    print(f"  push: got it exactly once        {once} of {people}")
-    p50, p95 = statistics.median(got), _q(got, 0.95)
-    print(f"  push: seconds to reach a person  p50 {p50:.2f}  p95 {p95:.2f}  last {max(got):.2f}")
-    print(f"  {'reply seconds':<31}  {'during the push':>16}  {'after it':>9}")
-    for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
-        print(f"  {name:<31}  {_q(during, q):>16.2f}  {_q(after, q):>9.2f}")
+    _report(people, answering, overall, push, news, second, counted)
     print(
         f"  counts message: {len(edits)} edits, at most {busiest} in any 60 s (Telegram allows 20)"
     )
+
+
+def _report(
+    people: int, answering: int, overall: int, push: Reach, news: Reach, second: int, calls: int
+) -> None:
+    limit = f"the stand-in's overall limit {overall} a second" if overall else "no overall limit"
+    print(f"live push and news to {people} people each, {answering} answering during and after")
+    print(f"  ({limit}; {calls} sends and edits in all, at most {second} in any one second)")
+    print(f"  {'':<34}{'push':>10}{'news':>10}")
+
+    def row(name: str, values: Sequence[str]) -> None:
+        print(f"  {name:<34}{values[0]:>10}{values[1]:>10}")
+
+    both = (push, news)
+    row("got it exactly once", [f"{r.once}/{r.people}" for r in both])
+    row("429s meanwhile", [str(r.too_many) for r in both])
+    row("messages a second", [f"{r.rate:.1f}" for r in both])
+    row("share of 30 a second", [f"{r.rate / ALLOWED:.0%}" for r in both])
+    for name, q in (("p50", 0.5), ("p95", 0.95)):
+        row(f"seconds to reach a person, {name}", [f"{_q(r.reached, q):.2f}" for r in both])
+    row("seconds to reach the last", [f"{max(r.reached):.2f}" for r in both])
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+        row(f"reply s while it goes, {name}", [f"{_q(r.during, q):.2f}" for r in both])
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+        row(f"reply s after it, {name}", [f"{_q(r.after, q):.2f}" for r in both])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,8 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--answering", type=int, default=20)
     parser.add_argument("--settle", type=float, default=7.0, help="seconds to wait for edits")
+    parser.add_argument(
+        "--overall",
+        type=int,
+        default=ALLOWED,
+        help="the stand-in's limit on the whole bot's sends and edits in any second (0: off)",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.people, args.answering, args.settle))
+    asyncio.run(run(args.people, args.answering, args.settle, args.overall))
     return 0
 
 
