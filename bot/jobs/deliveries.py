@@ -21,7 +21,7 @@ from typing import Any
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
 from bot.jobs.shared import JobLease, send_in_turn
-from bot.journey import brew_pack, messages_for, remember_buttons, stepping
+from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
 from bot.replies import fold
 from bot.services import App, BrewContext, Services, require_job_queue
 from conversations.engine import step
@@ -81,18 +81,19 @@ async def send_one(context: BrewContext, services: Services, delivery: Delivery)
     if brew is None or not brew.is_open or participant is None or participant.stopped:
         return Went.NEVER
     async with stepping(context.application, participant.id):
-        before = await services.store.progress(delivery.participant_id, delivery.brew_id)
         pack, asked = await brew_pack(services, brew)
         event = _event(delivery.what, asked)
-        if before is None or event is None:
-            return Went.NEVER
-        outcome = step(
-            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
-        )
-        if outcome.changed:
-            await services.store.record_step(
-                participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
+        for _ in range(STEP_TRIES):  # again if their answer, on another worker, got in first
+            before = await services.store.progress(delivery.participant_id, delivery.brew_id)
+            if before is None or event is None:
+                return Went.NEVER
+            outcome = step(
+                pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
             )
+            if await keep_step(services, participant, brew, outcome, before.turns):
+                break
+        else:
+            return Went.LATER  # their place kept moving: the delivery waits for the next run
     went = Went.NEVER  # nothing to say to them (on a break, or behind): nothing to send
     for message in fold(messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(
