@@ -36,6 +36,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.allowance import PER_SECOND, Allowance, SharedSlots
 from storage.errors import StorageError
+from storage.sending import Rule
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +206,12 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         *,
         person_rate: float = 1.0,
         group_per_minute: float = 20.0,
-        per_second: float = PER_SECOND,
+        per_second: int = PER_SECOND,
     ) -> None:
         self._person_rate = person_rate
         self._group_per_minute = group_per_minute
         self._chats: OrderedDict[int | str, Pace] = OrderedDict()
-        self.overall = Allowance(per_second)
+        self.overall = Allowance(Rule(count=per_second))
         self._store: HoldStore | None = None
 
     async def initialize(self) -> None:

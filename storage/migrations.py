@@ -446,8 +446,8 @@ ALTER TABLE answers ADD COLUMN shown_in_full INTEGER NOT NULL DEFAULT 0;
 # One truth across workers (issue 23).
 # - progress.turns: the version of a person's place, the engine's own count of steps; a step
 #   is kept only if the place is still at the version it was read at, else stepped again.
-# - send_slots: the bot's one allowance of sends a second, shared by every worker: the next
-#   free moment, in the database clock's seconds, claimed a few sends at a time.
+# - send_slots: the bot's one allowance of sends a second, shared by every worker: the last
+#   30 moments claimed (a JSON list, in the database clock's seconds), a few at a time.
 # - chat_holds: how long Telegram asked brewbot to wait before sending to a chat again (a
 #   429's retry_after), honoured by whichever worker sends next, after a restart too. A row
 #   holds a chat id only until its wait is over (then it is deleted) or the person forgets.
@@ -459,9 +459,9 @@ UPDATE progress SET turns = COALESCE(json_extract(state, '$.turns'), 0);
 
 CREATE TABLE send_slots (
     allowance TEXT PRIMARY KEY,
-    next_at DOUBLE PRECISION NOT NULL
+    recent TEXT NOT NULL
 );
-INSERT INTO send_slots (allowance, next_at) VALUES ('overall', 0);
+INSERT INTO send_slots (allowance, recent) VALUES ('overall', '[]');
 
 CREATE TABLE chat_holds (
     chat_key BIGINT PRIMARY KEY,

@@ -4,6 +4,7 @@ from a standing start too, in priority order, and shared by workers on one datab
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bot.allowance import Allowance
 from bot.ratelimit import Priority
 from storage import Store
+from storage.sending import Rule
 from tests.storage_support import Clock
 
 
@@ -31,15 +33,18 @@ async def _granted(allowance: Allowance, priority: int, chat: int | None = None)
 
 
 async def test_a_push_from_a_standing_start_sends_no_more_than_30_in_its_first_second() -> None:
-    allowance = Allowance(30)
+    allowance = Allowance()
     times = await asyncio.gather(*(_granted(allowance, Priority.BULK) for _ in range(45)))
     assert most_in_a_second(times) <= 30  # the old burst of 10 on top let about 40 through
-    gaps = [b - a for a, b in zip(sorted(times), sorted(times)[1:], strict=False)]
-    assert min(gaps) >= allowance.every * 0.99  # evenly spaced, no burst to catch up
+    ordered = sorted(times)
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
+    assert min(gaps) >= allowance.rule.spacing * 0.99  # a burst is spread, never piled up
+    # Each send comes at least 1.04 s after the one 30 before it: a second's margin.
+    assert all(b - a >= 1.04 * 0.999 for a, b in zip(ordered, ordered[30:], strict=False))
 
 
 async def test_a_reply_goes_ahead_of_bulk_already_waiting() -> None:
-    allowance = Allowance(30)
+    allowance = Allowance()
     order: list[str] = []
 
     async def send(name: str, priority: int) -> None:
@@ -51,6 +56,16 @@ async def test_a_reply_goes_ahead_of_bulk_already_waiting() -> None:
     await send("reply", Priority.REPLY)
     await asyncio.gather(*bulk)
     assert order.index("reply") <= 2  # the one sent at once, the one already granted
+
+
+def test_the_rule_spreads_a_burst_and_holds_30_to_any_window() -> None:
+    rule = Rule(count=30, window=1.04, spacing=0.01)
+    moments = rule.moments([], 100.0, 61)
+    assert moments[:3] == pytest.approx([100.0, 100.01, 100.02])
+    assert moments[30] == pytest.approx(101.04)  # the 31st waits for the 1st to be 1.04 s old
+    assert moments[60] == pytest.approx(102.08)
+    after_a_quiet_spell = rule.moments(moments, 200.0, 2)
+    assert after_a_quiet_spell == pytest.approx([200.0, 200.01])
 
 
 @pytest.fixture
@@ -66,15 +81,15 @@ async def three_workers(database: str) -> AsyncIterator[list[Store]]:
 async def test_three_workers_sharing_a_database_send_30_a_second_between_them(
     three_workers: list[Store],
 ) -> None:
-    allowances = [Allowance(30) for _ in three_workers]
+    allowances = [Allowance() for _ in three_workers]
     for allowance, store in zip(allowances, three_workers, strict=True):
         allowance.share(store)
     times = await asyncio.gather(
         *(_granted(allowances[n % 3], Priority.BULK, 9000 + n) for n in range(60))
     )
     assert most_in_a_second(times) <= 30
-    # Claimed together, not split three ways: the 60 took about two seconds, not six.
-    assert max(times) - min(times) < 4.0
+    # Claimed together, not split three ways: the 60 took about one second, not six.
+    assert max(times) - min(times) < 3.0
 
 
 async def test_a_chat_another_worker_was_told_to_wait_for_gets_its_wait_back(
@@ -82,7 +97,7 @@ async def test_a_chat_another_worker_was_told_to_wait_for_gets_its_wait_back(
 ) -> None:
     one, two, _ = three_workers
     await one.hold_chat(42, 3.0)  # Telegram answered worker one with a 429 for chat 42
-    allowance = Allowance(30)
+    allowance = Allowance()
     allowance.share(two)
     assert 2.5 < await allowance.take(Priority.REPLY, 42) <= 3.0
     assert await allowance.take(Priority.REPLY, 43) == 0.0
