@@ -63,7 +63,7 @@ async def pressed(update: Update, context: BrewContext) -> None:
     )
     if participant is None or brew is None or progress is None:
         await acknowledge(query, services.text("stale_button"))
-        await drop_buttons(query)
+        tidy(context, drop_buttons(query))
         return
     await acknowledge(query)
     if isinstance(action.event, Resume) and participant.stopped:

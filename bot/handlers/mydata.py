@@ -23,7 +23,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
-from bot.replies import action_keyboard, chunks
+from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Services
 from conversations.redaction import redact
 from conversations.timegiven import minutes
@@ -77,7 +77,6 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
     services = context.services
     query, action = pressed_action(update, context, ForgetAction)
     await acknowledge(query)
-    await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:
         await say(update, context, "forget_nothing")
@@ -87,6 +86,7 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
         await say(update, context, "forget_done", easy=participant.easy)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
+    tidy(context, drop_buttons(query))  # after the work: a failed tidy never stops it
 
 
 async def _readable(
