@@ -13,14 +13,13 @@ to about 30 a second overall.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
-from bot.jobs.shared import JobLease, send_in_turn
+from bot.jobs.shared import JobLease, send_in_turn, send_streamed
 from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
 from bot.replies import fold
 from bot.services import App, BrewContext, Services, require_job_queue
@@ -42,25 +41,24 @@ async def send_deliveries(context: BrewContext) -> int:
 async def _send_queued(
     context: BrewContext, services: Services, lease: JobLease
 ) -> tuple[int, bool]:
-    """Send batches until none is left or the job's lease is lost; say how many went and
-    whether Telegram stopped us.
+    """Send the queue as one stream until none is left or the job's lease is lost; say how
+    many went and whether Telegram stopped us.
 
     A paced brew's parts wait while it is quiet hours; live questions do not (the
     facilitator is running the session now).
     """
-    sent = 0
-    while await lease.still_mine():
-        quiet = services.settings.is_quiet(
-            services.clock().astimezone(services.settings.timezone).time()
-        )
-        batch = await services.store.pending_deliveries(BATCH, days=not quiet)
-        if not batch:
-            return sent, False
-        outcomes = await asyncio.gather(*(_send_and_mark(context, services, d) for d in batch))
-        sent += sum(o for o in outcomes if o is not None)
-        if None in outcomes:
-            return sent, True
-    return sent, False
+
+    async def fetch(after: int) -> list[Delivery]:
+        local = services.clock().astimezone(services.settings.timezone).time()
+        days = not services.settings.is_quiet(local)
+        return await services.store.pending_deliveries(BATCH, days=days, after=after)
+
+    return await send_streamed(
+        lease,
+        fetch,
+        lambda delivery: _send_and_mark(context, services, delivery),
+        lambda delivery: delivery.id,
+    )
 
 
 async def _send_and_mark(
