@@ -28,7 +28,7 @@ from bot.handlers import answers, controls, errors, mydata, oddities, start
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
-from bot.journey import help_first
+from bot.journey import help_first, needs_help_first
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
@@ -183,6 +183,7 @@ async def serve(
                 app,
                 services.store,
                 first=lambda update: help_first(app, update),
+                urgent=needs_help_first,
                 lease=settings.chat_lease,
             )
             services.inbox = inbox

@@ -217,19 +217,24 @@ async def send_help(
     return True
 
 
+def needs_help_first(update: Update) -> bool:
+    """Say whether someone's new words in a private chat suggest they may be at risk."""
+    message = update.message
+    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
+        return False
+    return suggests_risk(message.text)
+
+
 def help_first(app: App, update: Update) -> None:
     """Send help at once to someone whose new words suggest they may be at risk.
 
-    Called as an update is kept, before it waits behind that person's other updates, so
-    help is the very next thing they receive; their handler, here or on another worker,
-    finds it claimed in storage and sends it no second time.
+    Called as the update is kept, with sending help for it claimed in storage in the same
+    transaction (``Inbox(urgent=needs_help_first)``), before it waits behind that person's
+    other updates: help is the very next thing they receive, and their handler, here or on
+    another worker, finds it claimed and sends it no second time.
     """
-    message = update.message
-    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
-        return
-    if not suggests_risk(message.text):
-        return
-    app.create_task(_help_now(app, update), update=update, name="brewbot help first")
+    if needs_help_first(update):
+        app.create_task(_help_now(app, update), update=update, name="brewbot help first")
 
 
 async def _help_now(app: App, update: Update) -> None:
@@ -240,20 +245,16 @@ async def _help_now(app: App, update: Update) -> None:
     try:
         participant = await services.store.participant_by_chat(chat_id)
         latest = await services.store.latest_progress(participant.id) if participant else None
-    except StorageError as error:  # the handler sends it in its turn
-        log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
-        return
-    kept = (
-        participant is not None
-        and not participant.stopped
-        and latest is not None
-        and latest[0].closed_at is None
-        and latest[1].status is Status.ACTIVE
-    )
-    easy = participant.easy if participant else False
-    try:
-        await send_help(context, chat_id, easy=easy, kept=kept, update=update)
-    except TelegramError as error:  # it did not go: the handler sends it in its turn
+        kept = (
+            participant is not None
+            and not participant.stopped
+            and latest is not None
+            and latest[0].closed_at is None
+            and latest[1].status is Status.ACTIVE
+        )
+        easy = participant.easy if participant else False
+        await send_help(context, chat_id, easy=easy, kept=kept)  # claimed as it was kept
+    except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
         await services.store.release_help(update.update_id)
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 

@@ -34,9 +34,9 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot.allowance import PER_SECOND, Allowance, SharedSlots
+from bot.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
 from storage.errors import StorageError
-from storage.sending import Rule
+from storage.sending import Rule, Sent
 
 log = logging.getLogger(__name__)
 
@@ -273,12 +273,14 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         while True:
             if pace is not None:
                 await pace.take(priority)
-            if limited and (held := await self.overall.take(priority, key)) > 0:
+            try:
+                turn = await self.overall.take(priority, key) if limited else None
+            except ChatHeld as held:  # another worker was told to wait for this chat
                 if pace is not None:
-                    pace.hold(held)  # another worker was told to wait for this chat
+                    pace.hold(held.seconds)
                 continue
             try:
-                return await callback(*args, **kwargs)
+                return await _answered(self.overall, turn, callback(*args, **kwargs))
             except RetryAfter as exc:
                 too_many += 1
                 wait = seconds(exc.retry_after)
@@ -314,6 +316,17 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             await self._store.hold_chat(chat, wait)
         except StorageError as error:
             log.warning("Could not keep Telegram's wait for a chat (%s); this worker waits", error)
+
+
+async def _answered(
+    allowance: Allowance, turn: Sent | None, call: Coroutine[Any, Any, JSONResult]
+) -> JSONResult:
+    """Make the call, then hand its turn back (answered or failed: the next may follow)."""
+    try:
+        return await call
+    finally:
+        if turn is not None:
+            allowance.done(turn)
 
 
 def chat_key(chat_id: object) -> int | None:

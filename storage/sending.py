@@ -6,17 +6,19 @@ several machines agree on the database's clock, not on each other's). A claim an
 seconds from now, which a worker turns into its own loop's time.
 
 - ``claim_sends``: the next moments of the bot's one allowance (:class:`Rule`, kept in
-  ``send_slots`` as the last moments claimed), a few at a time; a chat Telegram asked to wait
-  for gets none. One short transaction: the allowance's row is locked while it moves on,
-  so two workers claiming together get different moments.
+  ``send_slots`` as the calls lately sent, with when each was answered), a few at a time; a
+  chat Telegram asked to wait for gets none. ``report_sends`` notes the answers. One short
+  transaction each: the allowance's row is locked while it moves on, so two workers
+  claiming together get different moments.
 - ``hold_chat``: keep a 429's retry_after for the chat (``chat_holds``), so whichever worker
   sends to it next waits too, after a restart as well. A hold is deleted once it is over.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.base import StoreBase
@@ -32,44 +34,70 @@ _HOLD = (
 )
 
 
+INFINITE = float("inf")
+
+
+@dataclass
+class Sent:
+    """One call counted against the allowance: when it was sent, and when Telegram's answer
+    came (None while it is under way). Telegram counts it at some moment in between."""
+
+    start: float
+    end: float | None = None
+    token: str = ""
+
+
 @dataclass(frozen=True)
 class Rule:
-    """At most ``count`` sends in any ``window`` seconds, and each at least ``spacing`` after
-    the one before.
+    """At most ``count`` calls counted in any ``window`` seconds, each at least ``spacing``
+    after the one before.
 
-    Telegram allows a bot 30 in any one second. The window is a little longer than a
-    second (a margin for a send reaching Telegram later than its moment, on the network or
-    in a busy process), which costs a few percent of the rate: 30 in 1.04 s is 28.8 a second.
-    The spacing spreads a burst (a room's replies at once) over a quarter of a second rather
-    than firing it all in one go, where the last of the burst would reach Telegram late and
-    crowd the next second.
+    Telegram counts a call at some moment between its sending and its answer, never known
+    exactly: the network, and a busy process, move it by tens of milliseconds. So a call
+    may start only ``window`` after the answer to the call ``count`` before it (by answer
+    time; one not yet answered holds everything after it). Then no window of that length
+    can hold more than ``count``, however late or early each was counted, and the only
+    cost is the time an answer takes: 28.5 to 29.7 a second against a local Bot API,
+    about 30 / (1 + answer time) against Telegram. The spacing spreads a burst (a room's
+    replies at once) over a sixth of a second rather than firing it all in one go.
     """
 
     count: int = 30
-    window: float = 1.04
+    window: float = 1.0
     spacing: float = 1 / 120
+    stale: float = 60.0  # a call unanswered this long is taken as answered then
 
-    def moments(self, recent: Iterable[float], now: float, wanted: int) -> list[float]:
-        """The next ``wanted`` moments from ``now``, after the ``recent`` ones (oldest first)."""
-        log = list(recent)[-self.count :]
-        found: list[float] = []
-        for _ in range(wanted):
-            at = now
-            if log:
-                at = max(at, log[-1] + self.spacing)
-            if len(log) >= self.count:
-                at = max(at, log[-self.count] + self.window)
-            log.append(at)
-            found.append(at)
-        return found
+    def earliest(self, log: Sequence[Sent], now: float) -> float | None:
+        """When the next call may start, after those in ``log``; None while that depends on
+        a call still under way."""
+        at = now
+        if log:
+            at = max(at, max(sent.start for sent in log) + self.spacing)
+        if len(log) >= self.count:
+            ends = sorted((INFINITE if s.end is None else s.end for s in log), reverse=True)
+            if ends[self.count - 1] == INFINITE:
+                return None
+            at = max(at, ends[self.count - 1] + self.window)
+        return at
+
+    def trim(self, log: Sequence[Sent], now: float) -> list[Sent]:
+        """What is worth keeping: every call under way, and the ``count`` answered last."""
+        for sent in log:
+            if sent.end is None and now - sent.start > self.stale:
+                sent.end = sent.start + self.stale  # its worker died mid-call
+        going = [sent for sent in log if sent.end is None]
+        answered = sorted((s for s in log if s.end is not None), key=lambda s: s.end or 0.0)
+        return sorted([*going, *answered[-self.count :]], key=lambda sent: sent.start)
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """What a claim got: each moment, in seconds from now, and the chats that must wait
-    (with the seconds left)."""
+    """What a claim got: the database's time then, each call's moment (its token and start,
+    in the database's time; fewer than asked while calls under way hold the rest), and the
+    chats that must wait (with the seconds left)."""
 
-    waits: list[float]
+    now: float
+    moments: list[tuple[str, float]]
     held: dict[int, float] = field(default_factory=dict)
 
 
@@ -97,32 +125,78 @@ async def _held(db: Connection, chats: Sequence[int], now: float) -> dict[int, f
     return {int(row["chat_key"]): float(row["until_at"]) - now for row in found}
 
 
+def _read_log(recent: str) -> list[Sent]:
+    return [Sent(start, end, token) for start, end, token in json.loads(recent)]
+
+
+def _answer(log: Sequence[Sent], answered: Sequence[tuple[str, float]]) -> None:
+    """Set the answer times reported for calls in the log (by their tokens)."""
+    by_token = {sent.token: sent for sent in log}
+    for token, end in answered:
+        if (sent := by_token.get(token)) is not None:
+            sent.end = end
+
+
 class SendStore(StoreBase):
     """The bot's shared allowance of sends, and chats Telegram asked to wait for."""
 
-    async def claim_sends(self, chats: Sequence[int | None], rule: Rule) -> Claimed:
-        """Claim a moment for each send to these chats (None: a call about no chat), by
-        ``rule``, except those to chats still held by a 429; say when they are."""
+    _tokens = itertools.count()
+
+    async def claim_sends(
+        self,
+        chats: Sequence[int | None],
+        rule: Rule,
+        answered: Sequence[tuple[str, float]] = (),
+    ) -> Claimed:
+        """Claim a moment for each call to these chats (None: a call about no chat), by
+        ``rule``, except those to chats still held by a 429; first note when Telegram
+        answered this worker's earlier calls (``answered``: token, time)."""
 
         async def work(db: Connection) -> Claimed:
             now = await _now(db)
             held = await _held(db, sorted({c for c in chats if c is not None}), now)
-            wanted = sum(1 for c in chats if c not in held)
-            if not wanted:
-                return Claimed([], held)
-            lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
-            row = await fetch_one(
-                db, f"SELECT recent FROM send_slots WHERE allowance = 'overall'{lock}"
-            )
-            assert row is not None, "migration 17 adds the allowance's row"
-            recent = json.loads(str(row["recent"]))
-            moments = rule.moments(recent, now, wanted)
-            kept = json.dumps([*recent, *moments][-rule.count :])
-            await run(db, "UPDATE send_slots SET recent = ? WHERE allowance = 'overall'", (kept,))
+            log = rule.trim(await self._log(db, answered, now), now)
+            moments: list[tuple[str, float]] = []
+            for _ in range(sum(1 for c in chats if c not in held)):
+                at = rule.earliest(log, now)
+                if at is None:
+                    break
+                token = f"{self.holder}:{next(self._tokens)}"
+                log.append(Sent(at, None, token))
+                moments.append((token, at))
+            await self._keep_log(db, log)
             await run(db, "DELETE FROM chat_holds WHERE until_at <= ?", (now,))
-            return Claimed([at - now for at in moments], held)
+            return Claimed(now, moments, held)
 
         return await self._write(work)
+
+    async def report_sends(self, answered: Sequence[tuple[str, float]], rule: Rule) -> None:
+        """Note when Telegram answered this worker's calls (token, time), so that the other
+        workers' calls may go as soon as the rule allows."""
+
+        async def work(db: Connection) -> None:
+            now = await _now(db)
+            await self._keep_log(db, rule.trim(await self._log(db, answered, now), now))
+
+        await self._write(work)
+
+    async def _log(
+        self, db: Connection, answered: Sequence[tuple[str, float]], now: float
+    ) -> list[Sent]:
+        """Read the allowance's recent calls (its row locked till the end of the write),
+        with the answers reported."""
+        lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
+        row = await fetch_one(
+            db, f"SELECT recent FROM send_slots WHERE allowance = 'overall'{lock}"
+        )
+        assert row is not None, "migration 17 adds the allowance's row"
+        log = _read_log(str(row["recent"]))
+        _answer(log, answered)
+        return log
+
+    async def _keep_log(self, db: Connection, log: Sequence[Sent]) -> None:
+        kept = json.dumps([[s.start, s.end, s.token] for s in log])
+        await run(db, "UPDATE send_slots SET recent = ? WHERE allowance = 'overall'", (kept,))
 
     async def hold_chat(self, chat: int, seconds: float) -> None:
         """Keep Telegram's request to send nothing to this chat for ``seconds`` from now."""

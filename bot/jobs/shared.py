@@ -127,7 +127,7 @@ def look_again_soon(context: BrewContext, job: Job, name: str, lease: JobLease) 
 
 
 SendQueued = Callable[[BrewContext, Services, JobLease], Awaitable[tuple[int, bool]]]
-IN_FLIGHT = 50  # bulk sends under way at once: enough to keep the bot's allowance busy
+IN_FLIGHT = 32  # bulk sends under way at once: enough to keep the allowance busy, no more
 Item = TypeVar("Item")
 
 
