@@ -203,6 +203,9 @@ async def serve(
                     await services.embedding.stop()  # unembedded answers wait for the next start
                 await app.stop()
         finally:
+            limiter = app.bot.rate_limiter
+            if isinstance(limiter, PacedRateLimiter):
+                await limiter.overall.close()  # before the connection its claims go through
             if sending is not None:
                 await sending.close()
             await services.store.close()
