@@ -139,7 +139,7 @@ PLANS = {
     "answerer_descriptions": (ANSWERER_DESCRIPTIONS, (1, 0), "answers_texts"),
     "due_nudges": (DUE_NUDGES, ("2026-01-01",), "progress_idle"),
     "held_answers": (HELD_ANSWERS, (-100,), "answers_held"),
-    "pending_news": (PENDING_NEWS, (10,), "outbox_pending"),
+    "pending_news": (PENDING_NEWS, (0, 10), "outbox_pending"),
 }
 
 
