@@ -85,12 +85,14 @@ class Allowance:
         self._waiting: list[Waiter] = []
         self._order = itertools.count()
         self._granting: asyncio.Task[None] | None = None
+        self._in_hand: list[Waiter] = []  # taken from the queue, their turns being claimed
         self._alone_until = 0.0  # the loop's time until which the database is not asked
 
     @property
     def waiting(self) -> int:
         """How many calls wait for the whole bot's turn."""
-        return sum(1 for *_, future in self._waiting if not future.done())
+        waiting = [*self._waiting, *self._in_hand]
+        return sum(1 for *_, future in waiting if not future.done())
 
     def share(self, slots: SharedSlots | None) -> None:
         """Take turns from ``slots`` with the other workers from now on (None: alone)."""
@@ -176,10 +178,18 @@ class Allowance:
 
     async def _grant_shared(self, slots: SharedSlots) -> None:
         """Claim the next few turns for the first few waiters, and give each its own."""
-        loop = asyncio.get_running_loop()
         batch: list[Waiter] = []
+        self._in_hand = batch
         while self._drop_gone() and len(batch) < AHEAD:
             batch.append(heapq.heappop(self._waiting))
+        try:
+            await self._claim_for(slots, batch)
+        finally:
+            self._in_hand = []
+
+    async def _claim_for(self, slots: SharedSlots, batch: list[Waiter]) -> None:
+        """Claim turns for these waiters, and give each its own when it comes."""
+        loop = asyncio.get_running_loop()
         reports, self._reports = self._reports, []
         asked = loop.time()
         try:
