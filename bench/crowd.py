@@ -31,6 +31,10 @@ for words in a voice note of about 20 seconds (and tap Keep), side by side with 
 everyone types: everyone else's replies are counted apart from the voice notes'.
 
 .venv/bin/python -m bench.crowd --people 100 --voice 10 --no-echo
+.venv/bin/python -m bench.crowd --think 20 --news 300 --no-echo   # news to 300 meanwhile
+
+The stand-in also holds brewbot to Telegram's 30 sends and edits a second for the whole bot
+(``--overall 0`` lifts that): a crowd that asks for more than 30 replies a second waits.
 """
 
 from __future__ import annotations
@@ -360,6 +364,53 @@ _NEW_BREW = (
 )
 
 
+# People who took part in an earlier brew and asked for news, with a "we said, we did" queued
+# for them: brewbot sends it as it starts, while the crowd answers.
+_QUEUE_NEWS = (
+    "import asyncio, sys\n"
+    "from conversations.model import Outcome, Progress, Status\n"
+    "from storage import Store\n"
+    "async def main():\n"
+    "    async with await Store.open(sys.argv[1]) as store:\n"
+    "        brew = await store.create_brew(theme='meeting people nearby', pack_id=sys.argv[2],"
+    " group_chat_id=int(sys.argv[3]))\n"
+    "        for chat in range(int(sys.argv[4]), int(sys.argv[4]) + int(sys.argv[5])):\n"
+    "            person = await store.join(chat)\n"
+    "            done = Outcome(progress=Progress(brew.pack_id, status=Status.FINISHED))\n"
+    "            await store.record_step(participant_id=person.id, brew_id=brew.id,"
+    " outcome=done, update_id=None)\n"
+    "            await store.set_preferences(person.id, news=True)\n"
+    "        await store.record_wesaid(brew.id, 'We set up a lunch club.', 'crowd:news')\n"
+    "asyncio.run(main())\n"
+)
+NEWS_FROM = 890_000_001
+
+
+def _queue_news(db: Path | str, pack: str, people: int, env: dict[str, str]) -> None:
+    """Queue news for ``people`` who asked for it, as the brewbot under test would."""
+    args = [sys.executable, "-c", _QUEUE_NEWS, str(db), pack, str(FACILITATORS)]
+    args += [str(NEWS_FROM), str(people)]
+    subprocess.run(args, env=env, check=True, cwd=env.get("PYTHONPATH", ROOT))
+
+
+def _news_report(standin: StandIn, people: int) -> None:
+    """Say how the news went: everyone once, how fast, and at what share of 30 a second."""
+    times: dict[int, list[float]] = {}
+    for call in standin.calls_to("sendMessage"):
+        chat = int(call.chat_id or 0)
+        if call.ok and NEWS_FROM <= chat < NEWS_FROM + people:
+            times.setdefault(chat, []).append(call.at)
+    once = sum(1 for sent in times.values() if len(sent) == 1)
+    firsts = sorted(sent[0] for sent in times.values())
+    spread = firsts[-1] - firsts[0] if len(firsts) > 1 else float("nan")
+    rate = (len(firsts) - 1) / spread if len(firsts) > 1 and spread > 0 else float("nan")
+    print(
+        f"  news to {people} people while the crowd answered: {once} got it exactly once,"
+        f" over {spread:.1f} s ({rate:.1f} a second; the whole bot's busiest second held"
+        f" {standin.busiest_second()} sends and edits)"
+    )
+
+
 def _new_brew(db: Path | str, pack: str, env: dict[str, str]) -> str:
     """Open a brew in the database as the brewbot under test would (its own migrations)."""
     args = [sys.executable, "-c", _NEW_BREW, str(db), pack, str(FACILITATORS)]
@@ -379,20 +430,28 @@ async def run_brewbot(
     db: Path | str | None = None,
     server: Path | None = None,
     workers: int = 1,
+    overall: int | None = None,
+    news: int = 0,
 ) -> Result:
     """Run brewbot as its own process (or ``workers`` webhook workers sharing ``db``) under
     the load; return what it did.
 
     ``code``: another checkout of brewbot to run instead (say, before a change). ``db``: its
     database (default: a new SQLite file); ``server``: the data folder of the PostgreSQL
-    server behind it, to count that server's CPU.
+    server behind it, to count that server's CPU. ``overall``: the stand-in also refuses
+    more than this many sends and edits from the bot in any second (Telegram's is 30).
+    ``news``: as many people who asked for news get a "we said, we did" meanwhile.
     """
     db = db or folder / "crowd.db"
     where = {"PYTHONPATH": str(code)} if code else {}
     brew_code = _new_brew(db, pack, {**os.environ, **where})
+    if news:
+        _queue_news(db, pack, news, {**os.environ, **where})
     messages = load_messages()
     end = {messages.text("news_yes", easy=e) for e in (False, True)}
-    async with StandIn(spec_path=API_JSON) as standin:
+    async with StandIn(spec_path=API_JSON, overall_per_second=overall) as standin:
+        for chat in range(NEWS_FROM, NEWS_FROM + news):
+            standin.world.private_chat(chat)  # they talked to brewbot in their brew
         env = {
             **os.environ,
             "BREWBOT_TOKEN": standin.token,
@@ -419,6 +478,9 @@ async def run_brewbot(
                 others=[p.pid for p in processes[1:]],
             )
         result.name = "brewbot"
+        if news:
+            await asyncio.sleep(news / 20)  # whatever is left of the news
+            _news_report(standin, news)
         problems = [p for p in standin.problems if "429" not in p]
         if problems:
             print(f"  (stand-in problems with brewbot: {problems[:3]})")
@@ -589,7 +651,16 @@ async def main_async(args: argparse.Namespace) -> int:
             for n, where in enumerate(args.db):
                 db, server = await _database(where, folder, n, cluster)
                 found = await run_brewbot(
-                    load, folder, args.pack, args.profile, args.code, args.faults, db, server
+                    load,
+                    folder,
+                    args.pack,
+                    args.profile,
+                    args.code,
+                    args.faults,
+                    db,
+                    server,
+                    overall=args.overall or None,
+                    news=args.news,
                 )
                 found.name = f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
                 runs.append(found)
@@ -604,7 +675,17 @@ async def main_async(args: argparse.Namespace) -> int:
             if args.workers > 1:  # the same crowd on N webhook workers sharing PostgreSQL
                 db, server = await _database("postgresql", folder, len(args.db), cluster)
                 found = await run_brewbot(
-                    load, folder, args.pack, None, args.code, args.faults, db, server, args.workers
+                    load,
+                    folder,
+                    args.pack,
+                    None,
+                    args.code,
+                    args.faults,
+                    db,
+                    server,
+                    args.workers,
+                    overall=args.overall or None,
+                    news=args.news,
                 )
                 found.name = f"{args.workers} x postgresql"
                 runs.append(found)
@@ -680,6 +761,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=0,
         help="also run the crowd with N people answering in voice notes of about 20 s",
+    )
+    parser.add_argument(
+        "--overall",
+        type=int,
+        default=30,
+        help="the stand-in refuses more sends and edits than this from brewbot in any second,"
+        " as Telegram does (0: no such limit)",
+    )
+    parser.add_argument(
+        "--news", type=int, default=0, help="also send news to this many others meanwhile"
     )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")

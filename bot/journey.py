@@ -38,14 +38,16 @@ from conversations.model import (
 )
 from conversations.pacing import asked_prompt, live_pack
 from conversations.safeguarding import suggests_risk
+from storage.errors import StaleProgress, StorageError
 from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
 _LAST_BUTTONS = "brewbot.last_buttons"
-_HELPED = "brewbot.helped"  # update ids whose help went ahead of the queue
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
 _ANSWERING = (AnswerText, Choose, Skip, Begin, Resume, WordsFor)
+# Reading a person's place and stepping again, when another worker moved it on meanwhile.
+STEP_TRIES = 5
 
 
 class PackMissing(Exception):
@@ -77,33 +79,30 @@ async def advance(
     services.speak_to(participant)
     async with stepping(context.application, participant.id):  # not mid-way through a push
         pack, asked = await brew_pack(services, brew)
-        if brew.pace is Pace.LIVE:  # it may have sent them something since the caller read
-            before, shown = await services.store.live_progress(participant.id, brew.id)
-            event = _with_screen(before, event, shown)
-        elif before is None or brew.pace is not Pace.SELF or brew.was_live:
-            before = await services.store.progress(participant.id, brew.id)  # as may these
-        if before is None and isinstance(event, Begin):
-            # Someone joining a live brew mid-question gets the question open now.
-            released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
-            before = Progress(pack_id=pack.id, easy=participant.easy, released=released)
-        if brew.closed_at is not None and isinstance(event, _ANSWERING):
-            progress = before or Progress(pack.id)
-            return await _closed(update, context, participant, brew, progress, event)
-        outcome = step(
-            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
-        )
-        if outcome.changed:
-            await services.store.record_step(
-                participant_id=participant.id,
-                brew_id=brew.id,
-                outcome=outcome,
-                update_id=update.update_id if update else None,
-                opened=opened,
+        original = event
+        for attempt in range(STEP_TRIES):
+            if brew.pace is Pace.LIVE:  # it may have sent them something since the caller read
+                before, shown = await services.store.live_progress(participant.id, brew.id)
+                event = _with_screen(before, original, shown)
+            elif attempt or before is None or brew.pace is not Pace.SELF or brew.was_live:
+                # A paced brew may have sent them something since the caller read it; and a
+                # step that found its place moved on reads it again.
+                before = await services.store.progress(participant.id, brew.id)
+            read = None if before is None else before.turns
+            if before is None and isinstance(event, Begin):
+                # Someone joining a live brew mid-question gets the question open now.
+                released = (asked[-1].prompt_id,) if asked and brew.pace is Pace.LIVE else ()
+                before = Progress(pack_id=pack.id, easy=participant.easy, released=released)
+            if brew.closed_at is not None and isinstance(event, _ANSWERING):
+                progress = before or Progress(pack.id)
+                return await _closed(update, context, participant, brew, progress, event)
+            outcome = step(
+                pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
             )
-            if services.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
-                services.embedding.wake()  # after the commit; the reply does not wait for it
-        elif opened:
-            await services.store.mark_opened(participant.id, brew.id)
+            if await keep_step(services, participant, brew, outcome, read, update, opened):
+                break
+        else:
+            raise StaleProgress("A person's place kept moving on; the update waits its turn.")
     if outcome.answers and asked:
         counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
     if outcome.concern:
@@ -122,11 +121,44 @@ async def advance(
     return outcome
 
 
+async def keep_step(
+    services: Services,
+    participant: Participant,
+    brew: Brew,
+    outcome: Outcome,
+    read: int | None,
+    update: Update | None = None,
+    opened: bool = False,
+) -> bool:
+    """Keep what a step changed, if the person's place is still at version ``read``; say
+    whether it was (False: another worker, or a push, moved it on: read and step again)."""
+    try:
+        if outcome.changed:
+            await services.store.record_step(
+                participant_id=participant.id,
+                brew_id=brew.id,
+                outcome=outcome,
+                update_id=update.update_id if update else None,
+                opened=opened,
+                read=read,
+            )
+            if services.embedding is not None and any(a.kind is Kind.TEXT for a in outcome.answers):
+                services.embedding.wake()  # after the commit; the reply does not wait for it
+        elif opened:
+            await services.store.mark_opened(participant.id, brew.id)
+    except StaleProgress:
+        log.info("A person's place moved on while a step was decided; stepping again")
+        return False
+    return True
+
+
 def stepping(app: App, participant_id: str) -> asyncio.Lock:
     """Return the lock held while one person's step is read, decided and kept.
 
     A person's own updates come one at a time, but a live push or a day's part for them
-    may arrive meanwhile: without the lock, one of the two would overwrite the other's place.
+    may arrive meanwhile. The lock is the fast path, in one process; across workers (the
+    push on one, the person's answer on another), the place is written only if it is still
+    at the version it was read at (``keep_step``), and the step is taken again if not.
     """
     locks: WeakValueDictionary[str, asyncio.Lock] = app.bot_data.setdefault(
         _STEPPING, WeakValueDictionary()
@@ -241,43 +273,42 @@ async def _closed(
 
 async def send_help(
     context: BrewContext, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
-) -> None:
+) -> bool:
     """Point someone who may be at risk to help now; brewbot is not a crisis service.
 
-    Nothing is sent if :func:`help_first` already sent help for this update.
+    Help for an ``update`` goes once, whichever worker and path comes to it first: its
+    sending is claimed in storage (:func:`help_first` may have sent it already, on this
+    worker or another). Say whether it was sent here.
     """
-    helped = context.application.chat_data[chat_id].get(_HELPED)
-    if update is not None and helped is not None and update.update_id in helped:
-        helped.discard(update.update_id)
-        return
     services = context.services
+    if update is not None and not await services.store.claim_help(update.update_id):
+        return False
     worded = (c.words(speaking()) for c in services.settings.help_contacts)
     contacts = "\n".join(f"• {name}: {how}" for name, how in worded)
     key = "concern_help" if kept else "concern_help_unkept"
     text = services.text(key, easy=easy, contacts=contacts)
     await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
+    return True
+
+
+def needs_help_first(update: Update) -> bool:
+    """Say whether someone's new words in a private chat suggest they may be at risk."""
+    message = update.message
+    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
+        return False
+    return suggests_risk(message.text)
 
 
 def help_first(app: App, update: Update) -> None:
     """Send help at once to someone whose new words suggest they may be at risk.
 
-    Called as an update is kept, before it waits behind that person's other updates, so
-    help is the very next thing they receive; their handler later sends it no second time.
+    Called as the update is kept, with sending help for it claimed in storage in the same
+    transaction (``Inbox(urgent=needs_help_first)``), before it waits behind that person's
+    other updates: help is the very next thing they receive, and their handler, here or on
+    another worker, finds it claimed and sends it no second time.
     """
-    message = update.message
-    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
-        return
-    if not suggests_risk(message.text):
-        return
-    helped_already(app, message.chat.id, update.update_id)
-    app.create_task(_help_now(app, update), update=update, name="brewbot help first")
-
-
-def helped_already(app: App, chat_id: int, update_id: int) -> None:
-    """Note that help for an update has gone (or is going) already, so its handler's
-    :func:`send_help` sends none: help first for typed words, or a voice note's words
-    heard before the person chose to keep them."""
-    app.chat_data[chat_id].setdefault(_HELPED, set()).add(update_id)
+    if needs_help_first(update):
+        app.create_task(_help_now(app, update), update=update, name="brewbot help first")
 
 
 async def _help_now(app: App, update: Update) -> None:
@@ -285,25 +316,26 @@ async def _help_now(app: App, update: Update) -> None:
     context = app.context_types.context.from_update(update, app)
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    participant = await services.store.participant_by_chat(chat_id)
-    user = update.effective_user
-    hint = user.language_code if user is not None else None
-    speak(starting_language(services.catalogue, deployment=services.settings.language, hint=hint))
-    if participant is not None:
-        services.speak_to(participant)
-    latest = await services.store.latest_progress(participant.id) if participant else None
-    kept = (
-        participant is not None
-        and not participant.stopped
-        and latest is not None
-        and latest[0].closed_at is None
-        and latest[1].status is Status.ACTIVE
-    )
-    easy = participant.easy if participant else False
     try:
-        await send_help(context, chat_id, easy=easy, kept=kept)
-    except TelegramError as error:  # it did not go: the handler sends it in its turn
-        app.chat_data[chat_id].get(_HELPED, set()).discard(update.update_id)
+        participant = await services.store.participant_by_chat(chat_id)
+        user = update.effective_user
+        hint = user.language_code if user is not None else None
+        deployment = services.settings.language
+        speak(starting_language(services.catalogue, deployment=deployment, hint=hint))
+        if participant is not None:
+            services.speak_to(participant)
+        latest = await services.store.latest_progress(participant.id) if participant else None
+        kept = (
+            participant is not None
+            and not participant.stopped
+            and latest is not None
+            and latest[0].closed_at is None
+            and latest[1].status is Status.ACTIVE
+        )
+        easy = participant.easy if participant else False
+        await send_help(context, chat_id, easy=easy, kept=kept)  # claimed as it was kept
+    except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
+        await services.store.release_help(update.update_id)
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 
 

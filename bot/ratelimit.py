@@ -3,14 +3,17 @@
 What Telegram asks (its bot FAQ; tdlib/td#1834 and #3034):
 - about one message a second to one chat, with short bursts; edits count too;
 - at most 20 messages a minute to one group;
-- about 30 a second overall for bulk notifications (news, nudges, digests), not for
-  replies to people who are talking to the bot;
+- about 30 a second from the whole bot, in any one second (bot/allowance.py);
 - answerCallbackQuery is not limited.
 
 Each chat has its own :class:`Pace`, taken in :class:`Priority` order, so help for someone
 who may be at risk goes before anything else queued for them, and taking old buttons off
-waits behind the next question. A 429 holds back only the chat it was about, for its
-``retry_after`` (python-telegram-bot's AIORateLimiter pauses every request instead: #3765).
+waits behind the next question; then the call takes its moment of the whole bot's
+:class:`~bot.allowance.Allowance`, in the same order across chats, so bulk news and pushes
+never hold up a reply. A 429 holds back only the chat it was about, for its
+``retry_after`` (python-telegram-bot's AIORateLimiter pauses every request instead: #3765),
+and the hold is kept in storage, so whichever worker sends to that chat next waits too, and
+so does a process started after a crash.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
+
+from bot.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
+from storage.errors import StorageError
+from storage.sending import Rule, Sent
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +45,6 @@ JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 # A short burst keeps a reply snappy; the average holds at the rate.
 PERSON_BURST = 3
 GROUP_BURST = 3
-BULK_PER_SECOND = 30.0
-BULK_BURST = 10  # a small burst keeps any one second well under Telegram's ~30, jitter and all
 # Telegram's own 5xx (or a refused connection) means the call did not get through.
 SERVER_RETRIES = 3
 # A 429 is Telegram refusing, so nothing happened: wait and try again, this many times.
@@ -54,7 +59,7 @@ class Priority(IntEnum):
     HELP = 1  # help for someone who may be at risk
     REPLY = 2  # the reply to what someone just did
     TIDY = 3  # taking old buttons off, a ✓ under a tapped question
-    BULK = 4  # news, nudges and digests: also held to about 30 a second overall
+    BULK = 4  # news, nudges, digests and live pushes: after everything else
 
 
 _default_priority: ContextVar[Priority] = ContextVar("brewbot_priority", default=Priority.REPLY)
@@ -181,8 +186,17 @@ class Pace:
         self._arm()
 
 
+class HoldStore(SharedSlots, Protocol):
+    """Where 429s are kept for every worker and the next start (storage/sending.py)."""
+
+    async def hold_chat(self, chat: int, seconds: float) -> None: ...
+
+    async def chat_holds(self) -> dict[int, float]: ...
+
+
 class PacedRateLimiter(BaseRateLimiter[int]):
-    """Pace each chat on its own, in priority order; hold back only the chat a 429 was about.
+    """Pace each chat on its own, then the whole bot, in priority order; hold back only the
+    chat a 429 was about.
 
     ``rate_limit_args`` (or :func:`sending_as`) gives a call's :class:`Priority`.
     """
@@ -192,23 +206,34 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         *,
         person_rate: float = 1.0,
         group_per_minute: float = 20.0,
-        bulk_per_second: float = BULK_PER_SECOND,
+        per_second: int = PER_SECOND,
     ) -> None:
         self._person_rate = person_rate
         self._group_per_minute = group_per_minute
         self._chats: OrderedDict[int | str, Pace] = OrderedDict()
-        self._bulk = Pace(bulk_per_second, min(BULK_BURST, max(1, int(bulk_per_second))))
+        self.overall = Allowance(Rule(count=per_second))
+        self._store: HoldStore | None = None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to tear down."""
+        """Stop giving out the bot's moments."""
+        await self.overall.close()
+
+    async def use_storage(self, store: HoldStore, *, shared: bool) -> None:
+        """Keep 429s in ``store`` and wait out those kept before (by a process that died, or
+        another worker); ``shared``: take the bot's moments together with the other workers
+        on that database."""
+        self._store = store
+        for chat, left in (await store.chat_holds()).items():
+            self.chat(chat).hold(left)
+        self.overall.share(store if shared else None)
 
     @property
     def waiting(self) -> int:
-        """How many calls are waiting for their chat's turn (for tests and benchmarks)."""
-        return self._bulk.waiting + sum(p.waiting for p in self._chats.values())
+        """How many calls are waiting for their turn (for tests and benchmarks)."""
+        return self.overall.waiting + sum(p.waiting for p in self._chats.values())
 
     def chat(self, chat_id: int | str) -> Pace:
         """Return the pace of one chat (a group's is slower), creating it on first use."""
@@ -238,18 +263,24 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
-        """Wait for the chat's turn (and the bulk limit), send, and retry what never arrived."""
+        """Wait for the chat's turn and the bot's, send, and retry what never arrived."""
         priority = rate_limit_args or _default_priority.get()
         chat_id = data.get("chat_id")
-        pace = None if endpoint in _UNLIMITED or chat_id is None else self.chat(chat_id)
+        limited = endpoint not in _UNLIMITED
+        pace = None if not limited or chat_id is None else self.chat(chat_id)
+        key = chat_key(chat_id)
         server_errors = too_many = 0
         while True:
-            if priority == Priority.BULK:
-                await self._bulk.take(priority)
             if pace is not None:
                 await pace.take(priority)
             try:
-                return await callback(*args, **kwargs)
+                turn = await self.overall.take(priority, key) if limited else None
+            except ChatHeld as held:  # another worker was told to wait for this chat
+                if pace is not None:
+                    pace.hold(held.seconds)
+                continue
+            try:
+                return await _answered(self.overall, turn, callback(*args, **kwargs))
             except RetryAfter as exc:
                 too_many += 1
                 wait = seconds(exc.retry_after)
@@ -258,6 +289,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 log.info("Telegram asked brewbot to wait %.0fs before %s", wait, endpoint)
                 if pace is not None:
                     pace.hold(wait)
+                    await self._keep_hold(key, wait)
                 else:
                     await asyncio.sleep(wait)
             except (BadRequest, TimedOut):
@@ -275,6 +307,35 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                     "Telegram had a problem (%s); trying %s again in %.1fs", exc, endpoint, delay
                 )
                 await asyncio.sleep(delay)
+
+    async def _keep_hold(self, chat: int | None, wait: float) -> None:
+        """Keep a chat's 429 in storage for every worker and the next start."""
+        if self._store is None or chat is None:
+            return
+        try:
+            await self._store.hold_chat(chat, wait)
+        except StorageError as error:
+            log.warning("Could not keep Telegram's wait for a chat (%s); this worker waits", error)
+
+
+async def _answered(
+    allowance: Allowance, turn: Sent | None, call: Coroutine[Any, Any, JSONResult]
+) -> JSONResult:
+    """Make the call, then hand its turn back (answered or failed: the next may follow)."""
+    try:
+        return await call
+    finally:
+        if turn is not None:
+            allowance.done(turn)
+
+
+def chat_key(chat_id: object) -> int | None:
+    """A chat id as storage keeps it, or None (a call about no chat, or a @channel name)."""
+    if isinstance(chat_id, int):
+        return chat_id
+    if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+        return int(chat_id)
+    return None
 
 
 def seconds(value: object) -> float:

@@ -140,20 +140,44 @@ async def carry_on(call: Awaitable[T]) -> T | None:
         return None
 
 
-def tidy(context: BrewContext, call: Coroutine[Any, Any, Any]) -> None:
-    """Run a tidying call (old buttons off, a ✓ note) without holding up the reply.
+async def cosmetic(call: Awaitable[object], what: str) -> bool:
+    """Make a call that only tidies or shows progress (old buttons off, a ✓ note, "typing…",
+    a picker's edit), so that its failure never stops the work; say whether it went.
 
-    It waits behind the person's next message in their chat's queue. If it fails, the
-    old buttons stay; pressing one then gets a kind "that's from an earlier message".
+    The work comes first and never depends on it: a tidy that fails leaves old buttons,
+    and pressing one then gets a kind "that's from an earlier message". A message already
+    changed, gone, or too old to edit is expected and quiet; any other failure (a timeout,
+    Telegram's bad moment) is logged once, as a warning.
+    """
+    try:
+        await call
+    except BadRequest:
+        return False  # gone already, tapped twice, or too old to edit
+    except TelegramError as error:
+        log.warning("Could not %s (%s); carrying on without it", what, error)
+        return False
+    return True
+
+
+def tidy(
+    context: BrewContext, call: Coroutine[Any, Any, Any], what: str = "take old buttons off"
+) -> None:
+    """Tidy in the background (:func:`cosmetic`), without holding up the work or the reply.
+
+    It waits behind the person's next message in their chat's queue.
     """
 
     async def quietly() -> None:
-        try:
-            with sending_as(Priority.TIDY):
-                await call
-        except BadRequest:
-            pass  # gone already, tapped twice, or too old to edit
-        except TelegramError as error:
-            log.info("Could not tidy an old message (%s)", type(error).__name__)
+        with sending_as(Priority.TIDY):
+            await cosmetic(call, what)
 
     context.application.create_task(quietly(), name="brewbot tidy")
+
+
+def show_typing(context: BrewContext, chat_id: int, action: str = "typing") -> None:
+    """Show "typing…" (or ``action``) in a chat while the work goes on; the work never
+    waits for it, and carries on if it fails (:func:`cosmetic`)."""
+    call = context.bot.send_chat_action(chat_id, action)
+    context.application.create_task(
+        cosmetic(call, f"show {action.replace('_', ' ')}"), name="brewbot typing"
+    )

@@ -146,11 +146,15 @@ class StoreBase:
         return await self._read(lambda db: fetch_all(db, sql, params))
 
     async def _prune_handled_updates(self) -> int:
-        """Forget update ids handled more than a week ago (Telegram stops redelivering by then)."""
+        """Forget update ids handled (or helped) more than a week ago (Telegram stops
+        redelivering by then)."""
         cutoff = iso(self._now() - HANDLED_UPDATES_KEPT)
-        return await self._write(
-            lambda db: run(db, "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,))
-        )
+
+        async def work(db: Connection) -> int:
+            await run(db, "DELETE FROM help_sent WHERE sent_at < ?", (cutoff,))
+            return await run(db, "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,))
+
+        return await self._write(work)
 
 
 async def _close_quietly(db: Connection) -> None:

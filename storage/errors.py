@@ -47,6 +47,11 @@ class NotFound(StorageError):
     """A record asked for by id does not exist."""
 
 
+class StaleProgress(StorageError):
+    """A person's place changed after it was read (another worker kept a step): read it
+    again and decide the step again."""
+
+
 class Rejected(StorageError):
     """The database refused a value (a constraint such as a positive group chat id)."""
 

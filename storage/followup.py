@@ -71,7 +71,7 @@ FROM outbox AS o
 JOIN participants AS p ON p.id = o.participant_id
 JOIN wesaid AS w ON w.id = o.wesaid_id
 JOIN brews AS b ON b.id = w.brew_id
-WHERE o.sent_at IS NULL AND p.news = 1 AND p.stopped = 0
+WHERE o.sent_at IS NULL AND p.news = 1 AND p.stopped = 0 AND o.id > ?
 ORDER BY o.id
 LIMIT ?
 """
@@ -153,9 +153,10 @@ class FollowUpStore(StoreBase):
             )
         )
 
-    async def pending_news(self, limit: int) -> list[NewsItem]:
-        """List queued news not yet sent to people who still want it, oldest first."""
-        found = await self._all(PENDING_NEWS, (limit,))
+    async def pending_news(self, limit: int, *, after: int = 0) -> list[NewsItem]:
+        """List queued news not yet sent to people who still want it, oldest first (only
+        those queued after the item ``after``)."""
+        found = await self._all(PENDING_NEWS, (after, limit))
         return [
             NewsItem(
                 outbox_id=int(row["id"]),

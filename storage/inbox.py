@@ -47,11 +47,14 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Kept:
-    """One update waiting in the inbox: its id, the chat it belongs to, and its JSON."""
+    """One update waiting in the inbox: its id, the chat it belongs to, and its JSON;
+    ``urgent``: its words suggest someone may be at risk, so help for it goes ahead of the
+    queue (claimed as it is kept: see ``StepStore.claim_help``)."""
 
     update_id: int
     chat_key: int
     payload: str
+    urgent: bool = False
 
 
 class InboxStore(StoreBase):
@@ -61,7 +64,8 @@ class InboxStore(StoreBase):
         """Keep a fetched batch in one transaction; return those new to brewbot, in order.
 
         An update already waiting, or already handled (Telegram sent it again), is not
-        kept twice.
+        kept twice. Sending help for a new urgent one is claimed in the same transaction,
+        for the worker that keeps it (it sends help at once; the handler, later, does not).
         """
         now = self._stamp()
 
@@ -78,6 +82,13 @@ class InboxStore(StoreBase):
                 )
                 if added:
                     fresh.append(kept)
+                if added and kept.urgent:
+                    await run(
+                        db,
+                        "INSERT INTO help_sent (update_id, sent_at) VALUES (?, ?)"
+                        " ON CONFLICT (update_id) DO NOTHING",
+                        (kept.update_id, now),
+                    )
             return fresh
 
         return await self._write(work)

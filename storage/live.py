@@ -33,7 +33,7 @@ PENDING_DELIVERIES = """
 SELECT d.id, d.brew_id, d.participant_id, p.chat_id, d.what
 FROM deliveries AS d
 JOIN participants AS p ON p.id = d.participant_id
-WHERE d.sent_at IS NULL AND (? OR d.what NOT LIKE 'day:%')
+WHERE d.sent_at IS NULL AND (? OR d.what NOT LIKE 'day:%') AND d.id > ?
 ORDER BY d.id
 LIMIT ?
 """
@@ -184,9 +184,12 @@ class LiveStore(StoreBase):
         )
         return [rows.brew(row) for row in found]
 
-    async def pending_deliveries(self, limit: int, *, days: bool = True) -> list[Delivery]:
-        """List deliveries not yet sent, oldest first (a paced brew's parts only if ``days``)."""
-        found = await self._all(PENDING_DELIVERIES, (days, limit))
+    async def pending_deliveries(
+        self, limit: int, *, days: bool = True, after: int = 0
+    ) -> list[Delivery]:
+        """List deliveries not yet sent, oldest first (a paced brew's parts only if ``days``;
+        only those queued after the delivery ``after``)."""
+        found = await self._all(PENDING_DELIVERIES, (days, after, limit))
         return [
             Delivery(
                 id=int(row["id"]),

@@ -506,6 +506,37 @@ ALTER TABLE brews ADD COLUMN language TEXT
     CHECK (language IS NULL OR length(language) BETWEEN 2 AND 3);
 """
 
+# One truth across workers (issue 23).
+# - progress.turns: the version of a person's place, the engine's own count of steps; a step
+#   is kept only if the place is still at the version it was read at, else stepped again.
+# - send_slots: the bot's one allowance of sends a second, shared by every worker: the last
+#   30 moments claimed (a JSON list, in the database clock's seconds), a few at a time.
+# - chat_holds: how long Telegram asked brewbot to wait before sending to a chat again (a
+#   429's retry_after), honoured by whichever worker sends next, after a restart too. A row
+#   holds a chat id only until its wait is over (then it is deleted) or the person forgets.
+# - help_sent: an update whose words suggested someone may be at risk, once help went for it,
+#   so a worker handling the chat later never sends it twice.
+_ONE_TRUTH = """
+ALTER TABLE progress ADD COLUMN turns INTEGER NOT NULL DEFAULT 0;
+UPDATE progress SET turns = COALESCE(json_extract(state, '$.turns'), 0);
+
+CREATE TABLE send_slots (
+    allowance TEXT PRIMARY KEY,
+    recent TEXT NOT NULL
+);
+INSERT INTO send_slots (allowance, recent) VALUES ('overall', '[]');
+
+CREATE TABLE chat_holds (
+    chat_key BIGINT PRIMARY KEY,
+    until_at DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE help_sent (
+    update_id BIGINT PRIMARY KEY,
+    sent_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -571,6 +602,17 @@ MIGRATIONS: list[Migration] = [
         Dialects(sqlite=_HEARD, postgresql=postgresql_of(_HEARD).replace(" AUTOINCREMENT", "")),
     ),
     (18, "languages: participants.language and brews.language (Welsh, issue 25)", _LANGUAGES),
+    (
+        19,
+        "one truth across workers: progress.turns, send_slots, chat_holds, help_sent",
+        Dialects(
+            sqlite=_ONE_TRUTH,
+            postgresql=_ONE_TRUTH.replace(
+                "COALESCE(json_extract(state, '$.turns'), 0)",
+                "COALESCE((state::jsonb ->> 'turns')::integer, 0)",
+            ),
+        ),
+    ),
 ]
 
 _BOOTSTRAP = """

@@ -104,7 +104,8 @@ async def backup(target: str | Path, file: Path) -> list[str] | None:
 
 
 # Tables in an order that keeps every foreign key satisfied as rows arrive; any table not
-# named here (a newer migration's) follows, by name. Leases belong to running workers.
+# named here (a newer migration's) follows, by name. Leases, the bot's sends of the last
+# second and Telegram's waits for a chat belong to the moment and the running workers.
 COPY_ORDER = (
     "groups",  # its codebook_id is checked at commit, after the codebooks below
     "codebooks",
@@ -126,7 +127,7 @@ COPY_ORDER = (
     "idea_poll_queue",
     "idea_poll_ballots",
 )
-NOT_COPIED = frozenset({"migrations", "job_leases", "chat_leases"})
+NOT_COPIED = frozenset({"migrations", "job_leases", "chat_leases", "send_slots", "chat_holds"})
 
 
 async def copy_records(source: str | Path, target: str | Path) -> dict[str, int]:

@@ -178,6 +178,11 @@ async def _forget(db: Connection, participant_id: str, suggester: str | None) ->
         "progress",
     ):  # fixed names; foreign keys cascade too
         await run(db, f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
+    await run(
+        db,
+        "DELETE FROM chat_holds WHERE chat_key = (SELECT chat_id FROM participants WHERE id = ?)",
+        (participant_id,),
+    )
     await run(db, "DELETE FROM participants WHERE id = ?", (participant_id,))
 
 

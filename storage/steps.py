@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from enum import Enum
+from typing import Literal
 
 from conversations.model import Answer, Kind, Outcome
 from conversations.model import Progress as ProgressState
 from storage import rows
 from storage.base import StoreBase
+from storage.errors import StaleProgress
 from storage.records import Brew, NudgeDue
 from storage.sql import Connection, run, run_many
 from storage.timegiven import count_time
@@ -20,6 +23,31 @@ INSERT_ANSWER = (
     " option, text, quote_consent, held, review, imported, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+_UPSERT_PROGRESS = (
+    "INSERT INTO progress"
+    " (participant_id, brew_id, state, status, turns, updated_at, last_activity_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_ON_CONFLICT = {
+    # Anything there is replaced: data set up whole (an import, a test's people).
+    "replace": " ON CONFLICT (participant_id, brew_id) DO UPDATE SET state = excluded.state,"
+    " status = excluded.status, turns = excluded.turns, updated_at = excluded.updated_at,"
+    " last_activity_at = excluded.last_activity_at",
+    # Read as absent: another worker's first step got there first.
+    "absent": " ON CONFLICT (participant_id, brew_id) DO NOTHING",
+}
+_UPDATE_READ = (
+    "UPDATE progress SET state = ?, status = ?, turns = ?, updated_at = ?, last_activity_at = ?"
+    " WHERE participant_id = ? AND brew_id = ? AND turns = ?"
+)
+
+
+class Unread(Enum):
+    """A step kept without reading the place first (an import, a test setting people up)."""
+
+    ANY = "any"
+
 
 DUE_NUDGES = """
 SELECT pr.participant_id, p.chat_id, pr.brew_id
@@ -102,6 +130,26 @@ async def mark_all_handled_in(db: Connection, update_ids: Iterable[int], now: st
     )
 
 
+async def _keep_place(
+    db: Connection,
+    participant_id: str,
+    brew_id: int,
+    progress: ProgressState,
+    state: str,
+    now: str,
+    read: int | Literal[Unread.ANY] | None,
+) -> None:
+    """Write a person's place, if it is still at the version ``read`` (inside a write)."""
+    values = (state, progress.status.value, progress.turns, now, now)
+    if isinstance(read, int):
+        changed = await run(db, _UPDATE_READ, (*values, participant_id, brew_id, read))
+    else:
+        upsert = _UPSERT_PROGRESS + _ON_CONFLICT["replace" if read is Unread.ANY else "absent"]
+        changed = await run(db, upsert, (participant_id, brew_id, *values))
+    if changed != 1:
+        raise StaleProgress("This person's place moved on while the step was decided.")
+
+
 class StepStore(StoreBase):
     """Progress, the main write, and nudges."""
 
@@ -141,11 +189,16 @@ class StepStore(StoreBase):
         outcome: Outcome,
         update_id: int | None,
         opened: bool = False,
+        read: int | Literal[Unread.ANY] | None = Unread.ANY,
     ) -> bool:
         """Keep one step in one transaction; False (and nothing written) for a repeated update.
 
-        ``opened`` also makes this brew the one the person last opened (see ``mark_opened``).
-        The time since this person's last step is added to the time they gave the brew.
+        ``read`` is the version of the place the step was decided from (its ``turns``; None:
+        the person had no place in this brew yet). If the place moved on since (another
+        worker, or a push, kept a step meanwhile), nothing is written and StaleProgress is
+        raised: read it again and step again. ``opened`` also makes this brew the one the
+        person last opened (see ``mark_opened``). The time since this person's last step is
+        added to the time they gave the brew.
         """
         moment = self._now()
         now = iso(moment)
@@ -166,16 +219,7 @@ class StepStore(StoreBase):
         async def work(db: Connection) -> bool:
             if update_id is not None and not await mark_handled_in(db, update_id, now):
                 return False
-            await run(
-                db,
-                "INSERT INTO progress"
-                " (participant_id, brew_id, state, status, updated_at, last_activity_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (participant_id, brew_id) DO UPDATE SET state = excluded.state,"
-                " status = excluded.status, updated_at = excluded.updated_at,"
-                " last_activity_at = excluded.last_activity_at",
-                (participant_id, brew_id, state, progress.status.value, now, now),
-            )
+            await _keep_place(db, participant_id, brew_id, progress, state, now, read)
             await insert_answers(db, answers)
             if opened:
                 await _open_in(db, participant_id, brew_id)
@@ -195,6 +239,23 @@ class StepStore(StoreBase):
             return True
 
         return await self._write(work)
+
+    async def claim_help(self, update_id: int) -> bool:
+        """Claim sending help for an update whose words suggest someone may be at risk: True
+        for the one worker (or path) that sends it, False if help went, or is going, already."""
+        now = self._stamp()
+        sql = (
+            "INSERT INTO help_sent (update_id, sent_at) VALUES (?, ?)"
+            " ON CONFLICT (update_id) DO NOTHING"
+        )
+        return await self._write(lambda db: run(db, sql, (update_id, now))) == 1
+
+    async def release_help(self, update_id: int) -> None:
+        """Give a claim on sending help back, because it could not be sent: the handler of
+        the update sends it in its turn."""
+        await self._write(
+            lambda db: run(db, "DELETE FROM help_sent WHERE update_id = ?", (update_id,))
+        )
 
     async def was_handled(self, update_id: int) -> bool:
         """Say whether a Telegram update was already handled (a redelivery)."""

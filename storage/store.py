@@ -16,6 +16,7 @@ from storage.live import LiveStore
 from storage.people import PeopleStore
 from storage.posted import PostedStore
 from storage.privacy import PrivacyStore
+from storage.sending import SendStore
 from storage.sql import fetch_all
 from storage.steps import StepStore
 from storage.summaries import SummaryStore
@@ -42,6 +43,7 @@ class Store(
     PostedStore,
     CodebookStore,
     HeardStore,
+    SendStore,
 ):
     """Every record brewbot keeps, behind named methods: ``await Store.open(path)``."""
 

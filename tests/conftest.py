@@ -23,6 +23,9 @@ settings.load_profile("brewbot")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_SPEED = 30.0  # pacing and the stand-in's flood limits, scaled together
+# The whole bot's sends and edits in any one real second, as Telegram counts them: never
+# scaled, so brewbot's pacing is held to the real thing in every end-to-end test.
+OVERALL_PER_SECOND = 30
 # python-telegram-bot's opt-in to timedelta retry_after, as brewbot's CLI sets it too.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -119,10 +122,13 @@ async def standin() -> AsyncIterator[StandIn]:
     """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json (the
     spec kept beside it, bot/standin/telegram-bot-api-spec/).
 
-    Its flood limits run 30 times Telegram's speed, as brewbot's pacing does in tests
-    (tests/running.py), so the suite keeps the rule without waiting through real seconds.
+    Its flood limits for one chat run 30 times Telegram's speed, as brewbot's pacing does in
+    tests (tests/running.py), so the suite keeps the rule without waiting through real
+    seconds; the whole bot's 30 in any one second is Telegram's own.
     """
-    async with StandIn(spec_path=API_JSON, speed=TEST_SPEED) as server:
+    async with StandIn(
+        spec_path=API_JSON, speed=TEST_SPEED, overall_per_second=OVERALL_PER_SECOND
+    ) as server:
         yield server
 
 

@@ -70,8 +70,8 @@ def test_the_timegiven_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_live_push_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert live_push.main(["--people", "6", "--answering", "2", "--settle", "0"]) == 0
     out = capsys.readouterr().out
-    assert "got it exactly once        6 of 6" in out, out
-    assert "words for the first question filed under it: 2 of 2" in out, out
+    assert re.search(r"got it exactly once +6/6 +6/6", out), out
+    assert re.search(r"429s meanwhile +0 +0", out), out
 
 
 @pytest.mark.filterwarnings("ignore:The least populated class")

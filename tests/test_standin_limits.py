@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.standin import API_JSON, ApiError, Spec, parse_html
+from bot.standin.flood import FloodControl
 from bot.standin.limits import check_reply_markup, check_text
 
 
@@ -129,3 +130,28 @@ def test_spec_method_names_are_case_insensitive(spec: Spec) -> None:
     assert spec.method_name("sendTelepathy") is None
     assert "text" in spec.string_params("sendMessage")
     assert "chat_id" not in spec.string_params("sendMessage")
+
+
+def test_the_overall_window_refuses_the_31st_send_or_edit_in_any_second() -> None:
+    now = [0.0]
+    flood = FloodControl(speed=1000.0, overall=30, clock=lambda: now[0])
+    for n in range(30):  # thirty chats, each once: no chat's own limit is near
+        now[0] = n * 0.02
+        flood.check("editMessageText" if n % 2 else "sendMessage", n + 1, "bot-a")
+    flood.check("answerCallbackQuery", 99, "bot-a")  # not counted, as on Telegram
+    with pytest.raises(ApiError) as caught:
+        flood.check("sendMessage", 99, "bot-a")
+    assert caught.value.code == 429 and caught.value.parameters == {"retry_after": 1}
+    flood.check("sendMessage", 99, "bot-b")  # the limit belongs to the token
+    now[0] = 1.0  # the first send (at 0.0) has left the window
+    flood.check("sendMessage", 99, "bot-a")
+    with pytest.raises(ApiError):
+        flood.check("sendMessage", 100, "bot-a")
+    assert flood.busiest_second("bot-a") == 30 and flood.refused_overall == 2
+
+
+def test_the_overall_window_is_off_unless_asked_for() -> None:
+    flood = FloodControl(speed=1000.0, clock=lambda: 0.0)
+    for n in range(100):
+        flood.check("sendMessage", n + 1)
+    assert flood.refused == 0

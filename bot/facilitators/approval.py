@@ -4,19 +4,18 @@ for comments. Only an approved summary reaches a digest or "we said, we did"."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Sequence
 
 from telegram import Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import PickAction
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
 from bot.handlers.common import acknowledge
-from bot.replies import action_keyboard
+from bot.replies import action_keyboard, cosmetic
 from bot.services import App, BrewContext, Services
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
@@ -93,11 +92,12 @@ async def decided(update: Update, context: BrewContext) -> None:
     await acknowledge(query)
     theme = theme_words(brew, THEME_LIMIT)
     done = "approval_done" if approved else "approval_change_done"
-    with contextlib.suppress(BadRequest):  # a double tap finds it settled already
-        await shown.edit_text(services.text(done, theme=theme))
     if changed and brew.group_chat_id is not None:
         told = "approval_told_approved" if approved else "approval_told_change"
         await context.bot.send_message(brew.group_chat_id, services.text(told, theme=theme))
+    # A double tap finds it settled already; a failed edit leaves the buttons, which then
+    # find the decision made.
+    await cosmetic(shown.edit_text(services.text(done, theme=theme)), "settle a draft's buttons")
 
 
 async def status_lines(services: Services, brews: Sequence[Brew]) -> list[str]:

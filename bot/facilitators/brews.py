@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from telegram import (
     InputFile,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
@@ -39,7 +38,7 @@ from bot.facilitators.picking import (
 from bot.facilitators.reports import brew_summary, post_summary
 from bot.handlers.common import acknowledge
 from bot.jobs.pacing import DEFAULT_AT, read_time
-from bot.replies import action_keyboard, chunks
+from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
 from conversations.messages import Messages
 from conversations.model import Pace
@@ -315,11 +314,14 @@ async def _show_switched(
     await acknowledge(query)
     link = invite_link(context.bot.username, switched.code)
     codebook = await brew_in_use(services, switched)
-    with contextlib.suppress(BadRequest):  # a double tap finds it changed already
-        await query.edit_message_caption(
+    # Kept already: a double tap finds it changed, and a failed edit only shows it late.
+    await cosmetic(
+        query.edit_message_caption(
             caption=invite_caption(services, switched, link, codebook),
             reply_markup=other_packs(services, switched, codebook),
-        )
+        ),
+        "show an invite's new pack",
+    )
 
 
 # ------------------------------------------------------------------ /brews
@@ -420,7 +422,7 @@ async def keep_open(context: BrewContext, chat_id: int, brew: Brew) -> None:
 
 async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Build a brew's summary (finding themes may take a moment) and post it."""
-    await context.bot.send_chat_action(chat_id, "typing")
+    show_typing(context, chat_id)
     services = context.services
     summary = await brew_summary(services, brew)
     await post_summary(context.bot, chat_id, summary, services.store, brew)

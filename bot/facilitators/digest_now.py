@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler, filters
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
 from bot.jobs.weekly_digest import build_week, post_digest
+from bot.replies import show_typing
 from bot.services import App, BrewContext, Services
 from conversations.digest import week_key
 
@@ -26,7 +27,7 @@ async def digest_now(update: Update, context: BrewContext) -> None:
         return
     today = services.clock().astimezone(services.settings.timezone).date()
     week = week_key(today - timedelta(weeks=1) if asked else today)
-    await context.bot.send_chat_action(message.chat_id, "typing")
+    show_typing(context, message.chat_id)
     await post_digest(
         context.bot, message.chat_id, await build_week(services, week, message.chat_id)
     )

@@ -19,6 +19,7 @@ from telegram import InputFile
 
 from bot.facilitators.picking import THEME_LIMIT, theme_words
 from bot.facilitators.reports import brew_reader, option_words, results_from
+from bot.replies import show_typing
 from bot.services import BrewContext
 from conversations.messages import Messages
 from conversations.model import Pack
@@ -175,7 +176,7 @@ async def send_export(context: BrewContext, chat_id: int, brew: Brew) -> None:
         text = services.text("export_too_few", theme=theme, min_group=services.settings.min_group)
         await context.bot.send_message(chat_id, text)
         return
-    await context.bot.send_chat_action(chat_id, "upload_document")
+    show_typing(context, chat_id, "upload_document")
     files = await export_files(
         services.store,
         services.packs,

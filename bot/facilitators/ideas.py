@@ -13,7 +13,7 @@ from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import RECENT, THEME_LIMIT, command_words, may_press
 from bot.handlers.common import acknowledge
 from bot.jobs import ideapolls
-from bot.replies import action_keyboard, chunks
+from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Services
 from conversations.suggestions import visible
 
@@ -113,12 +113,12 @@ async def brew_on_winner(update: Update, context: BrewContext) -> None:
         await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return
     await acknowledge(query)
-    await shown.edit_reply_markup(reply_markup=None)  # one brew per tap: the button goes
     theme = poll[1][action.option][:THEME_LIMIT]
     brew = await services.store.create_brew(
         theme=theme, pack_id=DEFAULT_PACK, group_chat_id=poll[0]
     )
     await send_invite(context, poll[0], brew)
+    tidy(context, shown.edit_reply_markup(reply_markup=None), "take a chosen theme's button off")
 
 
 async def ballot(update: Update, context: BrewContext) -> None:

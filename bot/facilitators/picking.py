@@ -7,18 +7,16 @@ with it, even after a restart.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
 from bot.handlers.common import acknowledge
-from bot.replies import action_keyboard
+from bot.replies import action_keyboard, cosmetic, tidy
 from bot.services import BrewContext, Services
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
@@ -27,6 +25,8 @@ BUTTON_WORDS = 40  # a button shows the start of a theme
 RECENT = timedelta(days=30)  # closed brews stay on the lists this long
 MAX_CHOICES = 20  # a list longer than this is hard to use on a phone
 THEME_LIMIT = 200  # the longest theme brewbot accepts, and shows
+# What a brew picker's edit does: the question and its buttons become what was chosen.
+_SETTLE = "settle a brew picker"
 
 # What a command does with the brew chosen for it: (context, chat id, brew).
 OnPick = Callable[[BrewContext, int, Brew], Awaitable[None]]
@@ -174,17 +174,12 @@ async def read_pick(
         await acknowledge(query, services.text("not_this_group"), show_alert=True)
         return None
     command = shown.reply_to_message
-    if command is None and needs_command:
-        await acknowledge(query)
-        await _settle(shown, services.text("pick_lost"))
-        return None
     await acknowledge(query)
-    await _settle(shown, services.text("picked", theme=theme_words(brew)))
+    if command is None and needs_command:
+        await cosmetic(shown.edit_text(services.text("pick_lost"), reply_markup=None), _SETTLE)
+        return None
+    # Settled while the command does its work, never before it: a failed edit stops nothing.
+    settle = shown.edit_text(services.text("picked", theme=theme_words(brew)), reply_markup=None)
+    tidy(context, settle, _SETTLE)
     asked = command or shown
     return Picked(action.purpose, brew, shown.chat_id, command_words(command), once_key(asked))
-
-
-async def _settle(shown: Message, text: str) -> None:
-    """Replace the question and its buttons with what was chosen, so it is tapped once."""
-    with contextlib.suppress(BadRequest):  # already changed by an earlier tap
-        await shown.edit_text(text, reply_markup=None)

@@ -20,7 +20,7 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary
-from bot.replies import chunks
+from bot.replies import chunks, show_typing
 from bot.services import App, BrewContext, Services
 from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
 from conversations.summary import Idea
@@ -97,7 +97,7 @@ async def put_to_vote(context: BrewContext, chat_id: int, brew: Brew) -> None:
     """Post a poll of the brew's most-mentioned ideas, if enough people took part to share them."""
     services = context.services
     theme = theme_words(brew)
-    await context.bot.send_chat_action(chat_id, "typing")
+    show_typing(context, chat_id)
     summary = await brew_summary(services, brew)
     if not summary.shared:
         text = services.text("export_too_few", theme=theme, min_group=services.settings.min_group)

@@ -66,7 +66,7 @@ async def pressed(update: Update, context: BrewContext) -> None:
     event = _with_words(query, action.event)
     if participant is None or brew is None or progress is None:
         await acknowledge(query, services.text("stale_button"))
-        await drop_buttons(query)
+        tidy(context, drop_buttons(query))
         return
     if event is None:  # the words it asked about are gone: nothing to keep
         await acknowledge(query)

@@ -14,6 +14,7 @@ from bot.handlers.common import (
     say,
 )
 from bot.journey import advance, forget_buttons
+from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
 
@@ -83,13 +84,14 @@ async def news_choice(update: Update, context: BrewContext) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
     await acknowledge(query)
-    forget_buttons(context, query)  # taken off here: a later step must not take them off again
-    await drop_buttons(query)
     participant = await known_participant(update, context)
-    if participant is None:
-        return
-    await context.services.store.keep_news_choice(participant.id, action.brew_id, action.wanted)
-    await say(update, context, "news_on" if action.wanted else "news_off", easy=participant.easy)
+    if participant is not None:  # the choice first; the buttons come off after
+        store = context.services.store
+        await store.keep_news_choice(participant.id, action.brew_id, action.wanted)
+        key = "news_on" if action.wanted else "news_off"
+        await say(update, context, key, easy=participant.easy)
+    forget_buttons(context, query)  # taken off here: a later step must not take them off again
+    tidy(context, drop_buttons(query))
 
 
 def register(app: App, services: Services) -> None:

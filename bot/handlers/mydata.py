@@ -24,7 +24,7 @@ from bot.handlers.common import (
 from bot.handlers.language import forget_chat_menu
 from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
-from bot.replies import action_keyboard, chunks
+from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Services
 from conversations.model import Kind, Prompt
 from conversations.redaction import markers_from, redact
@@ -79,7 +79,6 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
     services = context.services
     query, action = pressed_action(update, context, ForgetAction)
     await acknowledge(query)
-    await drop_buttons(query)
     participant = await known_participant(update, context)
     if participant is None:
         await say(update, context, "forget_nothing")
@@ -90,6 +89,7 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
         await forget_chat_menu(context.bot, participant.chat_id)
     else:
         await say(update, context, "forget_kept", easy=participant.easy)
+    tidy(context, drop_buttons(query))  # after the work: a failed tidy never stops it
 
 
 def in_their_words(services: Services, kept: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.common import acknowledge, drop_buttons, known_participant, say
+from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 
 # Which text names a non-text message in the reply ("I haven't kept your photo").
@@ -59,7 +60,7 @@ async def stale_button(update: Update, context: BrewContext) -> None:
     if query is None:
         return
     await acknowledge(query, context.services.text("stale_button"))
-    await drop_buttons(query)
+    tidy(context, drop_buttons(query))
 
 
 def register(app: App, services: Services) -> None:

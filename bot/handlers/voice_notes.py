@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import HeardAction
 from bot.handlers.common import acknowledge, drop_buttons, known_participant, pressed_action, say
-from bot.journey import advance, helped_already, send_help
+from bot.journey import advance, send_help
 from bot.replies import action_keyboard, carry_on, tidy
 from bot.services import App, BrewContext, Services
 from bot.voice import CannotListen, Listened
@@ -189,8 +189,8 @@ async def chosen(update: Update, context: BrewContext) -> None:
         await services.store.drop_heard(heard.id)
         await drop_buttons(query, services.text("voice_moved_on", easy=easy))
         return
-    if heard.helped and update.effective_chat is not None:
-        helped_already(context.application, update.effective_chat.id, update.update_id)
+    if heard.helped:  # help went when the note was heard: not again for its Keep
+        await services.store.claim_help(update.update_id)
     at = heard.heard_at.timestamp()  # when it was said, as typed words carry when they came
     await advance(
         update, context, participant, brew, AnswerText(heard.text, at=at), before=progress

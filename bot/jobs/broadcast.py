@@ -16,13 +16,12 @@ it instead; a repeat of good news is the kinder mistake.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
 from bot.facilitators.news import news_message
 from bot.jobs.again import Delivery, deliver
-from bot.jobs.shared import JobLease, send_in_turn
+from bot.jobs.shared import JobLease, send_in_turn, send_streamed
 from bot.language import speaking_in
 from bot.services import App, BrewContext, Services, require_job_queue
 from storage.records import NewsItem
@@ -42,19 +41,15 @@ async def send_news(context: BrewContext) -> int:
 async def _send_queued(
     context: BrewContext, services: Services, lease: JobLease
 ) -> tuple[int, bool]:
-    """Send batches until the queue is empty or the job's lease is lost; say how many went
-    and whether Telegram stopped us.
-
-    A batch goes side by side, so one person's busy chat holds up no one else; the rate
-    limiter keeps the whole within Telegram's 30 a second.
-    """
-    sent = 0
-    while await lease.still_mine() and (batch := await services.store.pending_news(BATCH)):
-        outcomes = await asyncio.gather(*(_send_and_mark(context, services, i) for i in batch))
-        sent += sum(o for o in outcomes if o is not None)
-        if None in outcomes:
-            return sent, True
-    return sent, False
+    """Send the queue as one stream until it is empty or the job's lease is lost; say how
+    many went and whether Telegram stopped us. The rate limiter keeps the whole within
+    Telegram's 30 a second."""
+    return await send_streamed(
+        lease,
+        lambda after: services.store.pending_news(BATCH, after=after),
+        lambda item: _send_and_mark(context, services, item),
+        lambda item: item.outbox_id,
+    )
 
 
 async def _send_and_mark(context: BrewContext, services: Services, item: NewsItem) -> int | None:

@@ -15,7 +15,6 @@ to about 30 a second overall.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,8 +23,8 @@ from telegram import Message
 
 from bot.jobs.again import Delivery as Went
 from bot.jobs.again import deliver
-from bot.jobs.shared import JobLease, send_in_turn
-from bot.journey import brew_pack, messages_for, remember_buttons, stepping
+from bot.jobs.shared import JobLease, send_in_turn, send_streamed
+from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
 from bot.language import speaking_in
 from bot.replies import fold
 from bot.services import App, BrewContext, Services, require_job_queue
@@ -47,25 +46,24 @@ async def send_deliveries(context: BrewContext) -> int:
 async def _send_queued(
     context: BrewContext, services: Services, lease: JobLease
 ) -> tuple[int, bool]:
-    """Send batches until none is left or the job's lease is lost; say how many went and
-    whether Telegram stopped us.
+    """Send the queue as one stream until none is left or the job's lease is lost; say how
+    many went and whether Telegram stopped us.
 
     A paced brew's parts wait while it is quiet hours; live questions do not (the
     facilitator is running the session now).
     """
-    sent = 0
-    while await lease.still_mine():
-        quiet = services.settings.is_quiet(
-            services.clock().astimezone(services.settings.timezone).time()
-        )
-        batch = await services.store.pending_deliveries(BATCH, days=not quiet)
-        if not batch:
-            return sent, False
-        outcomes = await asyncio.gather(*(_send_and_mark(context, services, d) for d in batch))
-        sent += sum(o for o in outcomes if o is not None)
-        if None in outcomes:
-            return sent, True
-    return sent, False
+
+    async def fetch(after: int) -> list[Delivery]:
+        local = services.clock().astimezone(services.settings.timezone).time()
+        days = not services.settings.is_quiet(local)
+        return await services.store.pending_deliveries(BATCH, days=days, after=after)
+
+    return await send_streamed(
+        lease,
+        fetch,
+        lambda delivery: _send_and_mark(context, services, delivery),
+        lambda delivery: delivery.id,
+    )
 
 
 async def _send_and_mark(
@@ -101,18 +99,19 @@ async def _step_and_send(
 ) -> tuple[Went, datetime | None]:
     """Step the engine for one delivery, in the person's language, and send what it says."""
     async with stepping(context.application, participant.id):
-        before = await services.store.progress(delivery.participant_id, delivery.brew_id)
         pack, asked = await brew_pack(services, brew)
         event = _event(delivery.what, asked)
-        if before is None or event is None:
-            return Went.NEVER, None
-        outcome = step(
-            pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
-        )
-        if outcome.changed:
-            await services.store.record_step(
-                participant_id=participant.id, brew_id=brew.id, outcome=outcome, update_id=None
+        for _ in range(STEP_TRIES):  # again if their answer, on another worker, got in first
+            before = await services.store.progress(delivery.participant_id, delivery.brew_id)
+            if before is None or event is None:
+                return Went.NEVER, None
+            outcome = step(
+                pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
             )
+            if await keep_step(services, participant, brew, outcome, before.turns):
+                break
+        else:
+            return Went.LATER, None  # their place kept moving: it waits for the next run
     went, shown = Went.NEVER, None  # nothing to say to them (on a break, or behind)
     for message in fold(await messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(

@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
+from typing import Any, TypeVar
 
 from bot.jobs.again import Job, again_soon, went_well
 from bot.ratelimit import Priority, sending_as
@@ -128,6 +130,51 @@ def look_again_soon(context: BrewContext, job: Job, name: str, lease: JobLease) 
 
 
 SendQueued = Callable[[BrewContext, Services, JobLease], Awaitable[tuple[int, bool]]]
+IN_FLIGHT = 32  # bulk sends under way at once: enough to keep the allowance busy, no more
+Item = TypeVar("Item")
+
+
+async def send_streamed(
+    lease: JobLease,
+    fetch: Callable[[int], Awaitable[Sequence[Item]]],
+    send: Callable[[Item], Coroutine[Any, Any, int | None]],
+    key: Callable[[Item], int],
+) -> tuple[int, bool]:
+    """Send what ``fetch(after)`` finds queued (oldest first, after the item keyed ``after``)
+    as one steady stream; say how many went and whether Telegram stopped it.
+
+    Up to ``IN_FLIGHT`` go at once, side by side, so one person's busy chat holds up no one
+    else, and more are fetched while half are still under way: the bot's allowance of 30
+    a second never waits on the database between batches, as it did when each batch of 50
+    had to finish before the next was read. ``send`` gives how many messages went, or None
+    for one that must wait (Telegram's bad moment): then nothing more is started, what is
+    under way finishes, and the job is run again soon. The lease is asked before each fetch.
+    """
+    sent, after, stuck, more = 0, 0, False, True
+    queued: deque[Item] = deque()
+    going: set[asyncio.Task[int | None]] = set()
+    try:
+        while True:
+            if more and not stuck and len(queued) < IN_FLIGHT // 2:
+                found = await fetch(after) if await lease.still_mine() else []
+                queued.extend(found)
+                after = key(found[-1]) if found else after
+                more = bool(found)
+            while queued and not stuck and len(going) < IN_FLIGHT:
+                going.add(asyncio.create_task(send(queued.popleft())))
+            if not going:
+                return sent, stuck
+            done, going = await asyncio.wait(going, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                went = task.result()
+                stuck = stuck or went is None
+                sent += went or 0
+    except asyncio.CancelledError:  # brewbot is stopping: the rest stays queued
+        for task in going:
+            task.cancel()
+        raise
+    finally:  # after a failure, what is under way still finishes and is marked
+        await asyncio.gather(*going, return_exceptions=True)
 
 
 @dataclass

@@ -54,6 +54,7 @@ class StandIn(Injections, GroupInjections, Recording):
         first_name: str = "Brewbot Test",
         speed: float = 1.0,
         flood_control: bool = True,
+        overall_per_second: int | None = None,
     ) -> None:
         self.spec = Spec.load(spec_path) if spec_path is not None else None
         secret = hashlib.sha256(f"stand-in {bot_id}".encode()).hexdigest()
@@ -79,9 +80,15 @@ class StandIn(Injections, GroupInjections, Recording):
         self._activity = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
         self._retry_due = 0.0
-        # Telegram's per-chat and per-group limits; speed scales them for quick tests.
+        # Telegram's per-chat and per-group limits; speed scales them for quick tests. With
+        # overall_per_second (Telegram's is about 30), the whole bot's sends and edits in any
+        # one real second too, as Telegram counts them per token.
         self.flood = (
-            FloodControl(speed=speed, clock=lambda: asyncio.get_running_loop().time())
+            FloodControl(
+                speed=speed,
+                overall=overall_per_second,
+                clock=lambda: asyncio.get_running_loop().time(),
+            )
             if flood_control
             else None
         )
@@ -133,6 +140,10 @@ class StandIn(Injections, GroupInjections, Recording):
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    def busiest_second(self) -> int:
+        """The most sends and edits the bot made in any one second (overall limit on)."""
+        return 0 if self.flood is None else self.flood.busiest_second(self.token)
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -186,7 +197,7 @@ class StandIn(Injections, GroupInjections, Recording):
         if busy:
             self._changed()
         try:
-            return await self._serve(request, method)
+            return await self._serve(request, method, request.match_info["token"])
         except _Dropped:
             if request.transport is not None:
                 request.transport.abort()
@@ -195,7 +206,7 @@ class StandIn(Injections, GroupInjections, Recording):
             self._in_flight -= busy
             self._changed()
 
-    async def _serve(self, request: web.Request, method: str) -> web.Response:
+    async def _serve(self, request: web.Request, method: str, token: str) -> web.Response:
         if self.offline:
             raise _Dropped
         try:
@@ -213,7 +224,7 @@ class StandIn(Injections, GroupInjections, Recording):
             if fault is not None and fault.error is not None:
                 raise fault.error
             if self.flood is not None:
-                self.flood.check(method, params.get("chat_id"))
+                self.flood.check(method, params.get("chat_id"), token)
             result = await self._run(method, params)
         except ApiError as error:
             if fault is None and not (error.code == 409 and _client_gone(request)):
