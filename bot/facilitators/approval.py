@@ -16,6 +16,7 @@ from bot.callbacks import PickAction
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
 from bot.handlers.common import acknowledge
+from bot.language import speaking_in
 from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
 from conversations.summary import Summary
@@ -63,7 +64,9 @@ async def send_draft(context: BrewContext, brew: Brew, summary: Summary) -> None
     )
     try:
         await context.bot.send_message(chat_id, services.text("approval_draft", theme=theme))
-        await post_summary(context.bot, chat_id, summary, services.store, brew)
+        await post_summary(
+            context.bot, chat_id, summary, services.store, brew, messages=services.messages
+        )
         await context.bot.send_message(
             chat_id, services.text("approval_ask", theme=theme), reply_markup=buttons
         )
@@ -97,7 +100,9 @@ async def decided(update: Update, context: BrewContext) -> None:
         await shown.edit_text(services.text(done, theme=theme))
     if changed and brew.group_chat_id is not None:
         told = "approval_told_approved" if approved else "approval_told_change"
-        await context.bot.send_message(brew.group_chat_id, services.text(told, theme=theme))
+        with speaking_in(await services.group_language(brew.group_chat_id)):  # theirs, not ours
+            text = services.text(told, theme=theme)
+        await context.bot.send_message(brew.group_chat_id, text)
 
 
 async def status_lines(services: Services, brews: Sequence[Brew]) -> list[str]:

@@ -27,9 +27,8 @@ async def digest_now(update: Update, context: BrewContext) -> None:
     today = services.clock().astimezone(services.settings.timezone).date()
     week = week_key(today - timedelta(weeks=1) if asked else today)
     await context.bot.send_chat_action(message.chat_id, "typing")
-    await post_digest(
-        context.bot, message.chat_id, await build_week(services, week, message.chat_id)
-    )
+    digest = await build_week(services, week, message.chat_id)
+    await post_digest(context.bot, message.chat_id, digest, services.messages)
 
 
 def register(app: App, services: Services) -> None:
