@@ -12,6 +12,9 @@ redaction and label words. Here is only how the summary applies them and words t
 * What people said is shown by theme, with quotes, once enough people wrote something
   (``THEMES_FROM``), and question by question below that. Ideas for change follow the theme
   rule, except that an idea its author agreed to share may be shown in its own words.
+* Where people answered in two languages, each language has its own themes
+  (:mod:`conversations.reading`): the summary shows them side by side, each language's under
+  a small line naming it, the group's own language first.
 
 Everything is in the words of the ``messages`` it is given: the facilitators' group's
 language. Everything a participant wrote is cleaned of layout-changing characters and
@@ -96,6 +99,8 @@ class ThemeLike(Protocol):
     def examples(self) -> Sequence[int]: ...
     @property
     def origin(self) -> str: ...
+    @property
+    def language(self) -> str: ...
 
 
 class ThemesLike(Protocol):
@@ -213,6 +218,7 @@ class ThemeView:
     quotes: tuple[str, ...]
     split: Split = NO_SPLIT  # its people by perspective, where safe
     origin: str = NEW  # CODEBOOK: the council's own theme; NEW: found in the answers
+    language: str = ""  # the language of its answers, when the reader told it
 
 
 @dataclass(frozen=True)
@@ -408,11 +414,19 @@ def group_themes(
         quoted = consented_quotes(answers, order, limit=quotes)
         authors = ((answers[i].person, answers[i].self_description) for i in members)
         split = people_split(authors, min_group=min_group)
-        views.append(ThemeView(label, len(members), people, quoted, split, theme.origin))
+        views.append(
+            ThemeView(label, len(members), people, quoted, split, theme.origin, theme.language)
+        )
     views.sort(key=lambda v: (v.origin != CODEBOOK, -v.answers))
-    shown = tuple(views[:limit])
+    shown = _each_language(views, limit, first=say.language)
     coded = any(t.origin == CODEBOOK for t in themes.themes)
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown), coded)
+
+
+def _each_language(views: Sequence[ThemeView], limit: int, *, first: str) -> tuple[ThemeView, ...]:
+    """Keep up to ``limit`` themes of each language, in order, the report's language first."""
+    languages = sorted({v.language for v in views}, key=lambda x: (x != first, x))
+    return tuple(v for x in languages for v in [w for w in views if w.language == x][:limit])
 
 
 def question_views(
@@ -655,8 +669,12 @@ def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages) -> Top
     say = messages
     title = Heading((Span(heading),))
     chunks: list[Chunk] = []
+    both = len({view.language for view in groups.shown}) > 1
     for i, view in enumerate(groups.shown):
         blocks: list[Block] = [title] if i == 0 else []
+        named = f"summary_language_{view.language}"
+        if both and named in say and (i == 0 or groups.shown[i - 1].language != view.language):
+            blocks.append(Para(((say_span(say, named, italic=True),),)))
         answers = say.count("count_answers", view.answers)
         people = say.count("count_people", view.people)
         key = "summary_theme_new" if groups.coded and view.origin != CODEBOOK else "summary_theme"
