@@ -10,7 +10,7 @@ from bot.facilitators.picking import RECENT
 from bot.standin import StandIn
 from conversations.messages import load_messages
 from conversations.model import Status
-from conversations.summary import too_few
+from tests.english import too_few
 from tests.facilitator_support import (
     ADMIN,
     LINK,
