@@ -19,8 +19,8 @@ from pathlib import Path
 from bot.app import serve, still_working
 from bot.services import App
 from bot.settings import Secret, Settings
-from bot.standin import StandIn
-from bot.standin.records import SEND_METHODS, Call
+from standin import StandIn
+from standin.records import SEND_METHODS, Call
 
 DEMO_SPEED = 30.0  # Telegram's limits and brewbot's pacing, both sped up for the demo
 GROUP = -1001000000001

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from hypothesis import settings
 
-from bot.standin import API_JSON, StandIn
+from standin import API_JSON, StandIn
 from tests.markers import mark_by_fixtures, refuse_unmarked_e2e
 from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running

@@ -7,10 +7,10 @@ from telegram import Bot
 
 from bot.facilitators.brews import set_menus
 from bot.facilitators.picking import RECENT
-from bot.standin import StandIn
 from conversations.messages import load_messages
 from conversations.model import Status
 from conversations.summary import too_few
+from standin import StandIn
 from tests.facilitator_support import (
     ADMIN,
     LINK,

@@ -10,8 +10,8 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.http import AiohttpRequest
 from bot.ratelimit import might_have_arrived
-from bot.standin import StandIn
-from bot.standin.faults import Fault
+from standin import StandIn
+from standin.faults import Fault
 
 
 def _closed_port() -> int:

@@ -19,8 +19,8 @@ import pytest
 from bot.jobs import deliveries
 from bot.jobs.shared import JobLease
 from bot.services import BrewContext
-from bot.standin import StandIn
-from bot.standin.faults import Fault
+from standin import StandIn
+from standin.faults import Fault
 from storage import Store
 from storage.times import parse, utc_now
 from tests.facilitator_support import LINK, group_calls, in_group

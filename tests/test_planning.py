@@ -12,9 +12,9 @@ from bot.facilitators.planning import (
     parse_plan,
     poll_options,
 )
-from bot.standin import Call
 from conversations.reporting import tg_len
 from conversations.summary import Idea
+from standin import Call
 from storage.records import Brew
 from tests.facilitator_support import (
     ADMIN,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.standin import StandIn
-from bot.standin.balancer import Balancer
+from standin import StandIn
+from standin.balancer import Balancer
 from tests.webhook_support import PATH, free_port, webhook_running
 
 ANNE = 1001

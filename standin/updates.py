@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from bot.standin.limits import ApiError
+from standin.limits import ApiError
 
 # What Telegram sends when allowed_updates is empty or was never set.
 _OPT_IN = {"chat_member", "message_reaction", "message_reaction_count"}

@@ -19,8 +19,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.standin.errors import ApiError
-from bot.standin.records import EDIT_METHODS, SEND_METHODS
+from standin.errors import ApiError
+from standin.records import EDIT_METHODS, SEND_METHODS
 
 FLOOD_COUNTED = SEND_METHODS | EDIT_METHODS
 

@@ -16,12 +16,12 @@ reaches over real HTTP on 127.0.0.1. Use it from the event loop's own thread::
 
 from __future__ import annotations
 
-from bot.standin.inject import StandInError, tiny_png
-from bot.standin.limits import ApiError, parse_html
-from bot.standin.params import Upload
-from bot.standin.records import Call, StandInTimeout, buttons
-from bot.standin.server import StandIn
-from bot.standin.spec import API_JSON, Spec
+from standin.inject import StandInError, tiny_png
+from standin.limits import ApiError, parse_html
+from standin.params import Upload
+from standin.records import Call, StandInTimeout, buttons
+from standin.server import StandIn
+from standin.spec import API_JSON, Spec
 
 __all__ = [
     "API_JSON",

@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.standin import limits
-from bot.standin.limits import ApiError, bad_request
-from bot.standin.params import Params, Upload
-from bot.standin.state import ChatState, StoredFile, World
+from standin import limits
+from standin.limits import ApiError, bad_request
+from standin.params import Params, Upload
+from standin.state import ChatState, StoredFile, World
 
 Handler = Callable[[World, Params], Any]
 MAX_DOCUMENT = 50 * 1024 * 1024

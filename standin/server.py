@@ -13,18 +13,18 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin import api_chats, api_messages
-from bot.standin.faults import Chaos, Fault, FaultPlan, error_for
-from bot.standin.flood import FLOOD_COUNTED, FloodControl
-from bot.standin.inject import Injections
-from bot.standin.inject_groups import GroupInjections
-from bot.standin.limits import ApiError, bad_request
-from bot.standin.params import STRING_PARAMS, Params, Upload, decode
-from bot.standin.records import Call, Recording
-from bot.standin.spec import Spec
-from bot.standin.state import World
-from bot.standin.updates import UpdateQueue
-from bot.standin.webhook import Deliveries
+from standin import api_chats, api_messages
+from standin.faults import Chaos, Fault, FaultPlan, error_for
+from standin.flood import FLOOD_COUNTED, FloodControl
+from standin.inject import Injections
+from standin.inject_groups import GroupInjections
+from standin.limits import ApiError, bad_request
+from standin.params import STRING_PARAMS, Params, Upload, decode
+from standin.records import Call, Recording
+from standin.spec import Spec
+from standin.state import World
+from standin.updates import UpdateQueue
+from standin.webhook import Deliveries
 
 _TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,64}$")
 _HANDLERS = {**api_chats.HANDLERS, **api_messages.HANDLERS}

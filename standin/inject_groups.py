@@ -6,10 +6,10 @@ import copy
 import time
 from typing import Any
 
-from bot.standin.api_chats import member
-from bot.standin.inject import StandInError
-from bot.standin.state import ChatState, World
-from bot.standin.updates import UpdateQueue
+from standin.api_chats import member
+from standin.inject import StandInError
+from standin.state import ChatState, World
+from standin.updates import UpdateQueue
 
 
 class GroupInjections:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from bot.standin.limits import ApiError
+from standin.limits import ApiError
 
 _DESCRIPTIONS = {
     400: "Bad Request",

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.standin.params import Upload
-from bot.standin.state import World
-from bot.standin.updates import UpdateQueue
+from standin.params import Upload
+from standin.state import World
+from standin.updates import UpdateQueue
 
 T = TypeVar("T")
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendPoll"})

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin.limits import bad_request
+from standin.limits import bad_request
 
 # Parameters that are plain strings (PTB sends them without JSON encoding). Used when no
 # spec is loaded; with api.json the spec's own String-only fields are used instead.

@@ -10,10 +10,10 @@ import time
 import zlib
 from typing import Any
 
-from bot.standin.api_messages import photo_sizes
-from bot.standin.limits import utf16_len
-from bot.standin.state import ChatState, World
-from bot.standin.updates import UpdateQueue
+from standin.api_messages import photo_sizes
+from standin.limits import utf16_len
+from standin.state import ChatState, World
+from standin.updates import UpdateQueue
 
 
 class StandInError(Exception):

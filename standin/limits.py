@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.errors import ApiError, bad_request
-from bot.standin.markup import parse_html, utf16_len
+from standin.errors import ApiError, bad_request
+from standin.markup import parse_html, utf16_len
 
 __all__ = [
     "ApiError",

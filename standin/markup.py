@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.standin.errors import ApiError, bad_request
+from standin.errors import ApiError, bad_request
 
 # tag -> entity type; "span" and "tg-emoji" need an attribute, "a" needs href.
 _TAGS = {

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin.limits import ApiError, bad_request
+from standin.limits import ApiError, bad_request
 
 _FIRST_NAMES = ("Ada", "Bilal", "Carys", "Dev", "Eilidh", "Femi", "Grace", "Hamid", "Iris", "Jon")
 _LAST_NAMES = ("Okafor", "Price", "Nowak", "Hughes", "Begum", "Evans", "Murphy", "Khan")

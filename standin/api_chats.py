@@ -6,10 +6,10 @@ import json
 import re
 from typing import Any
 
-from bot.standin.api_messages import Handler
-from bot.standin.limits import bad_request
-from bot.standin.params import Params
-from bot.standin.state import ChatState, World
+from standin.api_messages import Handler
+from standin.limits import bad_request
+from standin.params import Params
+from standin.state import ChatState, World
 
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _ADMIN_RIGHTS = (

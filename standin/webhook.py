@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.standin.limits import ApiError, bad_request
-from bot.standin.params import Params
-from bot.standin.updates import UpdateQueue
+from standin.limits import ApiError, bad_request
+from standin.params import Params
+from standin.updates import UpdateQueue
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
