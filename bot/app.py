@@ -35,17 +35,17 @@ from bot.handlers import (
     voice_notes,
 )
 from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
-from bot.http import AiohttpRequest
-from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first, needs_help_first
 from bot.loop import FEATURES as LOOP_FEATURES
-from bot.poller import Poller
-from bot.ratelimit import PacedRateLimiter
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.inbox import Inbox
+from bot.runtime.poller import Poller
+from bot.runtime.ratelimit import PacedRateLimiter
+from bot.runtime.webhook import WebhookServer
 from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.voice import Listening
-from bot.webhook import WebhookServer
 from conversations.codebook import shipped_codebooks
 from conversations.loader import load_pack_languages
 from conversations.messages import load_catalogue

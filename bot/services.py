@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
-from bot.inbox import Inbox
 from bot.language import group_language, speak, speaking
+from bot.runtime.inbox import Inbox
 from bot.settings import Settings
 from conversations.codebook import Codebook, shipped_codebooks
 from conversations.messages import ENGLISH, Catalogue, Messages

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
-from bot.allowance import Allowance, ChatHeld
-from bot.ratelimit import Priority
+from bot.runtime.allowance import Allowance, ChatHeld
+from bot.runtime.ratelimit import Priority
 from storage import Store
 from storage.sending import Rule, Sent
 from tests.storage_support import Clock

@@ -8,8 +8,8 @@ import socket
 import pytest
 from telegram.error import NetworkError, TimedOut
 
-from bot.http import AiohttpRequest
-from bot.ratelimit import might_have_arrived
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.ratelimit import might_have_arrived
 from standin import StandIn
 from standin.faults import Fault
 

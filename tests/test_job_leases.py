@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.jobs import deliveries
-from bot.jobs.shared import JobLease
+from bot.runtime.leases import JobLease
 from bot.services import BrewContext
 from standin import StandIn
 from standin.faults import Fault

@@ -13,8 +13,8 @@ from typing import Any
 
 from bot.app import serve
 from bot.logs import setup_logging
+from bot.runtime.webhook import new_secret
 from bot.settings import Secret, Settings, SettingsError, load_settings
-from bot.webhook import new_secret
 from storage.errors import StorageError
 
 

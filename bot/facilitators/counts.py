@@ -21,7 +21,7 @@ from datetime import timedelta
 from telegram.error import BadRequest, TelegramError
 
 from bot.facilitators.reports import theme_finder
-from bot.ratelimit import Priority, sending_as
+from bot.runtime.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue, services_of
 from conversations.summary import FreeText, enough_people, group_themes
 from storage.errors import StorageError

@@ -34,7 +34,7 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
+from bot.runtime.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
 from storage.errors import StorageError
 from storage.sending import Rule, Sent
 

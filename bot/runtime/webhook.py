@@ -27,8 +27,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 
-from bot.inbox import Inbox
-from bot.ratelimit import seconds
+from bot.runtime.inbox import Inbox
+from bot.runtime.ratelimit import seconds
 from bot.services import App
 from bot.settings import Settings
 from storage.errors import StorageError

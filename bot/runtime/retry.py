@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot.ratelimit import might_have_arrived
+from bot.runtime.ratelimit import might_have_arrived
 from bot.services import App, BrewContext, require_job_queue
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-from bot.jobs.again import Job, again_soon, went_well
-from bot.ratelimit import Priority, sending_as
+from bot.runtime.ratelimit import Priority, sending_as
+from bot.runtime.retry import Job, again_soon, went_well
 from bot.services import BrewContext, Services
 from bot.settings import JOB_LEASE_SECONDS
 from storage.errors import StorageError

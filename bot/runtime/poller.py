@@ -26,8 +26,8 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.inbox import Inbox
-from bot.ratelimit import seconds
+from bot.runtime.inbox import Inbox
+from bot.runtime.ratelimit import seconds
 from bot.services import App
 
 log = logging.getLogger(__name__)
