@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.commands.themes import progress_bar
+from bot.cli.themes import progress_bar
 from bot.embedder import embed_pending
 from bot.settings import SettingsError, database, load_settings
 from conversations.importing import (

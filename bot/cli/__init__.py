@@ -11,15 +11,15 @@ from collections.abc import Callable, Sequence
 # subcommand name -> module under bot.commands that provides
 #   register(subparsers) -> None   and   run(args) -> int
 SUBCOMMANDS: dict[str, str] = {
-    "check": "bot.commands.check",
-    "console": "bot.commands.console",
-    "run": "bot.commands.run",
-    "demo": "bot.commands.demo",
-    "import": "bot.commands.importing",
-    "export": "bot.commands.export",
-    "themes": "bot.commands.themes",
-    "db": "bot.commands.db",
-    "receipt": "bot.commands.receipt",
+    "check": "bot.cli.check",
+    "console": "bot.cli.console",
+    "run": "bot.cli.run",
+    "demo": "bot.cli.demo",
+    "import": "bot.cli.importing",
+    "export": "bot.cli.export",
+    "themes": "bot.cli.themes",
+    "db": "bot.cli.db",
+    "receipt": "bot.cli.receipt",
 }
 
 
