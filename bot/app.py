@@ -11,6 +11,7 @@ from datetime import datetime
 from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
+from bot.coproduction import FEATURES as LOOP_FEATURES
 from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
@@ -37,7 +38,6 @@ from bot.handlers import (
 from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first, needs_help_first
-from bot.loop import FEATURES as LOOP_FEATURES
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.inbox import Inbox
 from bot.runtime.poller import Poller
