@@ -19,12 +19,12 @@ from bot.facilitators import (
     counts,
     digest_now,
     gate,
-    importing,
     live,
     planning,
     review,
     wesaid,
 )
+from bot.facilitators import import_in_group as importing
 from bot.handlers import (
     answers,
     controls,

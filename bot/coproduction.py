@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.facilitators import approval, region, timegiven
 from bot.facilitators import ideas as theme_ideas
-from bot.handlers import ideas, mytime
+from bot.handlers import mytime
+from bot.handlers import suggest as ideas
 
 FEATURES = (theme_ideas, timegiven, approval, region, ideas, mytime)

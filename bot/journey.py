@@ -15,10 +15,10 @@ from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
-from bot.language import speak, speaking, starting_language
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
 from bot.runtime.ratelimit import Priority
 from bot.services import App, BrewContext, Services
+from bot.speaking import speak, speaking, starting_language
 from conversations.engine import step
 from conversations.model import (
     AnswerText,

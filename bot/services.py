@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
-from bot.language import group_language, speak, speaking
 from bot.runtime.inbox import Inbox
 from bot.settings import Settings
+from bot.speaking import group_language, speak, speaking
 from conversations.codebook import Codebook, shipped_codebooks
 from conversations.messages import ENGLISH, Catalogue, Messages
 from conversations.model import Pack

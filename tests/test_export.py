@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.facilitators.export import COLUMNS, answer_row, answers_csv, guard
+from bot.facilitators.export_files import COLUMNS, answer_row, answers_csv, guard
 from bot.facilitators.picking import RECENT
 from conversations.model import Kind, Principle, Rag, Stage
 from storage.records import StoredAnswer
@@ -195,7 +195,7 @@ async def test_export_asks_which_brew_when_there_are_several(brewbot: Running) -
 
 
 def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None:
-    from bot.facilitators.export import theme_of_each
+    from bot.facilitators.export_files import theme_of_each
     from conversations.summary import AnswerTheme, BrewResults, FreeText, build_summary
     from tests.summary_support import KeywordFinder
 

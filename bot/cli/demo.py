@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bot.demo import SCRIPTS, Demo
+from bot.demo_scene import SCRIPTS, Demo
 from bot.logs import setup_logging
 
 

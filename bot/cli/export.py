@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.facilitators.export import export_files
+from bot.facilitators.export_files import export_files
 from bot.settings import SettingsError, database, load_settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages

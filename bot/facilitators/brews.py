@@ -20,7 +20,8 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
-from bot.facilitators import approval, export
+from bot.facilitators import approval
+from bot.facilitators import export_files as export
 from bot.facilitators.codebooks import InUse, brew_in_use, title_of
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png

@@ -9,7 +9,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import command_words
-from bot.jobs.region import post_region
+from bot.jobs.region_digest import post_region
 from bot.services import App, BrewContext, Services
 from conversations.digest import week_key
 

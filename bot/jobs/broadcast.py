@@ -20,10 +20,10 @@ import logging
 from datetime import timedelta
 
 from bot.facilitators.news import news_message
-from bot.language import speaking_in
 from bot.runtime.leases import JobLease, send_in_turn, send_streamed
 from bot.runtime.retry import Delivery, deliver
 from bot.services import App, BrewContext, Services, require_job_queue
+from bot.speaking import speaking_in
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)

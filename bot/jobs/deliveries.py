@@ -22,12 +22,12 @@ from typing import Any
 from telegram import Message
 
 from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
-from bot.language import speaking_in
 from bot.replies import fold
 from bot.runtime.leases import JobLease, send_in_turn, send_streamed
 from bot.runtime.retry import Delivery as Went
 from bot.runtime.retry import deliver
 from bot.services import App, BrewContext, Services, require_job_queue
+from bot.speaking import speaking_in
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Brew, Delivery, LiveQuestion, Participant

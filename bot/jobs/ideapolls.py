@@ -13,10 +13,10 @@ from datetime import timedelta
 from telegram import Message
 
 from bot.facilitators.planning import fit
-from bot.language import speaking_in
 from bot.runtime.leases import JobLease, send_in_turn
 from bot.runtime.retry import Delivery, deliver
 from bot.services import App, BrewContext, Services, require_job_queue
+from bot.speaking import speaking_in
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
