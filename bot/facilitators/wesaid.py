@@ -9,7 +9,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.news import WORDS_LIMIT
 from bot.facilitators.picking import (
     command_words,
     offer_brews,
@@ -19,6 +18,7 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.jobs.broadcast import start_sending
+from bot.news import WORDS_LIMIT
 from bot.services import App, BrewContext, Services
 from storage.records import Brew
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.facilitators.news import news_message
+from bot.news import news_message
 from bot.runtime.leases import JobLease, send_in_turn, send_streamed
 from bot.runtime.retry import Delivery, deliver
 from bot.services import App, BrewContext, Services, require_job_queue

@@ -41,8 +41,8 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot import codebook_in_use as codebooks
 from bot.charts import render
 from bot.embedder import brew_meanings, reader
-from bot.facilitators.news import digest_update
 from bot.jobs.region_digest import post_due_region
+from bot.news import digest_update
 from bot.runtime.leases import look_again_soon, shared_job
 from bot.runtime.ratelimit import might_have_arrived
 from bot.runtime.retry import again_soon, went_well
