@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.jobs.bulk import send_in_turn, send_streamed
 from bot.news import news_message
-from bot.runtime.leases import JobLease, send_in_turn, send_streamed
+from bot.runtime.leases import JobLease
 from bot.runtime.retry import Delivery, deliver
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.speaking import speaking_in

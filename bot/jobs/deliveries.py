@@ -21,9 +21,10 @@ from typing import Any
 
 from telegram import Message
 
+from bot.jobs.bulk import send_in_turn, send_streamed
 from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
 from bot.replies import fold
-from bot.runtime.leases import JobLease, send_in_turn, send_streamed
+from bot.runtime.leases import JobLease
 from bot.runtime.retry import Delivery as Went
 from bot.runtime.retry import deliver
 from bot.services import App, BrewContext, Services, require_job_queue
