@@ -8,10 +8,10 @@ from bot.facilitators.planning import (
     PlanEntry,
     PlanNotUnderstood,
     PlanTooLong,
-    fit,
     parse_plan,
     poll_options,
 )
+from bot.tg import fit
 from conversations.reporting import tg_len
 from conversations.summary import Idea
 from standin import Call

@@ -37,10 +37,10 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.handlers.common import acknowledge
-from bot.jobs.pacing import DEFAULT_AT, read_time
+from bot.jobs.pacing import DEFAULT_AT
 from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, read_time
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean

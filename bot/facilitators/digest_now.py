@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words
 from bot.jobs.weekly_digest import build_week, post_digest
 from bot.replies import show_typing
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words
 from conversations.digest import week_key
 
 

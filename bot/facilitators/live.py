@@ -13,10 +13,11 @@ from telegram.ext import CommandHandler, filters
 from bot.facilitators import counts
 from bot.facilitators.brews import open_brew, parse_newbrew
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words, theme_words
+from bot.facilitators.picking import theme_words
 from bot.jobs.deliveries import start_sending
 from bot.replies import carry_on
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words
 from conversations.model import Pace
 from storage.records import Brew
 

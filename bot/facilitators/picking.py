@@ -15,9 +15,9 @@ from telegram import Message, Update
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
-from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard, cosmetic, tidy
 from bot.services import BrewContext, Services
+from bot.tg import acknowledge, command_words
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -41,13 +41,6 @@ class Picked:
     chat_id: int
     words: str
     once: str
-
-
-def command_words(message: Message | None) -> str:
-    """Return what was typed after the /command, as typed."""
-    text = (message.text or "") if message is not None else ""
-    parts = text.split(maxsplit=1)
-    return parts[1].strip() if len(parts) == 2 else ""
 
 
 def once_key(message: Message) -> str:

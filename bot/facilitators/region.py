@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words
 from bot.jobs.region_digest import post_region
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words
 from conversations.digest import week_key
 
 

@@ -22,9 +22,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.callbacks import Action, RevealAction, ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
-from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge
 from conversations.redaction import redact
 
 log = logging.getLogger(__name__)

@@ -6,16 +6,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
-from bot.handlers.common import (
-    acknowledge,
-    drop_buttons,
-    known_participant,
-    pressed_action,
-    say,
-)
-from bot.journey import advance, forget_buttons
+from bot.handlers.common import known_participant, pressed_action, say
+from bot.journey import advance
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons, forget_buttons
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
 
 

@@ -13,19 +13,12 @@ from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
-from bot.handlers.common import (
-    acknowledge,
-    drop_buttons,
-    known_participant,
-    pressed_action,
-    say,
-    who_sees,
-)
+from bot.handlers.common import known_participant, pressed_action, say, who_sees
 from bot.handlers.language import forget_chat_menu
-from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons, minute_words
 from conversations.model import Kind, Prompt
 from conversations.redaction import markers_from, redact
 from conversations.timegiven import minutes

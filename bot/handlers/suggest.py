@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.facilitators.picking import command_words
 from bot.handlers.common import say
 from bot.journey import send_help
 from bot.keyed import suggester
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words
 from conversations.reporting import clean
 from conversations.safeguarding import suggests_risk
 from conversations.suggestions import MAX_IDEA_CHARS, normalise

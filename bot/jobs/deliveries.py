@@ -22,13 +22,14 @@ from typing import Any
 from telegram import Message
 
 from bot.jobs.bulk import send_in_turn, send_streamed
-from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
+from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, stepping
 from bot.replies import fold
 from bot.runtime.leases import JobLease
 from bot.runtime.retry import Delivery as Went
 from bot.runtime.retry import deliver
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.speaking import speaking_in
+from bot.tg import remember_buttons
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Brew, Delivery, LiveQuestion, Participant

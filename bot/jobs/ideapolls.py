@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from telegram import Message
 
-from bot.facilitators.planning import fit
 from bot.jobs.bulk import send_in_turn
 from bot.runtime.leases import JobLease
 from bot.runtime.retry import Delivery, deliver
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.speaking import speaking_in
+from bot.tg import fit
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
 
