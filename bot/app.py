@@ -11,7 +11,7 @@ from datetime import datetime
 from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
-from bot.coproduction import FEATURES as LOOP_FEATURES
+from bot.coproduction import FEATURES as COPRODUCTION
 from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
@@ -19,12 +19,12 @@ from bot.facilitators import (
     counts,
     digest_now,
     gate,
+    import_in_group,
     live,
     planning,
     review,
     wesaid,
 )
-from bot.facilitators import import_in_group as importing
 from bot.handlers import (
     answers,
     controls,
@@ -65,13 +65,13 @@ FEATURES = (
     wesaid,
     planning,
     review,
-    importing,
+    import_in_group,
     codebooks,
     language,
     start,
     controls,
     mydata,
-    *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
+    *COPRODUCTION,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
     voice_notes,
     oddities,

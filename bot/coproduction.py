@@ -7,9 +7,7 @@ Facilitators' commands come before the participants' catch-alls; order within is
 
 from __future__ import annotations
 
-from bot.facilitators import approval, region, timegiven
-from bot.facilitators import ideas as theme_ideas
-from bot.handlers import mytime
-from bot.handlers import suggest as ideas
+from bot.facilitators import approval, ideas, region, timegiven
+from bot.handlers import mytime, suggest
 
-FEATURES = (theme_ideas, timegiven, approval, region, ideas, mytime)
+FEATURES = (ideas, timegiven, approval, region, suggest, mytime)

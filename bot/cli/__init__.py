@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sys
 from collections.abc import Callable, Sequence
 
-# subcommand name -> module under bot.commands that provides
+# subcommand name -> module in this package that provides
 #   register(subparsers) -> None   and   run(args) -> int
 SUBCOMMANDS: dict[str, str] = {
     "check": "bot.cli.check",
@@ -51,6 +50,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     return runners[args.command](args)
 
-
-if __name__ == "__main__":
-    sys.exit(main())
