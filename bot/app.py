@@ -92,7 +92,7 @@ def still_working(app: App) -> bool:
 
 
 def build_application(settings: Settings) -> App:
-    """Build the python-telegram-bot Application; polling is brewbot's own (bot/poller.py)."""
+    """Build the python-telegram-bot Application; polling is brewbot's own (runtime/poller.py)."""
     return (
         ApplicationBuilder()
         .token(settings.require_token())

@@ -43,7 +43,7 @@ class BrewContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
         return services_of(self.application)
 
 
-# brewbot's Application: its rate limiter's bot (bot/ratelimit.py), its context, PTB's dicts
+# brewbot's Application: its rate limiter's bot (bot/runtime/ratelimit.py), its context, PTB's dicts
 App = Application[
     ExtBot[int], BrewContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BrewContext]
 ]
@@ -66,7 +66,7 @@ class Services:
     """The settings, the store, the packs, codebooks and texts in every language, and the button
     codec.
 
-    ``messages`` and ``packs`` are those of the language being spoken (bot/language.py).
+    ``messages`` and ``packs`` are those of the language being spoken (bot/speaking.py).
     """
 
     settings: Settings

@@ -1,4 +1,4 @@
-"""The whole bot's sends a second (bot/allowance.py): never more than 30 counted in any one
+"""The whole bot's sends a second (bot/runtime/allowance.py): never more than 30 counted in any one
 second, wherever between its sending and its answer Telegram counts each call, from a
 standing start too, in priority order, and shared by workers on one database."""
 

@@ -1,5 +1,5 @@
 """A shared job's run keeps its lease while it lasts, and stops once it has lost it
-(bot/jobs/shared.py), on SQLite and on PostgreSQL, with real stores; and on PostgreSQL, live
+(bot/runtime/leases.py), on SQLite and on PostgreSQL, with real stores; and on PostgreSQL, live
 questions go on once the lease of the worker sending them (killed) runs out, each once.
 
 The workers' leases read a clock the tests move by hand (the ``leases`` fixture), so a lease

@@ -49,4 +49,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     return runners[args.command](args)
-

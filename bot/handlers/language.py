@@ -2,7 +2,7 @@
 
 Before any handler runs, brewbot speaks the chat's language: a person's own (kept with their
 settings), or a facilitators' group's (kept in the group's settings), else where they start
-(bot/language.py). A person's first message offers both languages as buttons; /language
+(bot/speaking.py). A person's first message offers both languages as buttons; /language
 offers them again at any time, in a private chat or, for its admins, in a group.
 """
 

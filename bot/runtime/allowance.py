@@ -2,7 +2,7 @@
 
 Telegram counts a bot's messages (edits too) in any one-second window, per token, whichever
 chats they go to. So every call but answerCallbackQuery takes a turn of one allowance, in
-:class:`~bot.ratelimit.Priority` order (help, then replies, then tidying, then bulk), by one
+:class:`~bot.runtime.ratelimit.Priority` order (help, then replies, then tidying, then bulk), by one
 :class:`~storage.sending.Rule`: a call starts only a second after the answer to the call 30
 before it, and 1/120 s after the last. Telegram counts a call somewhere between its sending
 and its answer, so no second can hold more than 30, however the network or a busy process

@@ -5,7 +5,7 @@ in httpx, httpcore, anyio and h11 (``bench/crowd.py --profile``). aiohttp, which
 already uses for its Bot API stand-in, parses HTTP in C. Errors come out as PTB's own:
 :class:`~telegram.error.TimedOut` when Telegram did not answer in time (the call may have
 arrived), :class:`~telegram.error.NetworkError` otherwise, with aiohttp's error as the
-cause so :func:`bot.ratelimit.might_have_arrived` can tell a refused connection apart.
+cause so :func:`bot.runtime.ratelimit.might_have_arrived` can tell a refused connection apart.
 """
 
 from __future__ import annotations

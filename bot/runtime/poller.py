@@ -3,7 +3,7 @@
 python-telegram-bot's Updater confirms fetched updates (by moving ``offset`` on)
 before the handlers have run them, so a process killed mid-batch loses them.
 Here each fetched batch is first kept in storage's inbox, in one transaction, and
-only then confirmed; the handlers run from the inbox (``bot/inbox.py``), so the
+only then confirmed; the handlers run from the inbox (``bot/runtime/inbox.py``), so the
 next fetch never waits for a slow chat.
 """
 

@@ -3,13 +3,13 @@
 What Telegram asks (its bot FAQ; tdlib/td#1834 and #3034):
 - about one message a second to one chat, with short bursts; edits count too;
 - at most 20 messages a minute to one group;
-- about 30 a second from the whole bot, in any one second (bot/allowance.py);
+- about 30 a second from the whole bot, in any one second (bot/runtime/allowance.py);
 - answerCallbackQuery is not limited.
 
 Each chat has its own :class:`Pace`, taken in :class:`Priority` order, so help for someone
 who may be at risk goes before anything else queued for them, and taking old buttons off
 waits behind the next question; then the call takes its moment of the whole bot's
-:class:`~bot.allowance.Allowance`, in the same order across chats, so bulk news and pushes
+:class:`~bot.runtime.allowance.Allowance`, in the same order across chats, so bulk news and pushes
 never hold up a reply. A 429 holds back only the chat it was about, for its
 ``retry_after`` (python-telegram-bot's AIORateLimiter pauses every request instead: #3765),
 and the hold is kept in storage, so whichever worker sends to that chat next waits too, and
