@@ -28,6 +28,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.runtime.inbox import Inbox
 from bot.runtime.ratelimit import seconds
+from bot.runtime.retry import MAX_BACKOFF, sleep_unless, until_done
 from bot.services import App
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 # (less names), which is cheaper than rebuilding it from PTB's objects for every update.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
-MAX_BACKOFF = 30.0
 READ_SLACK = 10  # seconds beyond the long poll's own timeout before a fetch counts as lost
 # Telegram answers 409 while another process polls with the same token (say, the old
 # brewbot during a restart): wait for it to go rather than stop.
@@ -65,7 +65,7 @@ class Poller:
             try:
                 updates = await self._fetch(stop)
             except RetryAfter as exc:
-                await _sleep(stop, seconds(exc.retry_after))
+                await sleep_unless(stop, seconds(exc.retry_after))
                 continue
             except TimedOut:
                 continue
@@ -76,7 +76,7 @@ class Poller:
                 delay = min(MAX_BACKOFF, 0.5 * 2**failures)
                 why = CONFLICT if isinstance(exc, Conflict) else "Telegram could not be reached"
                 log.warning("%s (%s); trying again in %.0fs", why, exc, delay)
-                await _sleep(stop, delay)
+                await sleep_unless(stop, delay)
                 continue
             failures = 0
             if updates:
@@ -107,17 +107,11 @@ class Poller:
 
     async def _bootstrap(self, stop: asyncio.Event) -> None:
         """Make sure no webhook is set, or getUpdates would refuse to run."""
-        delay = 0.5
-        while not stop.is_set():
-            try:
-                await self.app.bot.delete_webhook(drop_pending_updates=False)
-                return
-            except RetryAfter as exc:
-                await _sleep(stop, seconds(exc.retry_after))
-            except NetworkError as exc:
-                log.warning("Telegram could not be reached (%s); trying again", exc)
-                await _sleep(stop, delay)
-                delay = min(MAX_BACKOFF, delay * 2)
+        await until_done(
+            stop,
+            lambda: self.app.bot.delete_webhook(drop_pending_updates=False),
+            "Telegram could not be reached",
+        )
 
     async def _confirm(self) -> None:
         """Tell Telegram the handled updates are done, so they are not sent again."""
@@ -125,8 +119,3 @@ class Poller:
             return
         with contextlib.suppress(NetworkError, TimedOut, RetryAfter):
             await self.app.bot.get_updates(offset=self.offset, timeout=0, limit=1)
-
-
-async def _sleep(stop: asyncio.Event, delay: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=delay)

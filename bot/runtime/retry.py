@@ -1,27 +1,31 @@
-"""Bulk sends through Telegram's bad moments: how a send went, and trying again soon.
+"""Calls to Telegram through its bad moments: how a send went, and trying again soon.
 
 News, reminders and digests should not wait for their next scheduled check (minutes
 away) because Telegram had a bad moment, nor hammer it: a job is tried again after about
 1 s, then doubling up to 30 s; a success resets the wait. A send that may have reached
-Telegram (a timeout, a connection cut after sending) is never sent again.
+Telegram (a timeout, a connection cut after sending) is never sent again. A call brewbot
+cannot start without (removing or setting the webhook) is made again until it works.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from enum import Enum
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.runtime.ratelimit import might_have_arrived
+from bot.runtime.ratelimit import might_have_arrived, seconds
 from bot.services import App, BrewContext, require_job_queue
 
 log = logging.getLogger(__name__)
 
 FIRST_WAIT = 1.0
 LONGEST_WAIT = 30.0
+MAX_BACKOFF = 30.0  # seconds between tries of a call brewbot cannot start without
 _KEY = "brewbot.again"
 
 Job = Callable[[BrewContext], Coroutine[Any, Any, object]]
@@ -77,3 +81,31 @@ async def deliver(call: Awaitable[object], what: str) -> Delivery:
         log.info("%s must wait a moment: %s", what, exc)
         return Delivery.LATER
     return Delivery.SENT
+
+
+async def until_done(
+    stop: asyncio.Event, call: Callable[[], Awaitable[object]], failed: str
+) -> bool:
+    """Make ``call`` until it works or ``stop`` is set; say whether it worked.
+
+    After a 429, wait as long as Telegram asks; when Telegram cannot be reached, log
+    ``failed`` and wait half a second, doubling up to 30 s. Anything else is raised.
+    """
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            await call()
+            return True
+        except RetryAfter as exc:
+            await sleep_unless(stop, seconds(exc.retry_after))
+        except NetworkError as exc:
+            log.warning("%s (%s); trying again", failed, exc)
+            await sleep_unless(stop, delay)
+            delay = min(MAX_BACKOFF, delay * 2)
+    return False
+
+
+async def sleep_unless(stop: asyncio.Event, delay: float) -> None:
+    """Wait ``delay`` seconds, or less if ``stop`` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=delay)

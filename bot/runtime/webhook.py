@@ -15,7 +15,6 @@ them: each sets the same webhook with the same secret (``BREWBOT_WEBHOOK_SECRET`
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -25,10 +24,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.runtime.inbox import Inbox
-from bot.runtime.ratelimit import seconds
+from bot.runtime.retry import until_done
 from bot.services import App
 from bot.settings import Settings
 from storage.errors import StorageError
@@ -39,7 +37,6 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 MAX_UPDATE_BYTES = 1024 * 1024  # Telegram's updates are a few kilobytes
-MAX_BACKOFF = 30.0
 SHUTDOWN_TIMEOUT = 5.0  # seconds for requests in hand to be answered when stopping
 
 
@@ -95,25 +92,18 @@ class WebhookServer:
 
     async def set_webhook(self, stop: asyncio.Event) -> None:
         """Tell Telegram where to send updates, with the secret; try again while it is away."""
-        delay = 0.5
-        while not stop.is_set():
-            try:
-                await self.app.bot.set_webhook(
-                    self.url,
-                    secret_token=self._secret,
-                    allowed_updates=Update.ALL_TYPES,
-                    drop_pending_updates=False,
-                )
-                log.info("Telegram now sends updates to the webhook")
-                return
-            except InvalidToken:
-                raise
-            except RetryAfter as exc:
-                await _sleep(stop, seconds(exc.retry_after))
-            except NetworkError as exc:
-                log.warning("Could not set the webhook (%s); trying again", exc)
-                await _sleep(stop, delay)
-                delay = min(MAX_BACKOFF, delay * 2)
+        told = await until_done(
+            stop,
+            lambda: self.app.bot.set_webhook(
+                self.url,
+                secret_token=self._secret,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+            ),
+            "Could not set the webhook",
+        )
+        if told:
+            log.info("Telegram now sends updates to the webhook")
 
     async def _update(self, request: web.Request) -> web.Response:
         """Keep one update in the inbox, then answer 200 (403 without the secret)."""
@@ -160,8 +150,3 @@ def _parse(body: bytes) -> dict[str, Any]:
     except Exception:  # PTB raises many kinds on a malformed update
         raise ValueError("fields of the wrong shape") from None
     return data
-
-
-async def _sleep(stop: asyncio.Event, delay: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=delay)
