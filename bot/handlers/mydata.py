@@ -22,38 +22,37 @@ from bot.tg import acknowledge, drop_buttons, minute_words
 from conversations.model import Kind, Prompt
 from conversations.redaction import markers_from, redact
 from conversations.timegiven import minutes
+from storage.records import Participant
 
 
 async def mydata(update: Update, context: BrewContext) -> None:
     """Send a readable copy of everything kept about this person, and the same as a file."""
     services = context.services
-    participant = await known_participant(update, context)
-    chat = update.effective_chat
-    if participant is None or chat is None:
-        await say(update, context, "mydata_empty")
+    found = await _known_here(update, context, "mydata_empty")
+    if found is None:
         return
+    participant, chat_id = found
     key = suggester(services.settings.require_token(), participant.id)
     kept = in_their_words(services, await services.store.export(participant.id, suggester=key))
     told = who_sees(context, easy=participant.easy)
     lines = await _readable(services, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
-        await context.bot.send_message(chat.id, chunk)
+        await context.bot.send_message(chat_id, chunk)
     document = InputFile(
         json.dumps(kept, indent=2, ensure_ascii=False).encode(), filename="brewbot-my-data.json"
     )
     await context.bot.send_document(
-        chat.id, document, caption=services.text("mydata_file", easy=participant.easy)
+        chat_id, document, caption=services.text("mydata_file", easy=participant.easy)
     )
 
 
 async def forget(update: Update, context: BrewContext) -> None:
     """Ask, with two buttons, before deleting everything."""
     services = context.services
-    participant = await known_participant(update, context)
-    chat = update.effective_chat
-    if participant is None or chat is None:
-        await say(update, context, "forget_nothing")
+    found = await _known_here(update, context, "forget_nothing")
+    if found is None:
         return
+    participant, chat_id = found
     easy = participant.easy
     markup = action_keyboard(
         [
@@ -63,8 +62,21 @@ async def forget(update: Update, context: BrewContext) -> None:
         services.buttons,
     )
     await context.bot.send_message(
-        chat.id, services.text("forget_ask", easy=easy), reply_markup=markup
+        chat_id, services.text("forget_ask", easy=easy), reply_markup=markup
     )
+
+
+async def _known_here(
+    update: Update, context: BrewContext, unknown: str
+) -> tuple[Participant, int] | None:
+    """Return the person behind this private chat and its id; say ``unknown`` if there is
+    no one brewbot knows."""
+    participant = await known_participant(update, context)
+    chat = update.effective_chat
+    if participant is None or chat is None:
+        await say(update, context, unknown)
+        return None
+    return participant, chat.id
 
 
 async def forget_confirmed(update: Update, context: BrewContext) -> None:
