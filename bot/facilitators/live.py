@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
@@ -46,12 +46,11 @@ async def live(update: Update, context: BrewContext) -> None:
 @for_facilitators
 async def ask(update: Update, context: BrewContext) -> None:
     """Send the pack's next question, or the words after /ask, to everyone in the live brew."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    brew = await live_brew(services, message.chat_id)
-    if brew is None:
-        await message.reply_text(services.text("ask_no_live"))
+    services = context.services
+    found = await _live_here(update, context)
+    if found is None:
         return
+    message, brew = found
     words = command_words(message)
     if len(words) > QUESTION_LIMIT:
         await message.reply_text(services.text("ask_too_long", limit=QUESTION_LIMIT))
@@ -84,15 +83,25 @@ async def _next_from_pack(services: Services, brew: Brew) -> str | None:
 @for_facilitators
 async def endlive(update: Update, context: BrewContext) -> None:
     """End the live part: anyone who missed questions may answer them in their own time."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    brew = await live_brew(services, message.chat_id)
-    if brew is None:
-        await message.reply_text(services.text("ask_no_live"))
+    services = context.services
+    found = await _live_here(update, context)
+    if found is None:
         return
+    message, brew = found
     ended = await services.store.end_live(brew.id)
     start_sending(context.application)
     await message.reply_text(services.text("live_ended", theme=theme_words(ended)))
+
+
+async def _live_here(update: Update, context: BrewContext) -> tuple[Message, Brew] | None:
+    """Return the command and this group's live brew; say there is none if so."""
+    message = update.effective_message
+    assert message is not None
+    brew = await live_brew(context.services, message.chat_id)
+    if brew is None:
+        await message.reply_text(context.services.text("ask_no_live"))
+        return None
+    return message, brew
 
 
 def register(app: App, services: Services) -> None:

@@ -18,6 +18,7 @@ from bot.facilitators.gate import is_admin, is_registered
 from bot.replies import action_keyboard, cosmetic, tidy
 from bot.services import BrewContext, Services
 from bot.tg import acknowledge, command_words
+from conversations.digest import week_key
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -41,6 +42,17 @@ class Picked:
     chat_id: int
     words: str
     once: str
+
+
+async def asked_week(services: Services, message: Message, usage: str) -> str | None:
+    """Return the week a command asks for: this week so far, or last week with 'last'; for
+    any other words, reply with the ``usage`` text and return None."""
+    asked = command_words(message).casefold()
+    if asked not in ("", "last"):
+        await message.reply_text(services.text(usage))
+        return None
+    today = services.clock().astimezone(services.settings.timezone).date()
+    return week_key(today - timedelta(weeks=1) if asked else today)
 
 
 def once_key(message: Message) -> str:

@@ -26,6 +26,7 @@ from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge
 from conversations.redaction import redact
+from storage.records import HeldAnswer
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Action)  # the kind of button a handler reads
@@ -83,9 +84,8 @@ async def decided(update: Update, context: BrewContext) -> None:
     pressed = await _pressed(update, context, ReviewAction)
     if pressed is None:
         return
-    query, action, shown = pressed
-    waiting = {h.answer_id for h in await services.store.held_answers(shown.chat_id)}
-    if action.answer_id not in waiting:
+    query, action, chat_id, held = pressed
+    if action.answer_id not in {h.answer_id for h in held}:
         note = services.text("review_gone")
     elif action.release:
         await services.store.release(action.answer_id)
@@ -94,7 +94,7 @@ async def decided(update: Update, context: BrewContext) -> None:
         await services.store.keep_out(action.answer_id)
         note = services.text("review_kept_out")
     await acknowledge(query, note)
-    await _show_next(services, query, shown.chat_id, note)
+    await _show_next(services, query, chat_id, note)
 
 
 async def revealed(update: Update, context: BrewContext) -> None:
@@ -103,22 +103,22 @@ async def revealed(update: Update, context: BrewContext) -> None:
     pressed = await _pressed(update, context, RevealAction)
     if pressed is None:
         return
-    query, action, shown = pressed
-    held = await services.store.held_answers(shown.chat_id)
+    query, action, chat_id, held = pressed
     if not held or held[0].answer_id != action.answer_id:
         await acknowledge(query, services.text("review_gone"))
-        await _show_next(services, query, shown.chat_id)
+        await _show_next(services, query, chat_id)
         return
     if await show_to_one(context, query, held[0].text or services.text("review_cleared")):
         await services.store.note_shown_in_full(action.answer_id)
-        log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
-        await _show_next(services, query, shown.chat_id)  # now saying it was seen in full
+        log.info("Held answer #%d was shown in full in group %d", action.answer_id, chat_id)
+        await _show_next(services, query, chat_id)  # now saying it was seen in full
 
 
 async def _pressed(
     update: Update, context: BrewContext, kind: type[A]
-) -> tuple[CallbackQuery, A, Message] | None:
-    """Read a ``kind`` button on the review message, if the one who pressed it may."""
+) -> tuple[CallbackQuery, A, int, list[HeldAnswer]] | None:
+    """Read a ``kind`` button on the review message, if the one who pressed it may, with the
+    group it is in and the answers held there now."""
     query = update.callback_query
     if query is None or not await may_press(update, context):
         return None
@@ -126,7 +126,8 @@ async def _pressed(
     if not isinstance(action, kind) or not isinstance(query.message, Message):
         await acknowledge(query)
         return None
-    return query, action, query.message
+    chat_id = query.message.chat_id
+    return query, action, chat_id, await context.services.store.held_answers(chat_id)
 
 
 async def _show_next(
