@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sys
 from collections.abc import Callable, Sequence
 
-# subcommand name -> module in this package that provides
-#   register(subparsers) -> None   and   run(args) -> int
+from bot.settings import database
+
+# subcommand name -> module in this package that provides HELP (its line in brewbot --help),
+# DESCRIPTION (the top of its own --help), arguments(parser) -> None and run(args) -> int
 SUBCOMMANDS: dict[str, str] = {
     "check": "bot.cli.check",
     "console": "bot.cli.console",
@@ -34,7 +37,9 @@ def build_parser() -> tuple[
     runners: dict[str, Callable[[argparse.Namespace], int]] = {}
     for name, module_name in SUBCOMMANDS.items():
         module = importlib.import_module(module_name)
-        module.register(subparsers)
+        module.arguments(
+            subparsers.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
+        )
         runners[name] = module.run
     return parser, runners
 
@@ -49,3 +54,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     return runners[args.command](args)
+
+
+def refused(error: object, who: str = "brewbot") -> int:
+    """Say in one line on stderr why a subcommand cannot go on; return its exit code, 2."""
+    print(f"{who}: {error}", file=sys.stderr)
+    return 2
+
+
+def brew_code(parser: argparse.ArgumentParser) -> None:
+    """Add the brew's invite code, which names the brew a subcommand works on."""
+    parser.add_argument("code", help="the brew's invite code (the part after ?start=)")
+
+
+def database_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--db``: the database, where not the one the settings name."""
+    parser.add_argument(
+        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
+    )

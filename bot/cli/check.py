@@ -6,22 +6,22 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from conversations.checker import Finding, check_messages, check_pack, check_translation
 from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
 from conversations.loader import PACKS_DIR, PackError, load_pack, missing_words
 from conversations.messages import load_catalogue, load_messages
 
+HELP = "check prompt packs, codebooks and messages for mistakes"
+DESCRIPTION = (
+    "Check prompt packs, codebooks and the bot's messages: every mistake is "
+    "shown as path:line: error|warning: what to change. Exits 1 if there are errors."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``check`` subcommand."""
-    parser = subparsers.add_parser(
-        "check",
-        help="check prompt packs, codebooks and messages for mistakes",
-        description="Check prompt packs, codebooks and the bot's messages: every mistake is "
-        "shown as path:line: error|warning: what to change. Exits 1 if there are errors.",
-    )
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot check``'s options."""
     parser.add_argument(
         "paths",
         nargs="*",

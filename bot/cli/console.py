@@ -14,8 +14,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from bot.cli import refused
 from conversations.engine import step
 from conversations.loader import PackError, load_pack, load_packs
 from conversations.messages import Messages, load_messages
@@ -48,15 +49,16 @@ HOW_TO = (
 END_OF_INPUT = "That's all for now. Your place is kept, and nothing else will be sent."
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``console`` subcommand."""
-    parser = subparsers.add_parser(
-        "console",
-        help="try a pack in the terminal",
-        description="Walk a pack through brewbot's engine in the terminal. Type an answer, "
-        "a number to press a button, or s = skip, p = pause, r = carry on, q = stop. "
-        "Reads lines from stdin, so answers can be piped in.",
-    )
+HELP = "try a pack in the terminal"
+DESCRIPTION = (
+    "Walk a pack through brewbot's engine in the terminal. Type an answer, "
+    "a number to press a button, or s = skip, p = pause, r = carry on, q = stop. "
+    "Reads lines from stdin, so answers can be piped in."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot console``'s options."""
     parser.add_argument(
         "--pack",
         default="over-a-brew",
@@ -82,8 +84,7 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     except LookupError as exc:
-        print(f"brewbot: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return refused(exc.args[0])
     chat = _Chat(pack, messages, args.theme, sys.stdin, interactive=sys.stdin.isatty())
     try:
         print(f"{pack.title} ({pack.id}), theme: {args.theme}")

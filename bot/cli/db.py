@@ -6,26 +6,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shlex
-import sys
 from pathlib import Path
-from typing import Any
 
+from bot.cli import database_option, refused
 from bot.settings import SettingsError, database, load_settings
 from storage.errors import StorageError
 from storage.operations import backup, copy_records, status, upgrade
 
+HELP = "the database: status, migrate, backup FILE, copy URL"
+DESCRIPTION = (
+    "Look after brewbot's database (BREWBOT_DB: an SQLite file, or a "
+    "postgresql:// URL). Safe while brewbot runs."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``db`` subcommand and its three actions."""
-    parser = subparsers.add_parser(
-        "db",
-        help="the database: status, migrate, backup FILE, copy URL",
-        description="Look after brewbot's database (BREWBOT_DB: an SQLite file, or a "
-        "postgresql:// URL). Safe while brewbot runs.",
-    )
-    parser.add_argument(
-        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
-    )
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot db``'s options and its three actions."""
+    database_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("status", help="schema version, migrations still to apply, table sizes")
     actions.add_parser("migrate", help="apply any migrations still to apply")
@@ -53,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
         target = args.db or load_settings().db
         lines = asyncio.run(_ACTIONS[args.action](target, args))
     except (SettingsError, StorageError) as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     print("\n".join(lines))
     return 0
 

@@ -6,20 +6,19 @@ import argparse
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
 
 from bot.demo_scene import SCRIPTS, Demo
 from bot.logs import setup_logging
 
+HELP = "run a whole brew offline and print what people see"
+DESCRIPTION = (
+    "Run brewbot against a local Bot API stand-in on 127.0.0.1: a facilitator "
+    "opens a brew, six people answer, and the summary is posted. No token, no network."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``demo`` subcommand."""
-    parser = subparsers.add_parser(
-        "demo",
-        help="run a whole brew offline and print what people see",
-        description="Run brewbot against a local Bot API stand-in on 127.0.0.1: a facilitator "
-        "opens a brew, six people answer, and the summary is posted. No token, no network.",
-    )
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot demo``'s options."""
     parser.add_argument(
         "--out",
         type=Path,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
-from typing import Any
 
+from bot.cli import brew_code, database_option, refused
 from bot.facilitators.export_files import export_files
-from bot.settings import SettingsError, database, load_settings
+from bot.settings import SettingsError, load_settings
 from conversations.loader import load_packs
 from conversations.messages import load_messages
 from conversations.summary import enough_people
@@ -21,19 +20,18 @@ class ExportProblem(Exception):
     """Nothing to export, said in one line."""
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``export`` subcommand."""
-    parser = subparsers.add_parser(
-        "export",
-        help="write a brew's answers (CSV) and summary (Markdown) to files",
-        description="Write the brew's anonymised answers as CSV, with each answer's theme and "
-        "quotes blanked where people did not agree, and its summary as Markdown.",
-    )
-    parser.add_argument("code", help="the brew's invite code (the part after ?start=)")
+HELP = "write a brew's answers (CSV) and summary (Markdown) to files"
+DESCRIPTION = (
+    "Write the brew's anonymised answers as CSV, with each answer's theme and "
+    "quotes blanked where people did not agree, and its summary as Markdown."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot export``'s options."""
+    brew_code(parser)
     parser.add_argument("--out", type=Path, default=Path("."), help="folder for the two files")
-    parser.add_argument(
-        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
-    )
+    database_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
         for path in asyncio.run(_export(args)):
             print(path)
     except (ExportProblem, SettingsError, StorageError) as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     return 0
 
 

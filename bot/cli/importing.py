@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
-from typing import Any
 
+from bot.cli import brew_code, database_option, refused
 from bot.cli.themes import progress_bar
 from bot.embedder import embed_pending
-from bot.settings import SettingsError, database, load_settings
+from bot.settings import SettingsError, load_settings
 from conversations.importing import (
     ImportProblem,
     answer_count,
@@ -23,24 +22,22 @@ from conversations.messages import load_messages
 from storage.errors import StorageError
 from storage.store import Store
 
+HELP = "add answers from a CSV or text file to a brew"
+DESCRIPTION = (
+    "Add answers gathered off Telegram to the brew with this invite code. "
+    "They are anonymous, may not be quoted unless a column says so, and are marked as "
+    "imported. Importing the same file again adds nothing."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``import`` subcommand."""
-    parser = subparsers.add_parser(
-        "import",
-        help="add answers from a CSV or text file to a brew",
-        description="Add answers gathered off Telegram to the brew with this invite code. "
-        "They are anonymous, may not be quoted unless a column says so, and are marked as "
-        "imported. Importing the same file again adds nothing.",
-    )
-    parser.add_argument("code", help="the brew's invite code (the part after ?start=)")
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot import``'s options."""
+    brew_code(parser)
     parser.add_argument("file", type=Path, help="a CSV file, or a .txt file with one answer a line")
     parser.add_argument("--text-column", help="the CSV column holding the answers")
     parser.add_argument("--consent-column", help="a yes/no column: may we quote these words?")
     parser.add_argument("--prompt", help="the question they answered (default: the pack's first)")
-    parser.add_argument(
-        "--db", type=database, help="the database (default: BREWBOT_DB or ./brewbot.db)"
-    )
+    database_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(asyncio.run(_import(args)))
     except (ImportProblem, SettingsError, StorageError) as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     return 0
 
 

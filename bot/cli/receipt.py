@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import Any
 
+from bot.cli import refused
 from bot.keyed import NotOurReceipt, check_receipt
 from bot.settings import SettingsError, load_settings
 from conversations.messages import load_messages
 
+HELP = "check a receipt for time given (/mytime receipt)"
+DESCRIPTION = (
+    "Check that a receipt code was signed by this brewbot (with its token), and "
+    "say the minutes and month it holds. It holds nothing else."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``receipt`` subcommand."""
-    parser = subparsers.add_parser(
-        "receipt",
-        help="check a receipt for time given (/mytime receipt)",
-        description="Check that a receipt code was signed by this brewbot (with its token), and "
-        "say the minutes and month it holds. It holds nothing else.",
-    )
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot receipt``'s options."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="check one code")
     check.add_argument("code", help="the code, such as BREW-25-202611-ABCDEFGH23")
@@ -30,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         secret = load_settings().require_token()
     except SettingsError as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     try:
         receipt = check_receipt(secret, args.code)
     except NotOurReceipt:

@@ -7,25 +7,24 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from dataclasses import replace
 from typing import Any
 
 from bot.app import serve
+from bot.cli import refused
 from bot.logs import setup_logging
 from bot.runtime.webhook import new_secret
 from bot.settings import Secret, Settings, SettingsError, load_settings
 from storage.errors import StorageError
 
+HELP = "run the bot (needs BREWBOT_TOKEN)"
+DESCRIPTION = (
+    "Run brewbot on Telegram. Settings come from BREWBOT_* variables and an optional brewbot.yaml."
+)
 
-def register(subparsers: Any) -> None:
-    """Add the ``run`` subcommand."""
-    parser = subparsers.add_parser(
-        "run",
-        help="run the bot (needs BREWBOT_TOKEN)",
-        description="Run brewbot on Telegram. Settings come from BREWBOT_* variables "
-        "and an optional brewbot.yaml.",
-    )
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot run``'s options."""
     parser.add_argument("--config", help="a YAML settings file (default: ./brewbot.yaml)")
     parser.add_argument(
         "--webhook",
@@ -42,15 +41,13 @@ def run(args: argparse.Namespace) -> int:
         settings = with_webhook(load_settings(config_file=args.config), args.webhook)
         token = settings.require_token()
     except SettingsError as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     secret = settings.webhook_secret.reveal()
     setup_logging(token=token, level=logging.DEBUG if args.verbose else logging.INFO, also=secret)
     try:
         asyncio.run(_serve_until_signalled(settings))
     except StorageError as exc:
-        print(f"brewbot: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc)
     return 0
 
 

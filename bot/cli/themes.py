@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli import refused
 from bot.settings import SettingsError, load_settings
 from conversations.codebook import Codebook, load_codebook
 from conversations.coding import CODEBOOK
@@ -34,15 +35,16 @@ class AnswersError(Exception):
     """The answers file cannot be read as asked; the message is one readable line."""
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``themes`` subcommand."""
-    parser = subparsers.add_parser(
-        "themes",
-        help="find themes in free-text answers",
-        description="Find themes in free-text answers: each theme with its words and two "
-        "examples. Reads a CSV (UTF-8) with --text-column, or a .txt file with one answer a "
-        "line. Rows are counted as a spreadsheet shows them (a CSV's header is row 1).",
-    )
+HELP = "find themes in free-text answers"
+DESCRIPTION = (
+    "Find themes in free-text answers: each theme with its words and two "
+    "examples. Reads a CSV (UTF-8) with --text-column, or a .txt file with one answer a "
+    "line. Rows are counted as a spreadsheet shows them (a CSV's header is row 1)."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``brewbot themes``'s options."""
     parser.add_argument("file", metavar="FILE", help="a .csv file, or a .txt file")
     parser.add_argument("--text-column", metavar="NAME", help="the CSV column holding the answers")
     parser.add_argument(
@@ -80,11 +82,9 @@ def run(args: argparse.Namespace) -> int:
             min_group=settings.min_group,
         )
     except PackError as exc:
-        print(f"brewbot themes: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc, "brewbot themes")
     except (AnswersError, SettingsError) as exc:
-        print(f"brewbot themes: {exc}", file=sys.stderr)
-        return 2
+        return refused(exc, "brewbot themes")
     if args.json:
         print(json.dumps(as_json(texts, themes, first_row), ensure_ascii=False, indent=2))
     else:
