@@ -13,17 +13,20 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from bot.runtime.leases import JobLease, look_again_soon, shared_job
 from bot.runtime.ratelimit import Priority, sending_as
 from bot.runtime.retry import Job, again_soon, went_well
-from bot.services import BrewContext, Services
+from bot.services import App, BrewContext, Services, require_job_queue
 
 log = logging.getLogger(__name__)
 
 SendQueued = Callable[[BrewContext, Services, JobLease], Awaitable[tuple[int, bool]]]
 IN_FLIGHT = 32  # bulk sends under way at once: enough to keep the allowance busy, no more
+BATCH = 50  # queued items read at once
+LOOK_AGAIN = timedelta(minutes=5)  # how often a queue is looked at without being asked
 Item = TypeVar("Item")
 
 
@@ -113,3 +116,29 @@ async def send_in_turn(
                 break
             went_well(context.application, name)
     return sent
+
+
+@dataclass(frozen=True)
+class BulkJob:
+    """A durable queue's sending job: its name (the job, its lease, its retries), what it
+    sends (for the log), how it sends what is queued, and how many seconds after start-up it
+    first looks."""
+
+    name: str
+    what: str
+    send_queued: SendQueued
+    first: float
+
+    async def send(self, context: BrewContext) -> int:
+        """Send everything queued, as bulk, in turn with other workers; return how many went."""
+        return await send_in_turn(context, self.send, self.name, self.send_queued, self.what)
+
+    def start_sending(self, app: App) -> None:
+        """Send what is queued now, in the background."""
+        require_job_queue(app).run_once(self.send, when=0, name=f"{self.name}-now")
+
+    def schedule(self, app: App) -> None:
+        """Send what was left queued at start-up, then look again now and then."""
+        require_job_queue(app).run_repeating(
+            self.send, interval=LOOK_AGAIN, first=self.first, name=self.name
+        )
