@@ -147,7 +147,10 @@ async def measure(count: int, folder: Path, repeats: int, words: list[str]) -> F
 
         async def summarise() -> Summary:
             return await asyncio.to_thread(
-                build_summary, results, min_group=services.settings.min_group
+                build_summary,
+                results,
+                min_group=services.settings.min_group,
+                messages=services.messages,
             )
 
         building, summary = await median(summarise, repeats)
@@ -159,7 +162,11 @@ async def measure(count: int, folder: Path, repeats: int, words: list[str]) -> F
         async def by_meaning() -> Summary:
             find = await brew_reader(store, brew_id)
             return await asyncio.to_thread(
-                build_summary, results, min_group=services.settings.min_group, find=find
+                build_summary,
+                results,
+                min_group=services.settings.min_group,
+                find=find,
+                messages=services.messages,
             )
 
         meaning, summary = await median(by_meaning, repeats)

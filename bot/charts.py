@@ -1,6 +1,7 @@
 """Draw summary and digest charts as PNG bytes, headless, without pyplot's global state.
 
-Text is drawn with ``parse_math=False``: a '$' in a label is a dollar, not maths.
+Text is drawn with ``parse_math=False``: a '$' in a label is a dollar, not maths. Words are
+the ``messages`` given: the language of the report the chart belongs to.
 
 Every chart reads without colour: stage segments carry hatching and their words, trend
 lines differ in marker and dash and are labelled where they end.
@@ -12,6 +13,7 @@ import io
 import math
 from collections.abc import Sequence
 
+from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -19,7 +21,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 
 from conversations.digest import BadWeek, week_start
-from conversations.messages import shipped_messages
+from conversations.messages import Messages
 from conversations.model import Stage
 from conversations.reporting import (
     ChartSpec,
@@ -28,6 +30,7 @@ from conversations.reporting import (
     TrendChart,
     colour_words,
     stage_label,
+    stage_name,
 )
 
 DPI = 110
@@ -51,25 +54,25 @@ LINE_STYLE = (
 )
 
 
-def render(spec: ChartSpec) -> bytes:
+def render(spec: ChartSpec, *, messages: Messages) -> bytes:
     """Draw a chart spec and return PNG bytes."""
     if isinstance(spec, StageChart):
-        return render_stages(spec)
-    return render_trend(spec)
+        return render_stages(spec, messages=messages)
+    return render_trend(spec, messages=messages)
 
 
-def render_stages(spec: StageChart) -> bytes:
+def render_stages(spec: StageChart, *, messages: Messages) -> bytes:
     """Draw one stacked bar per principle, each segment labelled with its stage and count."""
+    say = messages
     rows = [row for row in spec.rows if row.total > 0]
     fig = _figure(2.2 + 0.8 * max(1, len(rows)))
     ax = fig.add_subplot()
     _title(ax, spec.title)
     if not rows:
-        _empty(ax)
+        _empty(ax, say)
         return _png(fig)
     for y, row in enumerate(reversed(rows)):
-        _stage_bar(ax, y, row)
-    say = shipped_messages()
+        _stage_bar(ax, y, row, say)
     labels = [
         say.text("chart_row", principle=row.label, people=say.count("count_people", row.total))
         for row in reversed(rows)
@@ -84,7 +87,7 @@ def render_stages(spec: StageChart) -> bytes:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles = [
-        Patch(facecolor=fill, hatch=hatch, edgecolor="white", label=stage_label(s))
+        Patch(facecolor=fill, hatch=hatch, edgecolor="white", label=stage_label(s, messages=say))
         for s, (fill, hatch, _) in STAGE_STYLE.items()
     ]
     fig.legend(
@@ -99,7 +102,7 @@ def render_stages(spec: StageChart) -> bytes:
     return _png(fig)
 
 
-def _stage_bar(ax: Axes, y: int, row: StageRow) -> None:
+def _stage_bar(ax: Axes, y: int, row: StageRow, say: Messages) -> None:
     """Draw one principle's bar, segment by segment, with words inside when they fit."""
     left = 0.0
     for stage, count in row.counts:
@@ -108,7 +111,7 @@ def _stage_bar(ax: Axes, y: int, row: StageRow) -> None:
         width = 100 * count / row.total
         fill, hatch, ink = STAGE_STYLE[stage]
         ax.barh(y, width, left=left, height=0.62, color=fill, hatch=hatch, edgecolor="white")
-        words = shipped_messages().text("chart_bar_count", stage=stage.label, count=count)
+        words = say.text("chart_bar_count", stage=stage_name(stage, messages=say), count=count)
         text = words if width >= 17 else str(count)
         ax.text(
             left + width / 2,
@@ -125,15 +128,16 @@ def _stage_bar(ax: Axes, y: int, row: StageRow) -> None:
         left += width
 
 
-def render_trend(spec: TrendChart) -> bytes:
+def render_trend(spec: TrendChart, *, messages: Messages) -> bytes:
     """Draw each principle's average stage week by week, labelled where each line ends."""
+    say = messages
     fig = _figure(4.8)
     ax = fig.add_subplot()
     _title(ax, spec.title)
     weeks = list(spec.weeks)
     plotted = [line for line in spec.lines if any(p is not None for p in line.points)]
     if not weeks or not plotted:
-        _empty(ax)
+        _empty(ax, say)
         return _png(fig)
     ends: list[tuple[float, float, str, str]] = []
     for i, line in enumerate(plotted):
@@ -143,13 +147,19 @@ def render_trend(spec: TrendChart) -> bytes:
         last = max(j for j, p in enumerate(ys) if not math.isnan(p))
         ends.append((last, ys[last], line.label, colour))
     _end_labels(ax, ends)
-    ax.set_xticks(range(len(weeks)), [_week_label(w) for w in weeks], parse_math=False)
+    ax.set_xticks(range(len(weeks)), [_week_label(w, say) for w in weeks], parse_math=False)
     ax.set_xlim(-0.3, len(weeks) - 0.3 + 1.6)
     note = f"\n{spec.note}" if spec.note else ""
-    say = shipped_messages()
     ax.set_xlabel(f"{say.text('chart_weeks')}{note}", color=MUTED, parse_math=False)
     ax.set_ylim(0.7, 4.3)
-    ticks = [say.text("chart_stage", stage=s.label, colour=colour_words(s.rag)) for s in Stage]
+    ticks = [
+        say.text(
+            "chart_stage",
+            stage=stage_name(s, messages=say),
+            colour=colour_words(s.rag, messages=say),
+        )
+        for s in Stage
+    ]
     ax.set_yticks([int(s) for s in Stage], ticks, parse_math=False)
     for stage in Stage:
         ax.axhspan(stage - 0.5, stage + 0.5, color=STAGE_STYLE[stage][0], alpha=0.08, lw=0)
@@ -170,13 +180,13 @@ def _end_labels(ax: Axes, ends: list[tuple[float, float, str, str]]) -> None:
         ax.text(x + 0.15, ty, label, color=colour, va="center", fontsize=10, parse_math=False)
 
 
-def _week_label(key: str) -> str:
-    """Show a week key as the day it starts, e.g. '13 Jan'."""
+def _week_label(key: str, say: Messages) -> str:
+    """Show a week key as the day it starts, e.g. '13 Jan' ('13 Ion' in Welsh)."""
     try:
         monday = week_start(key)
     except BadWeek:
         return key
-    return f"{monday.day} {monday:%b}"
+    return format_date(monday, "d MMM", locale=say.language)
 
 
 def _figure(height: float) -> Figure:
@@ -192,13 +202,13 @@ def _title(ax: Axes, title: str) -> None:
     ax.set_title(title, loc="left", fontsize=14, color=INK, pad=14, parse_math=False)
 
 
-def _empty(ax: Axes) -> None:
+def _empty(ax: Axes, say: Messages) -> None:
     """Say there is nothing to draw yet."""
     ax.set_axis_off()
     ax.text(
         0.5,
         0.5,
-        shipped_messages().text("chart_empty"),
+        say.text("chart_empty"),
         ha="center",
         va="center",
         fontsize=12,
@@ -213,6 +223,6 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def render_all(specs: Sequence[ChartSpec]) -> tuple[bytes, ...]:
+def render_all(specs: Sequence[ChartSpec], *, messages: Messages) -> tuple[bytes, ...]:
     """Draw every chart of a summary or digest."""
-    return tuple(render(spec) for spec in specs)
+    return tuple(render(spec, messages=messages) for spec in specs)

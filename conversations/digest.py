@@ -2,13 +2,13 @@
 
 One digest is one facilitators' group's: the bot gives it that group's brews only.
 
-The small-group rules are those of :mod:`conversations.summary`, and start where a summary
-does: nothing from a brew too small for its own summary (:func:`enough_people`) counts
-here, in any figure, trend, theme or quote; such a brew is only named, as "fewer than
+The privacy rules are every report's (:mod:`conversations.shown`), and start where a
+summary does: nothing from a brew too small for its own summary (:func:`enough_people`)
+counts here, in any figure, trend, theme or quote; such a brew is only named, as "fewer than
 ``min_group`` so far". From the brews that are big enough: a brew's count this week shows
 only when at least ``min_group`` answered; a principle's point in a week is plotted only
-when at least ``min_group`` people answered it that week; a theme is shown only when at
-least ``min_group`` different people's answers are in it, and quotes need consent.
+when at least ``min_group`` people answered it that week; themes and quotes are as in a
+summary. Its words are the ``messages`` it is given (the group's language), dates too.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
 
 from conversations.blocks import (
     Bullets,
@@ -31,7 +33,7 @@ from conversations.blocks import (
     to_html,
     to_markdown,
 )
-from conversations.messages import Messages, shipped_messages
+from conversations.messages import Messages
 from conversations.model import Principle, Stage
 from conversations.reporting import (
     LABEL_LIMIT,
@@ -44,13 +46,8 @@ from conversations.reporting import (
     stage_words,
     trim,
 )
-from conversations.summary import (
-    FreeText,
-    ThemeFinder,
-    enough_people,
-    group_themes,
-    theme_topic,
-)
+from conversations.shown import FreeText, enough_people
+from conversations.summary import ThemeFinder, group_themes, theme_topic
 
 WEEKS_SHOWN = 6
 UPDATE_LIMIT = 300  # each half of a "we said, we did"
@@ -91,10 +88,10 @@ def recent_weeks(last: str, count: int = WEEKS_SHOWN) -> tuple[str, ...]:
     return tuple(week_key(monday - timedelta(weeks=n)) for n in range(count - 1, -1, -1))
 
 
-def week_words(key: str) -> str:
+def week_words(key: str, *, messages: Messages) -> str:
     """Say a week in plain words, e.g. 'the week of Monday 13 January 2025'."""
-    monday = week_start(key)
-    return shipped_messages().text("digest_week", date=f"{monday.day} {monday:%B %Y}")
+    day = format_date(week_start(key), "d MMMM y", locale=messages.language)
+    return messages.text("digest_week", date=day)
 
 
 # ------------------------------------------------------------------ inputs and outputs
@@ -200,49 +197,49 @@ def trend_points(
         row = []
         for week in weeks:
             score, people = totals.get((principle, week), (0, 0))
-            row.append(score / people if people >= min_group else None)
+            row.append(score / people if enough_people(people, min_group=min_group) else None)
         points[principle] = tuple(row)
     return points
 
 
-def trend_sentence(principle: Principle, points: Sequence[float | None]) -> str:
+def trend_sentence(
+    principle: Principle, points: Sequence[float | None], *, messages: Messages
+) -> str:
     """Say in one plain sentence how a principle has moved over the weeks."""
-    say = shipped_messages()
-    name = principle_name(principle)
+    say = messages
+    name = principle_name(principle, messages=say)
     known = [p for p in points if p is not None]
     if not known:
         return say.text("digest_trend_none", principle=name)
     last = nearest_stage(known[-1])
+    now = stage_words(last, messages=say)
     if len(known) == 1:
-        return say.text("digest_trend_one_week", principle=name, stage=stage_words(last))
+        return say.text("digest_trend_one_week", principle=name, stage=now)
     change = known[-1] - known[0]
     first = nearest_stage(known[0])
     if abs(change) < STEADY:
-        return say.text("digest_trend_steady", principle=name, stage=stage_words(last))
+        return say.text("digest_trend_steady", principle=name, stage=now)
     way = "up" if change > 0 else "down"
     if first == last:
-        return say.text(f"digest_trend_{way}_a_little", principle=name, stage=stage_words(last))
-    return say.text(
-        f"digest_trend_{way}", principle=name, first=stage_words(first), last=stage_words(last)
-    )
+        return say.text(f"digest_trend_{way}_a_little", principle=name, stage=now)
+    then = stage_words(first, messages=say)
+    return say.text(f"digest_trend_{way}", principle=name, first=then, last=now)
 
 
 def trends(
-    counts: Sequence[StageCount], weeks: Sequence[str], *, min_group: int
+    counts: Sequence[StageCount], weeks: Sequence[str], *, min_group: int, messages: Messages
 ) -> tuple[Trend, ...]:
     """Describe each principle's path over the weeks."""
-    return tuple(
-        Trend(
-            p,
-            TrendLine(principle_name(p)[:1].upper() + principle_name(p)[1:], row),
-            trend_sentence(p, row),
-        )
-        for p, row in trend_points(counts, weeks, min_group=min_group).items()
-    )
+    found = []
+    for p, row in trend_points(counts, weeks, min_group=min_group).items():
+        name = principle_name(p, messages=messages)
+        line = TrendLine(name[:1].upper() + name[1:], row)
+        found.append(Trend(p, line, trend_sentence(p, row, messages=messages)))
+    return tuple(found)
 
 
 def trend_chart(
-    found: Sequence[Trend], weeks: Sequence[str], *, min_group: int
+    found: Sequence[Trend], weeks: Sequence[str], *, min_group: int, messages: Messages
 ) -> tuple[ChartSpec, ...]:
     """Make the trend chart, if any principle has a point to plot."""
     if not any(p is not None for t in found for p in t.line.points):
@@ -250,7 +247,7 @@ def trend_chart(
     alt = " ".join(t.sentence for t in found)
     lines = tuple(t.line for t in found)
     gaps = any(p is None for line in lines for p in line.points)
-    say = shipped_messages()
+    say = messages
     note = say.text("digest_chart_gap", min_group=min_group) if gaps else ""
     title = say.text("digest_chart_title")
     return (TrendChart(title, tuple(weeks), lines, alt, note),)
@@ -261,14 +258,14 @@ def trend_chart(
 
 def _brew_words(brew: BrewLine, shared: frozenset[int], min_group: int, say: Messages) -> str:
     """Say how many took part in a brew, or only that it was fewer than ``min_group``."""
-    if brew.brew in shared and brew.took_part >= min_group:
+    if brew.brew in shared and enough_people(brew.took_part, min_group=min_group):
         return say.text("digest_brew_people", people=say.count("count_people", brew.took_part))
     return say.text("digest_brew_too_few", min_group=min_group)
 
 
 def _brews(results: WeekResults, min_group: int, say: Messages) -> Topic:
     """Name the week and each of its brews, with how many took part where safe."""
-    week = week_words(results.week)
+    week = week_words(results.week, messages=say)
     head: Chunk = (
         Heading(fill(say, "digest_title", week=week), level=1),
         Para(((say_span(say, "digest_intro"),),)),
@@ -320,13 +317,15 @@ def build_digest(
     weeks: int = WEEKS_SHOWN,
     min_group: int,
     find: ThemeFinder | None = None,
+    messages: Messages,
 ) -> Digest:
-    """Build the weekly digest, sharing only what keeps everyone safe."""
+    """Build the weekly digest, sharing only what keeps everyone safe, in ``messages``' words
+    (the facilitators' group's language)."""
+    say = messages
     shown = recent_weeks(results.week, weeks)
     results = shareable(results, min_group=min_group)
-    found = trends(results.stage_counts, shown, min_group=min_group)
+    found = trends(results.stage_counts, shown, min_group=min_group, messages=say)
     said = [a.answer for a in results.answers]
-    say = shipped_messages()
     groups = group_themes(said, find=find, min_group=min_group, limit=3, quotes=1, messages=say)
     topics = (
         _brews(results, min_group, say),
@@ -336,6 +335,6 @@ def build_digest(
     )
     return Digest(
         sections=to_html(topics),
-        charts=trend_chart(found, shown, min_group=min_group),
+        charts=trend_chart(found, shown, min_group=min_group, messages=say),
         markdown=to_markdown(topics),
     )

@@ -24,6 +24,7 @@ are weighed by their words instead, and a theme with none allowed is named by it
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,7 @@ from conversations.text_words import listed, normalise, stem, stop_words
 __all__ = [
     "Embed",
     "LabelWords",
+    "as_written",
     "candidate_phrases",
     "label_themes",
     "shipped_phrases",
@@ -104,6 +106,24 @@ def shipped_phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
     """Read brewbot's list of everyday headings (one a line, ``#`` starts a comment)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(dict.fromkeys(s for line in lines if (s := line.split("#", 1)[0].strip())))
+
+
+_WRITTEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+def as_written(label: str, texts: Sequence[str]) -> str:
+    """Give a label's words back the accents people wrote them with ("yn ol" -> "yn ôl"):
+    labels are found in words with accents dropped, and Welsh needs its circumflexes. Each
+    word takes its most common accented form in ``texts`` (the theme's answers), if any."""
+    written: dict[str, Counter[str]] = {}
+    for text in texts:
+        for token in _WRITTEN.findall(text.replace("\u2019", "'")):
+            key = normalise(token)
+            if token.lower() != key and "'" not in token:
+                written.setdefault(key, Counter())[token.lower()] += 1
+    return " ".join(
+        written[word].most_common(1)[0][0] if word in written else word for word in label.split()
+    )
 
 
 def candidate_phrases(text: str) -> list[str]:

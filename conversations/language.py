@@ -81,6 +81,29 @@ _WELSH_WORDS = frozenset(
         "helpu",
         "wrth",
         "ar",
+        "y",
+        "o",
+        "yw",
+        "nid",
+        "cyn",
+        "eto",
+        "rhaid",
+        "pob",
+        "sut",
+        "pwy",
+        "ble",
+        "erbyn",
+        "yma",
+        "yno",
+        "nawr",
+        "tua",
+        "hwn",
+        "hyn",
+        "hynny",
+        "dros",
+        "rhywun",
+        "rhywbeth",
+        "popeth",
     ]
 )
 _ENGLISH_WORDS = frozenset(
@@ -124,16 +147,40 @@ _ENGLISH_WORDS = frozenset(
         "me",
         "us",
         "about",
+        "him",
+        "than",
+        "any",
+        "as",
+        "all",
+        "some",
+        "so",
+        "very",
+        "really",
+        "had",
+        "has",
+        "were",
+        "them",
+        "more",
+        "everything",
+        "nothing",
+        "good",
+        "well",
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_WELSH_LETTERS = re.compile(r"[ŵŷâêîôû]|dd|ll|wy|ch\b", re.IGNORECASE)
+_WELSH_MARKS = re.compile(r"[ŵŷâêîôû]", re.IGNORECASE)  # only Welsh writes these
+_WELSH_LETTERS = re.compile(r"dd|ll|wy|ch\b", re.IGNORECASE)  # English has them too: all, much
 
 
 def language_of(text: str) -> str | None:
-    """Return "cy" or "en" for a text, or None when it says too little to tell."""
+    """Return "cy" or "en" for a text, or None when it says too little to tell.
+
+    Letter pairs Welsh uses often (dd, ll) only add to a Welsh word or a circumflex: alone,
+    they are as likely English ("Everything well.", "Full stop.")."""
     words = [w.lower() for w in _WORD.findall(text.replace("’", "'").replace("'", " "))]
-    welsh = sum(w in _WELSH_WORDS for w in words) + 0.5 * len(_WELSH_LETTERS.findall(text))
+    welsh: float = sum(w in _WELSH_WORDS for w in words) + len(_WELSH_MARKS.findall(text))
+    if welsh:
+        welsh += 0.5 * len(_WELSH_LETTERS.findall(text))
     english = sum(w in _ENGLISH_WORDS for w in words)
     if welsh == english:
         return None

@@ -46,13 +46,6 @@ class Stage(IntEnum):
         return _STAGE_KEYS[self]
 
     @property
-    def label(self) -> str:
-        """Name the stage in plain words, from the message files (``stage_name_`` keys)."""
-        from conversations.messages import shipped_messages  # model stays importable alone
-
-        return shipped_messages().text(f"stage_name_{self.key}")
-
-    @property
     def rag(self) -> Rag:
         return _STAGE_RAG[self]
 

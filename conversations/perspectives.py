@@ -187,7 +187,7 @@ def html_split(split: Split, messages: Messages) -> str:
         return ""
     lines = [f"<i>{esc(messages.text('perspective_heading'))}</i>"]
     for part in split.parts:
-        counts = stage_counts(part.counts)
+        counts = stage_counts(part.counts, messages=messages)
         lines.append(f"• {esc(_group(part, messages))}" + (f": {esc(counts)}" if counts else ""))
     if split.rest:
         lines.append(esc(messages.text("perspective_rest")))
@@ -205,7 +205,8 @@ def markdown_split(split: Split, messages: Messages) -> list[str]:
         lines.append("|---" * (len(names) + 1) + "|")
         for stage in Stage:
             cells = [str(dict(part.counts).get(stage, 0)) for part in split.parts]
-            lines.append(f"| {md(stage_label(stage))} | {' | '.join(cells)} |")
+            label = stage_label(stage, messages=messages)
+            lines.append(f"| {md(label)} | {' | '.join(cells)} |")
     else:
         lines.extend(f"- {md(_group(part, messages))}" for part in split.parts)
     lines.append("")

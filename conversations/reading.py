@@ -13,10 +13,22 @@ This is the one way every report (summary, digest, region, exports, live counts,
 
 Meaning comes from ``embed`` (the bundled sentence model, handed in by the bot); without it,
 answers are grouped by words, and codebook themes are matched by their words too.
+
+One language at a time. The bundled model reads English only: a Welsh answer and its own
+English twin are unrelated to it, and adding its meaning made Welsh themes worse than words
+alone (docs/benchmarks.md, "Themes in Welsh"). So each answer's language is told
+(:func:`conversations.language.language_of`; one too short to tell goes with the brew's most
+common language), Welsh answers are read by their words alone, and a brew with answers in
+both languages is read as one part per language, side by side: its themes are the English
+part's and the Welsh part's, each knowing its language (``Theme.language``). Read together,
+the two languages share no words, so every theme split by language and each pulled the other's
+groups apart (0.18 against 0.26, same bench). A language whose answers come from fewer than
+``min_group`` people gets no themes of its own, since none could be shown.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -25,14 +37,16 @@ import numpy as np
 
 from conversations.codebook import Codebook
 from conversations.coding import CODEBOOK, NEW, code_answers, unit
-from conversations.labels import Embed, LabelWords, label_themes
+from conversations.labels import Embed, LabelWords, as_written, label_themes
+from conversations.language import ENGLISH, language_of
 
 if TYPE_CHECKING:
-    from conversations.themes import Themes
+    from conversations.themes import Theme, Themes
 
-__all__ = ["Reader", "read_themes"]
+__all__ = ["BY_MEANING", "Reader", "languages_of", "read_themes"]
 
 EXAMPLES_KEPT = 3
+BY_MEANING = frozenset({ENGLISH})  # the languages the bundled model reads
 
 
 @dataclass(frozen=True)
@@ -52,12 +66,22 @@ class Reader:
         )
 
     def meanings(self, texts: Sequence[str]) -> np.ndarray:
-        """Return one unit vector per text: by meaning, or by words without the model."""
+        """Return one unit vector per text: by meaning, or by words without the model, or
+        where any text is in a language the model does not read (they must share a space)."""
         if not texts:
             return np.zeros((0, 1))
-        if self.embed is not None:
+        if self.embed is not None and BY_MEANING.issuperset(languages_of(texts)):
             return unit(self.embed(list(texts)))
         return word_meanings(texts)
+
+
+def languages_of(texts: Sequence[str]) -> list[str]:
+    """Tell each text's language; one too short to tell goes with the most common language
+    of the rest (English when none can be told, or on a tie)."""
+    told = [language_of(text) for text in texts]
+    known = Counter(language for language in told if language is not None)
+    usual = max(sorted(known), key=lambda x: (known[x], x == ENGLISH), default=ENGLISH)
+    return [language or usual for language in told]
 
 
 def read_themes(
@@ -71,13 +95,81 @@ def read_themes(
     progress: Callable[[str], None] | None = None,
     k: int | None = None,
 ) -> Themes:
-    """Code texts against the codebook (if any), group the rest into new themes, name them.
+    """Code texts against the codebook (if any), group the rest into new themes, name them:
+    one language at a time, side by side (see the module's note).
 
-    ``k`` fixes how many new themes (chosen by the answers when not given)."""
-    from conversations.themes import find_themes  # scikit-learn loads only when needed
-
+    ``k`` fixes how many new themes (in each language; chosen by the answers when not given)."""
     if len(people) != len(texts):
         raise ValueError(f"{len(people)} people for {len(texts)} texts")
+    told = languages_of(texts)
+    parts = {language: [i for i, x in enumerate(told) if x == language] for language in told}
+    read: list[tuple[list[int], Themes]] = []
+    for language in sorted(parts, key=lambda x: (x != ENGLISH, x)):
+        rows = parts[language]
+        if len(parts) > 1 and len({people[i] for i in rows}) < min_group:
+            continue  # too few people in this language for any theme of its own
+        if len(parts) > 1 and progress is not None:
+            progress(f"Reading the {len(rows):,} answers in {language!r} on their own")
+        found = _read_one(
+            [texts[i] for i in rows],
+            [people[i] for i in rows],
+            min_group=min_group,
+            embed=embed if language in BY_MEANING else None,
+            codebook=codebook,
+            seed=seed,
+            progress=progress,
+            k=k,
+        )
+        themes = tuple(replace(theme, language=language) for theme in found.themes)
+        read.append((rows, replace(found, themes=themes)))
+    return _side_by_side(len(texts), read)
+
+
+def _side_by_side(count: int, parts: Sequence[tuple[Sequence[int], Themes]]) -> Themes:
+    """Put each language's themes into one Themes for all ``count`` texts, in part order;
+    a text of no part read is in no theme."""
+    from conversations.themes import Themes
+
+    if len(parts) == 1 and len(parts[0][0]) == count:
+        return parts[0][1]  # one language: read as it is
+    themes: list[Theme] = []
+    assignments: list[int | None] = [None] * count
+    reasons: list[tuple[str, ...]] = [()] * count
+    scores = [0.0] * count
+    for rows, found in parts:
+        first = len(themes)
+        themes += [
+            replace(theme, examples=tuple(rows[e] for e in theme.examples))
+            for theme in found.themes
+        ]
+        for local, i in enumerate(rows):
+            theme_index = found.assignments[local]
+            assignments[i] = None if theme_index is None else first + theme_index
+            reasons[i] = found.reasons[local] if local < len(found.reasons) else ()
+            scores[i] = found.scores[local] if local < len(found.scores) else 0.0
+    return Themes(
+        themes=tuple(themes),
+        assignments=tuple(assignments),
+        reasons=tuple(reasons),
+        by_meaning=any(found.by_meaning for _, found in parts),
+        scores=tuple(scores),
+    )
+
+
+def _read_one(
+    texts: Sequence[str],
+    people: Sequence[str],
+    *,
+    min_group: int,
+    embed: Embed | None,
+    codebook: Codebook | None,
+    seed: int,
+    progress: Callable[[str], None] | None,
+    k: int | None,
+) -> Themes:
+    """Read the texts of one language: code them, find new themes in the rest, name them."""
+    from conversations.themes import find_themes  # scikit-learn loads only when needed
+
     say = progress or (lambda _message: None)
     vectors = unit(embed(list(texts))) if embed is not None and texts else None
     coded: list[int | None] = [None] * len(texts)
@@ -188,7 +280,8 @@ def _together(
         texts, groups, counts, min_group=min_group, embed=embed, named=frozenset(wanted)
     )
     for g in wanted:
-        themes[g] = replace(themes[g], label=labels[g] or "", origin=NEW)
+        label = as_written(labels[g] or "", [texts[i] for i in groups[g]])
+        themes[g] = replace(themes[g], label=label, origin=NEW)
     order = sorted(
         range(len(themes)), key=lambda g: (themes[g].origin != CODEBOOK, -len(groups[g]))
     )

@@ -1,8 +1,9 @@
 """The region's look across councils: each principle's stage, council by council.
 
-Pure. A council whose answers to a principle are fewer than the minimum group is not named
-for it: its answers are folded into "other councils", which is itself shown only when the
-folded answers reach the minimum group.
+Pure. Under the minimum group rule of every report (:mod:`conversations.shown`), a council
+whose answers to a principle are fewer than the minimum group is not named for it: its
+answers are folded into "other councils", whose stage is itself shown only when the folded
+answers reach the minimum group.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from conversations.model import Principle, Stage
 from conversations.reporting import nearest_stage
+from conversations.shown import enough_people
 
 StageTally = Mapping[Principle, Mapping[Stage, int]]
 
@@ -51,14 +53,15 @@ def compare(councils: Sequence[Council], *, min_group: int) -> dict[Principle, l
         for council in councils:
             tally = {s: n for s, n in council.stages.get(principle, {}).items() if n > 0}
             answers = sum(tally.values())
-            if answers >= min_group:
+            if enough_people(answers, min_group=min_group):
                 lines.append(RegionLine(council.name, answers, _average(tally)))
             else:
                 folded.update(tally)
         lines.sort(key=lambda line: (-line.answers, line.council or ""))
         rest = sum(folded.values())
         if rest:
-            lines.append(RegionLine(None, rest, _average(folded) if rest >= min_group else None))
+            shown = enough_people(rest, min_group=min_group)
+            lines.append(RegionLine(None, rest, _average(folded) if shown else None))
         if lines:
             found[principle] = lines
     return found

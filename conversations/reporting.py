@@ -2,6 +2,9 @@
 
 Everything a participant typed passes through :func:`clean` and then :func:`esc` (for
 Telegram HTML) or :func:`md` (for the Markdown export) before it is shown.
+
+Plain words come from the ``messages`` each function is given (the report's language): the
+core reads no message file itself.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from conversations.messages import shipped_messages
+from conversations.messages import Messages
 from conversations.model import Principle, Rag, Stage
 
 SECTION_SOFT = 1000  # aim: one phone screen per message
@@ -76,34 +79,45 @@ ChartSpec = StageChart | TrendChart
 # ------------------------------------------------------------------ plain words
 
 
-def principle_name(principle: Principle) -> str:
+def principle_name(principle: Principle, *, messages: Messages) -> str:
     """Name a principle in plain words, as inside a sentence (``principle_name_`` keys)."""
-    return shipped_messages().text(f"principle_name_{principle.value}")
+    return messages.text(f"principle_name_{principle.value}")
 
 
-def colour_words(rag: Rag) -> str:
+def colour_words(rag: Rag, *, messages: Messages) -> str:
     """Name a colour in words, e.g. amber."""
-    return shipped_messages().text(f"colour_{rag.value}")
+    return messages.text(f"colour_{rag.value}")
 
 
-def stage_words(stage: Stage) -> str:
+def stage_name(stage: Stage, *, messages: Messages) -> str:
+    """Name a stage in plain words, e.g. getting there (``stage_name_`` keys)."""
+    return messages.text(f"stage_name_{stage.key}")
+
+
+def stage_words(stage: Stage, *, messages: Messages) -> str:
     """Name a stage with its colour as a word, e.g. ‘getting there’ (amber)."""
-    return shipped_messages().text(
-        "report_stage", stage=stage.label, colour=colour_words(stage.rag)
+    return messages.text(
+        "report_stage",
+        stage=stage_name(stage, messages=messages),
+        colour=colour_words(stage.rag, messages=messages),
     )
 
 
-def stage_label(stage: Stage) -> str:
+def stage_label(stage: Stage, *, messages: Messages) -> str:
     """Label a stage with its colour as a word, e.g. getting there (amber)."""
-    words = shipped_messages()
-    return words.text("report_stage_label", stage=stage.label, colour=colour_words(stage.rag))
+    return messages.text(
+        "report_stage_label",
+        stage=stage_name(stage, messages=messages),
+        colour=colour_words(stage.rag, messages=messages),
+    )
 
 
-def stage_counts(counts: Sequence[tuple[Stage, int]]) -> str:
+def stage_counts(counts: Sequence[tuple[Stage, int]], *, messages: Messages) -> str:
     """List the stages chosen with their colour words, e.g. getting there (amber): 6."""
-    words = shipped_messages()
     return " · ".join(
-        words.text("report_stage_count", stage=stage_label(s), count=n) for s, n in counts if n
+        messages.text("report_stage_count", stage=stage_label(s, messages=messages), count=n)
+        for s, n in counts
+        if n
     )
 
 

@@ -1,39 +1,30 @@
 """The themed summary of one brew that brewbot posts to its facilitator group.
 
-Small-group protection (``min_group``, from the settings) decides what may be shown:
+What it may show is decided by the privacy rules every report follows
+(:mod:`conversations.shown`): the minimum group, who took part, themes, consent to quote,
+redaction and label words. Here is only how the summary applies them and words the result:
 
 * Fewer than ``min_group`` people took part: the whole summary is one short, kind message
-  saying how many more are needed. No counts per principle, no themes, no quotes.
-* How people described themselves is shown only when every group shown has at least
-  ``min_group`` people. Small groups are merged into "other" only when that merged group
-  itself reaches ``min_group``; otherwise the breakdown is left out without a word.
-* Stage counts for a principle are shown, small ones included, only when at least
-  ``min_group`` people answered that principle. The numbers then describe one question asked
-  of a group big enough that nobody can be picked out. They are split by perspective (people
-  who draw on care and support, unpaid carers, staff) only under the rule of
-  :mod:`conversations.perspectives`: each part shown has at least ``min_group`` people, and
-  the rest, which a reader could work out from the total, is nobody or at least
-  ``min_group`` people. They are never split by theme. A small count ("1 said 'haven't got
-  this yet'") is part of the whole picture, and hiding it would make the picture untrue. A
-  principle with fewer answers says only that there are not enough answers yet.
-* A theme in the free text is shown by itself only when it holds answers from at least
-  ``min_group`` different people. Smaller themes, and answers that fit no theme, are folded
-  into one "other things people said" count, with no words and no quotes. A theme shown is
-  split by perspective under the same rule as the stages, as counts of people only.
-* Quotes come only from answers whose author said yes to being quoted, trimmed to about
-  200 characters on a word boundary. Ideas for change follow the theme rule, except that
-  an idea its author agreed to share may be shown in its own words.
+  saying how many more are needed.
+* A principle's stages are shown when at least ``min_group`` people answered it, split by
+  perspective where :mod:`conversations.perspectives` allows and never by theme; with fewer,
+  the summary says only that there are not enough answers yet.
+* What people said is shown by theme, with quotes, once enough people wrote something
+  (``THEMES_FROM``), and question by question below that. Ideas for change follow the theme
+  rule, except that an idea its author agreed to share may be shown in its own words.
+* Where people answered in two languages, each language has its own themes
+  (:mod:`conversations.reading`): the summary shows them side by side, each language's under
+  a small line naming it, the group's own language first.
 
-Everything a participant wrote is cleaned of layout-changing characters and HTML-escaped.
-Before any of it is grouped, quoted or named in a theme, names, numbers and addresses are
-taken out (:mod:`conversations.redaction`), so no quote, idea, poll option, theme label or
-word shows one; the themes are found in the words that are left.
+Everything is in the words of the ``messages`` it is given: the facilitators' group's
+language. Everything a participant wrote is cleaned of layout-changing characters and
+HTML-escaped (:mod:`conversations.blocks`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -56,7 +47,7 @@ from conversations.blocks import (
     to_markdown,
 )
 from conversations.coding import CODEBOOK, NEW
-from conversations.messages import Messages, shipped_messages
+from conversations.messages import Messages
 from conversations.model import Principle, Stage
 from conversations.perspectives import (
     NO_SPLIT,
@@ -65,7 +56,7 @@ from conversations.perspectives import (
     people_split,
     principle_splits,
 )
-from conversations.redaction import redact, unmarked
+from conversations.redaction import unmarked
 from conversations.reporting import (
     LABEL_LIMIT,
     POLL_OPTION_LIMIT,
@@ -74,17 +65,29 @@ from conversations.reporting import (
     StageRow,
     clean,
     principle_name,
-    quote,
     stage_counts,
     stage_words,
     trim,
+)
+from conversations.shown import (
+    OTHER,
+    FreeText,
+    LabelCheck,
+    consented_quotes,
+    enough_in,
+    enough_people,
+    label_check,
+    people_in,
+    quote,
+    redacted,
+    self_description_mix,
+    too_few,
 )
 
 THEMES_SHOWN = 5
 THEMES_FROM = 20  # people: below this, a summary goes question by question (measured)
 MMR_ALIKE = 0.7  # a second typical answer must differ from the first: likeness counts against
 IDEAS_SHOWN = 10  # a Telegram poll takes up to 10 options on every client
-OTHER = "other"  # the bucket for small groups: self-descriptions and themes alike
 
 
 class ThemeLike(Protocol):
@@ -96,6 +99,8 @@ class ThemeLike(Protocol):
     def examples(self) -> Sequence[int]: ...
     @property
     def origin(self) -> str: ...
+    @property
+    def language(self) -> str: ...
 
 
 class ThemesLike(Protocol):
@@ -129,24 +134,6 @@ def default_finder() -> ThemeFinder:
 
 
 @dataclass(frozen=True)
-class FreeText:
-    """One answer in someone's own words.
-
-    ``person`` is the opaque random id storage keeps for the participant; it is used only
-    to count different people, never shown. ``self_description`` is the option id its
-    author chose for "which fits you best", if any, to show perspectives side by side.
-    """
-
-    person: str
-    prompt_id: str
-    principle: Principle
-    text: str
-    quote_consent: bool = False
-    self_description: str | None = None
-    answer_id: int = 0  # storage's id, so an export can name each answer's theme
-
-
-@dataclass(frozen=True)
 class BrewResults:
     """What one brew gathered, as plain data the bot maps from storage rows.
 
@@ -171,9 +158,9 @@ class BrewResults:
     live: bool = False  # run live: ``finished`` counts who answered every question asked
 
 
-def taking_part(results: BrewResults) -> str:
+def taking_part(results: BrewResults, *, messages: Messages) -> str:
     """Say how many took part, how many finished here, and how many answered elsewhere."""
-    say = shipped_messages()
+    say = messages
     online = results.took_part - results.imported
     people = say.count("count_people", results.took_part)
     if not results.imported:
@@ -231,6 +218,7 @@ class ThemeView:
     quotes: tuple[str, ...]
     split: Split = NO_SPLIT  # its people by perspective, where safe
     origin: str = NEW  # CODEBOOK: the council's own theme; NEW: found in the answers
+    language: str = ""  # the language of its answers, when the reader told it
 
 
 @dataclass(frozen=True)
@@ -271,44 +259,13 @@ class PrincipleView:
         return sum(count for _, count in self.counts)
 
 
-# ------------------------------------------------------------------ the rules
+# ------------------------------------------------------------------ stages
 
 
-def enough_people(people: int, *, min_group: int) -> bool:
-    """Say whether a brew has enough people for anything from it to be shared.
-
-    ``people`` counts everyone whose words count (``storage.records.BrewCounts.people``).
-    Summaries, exports and the digest all ask this, so they cannot disagree.
-    """
-    return people >= min_group
-
-
-def too_few(took_part: int, *, min_group: int) -> str:
-    """Say kindly, in plain text, that too few people have answered to share anything yet."""
-    say = shipped_messages()
-    more = say.count("count_more_people", max(1, min_group - took_part))
-    return say.text("summary_too_few", min_group=min_group, more=more)
-
-
-def self_description_mix(
-    counts: Mapping[str, int], *, min_group: int
-) -> tuple[tuple[str, int], ...]:
-    """Return the groups safe to show, biggest first, or () when the mix must stay hidden."""
-    items = [(trim(clean(label), 60), n) for label, n in counts.items() if n > 0]
-    big = [(label, n) for label, n in items if n >= min_group]
-    small = sum(n for _, n in items if n < min_group)
-    other = sum(n for label, n in big if label.casefold() == OTHER) + small
-    if not big or (small and other < min_group):
-        return ()
-    if small:
-        big = [(label, n) for label, n in big if label.casefold() != OTHER] + [(OTHER, other)]
-    return tuple(sorted(big, key=lambda kv: -kv[1]))
-
-
-def stage_sentence(principle: Principle, counts: Mapping[Stage, int]) -> str:
+def stage_sentence(principle: Principle, counts: Mapping[Stage, int], *, messages: Messages) -> str:
     """Say in one plain sentence what most people chose for a principle."""
-    say = shipped_messages()
-    name = principle_name(principle)
+    say = messages
+    name = principle_name(principle, messages=say)
     total = sum(counts.values())
     ranked = sorted(((n, stage) for stage, n in counts.items() if n > 0), key=lambda t: -t[0])
     if not ranked:
@@ -316,7 +273,7 @@ def stage_sentence(principle: Principle, counts: Mapping[Stage, int]) -> str:
     top_n, top = ranked[0]
     tied = [stage for n, stage in ranked if n == top_n]
     if len(tied) == 2:
-        first, second = (stage_words(stage) for stage in sorted(tied))
+        first, second = (stage_words(stage, messages=say) for stage in sorted(tied))
         return say.text("summary_stage_split", first=first, second=second, principle=name)
     if len(tied) > 2:
         return say.text("summary_stage_mixed", principle=name)
@@ -328,11 +285,11 @@ def stage_sentence(principle: Principle, counts: Mapping[Stage, int]) -> str:
         key = "summary_stage_most"
     else:
         key = "summary_stage_top"
-    return say.text(key, stage=stage_words(top), principle=name)
+    return say.text(key, stage=stage_words(top, messages=say), principle=name)
 
 
 def principle_views(
-    stages: Mapping[Principle, Mapping[Stage, int]], *, min_group: int
+    stages: Mapping[Principle, Mapping[Stage, int]], *, min_group: int, messages: Messages
 ) -> tuple[PrincipleView, ...]:
     """Describe each principle anyone answered, in the usual order."""
     views = []
@@ -342,31 +299,19 @@ def principle_views(
         total = sum(n for _, n in full)
         if total == 0:
             continue
-        shared = total >= min_group
+        shared = enough_people(total, min_group=min_group)
         sentence = (
-            stage_sentence(principle, dict(full))
+            stage_sentence(principle, dict(full), messages=messages)
             if shared
-            else shipped_messages().text(
-                "summary_stage_too_few", principle=principle_name(principle)
+            else messages.text(
+                "summary_stage_too_few", principle=principle_name(principle, messages=messages)
             )
         )
         views.append(PrincipleView(principle, full if shared else (), sentence, shared))
     return tuple(views)
 
 
-def _consented_quotes(
-    answers: Sequence[FreeText], order: Sequence[int], limit: int, length: int
-) -> tuple[str, ...]:
-    """Pick up to ``limit`` different quotes, in ``order``, from answers with consent."""
-    picked: list[str] = []
-    for i in order:
-        if 0 <= i < len(answers) and answers[i].quote_consent:
-            text = quote(answers[i].text, length)
-            if text and text not in picked:
-                picked.append(text)
-        if len(picked) == limit:
-            break
-    return tuple(picked)
+# ------------------------------------------------------------------ themes
 
 
 def _quote_order(theme: ThemeLike, members: Sequence[int]) -> list[int]:
@@ -401,15 +346,10 @@ def _run_finder(
     ``answers`` are already redacted: the finder reads them with each marker as a break, so
     no phrase runs across a name that was taken out.
     """
-    if len({a.person for a in answers}) < min_group:
+    if not enough_in(answers, min_group=min_group):
         return None
     texts = [clean(unmarked(a.text, gap=" ; ")) for a in answers]
     return (find or default_finder())(texts, [a.person for a in answers], min_group=min_group)
-
-
-def redacted(answers: Sequence[FreeText]) -> list[FreeText]:
-    """Return the answers with words, each with its names, numbers and addresses taken out."""
-    return [replace(a, text=redact(a.text)) for a in answers if clean(a.text)]
 
 
 def _theme_label(theme: ThemeLike, limit: int, seen: LabelCheck, say: Messages) -> str:
@@ -434,7 +374,7 @@ def _shown_labels(
     seen = label_check(answers, min_group=min_group)
     labels: list[str | None] = []
     for theme, inside in zip(themes.themes, members, strict=True):
-        big = len({answers[i].person for i in inside}) >= min_group
+        big = enough_in(answers, inside, min_group=min_group)
         labels.append(_theme_label(theme, LABEL_LIMIT, seen, say) if big else None)
     unnamed = say.text("summary_theme_unnamed")
     if sum(label == unnamed for label in labels) > 1:
@@ -448,18 +388,6 @@ def _shown_labels(
     return labels
 
 
-LabelCheck = Callable[[str], bool]
-
-
-def label_check(answers: Sequence[FreeText], *, min_group: int) -> LabelCheck:
-    """Return the check a new theme's label must pass in a report of these (redacted) answers:
-    every word anyone typed was typed by at least ``min_group`` different people."""
-    from conversations.labels import LabelWords
-
-    counts = LabelWords.of([clean(unmarked(a.text)) for a in answers], [a.person for a in answers])
-    return lambda label: counts.shareable(label, min_group=min_group, ours=True)
-
-
 def group_themes(
     answers: Sequence[FreeText],
     *,
@@ -467,11 +395,11 @@ def group_themes(
     min_group: int,
     limit: int = THEMES_SHOWN,
     quotes: int = 2,
-    messages: Messages | None = None,
+    messages: Messages,
 ) -> ThemeGroups:
     """Group answers into themes, keeping only themes from at least ``min_group`` people."""
-    say = messages or shipped_messages()
-    answers = redacted(answers)
+    say = messages
+    answers = redacted(answers, messages=say)
     themes = _run_finder(answers, find, min_group=min_group)
     if themes is None:
         return ThemeGroups((), len(answers))
@@ -481,16 +409,24 @@ def group_themes(
     for theme, members, label in zip(themes.themes, grouped, labels, strict=True):
         if label is None:
             continue
-        people = len({answers[i].person for i in members})
+        people = people_in(answers, members)
         order = _quote_order(theme, members)
-        quoted = _consented_quotes(answers, order, quotes, 200)
+        quoted = consented_quotes(answers, order, limit=quotes)
         authors = ((answers[i].person, answers[i].self_description) for i in members)
         split = people_split(authors, min_group=min_group)
-        views.append(ThemeView(label, len(members), people, quoted, split, theme.origin))
+        views.append(
+            ThemeView(label, len(members), people, quoted, split, theme.origin, theme.language)
+        )
     views.sort(key=lambda v: (v.origin != CODEBOOK, -v.answers))
-    shown = tuple(views[:limit])
+    shown = _each_language(views, limit, first=say.language)
     coded = any(t.origin == CODEBOOK for t in themes.themes)
     return ThemeGroups(shown, len(answers) - sum(v.answers for v in shown), coded)
+
+
+def _each_language(views: Sequence[ThemeView], limit: int, *, first: str) -> tuple[ThemeView, ...]:
+    """Keep up to ``limit`` themes of each language, in order, the report's language first."""
+    languages = sorted({v.language for v in views}, key=lambda x: (x != first, x))
+    return tuple(v for x in languages for v in [w for w in views if w.language == x][:limit])
 
 
 def question_views(
@@ -500,20 +436,21 @@ def question_views(
     find: ThemeFinder | None = None,
     min_group: int,
     quotes: int = 2,
+    messages: Messages,
 ) -> tuple[QuestionView, ...]:
     """Give each question its own short part, in the pack's order: a small brew's summary.
 
     A question answered by at least ``min_group`` people shows its answers most like the
     rest (the most central, and different from each other), quoted only with consent."""
-    answers = redacted(answers)
+    answers = redacted(answers, messages=messages)
     asked = list(dict.fromkeys([*questions, *(a.prompt_id for a in answers)]))
     views = []
     for prompt_id in asked:
         members = [i for i, a in enumerate(answers) if a.prompt_id == prompt_id]
         if not members:
             continue
-        people = len({answers[i].person for i in members})
-        shared = people >= min_group
+        people = people_in(answers, members)
+        shared = enough_people(people, min_group=min_group)
         picked = _typical(answers, members, find, quotes) if shared else ()
         words = questions.get(prompt_id, prompt_id)
         views.append(QuestionView(words, len(members), people, picked, shared))
@@ -543,7 +480,7 @@ def _typical(
 
         best = max(open_to_quote, key=worth)
         open_to_quote.remove(best)
-        text = quote(answers[members[best]].text, 200)
+        text = quote(answers[members[best]].text)
         if text and text not in texts:
             picked.append(best)
             texts.append(text)
@@ -556,7 +493,7 @@ def report_themes(
     *,
     find: ThemeFinder | None = None,
     min_group: int,
-    messages: Messages | None = None,
+    messages: Messages,
 ) -> tuple[AnswerTheme, ...]:
     """Name each answer's theme exactly as the brew's summary groups them (for exports):
     what people said, and their ideas for change, each read on its own."""
@@ -585,20 +522,19 @@ def answer_themes(
     *,
     find: ThemeFinder | None = None,
     min_group: int,
-    messages: Messages | None = None,
+    messages: Messages,
 ) -> tuple[AnswerTheme, ...]:
     """Name each answer's theme, as the summary would show it (for exports).
 
     A theme from fewer than ``min_group`` people, or an answer in no theme, is "other";
     an empty answer gets "". With too few people overall, every answer is "other".
     """
-    say = messages or shipped_messages()
-    answers = [replace(a, text=redact(a.text)) for a in answers]
+    say = messages
     kept = [i for i, a in enumerate(answers) if clean(a.text)]
     labels = [
         AnswerTheme("", "") if not clean(a.text) else AnswerTheme(OTHER, OTHER) for a in answers
     ]
-    said = [answers[i] for i in kept]
+    said = redacted((answers[i] for i in kept), messages=say)
     themes = _run_finder(said, find, min_group=min_group)
     if themes is None:
         return tuple(labels)
@@ -617,21 +553,21 @@ def group_ideas(
     find: ThemeFinder | None = None,
     min_group: int,
     limit: int = IDEAS_SHOWN,
-    messages: Messages | None = None,
+    messages: Messages,
 ) -> tuple[tuple[Idea, ...], int]:
     """Rank ideas for change, most mentioned first; return them and how many stay private."""
-    say = messages or shipped_messages()
-    answers = redacted(answers)
+    say = messages
+    answers = redacted(answers, messages=say)
     themes = _run_finder(answers, find, min_group=min_group)
     ideas: list[Idea] = []
     used: set[int] = set()
     if themes is not None:
         shareable = label_check(answers, min_group=min_group)
         for theme, members in zip(themes.themes, _members(themes, len(answers)), strict=True):
-            if len({answers[i].person for i in members}) < min_group:
+            if not enough_in(answers, members, min_group=min_group):
                 continue
             order = _quote_order(theme, members)
-            quoted = _consented_quotes(answers, order, 2, 200)
+            quoted = consented_quotes(answers, order, limit=2)
             label = _typical_short_answer(answers, theme.examples) or _theme_label(
                 theme, POLL_OPTION_LIMIT, shareable, say
             )
@@ -655,14 +591,16 @@ def group_ideas(
     return tuple(ideas[:limit]), private
 
 
-def stage_chart(views: Sequence[PrincipleView]) -> tuple[ChartSpec, ...]:
+def stage_chart(views: Sequence[PrincipleView], *, messages: Messages) -> tuple[ChartSpec, ...]:
     """Make the stage chart for the principles that are safe to show, if any."""
     shown = [v for v in views if v.shared]
     if not shown:
         return ()
-    rows = tuple(StageRow(_cap(principle_name(v.principle)), v.counts) for v in shown)
+    rows = tuple(
+        StageRow(_cap(principle_name(v.principle, messages=messages)), v.counts) for v in shown
+    )
     alt = " ".join(v.sentence for v in shown)
-    return (StageChart(shipped_messages().text("summary_where_we_are"), rows, alt),)
+    return (StageChart(messages.text("summary_where_we_are"), rows, alt),)
 
 
 def _cap(text: str) -> str:
@@ -677,10 +615,11 @@ def _headline(results: BrewResults, mix: Sequence[tuple[str, int]], say: Message
     """Say what the brew was and how many took part (and who, when safe)."""
     theme = Span(trim(clean(results.theme), LABEL_LIMIT), theirs=True)
     title = Span(trim(clean(results.pack_title), LABEL_LIMIT), italic=True)
+    took_part = taking_part(results, messages=say)
     head: Chunk = (
         Heading(fill(say, "summary_title", theme=theme), level=1),
         Para(((title,),)),
-        Para(((Span(taking_part(results)), Span(" "), say_span(say, "summary_thanks")),)),
+        Para(((Span(took_part), Span(" "), say_span(say, "summary_thanks")),)),
     )
     if not mix:
         return Topic((head,))
@@ -710,10 +649,10 @@ def _principles(
     for i, view in enumerate(views):
         blocks: list[Block] = [Heading((say_span(say, "summary_where_we_are"),))] if i == 0 else []
         blocks += [
-            Heading((Span(_cap(principle_name(view.principle))),), level=3),
+            Heading((Span(_cap(principle_name(view.principle, messages=say))),), level=3),
             Para(((Span(view.sentence),),)),
         ]
-        counts = stage_counts(view.counts) if view.shared else ""
+        counts = stage_counts(view.counts, messages=say) if view.shared else ""
         blocks += [Para(((Span(counts),),))] if counts else []
         split = splits.get(view.principle, NO_SPLIT) if view.shared else NO_SPLIT
         blocks += [Perspectives(split, say)] if split else []
@@ -721,17 +660,21 @@ def _principles(
     return Topic(tuple(chunks))
 
 
-def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages | None = None) -> Topic:
+def theme_topic(groups: ThemeGroups, heading: str, *, messages: Messages) -> Topic:
     """Show the themes found in people's own words, quotes only with consent.
 
     A theme's people are also shown by perspective where safe. ``heading`` is already in
-    words; ``messages`` gives the rest (default: the shipped message files).
+    words; ``messages`` gives the rest.
     """
-    say = messages or shipped_messages()
+    say = messages
     title = Heading((Span(heading),))
     chunks: list[Chunk] = []
+    both = len({view.language for view in groups.shown}) > 1
     for i, view in enumerate(groups.shown):
         blocks: list[Block] = [title] if i == 0 else []
+        named = f"summary_language_{view.language}"
+        if both and named in say and (i == 0 or groups.shown[i - 1].language != view.language):
+            blocks.append(Para(((say_span(say, named, italic=True),),)))
         answers = say.count("count_answers", view.answers)
         people = say.count("count_people", view.people)
         key = "summary_theme_new" if groups.coded and view.origin != CODEBOOK else "summary_theme"
@@ -801,7 +744,7 @@ def _ideas(ideas: Sequence[Idea], private: int, say: Messages) -> Topic:
 def _too_few(results: BrewResults, min_group: int, say: Messages) -> Topic:
     """Say only that too few took part to share anything yet."""
     theme = Span(trim(clean(results.theme), LABEL_LIMIT), theirs=True)
-    body = too_few(results.took_part, min_group=min_group)
+    body = too_few(results.took_part, min_group=min_group, messages=say)
     return Topic(
         (
             (
@@ -828,7 +771,7 @@ def _said(
     if len({a.person for a in said}) >= themes_from:
         groups = group_themes(said, find=find, min_group=min_group, messages=say)
         return theme_topic(groups, heading, messages=say)
-    views = question_views(said, questions, find=find, min_group=min_group)
+    views = question_views(said, questions, find=find, min_group=min_group, messages=say)
     return question_topic(views, heading, min_group=min_group, messages=say)
 
 
@@ -837,23 +780,23 @@ def build_summary(
     *,
     min_group: int,
     find: ThemeFinder | None = None,
-    messages: Messages | None = None,
+    messages: Messages,
     themes_from: int = THEMES_FROM,
 ) -> Summary:
     """Build the summary of one brew, sharing only what keeps everyone safe.
 
-    ``messages`` gives the words kept in the message files (default: the shipped ones).
+    ``messages`` gives its words: the facilitators' group's language.
     What people said is shown by theme once ``themes_from`` people wrote something, and
     question by question below that: ``THEMES_FROM`` was chosen by measurement
     (docs/benchmarks.md, "Small brews"), since below it themes found without a codebook
     matched the ones people meant too seldom to be worth showing.
     """
-    words = messages or shipped_messages()
+    words = messages
     if not enough_people(results.took_part, min_group=min_group):
         kind = (_too_few(results, min_group, words),)
         return Summary(to_html(kind), (), (), to_markdown(kind), shared=False)
     mix = self_description_mix(results.self_description, min_group=min_group)
-    views = principle_views(results.stages, min_group=min_group)
+    views = principle_views(results.stages, min_group=min_group, messages=words)
     said = [a for a in results.answers if a.prompt_id not in results.idea_prompts]
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
     ideas, private = group_ideas(wished, find=find, min_group=min_group, messages=words)
@@ -866,7 +809,7 @@ def build_summary(
     )
     return Summary(
         sections=to_html(topics),
-        charts=stage_chart(views),
+        charts=stage_chart(views, messages=words),
         ideas=ideas,
         markdown=to_markdown(topics),
     )

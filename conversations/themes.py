@@ -79,6 +79,7 @@ class Theme:
     words: tuple[str, ...]
     examples: tuple[int, ...]  # indices of representative texts
     origin: str = NEW  # CODEBOOK: one of the council's own themes; NEW: found in the answers
+    language: str = ""  # the language of its answers ("en", "cy"), once a report has read them
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""What a person may see and wipe, and how long raw words are kept."""
+"""What a person may see and wipe, and how long raw words are kept.
+
+The export is data only: the words that explain it to the person (what the file is, each
+stage in words) are added by the bot, in the person's own language (``/mydata``).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,6 @@ from storage.heard import forget_old_heard
 from storage.people import find_participant
 from storage.sql import Connection, Row, fetch_all, run
 from storage.times import iso
-
-ABOUT = (
-    "Everything brewbot keeps about you."
-    " Your answers are kept under a random number, not your name."
-)
 
 
 async def _export(db: Connection, participant_id: str, suggester: str | None) -> dict[str, object]:
@@ -72,7 +71,6 @@ async def _export(db: Connection, participant_id: str, suggester: str | None) ->
         (participant_id,),
     )
     return {
-        "about": ABOUT,
         "participant_id": person.id,
         "how_we_reach_you": {"telegram_chat_id": person.chat_id},
         "joined_at": iso(person.created_at),
@@ -153,7 +151,6 @@ def _answer_entry(row: Row) -> dict[str, object]:
         "principle": answer.principle.value,
         "kind": answer.kind.value,
         "stage": None if answer.stage is None else answer.stage.key,
-        "stage_words": None if answer.stage is None else answer.stage.label,
         "rag": None if answer.rag is None else answer.rag.value,
         "option": answer.option,
         "text": answer.text,

@@ -245,7 +245,8 @@ async def post_brew_summary(brewbot: Running, brew: Brew) -> int:
     _admins(brewbot)
     before = len(group_calls(brewbot))
     summary = await brew_summary(brewbot.services, brew)
-    await post_summary(brewbot.app.bot, FACILITATORS, summary, brewbot.services.store, brew)
+    store, messages = brewbot.services.store, brewbot.services.messages
+    await post_summary(brewbot.app.bot, FACILITATORS, summary, store, brew, messages=messages)
     await brewbot.standin.wait_idle()
     first = group_calls(brewbot)[before]
     return int(first.result["message_id"])

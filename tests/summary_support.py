@@ -25,6 +25,7 @@ class FakeTheme:
     words: tuple[str, ...]
     examples: tuple[int, ...]
     origin: str = "codebook"  # named by the test, as a council's codebook names its themes
+    language: str = ""  # not told: the keyword finder reads every language alike
 
 
 @dataclass(frozen=True)

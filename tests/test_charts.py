@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts import render, render_all
 from conversations.model import Stage
 from conversations.reporting import ChartSpec, StageChart, StageRow, TrendChart, TrendLine
+from tests.english import render, render_all
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -91,7 +91,7 @@ def test_charts_never_touch_pyplot() -> None:
     script = (
         "import sys\n"
         "from tests.test_charts import STAGES, TREND\n"
-        "from bot.charts import render_all\n"
+        "from tests.english import render_all\n"
         "render_all((STAGES, TREND))\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )

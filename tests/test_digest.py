@@ -13,17 +13,15 @@ from conversations.digest import (
     BrewText,
     Update,
     WeekResults,
-    build_digest,
     recent_weeks,
     trend_points,
-    trend_sentence,
     week_key,
     week_start,
-    week_words,
 )
 from conversations.model import Principle, Stage
 from conversations.reporting import TrendChart, tg_len
-from conversations.summary import FreeText
+from conversations.shown import FreeText
+from tests.english import build_digest, trend_sentence, week_words
 from tests.summary_support import KeywordFinder, shown
 
 FINDER = KeywordFinder(

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.jobs.weekly_digest import DONE, kind
 from conversations.digest import week_key as key_of
-from conversations.digest import week_start, week_words
+from conversations.digest import week_start
 from conversations.model import Stage
-from conversations.summary import enough_people
+from conversations.shown import enough_people
+from tests.english import week_words
 from tests.facilitator_support import group_calls, group_texts, in_group, last_in_group, took_part
 from tests.running import FACILITATORS, Running
 

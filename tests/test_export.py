@@ -8,10 +8,11 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.facilitators.export_files import COLUMNS, answer_row, answers_csv, guard
+from bot.facilitators.export_files import COLUMNS, guard
 from bot.facilitators.picking import RECENT
 from conversations.model import Kind, Principle, Rag, Stage
 from storage.records import StoredAnswer
+from tests.english import answer_row, answers_csv
 from tests.facilitator_support import finish_pack, group_calls, group_texts, in_group, tap_in_group
 from tests.running import Running
 
@@ -195,8 +196,9 @@ async def test_export_asks_which_brew_when_there_are_several(brewbot: Running) -
 
 
 def test_each_typed_answer_gets_its_theme_as_the_summary_would_name_it() -> None:
-    from bot.facilitators.export_files import theme_of_each
-    from conversations.summary import AnswerTheme, BrewResults, FreeText, build_summary
+    from conversations.shown import FreeText
+    from conversations.summary import AnswerTheme, BrewResults
+    from tests.english import build_summary, theme_of_each
     from tests.summary_support import KeywordFinder
 
     waiting = [

@@ -9,8 +9,8 @@ from bot.facilitators.brews import set_menus
 from bot.facilitators.picking import RECENT
 from conversations.messages import load_messages
 from conversations.model import Status
-from conversations.summary import too_few
 from standin import StandIn
+from tests.english import too_few
 from tests.facilitator_support import (
     ADMIN,
     LINK,

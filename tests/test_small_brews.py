@@ -8,15 +8,10 @@ from bot import embedder
 from conversations.codebook import load_codebook
 from conversations.model import Principle
 from conversations.reading import Reader
-from conversations.reporting import quote
-from conversations.summary import (
-    THEMES_FROM,
-    BrewResults,
-    FreeText,
-    build_summary,
-    question_views,
-)
+from conversations.shown import FreeText, quote
+from conversations.summary import THEMES_FROM, BrewResults
 from tests.brew_support import PlantedBrew, planted_brew
+from tests.english import build_summary, question_views
 from tests.summary_support import shown
 
 MIN = 5

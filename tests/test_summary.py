@@ -12,13 +12,9 @@ from hypothesis import strategies as st
 from conversations.model import Principle, Stage
 from conversations.perspectives import DescribedStages
 from conversations.reporting import StageChart, clean, quote, tg_len, trim
-from conversations.summary import (
-    BrewResults,
-    FreeText,
-    build_summary,
-    self_description_mix,
-    stage_sentence,
-)
+from conversations.shown import FreeText, self_description_mix
+from conversations.summary import BrewResults
+from tests.english import build_summary, stage_sentence
 from tests.summary_support import KeywordFinder, shown, visible_text
 
 CONSENT = {"p1", "p2", "p4", "p6", "p7"}  # p3, p5 and p8 said no to quotes
@@ -549,7 +545,8 @@ def test_any_text_gives_valid_sections_within_limits(
 
 
 def test_answers_from_paper_are_counted_and_said_plainly() -> None:
-    from conversations.summary import BrewResults, taking_part
+    from conversations.summary import BrewResults
+    from tests.english import taking_part
 
     both = BrewResults("t", "p", took_part=9, finished=3, imported=5)
     assert (

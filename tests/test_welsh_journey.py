@@ -1,18 +1,27 @@
 """Someone who reads Welsh meets no English: through both packs, easy words, /mydata,
 /forget, a reminder, news, voice notes and a live brew, every message they receive is checked
-against the English catalogue and packs, and a leak names the English message it came from."""
+against the English catalogue and packs, and a leak names the English message it came from.
+A facilitators' group that chose Cymraeg gets its summary, charts and digest in Welsh, checked
+the same way."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.jobs.nudges import send_due_nudges
 from conversations.loader import PACKS_DIR, load_pack
 from conversations.messages import load_messages
 from conversations.voice import MAX_SECONDS
-from tests.facilitator_support import LINK, group_calls, in_group, last_in_group, tap_in_group
+from tests.facilitator_support import (
+    LINK,
+    group_calls,
+    in_group,
+    last_in_group,
+    tap_in_group,
+    took_part,
+)
 from tests.running import FACILITATORS, Running
 from tests.test_live import all_got
 from tests.test_live_session import tap_starting, write
@@ -314,4 +323,33 @@ async def test_a_live_brew_asks_which_question_in_welsh(brewbot: Running) -> Non
     await tap_starting(brewbot, ELEN, "Eu gadael allan")
     assert "gadael y geiriau hynny allan" in brewbot.last(ELEN)
     assert_all_welsh(brewbot, ELEN)
+    brewbot.standin.assert_no_problems()
+
+
+SAID_IN_WELSH = (
+    "Cael gwybod pwy sy'n dod a phryd.",
+    "Aros am alwad yn ôl am wythnosau.",
+    "Gofalwr sy'n fy nabod i.",
+    "Llythyrau mewn geiriau clir.",
+    "Amser i siarad heb ruthro.",
+    "Mae'r gofalwr yn gwrando arna i.",
+)
+
+
+async def test_a_welsh_groups_summary_charts_and_digest_are_in_welsh(brewbot: Running) -> None:
+    brewbot.clock.now = datetime.now(UTC)  # the store stamps answers with the real time
+    await in_group(brewbot, "/language")
+    await tap_in_group(brewbot, "Cymraeg")
+    await in_group(brewbot, "/newbrew lang=cy cael help gartref")
+    (brew,) = await brewbot.services.store.open_brews(FACILITATORS)
+    await took_part(brewbot, brew, range(2601, 2607), words=SAID_IN_WELSH)
+    before, calls = len(brewbot.standin.sent_to(FACILITATORS)), len(group_calls(brewbot))
+    await in_group(brewbot, "/summary")
+    await in_group(brewbot, "/digest")
+    posted = group_calls(brewbot)[calls:]
+    text = "\n".join(c.text or "" for c in posted).replace("\u2068", "").replace("\u2069", "")
+    assert "Cymerodd 6 o bobl ran" in text  # the summary, in Welsh
+    assert "Dros Baned: wythnos dydd Llun" in text  # the digest, its date in Welsh too
+    assert sum(c.method == "sendPhoto" for c in posted) == 2  # a chart each, captioned in Welsh
+    assert_all_welsh(brewbot, FACILITATORS, after=before)
     brewbot.standin.assert_no_problems()

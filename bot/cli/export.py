@@ -10,8 +10,8 @@ from bot.cli import brew_code, database_option, refused
 from bot.facilitators.export_files import export_files
 from bot.settings import SettingsError, load_settings
 from conversations.loader import load_packs
-from conversations.messages import load_messages
-from conversations.summary import enough_people
+from conversations.messages import load_catalogue
+from conversations.shown import enough_people
 from storage.errors import StorageError
 from storage.store import Store
 
@@ -46,15 +46,14 @@ def run(args: argparse.Namespace) -> int:
 
 async def _export(args: argparse.Namespace) -> list[Path]:
     settings = load_settings()
+    messages = load_catalogue().messages(settings.language)  # the deployment's, else English
     async with await Store.open(args.db or settings.db) as store:
         brew = await store.brew_by_code(args.code)
         if brew is None:
             raise ExportProblem(f"there is no brew with the code {args.code!r}")
         counts = await store.brew_counts(brew.id)
         if not enough_people(counts.people, min_group=settings.min_group):
-            text = load_messages().text(
-                "export_too_few", theme=brew.theme, min_group=settings.min_group
-            )
+            text = messages.text("export_too_few", theme=brew.theme, min_group=settings.min_group)
             raise ExportProblem(" ".join(text.split()))
         files = await export_files(
             store,
@@ -62,6 +61,7 @@ async def _export(args: argparse.Namespace) -> list[Path]:
             brew,
             min_group=settings.min_group,
             zone=settings.timezone,
+            messages=messages,
             meaning=settings.meaning,
         )
     try:

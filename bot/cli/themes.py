@@ -244,6 +244,7 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
     Each row: ``index`` (data rows from 0), ``row`` (as a spreadsheet shows it), ``theme``
     (a codebook theme's name exactly, or a new theme's label; null if none), ``from``
     (``codebook`` or ``new``; null if none), ``score`` (closeness to its theme) and ``why``.
+    Each theme says the ``language`` of its answers ("en", "cy"): each is read on its own.
     """
     names = theme_names(themes)
     scores = themes.scores or (0.0,) * len(texts)
@@ -256,6 +257,7 @@ def as_json(texts: list[str], themes: Themes, first_row: int) -> dict[str, Any]:
                 "index": i,
                 "label": names[i],
                 "from": t.origin,
+                "language": t.language,
                 "size": t.size,
                 "words": [redact(w) for w in t.words],
                 "examples": [{"row": e + first_row, "text": redact(texts[e])} for e in t.examples],
@@ -287,8 +289,10 @@ def as_text(texts: list[str], themes: Themes, first_row: int) -> str:
     lines = [f"{len(themes.themes)} themes in {len(texts):,} answers ({spare:,} with no theme)"]
     names = theme_names(themes)
     coded = any(t.origin == CODEBOOK for t in themes.themes)
+    bilingual = len({t.language for t in themes.themes}) > 1
     for number, (theme, name) in enumerate(zip(themes.themes, names, strict=True), start=1):
         where = (", from the codebook" if theme.origin == CODEBOOK else ", new") if coded else ""
+        where += f", in {theme.language!r}" if bilingual else ""
         shown = name or "(no phrase enough people used to name it)"
         lines += ["", f"{number}. {shown} ({theme.size:,} answers{where})"]
         if theme.words:

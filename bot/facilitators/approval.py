@@ -16,6 +16,7 @@ from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
 from bot.replies import action_keyboard, cosmetic
 from bot.services import App, BrewContext, Services
+from bot.speaking import speaking_in
 from bot.tg import acknowledge
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
@@ -62,7 +63,9 @@ async def send_draft(context: BrewContext, brew: Brew, summary: Summary) -> None
     )
     try:
         await context.bot.send_message(chat_id, services.text("approval_draft", theme=theme))
-        await post_summary(context.bot, chat_id, summary, services.store, brew)
+        await post_summary(
+            context.bot, chat_id, summary, services.store, brew, messages=services.messages
+        )
         await context.bot.send_message(
             chat_id, services.text("approval_ask", theme=theme), reply_markup=buttons
         )
@@ -94,7 +97,9 @@ async def decided(update: Update, context: BrewContext) -> None:
     done = "approval_done" if approved else "approval_change_done"
     if changed and brew.group_chat_id is not None:
         told = "approval_told_approved" if approved else "approval_told_change"
-        await context.bot.send_message(brew.group_chat_id, services.text(told, theme=theme))
+        with speaking_in(await services.group_language(brew.group_chat_id)):  # theirs, not ours
+            text = services.text(told, theme=theme)
+        await context.bot.send_message(brew.group_chat_id, text)
     # A double tap finds it settled already; a failed edit leaves the buttons, which then
     # find the decision made.
     await cosmetic(shown.edit_text(services.text(done, theme=theme)), "settle a draft's buttons")

@@ -428,7 +428,9 @@ async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> N
     show_typing(context, chat_id)
     services = context.services
     summary = await brew_summary(services, brew)
-    await post_summary(context.bot, chat_id, summary, services.store, brew)
+    await post_summary(
+        context.bot, chat_id, summary, services.store, brew, messages=services.messages
+    )
     await approval.send_draft(context, brew, summary)  # co-producers check it (issue 15)
 
 

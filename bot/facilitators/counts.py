@@ -8,7 +8,8 @@ With several workers on one database, the group's allowance is still the group's
 edits a brew's counts only when it takes that brew's turn (a job lease lasting one wait), so
 together they edit no more often than one worker would.
 Themes appear only once enough people answered (``enough_people``), and only themes from
-at least the minimum group of people; nothing else about anyone is shown.
+at least the minimum group of people; nothing else about anyone is shown. It is worded in the
+group's language, whoever's answer brought the edit about.
 """
 
 from __future__ import annotations
@@ -23,14 +24,18 @@ from telegram.error import BadRequest, TelegramError
 from bot.facilitators.reports import theme_finder
 from bot.runtime.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue, services_of
-from conversations.summary import FreeText, enough_people, group_themes
+from bot.speaking import speaking_in
+from conversations.shown import FreeText, enough_people
+from conversations.summary import group_themes
 from storage.errors import StorageError
 from storage.records import Brew, LiveQuestion
 
 log = logging.getLogger(__name__)
 
 _STATE = "brewbot.live_counts"
+_SHOWN = "brewbot.live_counts_shown"  # (chat, message) -> the text this worker last put there
 THEMES_SHOWN = 3
+SHOWN_KEPT = 200
 
 
 @dataclass
@@ -101,12 +106,20 @@ async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
     """Edit a question's counts message to show how it stands now."""
     services = services_of(app)
     assert brew.group_chat_id is not None and question.counts_message_id is not None
-    text = await counts_text(services, brew, question)
+    with speaking_in(await services.group_language(brew.group_chat_id)):
+        text = await counts_text(services, brew, question)
+    shown: dict[tuple[int, int], str] = app.bot_data.setdefault(_SHOWN, {})
+    where = (brew.group_chat_id, question.counts_message_id)
+    if shown.get(where) == text:
+        return  # an edit to the same words is refused, and would spend the group's allowance
     try:
         with sending_as(Priority.TIDY):
             await app.bot.edit_message_text(
                 text, chat_id=brew.group_chat_id, message_id=question.counts_message_id
             )
+        if len(shown) >= SHOWN_KEPT:
+            shown.clear()  # only the open questions' matter
+        shown[where] = text
     except BadRequest as error:  # unchanged, or deleted by an admin
         log.info("The live counts message was not edited: %s", error)
     except TelegramError as error:

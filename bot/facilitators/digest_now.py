@@ -22,9 +22,8 @@ async def digest_now(update: Update, context: BrewContext) -> None:
     if week is None:
         return
     show_typing(context, message.chat_id)
-    await post_digest(
-        context.bot, message.chat_id, await build_week(services, week, message.chat_id)
-    )
+    digest = await build_week(services, week, message.chat_id)
+    await post_digest(context.bot, message.chat_id, digest, services.messages)
 
 
 def register(app: App, services: Services) -> None:

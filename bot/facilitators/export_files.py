@@ -3,7 +3,8 @@
 The CSV never holds a participant id or a Telegram id. Words are blanked where their
 author did not agree to be quoted, names, numbers and addresses are taken out of the rest
 (:func:`conversations.redaction.redact`), answers held back for a check are left out, and days
-stand in for exact times, so answers are harder to line up into one person's story.
+stand in for exact times, so answers are harder to line up into one person's story. Its words
+(stages, markers, theme names) and the report are in the facilitators' group's language.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from bot.replies import show_typing
 from bot.services import BrewContext
 from conversations.messages import Messages
 from conversations.model import Pack
-from conversations.redaction import redact
+from conversations.redaction import markers_from, redact
+from conversations.reporting import stage_name
+from conversations.shown import enough_people
 from conversations.summary import (
     AnswerTheme,
     BrewResults,
     ThemeFinder,
     build_summary,
-    enough_people,
     report_themes,
 )
 from storage.records import Brew, StoredAnswer
@@ -68,20 +70,23 @@ def answer_row(
     zone: tzinfo,
     theme: AnswerTheme = NO_THEME,
     row: int = 1,
+    *,
+    messages: Messages,
 ) -> list[str]:
     """Turn one answer into CSV cells, with its words only if its author said they may be quoted."""
     option = answer.option or ""
+    text = redact(answer.text or "", markers_from(messages)) if answer.quote_consent else ""
     cells = [
         str(row),
         answer.prompt_id,
         answer.principle.value,
         answer.kind.value,
         "" if answer.stage is None else str(answer.stage.value),
-        "" if answer.stage is None else answer.stage.label,
+        "" if answer.stage is None else stage_name(answer.stage, messages=messages),
         "" if answer.rag is None else answer.rag.value,
         option,
         words.get(option, "") if option else "",
-        redact(answer.text or "") if answer.quote_consent else "",
+        text,
         theme.label,
         theme.origin,
         "yes" if answer.quote_consent else "no",
@@ -96,6 +101,8 @@ def answers_csv(
     words: Mapping[str, str],
     zone: tzinfo,
     themes: Mapping[int, AnswerTheme] | None = None,
+    *,
+    messages: Messages,
 ) -> bytes:
     """Write the answers not held back as UTF-8 CSV with a BOM, so Excel reads it right."""
     out = io.StringIO()
@@ -104,7 +111,7 @@ def answers_csv(
     named = themes or {}
     shown = sorted((a for a in answers if not a.held), key=_unlinked)
     writer.writerows(
-        answer_row(a, words, zone, named.get(a.id, NO_THEME), row)
+        answer_row(a, words, zone, named.get(a.id, NO_THEME), row, messages=messages)
         for row, a in enumerate(shown, start=1)
     )
     return out.getvalue().encode("utf-8-sig")
@@ -118,11 +125,13 @@ def _unlinked(answer: StoredAnswer) -> tuple[str, int, str, str]:
 
 
 def theme_of_each(
-    results: BrewResults, *, min_group: int, find: ThemeFinder | None = None
+    results: BrewResults, *, min_group: int, messages: Messages, find: ThemeFinder | None = None
 ) -> dict[int, AnswerTheme]:
     """Name the theme of each typed answer not held back (by storage id), as the summary
     groups them: the same answers, read the same way, in the same order."""
-    named = report_themes(results.answers, results.idea_prompts, min_group=min_group, find=find)
+    named = report_themes(
+        results.answers, results.idea_prompts, min_group=min_group, find=find, messages=messages
+    )
     return {a.answer_id: theme for a, theme in zip(results.answers, named, strict=True)}
 
 
@@ -142,21 +151,22 @@ async def export_files(
     *,
     min_group: int,
     zone: tzinfo,
-    messages: Messages | None = None,
+    messages: Messages,
     meaning: bool = True,
 ) -> ExportFiles:
     """Build a brew's CSV (with each answer's theme) and Markdown report, off the event loop.
 
-    ``messages`` gives the report's words (default: the shipped message files)."""
+    ``messages`` gives their words: the facilitators' group's language (the command line's:
+    the deployment's)."""
     answers = await store.answers(brew.id)
     words = option_words(packs.get(brew.pack_id))
     results = await results_from(store, packs, brew)
     find = await brew_reader(store, brew, meaning=meaning)
 
     def build() -> ExportFiles:
-        themes = theme_of_each(results, min_group=min_group, find=find)
+        themes = theme_of_each(results, min_group=min_group, messages=messages, find=find)
         summary = build_summary(results, min_group=min_group, messages=messages, find=find)
-        table = answers_csv(answers, words, zone, themes)
+        table = answers_csv(answers, words, zone, themes, messages=messages)
         return ExportFiles(file_stem(brew), table, summary.markdown.encode())
 
     return await asyncio.to_thread(build)

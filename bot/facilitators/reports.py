@@ -13,9 +13,11 @@ from bot import codebook_in_use as codebooks
 from bot import embedder
 from bot.charts import render
 from bot.services import Services
+from conversations.messages import Messages
 from conversations.model import Kind, Pack, Principle, Stage
 from conversations.reading import Reader
-from conversations.summary import BrewResults, FreeText, Summary, ThemeFinder, build_summary
+from conversations.shown import FreeText
+from conversations.summary import BrewResults, Summary, ThemeFinder, build_summary
 from storage.records import Brew
 from storage.store import Store
 
@@ -97,7 +99,8 @@ async def brew_reader(store: Store, brew: Brew, *, meaning: bool) -> Reader:
 
 
 async def brew_summary(services: Services, brew: Brew) -> Summary:
-    """Build a brew's summary in a worker thread (finding themes can take a few seconds)."""
+    """Build a brew's summary in a worker thread (finding themes can take a few seconds), in
+    the language being spoken: the facilitators' group's."""
     results = await brew_results(services, brew)
     find = await theme_finder(services, brew)
     return await asyncio.to_thread(
@@ -109,8 +112,11 @@ async def brew_summary(services: Services, brew: Brew) -> Summary:
     )
 
 
-async def post_summary(bot: Bot, chat_id: int, summary: Summary, store: Store, brew: Brew) -> None:
-    """Post a summary: its messages in Telegram HTML, then its charts as pictures.
+async def post_summary(
+    bot: Bot, chat_id: int, summary: Summary, store: Store, brew: Brew, *, messages: Messages
+) -> None:
+    """Post a summary: its messages in Telegram HTML, then its charts as pictures, their words
+    in ``messages`` (the summary's own language).
 
     Each message is linked to its brew in storage as it goes, so a command sent as a reply
     to any of them knows which brew it is about.
@@ -118,7 +124,9 @@ async def post_summary(bot: Bot, chat_id: int, summary: Summary, store: Store, b
     for section in summary.sections:
         sent = await bot.send_message(chat_id, section, parse_mode=ParseMode.HTML)
         await store.summary_posted(chat_id, [sent.message_id], brew.id)
-    pictures = await asyncio.to_thread(lambda: [render(spec) for spec in summary.charts])
+    pictures = await asyncio.to_thread(
+        lambda: [render(spec, messages=messages) for spec in summary.charts]
+    )
     for spec, picture in zip(summary.charts, pictures, strict=True):
         sent = await bot.send_photo(
             chat_id, InputFile(picture, filename="chart.png"), caption=spec.alt[:1024]

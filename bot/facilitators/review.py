@@ -15,6 +15,7 @@ import contextlib
 import logging
 from typing import TypeVar
 
+from babel.dates import format_date
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -25,7 +26,7 @@ from bot.facilitators.picking import may_press, theme_words
 from bot.replies import action_keyboard
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge
-from conversations.redaction import redact
+from conversations.redaction import markers_from, redact
 from storage.records import HeldAnswer
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,13 @@ async def next_held(
     first = held[0]
     brew = await services.store.brew(first.brew_id)
     day = first.created_at.astimezone(services.settings.timezone)
-    shown = redact(first.text or "")
+    shown = redact(first.text or "", markers_from(services.messages))
     text = services.text(
         "review_item",
         number=1,
         total=len(held),
         theme=theme_words(brew) if brew else "",
-        date=f"{day.day} {day:%B}",
+        date=format_date(day, "d MMMM", locale=services.messages.language),
         words=shown if shown else services.text("review_cleared"),
     )
     rows: list[list[tuple[str, Action]]] = [

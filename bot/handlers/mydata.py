@@ -98,12 +98,20 @@ async def forget_confirmed(update: Update, context: BrewContext) -> None:
 
 
 def in_their_words(services: Services, kept: dict[str, Any]) -> dict[str, Any]:
-    """Word the export's notes in the person's language: what the file is, each stage."""
-    kept["about"] = services.text("mydata_about")
-    for answer in kept.get("answers", []):
-        if answer.get("stage"):
-            answer["stage_words"] = services.text(f"stage_name_{answer['stage']}")
-    return kept
+    """Add the export's notes in the person's language: what the file is (first), and each
+    stage in words (beside the stage)."""
+    answers = [_stage_in_words(services, answer) for answer in kept.get("answers", [])]
+    return {"about": services.text("mydata_about"), **kept, "answers": answers}
+
+
+def _stage_in_words(services: Services, answer: dict[str, Any]) -> dict[str, Any]:
+    """Return an answer with its stage's words next to the stage (None without a stage)."""
+    worded: dict[str, Any] = {}
+    for key, value in answer.items():
+        worded[key] = value
+        if key == "stage":
+            worded["stage_words"] = services.text(f"stage_name_{value}") if value else None
+    return worded
 
 
 async def _readable(

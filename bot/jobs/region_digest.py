@@ -17,11 +17,12 @@ from telegram.error import TelegramError
 
 from bot.replies import chunks
 from bot.services import Services
+from bot.speaking import speaking_in
 from conversations.digest import recent_weeks, week_start, week_words
 from conversations.model import Principle, Stage
 from conversations.region import Council, compare
 from conversations.reporting import principle_name, stage_words
-from conversations.summary import enough_people
+from conversations.shown import enough_people
 
 log = logging.getLogger(__name__)
 REGION = "region"  # the posts record: one region digest a week
@@ -61,25 +62,23 @@ async def councils(bot: Bot, services: Services, week: str) -> list[Council]:
 
 
 async def region_lines(bot: Bot, services: Services, week: str) -> list[str]:
-    """Lay the region's comparison out as lines of text."""
-    least = services.settings.min_group
+    """Lay the region's comparison out as lines of text, in the language being spoken."""
+    least, say = services.settings.min_group, services.messages
     compared = compare(await councils(bot, services, week), min_group=least)
-    lines = [services.text("region_heading", week=week_words(week))]
+    lines = [say.text("region_heading", week=week_words(week, messages=say))]
     if not compared:
-        return [*lines, services.text("region_none", min_group=least)]
+        return [*lines, say.text("region_none", min_group=least)]
     for principle, rows in compared.items():
-        lines += [
-            "",
-            services.text("region_principle", principle=principle_name(principle).capitalize()),
-        ]
+        name = principle_name(principle, messages=say).capitalize()
+        lines += ["", say.text("region_principle", principle=name)]
         for row in rows:
             if row.council is not None and row.stage is not None:
-                words = stage_words(row.stage)
+                words = stage_words(row.stage, messages=say)
                 lines.append(
                     services.text("region_row", council=row.council, n=row.answers, stage=words)
                 )
             elif row.stage is not None:
-                words = stage_words(row.stage)
+                words = stage_words(row.stage, messages=say)
                 lines.append(services.text("region_others", n=row.answers, stage=words))
             else:
                 lines.append(services.text("region_others_few", min_group=least))
@@ -87,11 +86,14 @@ async def region_lines(bot: Bot, services: Services, week: str) -> list[str]:
 
 
 async def post_region(bot: Bot, services: Services, week: str) -> bool:
-    """Post the region digest for a week in the region's chat; False if there is none."""
+    """Post the region digest for a week in the region's chat, in that chat's language; False
+    if there is none."""
     chat_id = services.settings.region_chat
     if chat_id is None:
         return False
-    for chunk in chunks(await region_lines(bot, services, week), sep="\n"):
+    with speaking_in(await services.group_language(chat_id)):
+        lines = await region_lines(bot, services, week)
+    for chunk in chunks(lines, sep="\n"):
         await bot.send_message(chat_id, chunk)
     return True
 

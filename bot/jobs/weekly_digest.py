@@ -59,8 +59,9 @@ from conversations.digest import (
     week_key,
     week_start,
 )
+from conversations.messages import Messages
 from conversations.reading import Reader
-from conversations.summary import FreeText
+from conversations.shown import FreeText
 from storage.records import StoredText
 
 log = logging.getLogger(__name__)
@@ -173,13 +174,20 @@ async def build_week(services: Services, week: str, group: int) -> Digest:
             known.update(await brew_meanings(services.store, brew))
     find = reader(known, codebook) if services.settings.meaning else Reader(None, codebook)
     return await asyncio.to_thread(
-        build_digest, results, min_group=services.settings.min_group, find=find
+        build_digest,
+        results,
+        min_group=services.settings.min_group,
+        find=find,
+        messages=services.messages,
     )
 
 
-async def digest_parts(digest: Digest) -> list[Part]:
-    """Lay a digest out as messages: its sections, then its charts drawn off the event loop."""
-    pictures = await asyncio.to_thread(lambda: [render(spec) for spec in digest.charts])
+async def digest_parts(digest: Digest, messages: Messages) -> list[Part]:
+    """Lay a digest out as messages: its sections, then its charts drawn off the event loop
+    (their words in ``messages``, the digest's language)."""
+    pictures = await asyncio.to_thread(
+        lambda: [render(spec, messages=messages) for spec in digest.charts]
+    )
     return [Part(text=section) for section in digest.sections] + [
         Part(picture=picture, caption=spec.alt[:1024])
         for spec, picture in zip(digest.charts, pictures, strict=True)
@@ -195,9 +203,9 @@ async def send_part(bot: Bot, chat_id: int, part: Part) -> None:
         await bot.send_message(chat_id, part.text, parse_mode=ParseMode.HTML)
 
 
-async def post_digest(bot: Bot, chat_id: int, digest: Digest) -> None:
+async def post_digest(bot: Bot, chat_id: int, digest: Digest, messages: Messages) -> None:
     """Post a digest now, with no record (for /digest)."""
-    for part in await digest_parts(digest):
+    for part in await digest_parts(digest, messages):
         await send_part(bot, chat_id, part)
 
 
@@ -215,7 +223,7 @@ async def post_week_once(bot: Bot, services: Services, group: int, week: str) ->
     False if its chat cannot be reached yet, None if Telegram failed part-way."""
     chat_id = services.settings.digest_chat_for(group)
     with speaking_in(await services.group_language(group)):  # the group's, as its summaries
-        parts = await digest_parts(await build_week(services, week, group))
+        parts = await digest_parts(await build_week(services, week, group), services.messages)
     for index, part in enumerate(parts):
         key = f"{week}/{index}"
         if await services.store.has_post(kind(PART, group), key):
