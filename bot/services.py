@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
@@ -47,6 +48,8 @@ class BrewContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
 App = Application[
     ExtBot[int], BrewContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BrewContext]
 ]
+# A handler: a coroutine function, as python-telegram-bot's handlers expect.
+Handler = Callable[[Update, BrewContext], Coroutine[Any, Any, None]]
 
 
 def require_job_queue(app: App) -> JobQueue[BrewContext]:
