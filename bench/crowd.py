@@ -59,10 +59,10 @@ from typing import Any
 import asyncpg
 
 from bench.voice import long_note
-from bot.standin import API_JSON, StandIn
-from bot.standin.balancer import Balancer
-from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from conversations.messages import load_catalogue, load_messages
+from standin import API_JSON, StandIn
+from standin.balancer import Balancer
+from standin.records import EDIT_METHODS, SEND_METHODS, Call, buttons
 from storage.backend import is_postgresql
 from tests.pg_cluster import Cluster
 

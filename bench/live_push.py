@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.jobs import broadcast
-from bot.standin import API_JSON, StandIn
-from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call
+from standin import API_JSON, StandIn
+from standin.records import EDIT_METHODS, SEND_METHODS, Call
 from tests.facilitator_support import took_part
 from tests.running import FACILITATORS, Running
 

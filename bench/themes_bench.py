@@ -34,7 +34,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 
 from bench.feedback import DATA, absent
 from bot import embedder
-from bot.commands.themes import analyse
+from bot.cli.themes import analyse
 from bot.settings import MIN_GROUP
 
 T = TypeVar("T")

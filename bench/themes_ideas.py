@@ -24,7 +24,7 @@ from sklearn.preprocessing import normalize
 
 from bench.feedback import DATA, absent
 from bench.themes_bench import TEXT, Score, load, score
-from bot.commands.themes import analyse
+from bot.cli.themes import analyse
 from bot.settings import MIN_GROUP
 from conversations import themes as brewbot_themes
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from telegram.ext import ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.callbacks import ButtonCodec
+from bot.coproduction import FEATURES as COPRODUCTION
 from bot.embedder import Embedding
 from bot.facilitators import (
     brews,
@@ -18,7 +19,7 @@ from bot.facilitators import (
     counts,
     digest_now,
     gate,
-    importing,
+    import_in_group,
     live,
     planning,
     review,
@@ -35,17 +36,16 @@ from bot.handlers import (
     voice_notes,
 )
 from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
-from bot.http import AiohttpRequest
-from bot.inbox import Inbox
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
 from bot.journey import help_first, needs_help_first
-from bot.loop import FEATURES as LOOP_FEATURES
-from bot.poller import Poller
-from bot.ratelimit import PacedRateLimiter
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.inbox import Inbox
+from bot.runtime.poller import Poller
+from bot.runtime.ratelimit import PacedRateLimiter
+from bot.runtime.webhook import WebhookServer
 from bot.services import KEY, App, BrewContext, Services, attach, utc_now
 from bot.settings import Settings
 from bot.voice import Listening
-from bot.webhook import WebhookServer
 from conversations.codebook import shipped_codebooks
 from conversations.loader import load_pack_languages
 from conversations.messages import load_catalogue
@@ -65,13 +65,13 @@ FEATURES = (
     wesaid,
     planning,
     review,
-    importing,
+    import_in_group,
     codebooks,
     language,
     start,
     controls,
     mydata,
-    *LOOP_FEATURES,  # themes suggested, time given, summaries checked, the region (issue 15)
+    *COPRODUCTION,  # themes suggested, time given, summaries checked, the region (issue 15)
     answers,
     voice_notes,
     oddities,
@@ -92,7 +92,7 @@ def still_working(app: App) -> bool:
 
 
 def build_application(settings: Settings) -> App:
-    """Build the python-telegram-bot Application; polling is brewbot's own (bot/poller.py)."""
+    """Build the python-telegram-bot Application; polling is brewbot's own (runtime/poller.py)."""
     return (
         ApplicationBuilder()
         .token(settings.require_token())

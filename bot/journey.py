@@ -9,16 +9,17 @@ from dataclasses import replace
 from datetime import datetime
 from weakref import WeakValueDictionary
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
-from bot.language import speak, speaking, starting_language
-from bot.ratelimit import Priority
-from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded, tidy
+from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded
+from bot.runtime.ratelimit import Priority
 from bot.services import App, BrewContext, Services
+from bot.speaking import speak, speaking, starting_language
+from bot.tg import remember_buttons, tidy_buttons
 from conversations.engine import step
 from conversations.model import (
     AnswerText,
@@ -42,7 +43,6 @@ from storage.errors import StaleProgress, StorageError
 from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
-_LAST_BUTTONS = "brewbot.last_buttons"
 _STEPPING = "brewbot.stepping"  # a lock per person, while a step is read, decided and kept
 # Events that would add answers: a closed brew turns them away (pause, stop, easy words pass).
 _ANSWERING = (AnswerText, Choose, Skip, Begin, Resume, WordsFor)
@@ -337,33 +337,6 @@ async def _help_now(app: App, update: Update) -> None:
     except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
         await services.store.release_help(update.update_id)
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
-
-
-def tidy_buttons(context: BrewContext, chat_id: int) -> None:
-    """Take the buttons off the last question sent, once the reply has gone (they're stale)."""
-    store = context.application.chat_data.get(chat_id)
-    message_id = store.pop(_LAST_BUTTONS, None) if store is not None else None
-    if message_id is not None:
-        tidy(
-            context,
-            context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None),
-        )
-
-
-def forget_buttons(context: BrewContext, query: CallbackQuery) -> None:
-    """Stop tracking the pressed message: the press handler tidies it itself."""
-    message = query.message
-    if message is None:
-        return
-    kept = context.application.chat_data.get(message.chat.id)
-    if kept is not None and kept.get(_LAST_BUTTONS) == message.message_id:
-        kept.pop(_LAST_BUTTONS)
-
-
-def remember_buttons(context: BrewContext, chat_id: int, message: Message | None) -> None:
-    """Remember the newest message with buttons in a chat, to take them off once it is stale."""
-    if message is not None:
-        context.application.chat_data[chat_id][_LAST_BUTTONS] = message.message_id
 
 
 def _just_finished(before: Progress | None, outcome: Outcome) -> bool:

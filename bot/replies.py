@@ -16,7 +16,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, R
 from telegram.error import BadRequest, TelegramError, TimedOut
 
 from bot.callbacks import Action, ButtonCodec, PromptAction
-from bot.ratelimit import Priority, sending_as
+from bot.runtime.ratelimit import Priority, sending_as
 from bot.services import BrewContext
 from conversations.model import Button, Pause, Reply, Skip, Stop
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.callbacks import ButtonCodec
-from bot.inbox import Inbox
-from bot.language import group_language, speak, speaking
+from bot.runtime.inbox import Inbox
 from bot.settings import Settings
+from bot.speaking import group_language, speak, speaking
 from conversations.codebook import Codebook, shipped_codebooks
 from conversations.messages import ENGLISH, Catalogue, Messages
 from conversations.model import Pack
@@ -43,10 +44,12 @@ class BrewContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
         return services_of(self.application)
 
 
-# brewbot's Application: its rate limiter's bot (bot/ratelimit.py), its context, PTB's dicts
+# brewbot's Application: its rate limiter's bot (bot/runtime/ratelimit.py), its context, PTB's dicts
 App = Application[
     ExtBot[int], BrewContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BrewContext]
 ]
+# A handler: a coroutine function, as python-telegram-bot's handlers expect.
+Handler = Callable[[Update, BrewContext], Coroutine[Any, Any, None]]
 
 
 def require_job_queue(app: App) -> JobQueue[BrewContext]:
@@ -66,7 +69,7 @@ class Services:
     """The settings, the store, the packs, codebooks and texts in every language, and the button
     codec.
 
-    ``messages`` and ``packs`` are those of the language being spoken (bot/language.py).
+    ``messages`` and ``packs`` are those of the language being spoken (bot/speaking.py).
     """
 
     settings: Settings

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from hypothesis import settings
 
-from bot.standin import API_JSON, StandIn
+from standin import API_JSON, StandIn
 from tests.markers import mark_by_fixtures, refuse_unmarked_e2e
 from tests.pg_cluster import Cluster, ClusterError
 from tests.running import Running
@@ -120,7 +120,7 @@ def repo_root() -> Path:
 @pytest.fixture
 async def standin() -> AsyncIterator[StandIn]:
     """A started Bot API stand-in on 127.0.0.1 that checks every call against api.json (the
-    spec kept beside it, bot/standin/telegram-bot-api-spec/).
+    spec kept beside it, standin/telegram-bot-api-spec/).
 
     Its flood limits for one chat run 30 times Telegram's speed, as brewbot's pacing does in
     tests (tests/running.py), so the suite keeps the rule without waiting through real

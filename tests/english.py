@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 from bot import charts
-from bot.facilitators import export
+from bot.facilitators import export_files
 from conversations import digest, reporting, shown, summary
 from conversations.messages import load_messages
 
@@ -34,7 +34,7 @@ stage_label = partial(reporting.stage_label, messages=ENGLISH)
 # bot.charts
 render = partial(charts.render, messages=ENGLISH)
 render_all = partial(charts.render_all, messages=ENGLISH)
-# bot.facilitators.export
-answer_row = partial(export.answer_row, messages=ENGLISH)
-answers_csv = partial(export.answers_csv, messages=ENGLISH)
-theme_of_each = partial(export.theme_of_each, messages=ENGLISH)
+# bot.facilitators.export_files
+answer_row = partial(export_files.answer_row, messages=ENGLISH)
+answers_csv = partial(export_files.answers_csv, messages=ENGLISH)
+theme_of_each = partial(export_files.theme_of_each, messages=ENGLISH)

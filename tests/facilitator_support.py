@@ -13,10 +13,10 @@ import segno
 from PIL import Image
 
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.standin import Call, StandIn
-from bot.standin.inject import command_entities
-from bot.standin.records import SEND_METHODS
 from conversations.model import Answer, Kind, Outcome, Principle, Progress, Stage, Status
+from standin import Call, StandIn
+from standin.inject import command_entities
+from standin.records import SEND_METHODS
 from storage.records import Brew
 from tests.running import FACILITATORS, Running
 

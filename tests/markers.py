@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 from telegram.ext import Application
 
-from bot.standin import StandIn
+from standin import StandIn
 
 E2E, POSTGRES = "e2e", "postgres"
 

@@ -14,8 +14,8 @@ from typing import Any, cast
 from bot.app import SHUTDOWN_GRACE, serve, still_working
 from bot.services import KEY, App, Services
 from bot.settings import Secret, Settings
-from bot.standin import StandIn
-from bot.standin.records import SEND_METHODS
+from standin import StandIn
+from standin.records import SEND_METHODS
 from storage.records import Brew
 from storage.times import utc_now
 

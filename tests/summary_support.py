@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.standin.limits import check_text, parse_html
 from conversations.reading import word_meanings
+from standin.limits import check_text, parse_html
 
 TELEGRAM_LIMIT = 4096
 OUR_TAGS = {"b", "i"}  # the summaries use only these of Telegram's tags

@@ -1,4 +1,4 @@
-"""The whole bot's sends a second (bot/allowance.py): never more than 30 counted in any one
+"""The whole bot's sends a second (bot/runtime/allowance.py): never more than 30 counted in any one
 second, wherever between its sending and its answer Telegram counts each call, from a
 standing start too, in priority order, and shared by workers on one database."""
 
@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
-from bot.allowance import Allowance, ChatHeld
-from bot.ratelimit import Priority
+from bot.runtime.allowance import Allowance, ChatHeld
+from bot.runtime.ratelimit import Priority
 from storage import Store
 from storage.sending import Rule, Sent
 from tests.storage_support import Clock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.jobs.broadcast import send_news
-from bot.standin.faults import FaultPlan
+from standin.faults import FaultPlan
 from tests.facilitator_support import news_to, post_brew_summary, reply_in_group, took_part
 from tests.running import Running
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
-from bot.standin.faults import Fault, error_for
+from standin import StandIn
+from standin.faults import Fault, error_for
 from storage.records import Brew
 from tests.facilitator_support import group_texts, in_group, news_to, tap_in_group, took_part
 from tests.running import Running

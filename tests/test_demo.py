@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import PEOPLE, Demo
+from bot.demo_scene import PEOPLE, Demo
 
 pytestmark = pytest.mark.e2e
 

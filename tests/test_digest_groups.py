@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.jobs.weekly_digest import post_due_digests
-from bot.standin import StandIn
 from conversations.model import Stage
+from standin import StandIn
 from storage.records import Brew
 from tests.facilitator_support import ADMIN, group_texts, in_group, took_part
 from tests.running import FACILITATORS, Running

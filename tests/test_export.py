@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.facilitators.export import COLUMNS, guard
+from bot.facilitators.export_files import COLUMNS, guard
 from bot.facilitators.picking import RECENT
 from conversations.model import Kind, Principle, Rag, Stage
 from storage.records import StoredAnswer

@@ -7,9 +7,9 @@ from telegram import Bot
 
 from bot.facilitators.brews import set_menus
 from bot.facilitators.picking import RECENT
-from bot.standin import StandIn
 from conversations.messages import load_messages
 from conversations.model import Status
+from standin import StandIn
 from tests.english import too_few
 from tests.facilitator_support import (
     ADMIN,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.jobs.weekly_digest import DONE, due_weeks, kind, post_due_digests
-from bot.standin.records import SEND_METHODS, buttons
+from standin.records import SEND_METHODS, buttons
 from tests.facilitator_support import (
     ADMIN,
     group_calls,

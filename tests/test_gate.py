@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from tests.facilitator_support import ADMIN, MEMBER, STRANGERS, group_texts, in_group
 from tests.running import FACILITATORS, Running
 

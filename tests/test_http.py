@@ -8,10 +8,10 @@ import socket
 import pytest
 from telegram.error import NetworkError, TimedOut
 
-from bot.http import AiohttpRequest
-from bot.ratelimit import might_have_arrived
-from bot.standin import StandIn
-from bot.standin.faults import Fault
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.ratelimit import might_have_arrived
+from standin import StandIn
+from standin.faults import Fault
 
 
 def _closed_port() -> int:

@@ -7,9 +7,9 @@ import json
 import sqlite3
 from dataclasses import replace
 
-from bot.inbox import chat_key, scrub
 from bot.jobs.broadcast import send_news
-from bot.standin.records import EDIT_METHODS, SEND_METHODS
+from bot.runtime.inbox import chat_key, scrub
+from standin.records import EDIT_METHODS, SEND_METHODS
 from storage.inbox import Kept
 from tests.facilitator_support import ADMIN, news_to, took_part
 from tests.running import FACILITATORS, Running

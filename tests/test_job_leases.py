@@ -1,5 +1,5 @@
 """A shared job's run keeps its lease while it lasts, and stops once it has lost it
-(bot/jobs/shared.py), on SQLite and on PostgreSQL, with real stores; and on PostgreSQL, live
+(bot/runtime/leases.py), on SQLite and on PostgreSQL, with real stores; and on PostgreSQL, live
 questions go on once the lease of the worker sending them (killed) runs out, each once.
 
 The workers' leases read a clock the tests move by hand (the ``leases`` fixture), so a lease
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from bot.jobs import deliveries
-from bot.jobs.shared import JobLease
+from bot.runtime.leases import JobLease
 from bot.services import BrewContext
-from bot.standin import StandIn
-from bot.standin.faults import Fault
+from standin import StandIn
+from standin.faults import Fault
 from storage import Store
 from storage.times import parse, utc_now
 from tests.facilitator_support import LINK, group_calls, in_group

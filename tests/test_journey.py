@@ -6,8 +6,8 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from bot.standin import StandIn
 from conversations.model import Status
+from standin import StandIn
 from tests.running import Running
 
 ANNE = 1001

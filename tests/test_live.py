@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.jobs import deliveries
 from bot.journey import advance
-from bot.standin.records import SEND_METHODS
 from conversations.model import AnswerText, Principle
+from standin.records import SEND_METHODS
 from storage import Store
 from tests.facilitator_support import LINK, group_calls, in_group, shown_now
 from tests.running import FACILITATORS, Running

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from tests.facilitator_support import group_texts, in_group, last_in_group, tap_in_group, took_part
 from tests.running import FACILITATORS, Running
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.jobs.weekly_digest import post_due_digests
-from bot.standin import StandIn
 from conversations.model import Stage
+from standin import StandIn
 from tests.facilitator_support import group_texts, in_group, last_in_group, took_part
 from tests.running import FACILITATORS, Running
 from tests.test_weekly_digest import next_monday_morning

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import embedder
-from bot.standin import StandIn
+from standin import StandIn
 from tests.facilitator_support import ADMIN, finish_pack, group_calls, in_group
 from tests.running import FACILITATORS, Running
 

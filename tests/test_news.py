@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.facilitators.news import digest_update, said_and_did
+from bot.news import digest_update, said_and_did
 from conversations.digest import Update
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn, StandInTimeout
+from standin import StandIn, StandInTimeout
 from storage.store import Store
 
 pytestmark = [

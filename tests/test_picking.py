@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.facilitators.picking import command_words
+from bot.tg import command_words
 from tests.facilitator_support import (
     ADMIN,
     last_in_group,

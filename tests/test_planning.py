@@ -8,13 +8,13 @@ from bot.facilitators.planning import (
     PlanEntry,
     PlanNotUnderstood,
     PlanTooLong,
-    fit,
     parse_plan,
     poll_options,
 )
-from bot.standin import Call
+from bot.tg import fit
 from conversations.reporting import tg_len
 from conversations.summary import Idea
+from standin import Call
 from storage.records import Brew
 from tests.facilitator_support import (
     ADMIN,

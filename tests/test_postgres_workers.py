@@ -18,9 +18,9 @@ from bot.facilitators.counts import edit_every
 from bot.jobs.broadcast import send_news
 from bot.jobs.nudges import send_due_nudges
 from bot.jobs.weekly_digest import post_due_digests
-from bot.standin import StandIn
-from bot.standin.balancer import Balancer
 from conversations.model import Status
+from standin import StandIn
+from standin.balancer import Balancer
 from tests.facilitator_support import in_group, news_to, shown_now, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Clock, Peek

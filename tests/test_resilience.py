@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.standin.faults import FaultPlan
+from standin.faults import FaultPlan
 from tests.running import Running
 
 DEV = 4001

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from storage.store import Store
 
 pytestmark = pytest.mark.subprocess

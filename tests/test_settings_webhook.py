@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.run import with_webhook
+from bot.cli.run import with_webhook
 from bot.settings import SettingsError, load_settings
 
 

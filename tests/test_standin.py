@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.standin import StandIn, StandInError, StandInTimeout, tiny_png
+from standin import StandIn, StandInError, StandInTimeout, tiny_png
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 

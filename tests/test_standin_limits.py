@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.standin import API_JSON, ApiError, Spec, parse_html
-from bot.standin.flood import FloodControl
-from bot.standin.limits import check_reply_markup, check_text
+from standin import API_JSON, ApiError, Spec, parse_html
+from standin.flood import FloodControl
+from standin.limits import check_reply_markup, check_text
 
 
 @pytest.fixture

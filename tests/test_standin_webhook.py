@@ -12,9 +12,9 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
-from bot.standin import StandIn
-from bot.standin.balancer import Balancer
-from bot.standin.webhook import SECRET_HEADER, chat_of
+from standin import StandIn
+from standin.balancer import Balancer
+from standin.webhook import SECRET_HEADER, chat_of
 
 
 class Receiver:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from tests.running import Running
 from tests.test_voice import VOICE, needs_model, opus
 

@@ -12,9 +12,9 @@ import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.runtime.webhook import SECRET_HEADER
 from bot.services import BrewContext
-from bot.standin import StandIn
-from bot.webhook import SECRET_HEADER
+from standin import StandIn
 from tests.running import Running
 from tests.webhook_support import SECRET, get_json, local_url, post, webhook_running
 

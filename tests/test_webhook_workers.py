@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.standin import StandIn
-from bot.standin.balancer import Balancer
+from standin import StandIn
+from standin.balancer import Balancer
 from tests.webhook_support import PATH, free_port, webhook_running
 
 ANNE = 1001
@@ -40,7 +40,7 @@ async def test_two_workers_behind_one_url_share_the_work(standin: StandIn, tmp_p
             assert len(set(balancer.sent)) == 2  # both workers took updates
             assert all(d.status == 200 for d in standin.webhook.log)
             # Known, left for the several-worker work: which question still shows buttons is
-            # kept in each process's memory (chat_data in bot/journey.py), so a worker that
+            # kept in each process's memory (chat_data, bot/tg.py), so a worker that
             # missed a tap tidies buttons the other already took off (a harmless 400).
             stale = "message is not modified"
             assert [p for p in standin.problems if stale not in p] == []

@@ -19,7 +19,7 @@ from bot.jobs.weekly_digest import (
     week_bounds,
 )
 from bot.settings import Settings
-from bot.standin.faults import FaultPlan
+from standin.faults import FaultPlan
 from tests.facilitator_support import group_calls, group_texts, took_part
 from tests.running import FACILITATORS, Running
 

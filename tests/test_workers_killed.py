@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import StandIn
-from bot.standin.balancer import Balancer
-from bot.standin.records import SEND_METHODS, buttons
+from standin import StandIn
+from standin.balancer import Balancer
+from standin.records import SEND_METHODS, buttons
 from storage.store import Store
 from tests.running import FACILITATORS
 from tests.storage_support import Peek

@@ -15,9 +15,9 @@ import pytest
 from bot.jobs import broadcast, deliveries
 from bot.journey import advance
 from bot.services import BrewContext
-from bot.standin import StandIn
-from bot.standin.records import EDIT_METHODS, SEND_METHODS
 from conversations.model import AnswerText
+from standin import StandIn
+from standin.records import EDIT_METHODS, SEND_METHODS
 from tests.facilitator_support import LINK, group_calls, in_group, news_to, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek

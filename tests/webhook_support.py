@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 
 from bot.settings import Secret
-from bot.standin import StandIn
+from standin import StandIn
 from tests.running import Running
 
 PATH = "/telegram"

@@ -14,10 +14,10 @@ from telegram.ext import CallbackQueryHandler
 from bot.callbacks import PickAction
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
-from bot.handlers.common import acknowledge
-from bot.language import speaking_in
 from bot.replies import action_keyboard, cosmetic
 from bot.services import App, BrewContext, Services
+from bot.speaking import speaking_in
+from bot.tg import acknowledge
 from conversations.summary import Summary
 from storage.approvals import APPROVED, CHANGE, WAITING
 from storage.records import Brew

@@ -20,7 +20,8 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
-from bot.facilitators import approval, export
+from bot.facilitators import approval
+from bot.facilitators import export_files as export
 from bot.facilitators.codebooks import InUse, brew_in_use, title_of
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.invite import invite_link, qr_png
@@ -36,10 +37,10 @@ from bot.facilitators.picking import (
     theme_words,
 )
 from bot.facilitators.reports import brew_summary, post_summary
-from bot.handlers.common import acknowledge
-from bot.jobs.pacing import DEFAULT_AT, read_time
+from bot.jobs.pacing import DEFAULT_AT
 from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, read_time
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
@@ -348,18 +349,23 @@ async def brew_line(context: BrewContext, brew: Brew) -> str:
 async def list_brews(update: Update, context: BrewContext) -> None:
     """List this group's open brews with how many took part."""
     services = context.services
-    chat = update.effective_chat
-    assert chat is not None
-    brews = await services.store.open_brews(chat.id)
-    closed = await services.store.closed_brews(chat.id, within=RECENT)
+    chat_id, brews = await _open_here(update, context)
+    closed = await services.store.closed_brews(chat_id, within=RECENT)
     checked = await approval.status_lines(services, closed)  # none without a review chat
     if not brews and not checked:
-        await context.bot.send_message(chat.id, services.text("brews_none"))
+        await context.bot.send_message(chat_id, services.text("brews_none"))
         return
     lines = [services.text("brews_heading")] if brews else [services.text("brews_none")]
     lines += [await brew_line(context, b) for b in brews] + checked
     for message in chunks(lines):
-        await context.bot.send_message(chat.id, message)
+        await context.bot.send_message(chat_id, message)
+
+
+async def _open_here(update: Update, context: BrewContext) -> tuple[int, list[Brew]]:
+    """Return this group's chat id and its open brews, oldest first."""
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id, await context.services.store.open_brews(chat.id)
 
 
 # ------------------------------------------------------------------ /close
@@ -368,14 +374,11 @@ async def list_brews(update: Update, context: BrewContext) -> None:
 @for_facilitators
 async def close(update: Update, context: BrewContext) -> None:
     """Ask which open brew to close; with only one, ask straight away to be sure."""
-    services = context.services
-    chat = update.effective_chat
-    assert chat is not None
-    brews = await services.store.open_brews(chat.id)
+    chat_id, brews = await _open_here(update, context)
     if not brews:
-        await context.bot.send_message(chat.id, services.text("close_none"))
+        await context.bot.send_message(chat_id, context.services.text("close_none"))
     elif len(brews) == 1:
-        await ask_to_close(context, chat.id, brews[0])
+        await ask_to_close(context, chat_id, brews[0])
     else:
         await offer(update, context, "close", brews)
 

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from telegram import Document, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.codebooks import in_use as read_kept
+from bot.codebook_in_use import in_use as read_kept
 from bot.facilitators.gate import for_facilitators
 from bot.services import App, BrewContext, Services
 from conversations.codebook import Codebook, parse_codebook

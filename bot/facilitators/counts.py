@@ -22,9 +22,9 @@ from datetime import timedelta
 from telegram.error import BadRequest, TelegramError
 
 from bot.facilitators.reports import theme_finder
-from bot.language import speaking_in
-from bot.ratelimit import Priority, sending_as
+from bot.runtime.ratelimit import Priority, sending_as
 from bot.services import App, BrewContext, Services, require_job_queue, services_of
+from bot.speaking import speaking_in
 from conversations.shown import FreeText, enough_people
 from conversations.summary import group_themes
 from storage.errors import StorageError

@@ -3,33 +3,23 @@ of that group's brews only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from telegram import Update
+from telegram import Message
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words
+from bot.facilitators.picking import for_asked_week
 from bot.jobs.weekly_digest import build_week, post_digest
 from bot.replies import show_typing
 from bot.services import App, BrewContext, Services
-from conversations.digest import week_key
 
 
 @for_facilitators
-async def digest_now(update: Update, context: BrewContext) -> None:
+@for_asked_week("digest_usage")
+async def digest_now(context: BrewContext, message: Message, week: str) -> None:
     """Build this group's digest of this week so far (or last, with 'last') and post it here."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    asked = command_words(message).casefold()
-    if asked not in ("", "last"):
-        await message.reply_text(services.text("digest_usage"))
-        return
-    today = services.clock().astimezone(services.settings.timezone).date()
-    week = week_key(today - timedelta(weeks=1) if asked else today)
     show_typing(context, message.chat_id)
-    digest = await build_week(services, week, message.chat_id)
-    await post_digest(context.bot, message.chat_id, digest, services.messages)
+    digest = await build_week(context.services, week, message.chat_id)
+    await post_digest(context.bot, message.chat_id, digest, context.services.messages)
 
 
 def register(app: App, services: Services) -> None:

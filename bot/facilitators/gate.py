@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Any
 
 from telegram import Chat, ChatMember, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from bot.services import App, BrewContext, Services
+from bot.services import App, BrewContext, Handler, Services
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +19,6 @@ ADMIN_CACHE_FOR = timedelta(minutes=5)
 # Telegram's stand-in sender for an admin posting anonymously as the group.
 GROUP_ANONYMOUS_BOT = 1087968824
 _ADMIN = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-# A coroutine function, as python-telegram-bot's handlers expect.
-Handler = Callable[[Update, BrewContext], Coroutine[Any, Any, None]]
 
 
 def is_registered(services: Services, chat: Chat) -> bool:

@@ -10,11 +10,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, PollHandler, filt
 from bot.callbacks import ThemeAction
 from bot.facilitators.brews import DEFAULT_PACK, send_invite
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import RECENT, THEME_LIMIT, command_words, may_press
-from bot.handlers.common import acknowledge
+from bot.facilitators.picking import RECENT, THEME_LIMIT, may_press
 from bot.jobs import ideapolls
 from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, command_words
 from conversations.suggestions import visible
 
 POLL_OPTIONS = 10  # Telegram allows up to 10 (12 lately); ten is plenty to read on a phone

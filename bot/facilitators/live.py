@@ -3,25 +3,46 @@ the next one (or the facilitator's own) to everyone in it, /endlive ends the liv
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators import counts
 from bot.facilitators.brews import open_brew, parse_newbrew
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words, theme_words
+from bot.facilitators.picking import theme_words
 from bot.jobs.deliveries import start_sending
 from bot.replies import carry_on
-from bot.services import App, BrewContext, Services
+from bot.services import App, BrewContext, Handler, Services
+from bot.tg import command_words
 from conversations.model import Pace
 from storage.records import Brew
 
 log = logging.getLogger(__name__)
 QUESTION_LIMIT = 300  # a question fits a phone screen
+LiveHandler = Callable[[BrewContext, Message, Brew], Awaitable[None]]
+
+
+def _in_live_brew(handler: LiveHandler) -> Handler:
+    """Wrap a command for the group's live brew: run it with the command and the brew, or
+    say there is none."""
+
+    @functools.wraps(handler)
+    async def found(update: Update, context: BrewContext) -> None:
+        message = update.effective_message
+        assert message is not None
+        brew = await live_brew(context.services, message.chat_id)
+        if brew is None:
+            await message.reply_text(context.services.text("ask_no_live"))
+            return
+        await handler(context, message, brew)
+
+    return found
 
 
 async def live_brew(services: Services, chat_id: int) -> Brew | None:
@@ -43,14 +64,10 @@ async def live(update: Update, context: BrewContext) -> None:
 
 
 @for_facilitators
-async def ask(update: Update, context: BrewContext) -> None:
+@_in_live_brew
+async def ask(context: BrewContext, message: Message, brew: Brew) -> None:
     """Send the pack's next question, or the words after /ask, to everyone in the live brew."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    brew = await live_brew(services, message.chat_id)
-    if brew is None:
-        await message.reply_text(services.text("ask_no_live"))
-        return
+    services = context.services
     words = command_words(message)
     if len(words) > QUESTION_LIMIT:
         await message.reply_text(services.text("ask_too_long", limit=QUESTION_LIMIT))
@@ -81,17 +98,12 @@ async def _next_from_pack(services: Services, brew: Brew) -> str | None:
 
 
 @for_facilitators
-async def endlive(update: Update, context: BrewContext) -> None:
+@_in_live_brew
+async def endlive(context: BrewContext, message: Message, brew: Brew) -> None:
     """End the live part: anyone who missed questions may answer them in their own time."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    brew = await live_brew(services, message.chat_id)
-    if brew is None:
-        await message.reply_text(services.text("ask_no_live"))
-        return
-    ended = await services.store.end_live(brew.id)
+    ended = await context.services.store.end_live(brew.id)
     start_sending(context.application)
-    await message.reply_text(services.text("live_ended", theme=theme_words(ended)))
+    await message.reply_text(context.services.text("live_ended", theme=theme_words(ended)))
 
 
 def register(app: App, services: Services) -> None:

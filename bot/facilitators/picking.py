@@ -7,6 +7,7 @@ with it, even after a restart.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,9 +16,10 @@ from telegram import Message, Update
 
 from bot.callbacks import ButtonCodec, ForgedButton, PickAction
 from bot.facilitators.gate import is_admin, is_registered
-from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard, cosmetic, tidy
-from bot.services import BrewContext, Services
+from bot.services import BrewContext, Handler, Services
+from bot.tg import acknowledge, command_words
+from conversations.digest import week_key
 from conversations.reporting import LABEL_LIMIT, clean, trim
 from storage.records import Brew
 
@@ -30,6 +32,8 @@ _SETTLE = "settle a brew picker"
 
 # What a command does with the brew chosen for it: (context, chat id, brew).
 OnPick = Callable[[BrewContext, int, Brew], Awaitable[None]]
+# What a command about a week does with it: (context, the command, the week's key).
+WeekHandler = Callable[[BrewContext, Message, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,27 @@ class Picked:
     once: str
 
 
-def command_words(message: Message | None) -> str:
-    """Return what was typed after the /command, as typed."""
-    text = (message.text or "") if message is not None else ""
-    parts = text.split(maxsplit=1)
-    return parts[1].strip() if len(parts) == 2 else ""
+def for_asked_week(usage: str) -> Callable[[WeekHandler], Handler]:
+    """Wrap a command about a week: run it with the command and the week it asks for, this
+    week so far, or last week with 'last'; for any other words, reply with the ``usage``
+    text."""
+
+    def wrap(handler: WeekHandler) -> Handler:
+        @functools.wraps(handler)
+        async def asked(update: Update, context: BrewContext) -> None:
+            message, services = update.effective_message, context.services
+            assert message is not None
+            words = command_words(message).casefold()
+            if words not in ("", "last"):
+                await message.reply_text(services.text(usage))
+                return
+            today = services.clock().astimezone(services.settings.timezone).date()
+            week = week_key(today - timedelta(weeks=1) if words else today)
+            await handler(context, message, week)
+
+        return asked
+
+    return wrap
 
 
 def once_key(message: Message) -> str:

@@ -11,7 +11,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import (
     Picked,
-    command_words,
     offer_brews,
     once_key,
     pick_pattern,
@@ -22,7 +21,8 @@ from bot.facilitators.picking import (
 from bot.facilitators.reports import brew_summary
 from bot.replies import chunks, show_typing
 from bot.services import App, BrewContext, Services
-from conversations.reporting import POLL_OPTION_LIMIT, clean, tg_len, trim
+from bot.tg import command_words, fit
+from conversations.reporting import POLL_OPTION_LIMIT, clean
 from conversations.summary import Idea
 from storage.records import Brew
 
@@ -47,14 +47,6 @@ class PlanNotUnderstood(ValueError):
 
 class PlanTooLong(ValueError):
     """A part of /plan's words is too long to read easily."""
-
-
-def fit(text: str, limit: int) -> str:
-    """Shorten cleaned text until Telegram counts it within ``limit``."""
-    text = trim(clean(text), limit)
-    while tg_len(text) > limit:
-        text = trim(text, len(text) - 1)
-    return text
 
 
 def poll_options(ideas: Sequence[Idea]) -> list[str]:

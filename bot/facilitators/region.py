@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from telegram import Update
+from telegram import Message
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.picking import command_words
-from bot.jobs.region import post_region
+from bot.facilitators.picking import for_asked_week
+from bot.jobs.region_digest import post_region
 from bot.services import App, BrewContext, Services
-from conversations.digest import week_key
 
 
 @for_facilitators
-async def region_now(update: Update, context: BrewContext) -> None:
+@for_asked_week("region_usage")
+async def region_now(context: BrewContext, message: Message, week: str) -> None:
     """Build the region digest of this week so far (or last, with 'last') and post it."""
-    services, message = context.services, update.effective_message
-    assert message is not None
-    asked = command_words(message).casefold()
-    if asked not in ("", "last"):
-        await message.reply_text(services.text("region_usage"))
-        return
-    today = services.clock().astimezone(services.settings.timezone).date()
-    week = week_key(today - timedelta(weeks=1) if asked else today)
-    posted = await post_region(context.bot, services, week)
-    await message.reply_text(services.text("region_sent" if posted else "region_unset"))
+    posted = await post_region(context.bot, context.services, week)
+    await message.reply_text(context.services.text("region_sent" if posted else "region_unset"))
 
 
 def register(app: App, services: Services) -> None:

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
-from bot import codebooks, embedder
+from bot import codebook_in_use as codebooks
+from bot import embedder
 from bot.charts import render
 from bot.services import Services
 from conversations.messages import Messages

@@ -12,7 +12,9 @@ Once decided, the message moves on to the next one, so the words do not stay in 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from babel.dates import format_date
@@ -23,14 +25,40 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.callbacks import Action, RevealAction, ReviewAction
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import may_press, theme_words
-from bot.handlers.common import acknowledge
 from bot.replies import action_keyboard
-from bot.services import App, BrewContext, Services
+from bot.services import App, BrewContext, Handler, Services
+from bot.tg import acknowledge
 from conversations.redaction import markers_from, redact
+from storage.records import HeldAnswer
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Action)  # the kind of button a handler reads
 ALERT_LIMIT = 200  # Telegram's longest pop-up text, in UTF-16 code units
+# What a review button does: (context, the press, its button, the group's chat id, what is held).
+OnPress = Callable[[BrewContext, CallbackQuery, A, int, list[HeldAnswer]], Awaitable[None]]
+
+
+def _on_press(kind: type[A]) -> Callable[[OnPress[A]], Handler]:
+    """Wrap a handler of ``kind`` buttons on the review message: run it, if the one who
+    pressed may, with the button, the group it is in and the answers held there now."""
+
+    def wrap(handler: OnPress[A]) -> Handler:
+        @functools.wraps(handler)
+        async def pressed(update: Update, context: BrewContext) -> None:
+            query = update.callback_query
+            if query is None or not await may_press(update, context):
+                return
+            action = context.services.buttons.unpack(query.data)
+            if not isinstance(action, kind) or not isinstance(query.message, Message):
+                await acknowledge(query)
+                return
+            chat_id = query.message.chat_id
+            held = await context.services.store.held_answers(chat_id)
+            await handler(context, query, action, chat_id, held)
+
+        return pressed
+
+    return wrap
 
 
 async def next_held(
@@ -78,15 +106,17 @@ async def review(update: Update, context: BrewContext) -> None:
     await message.reply_text(text, reply_markup=buttons)
 
 
-async def decided(update: Update, context: BrewContext) -> None:
+@_on_press(ReviewAction)
+async def decided(
+    context: BrewContext,
+    query: CallbackQuery,
+    action: ReviewAction,
+    chat_id: int,
+    held: list[HeldAnswer],
+) -> None:
     """Release or keep out the answer shown, then show the next one in the same message."""
     services = context.services
-    pressed = await _pressed(update, context, ReviewAction)
-    if pressed is None:
-        return
-    query, action, shown = pressed
-    waiting = {h.answer_id for h in await services.store.held_answers(shown.chat_id)}
-    if action.answer_id not in waiting:
+    if action.answer_id not in {h.answer_id for h in held}:
         note = services.text("review_gone")
     elif action.release:
         await services.store.release(action.answer_id)
@@ -95,39 +125,27 @@ async def decided(update: Update, context: BrewContext) -> None:
         await services.store.keep_out(action.answer_id)
         note = services.text("review_kept_out")
     await acknowledge(query, note)
-    await _show_next(services, query, shown.chat_id, note)
+    await _show_next(services, query, chat_id, note)
 
 
-async def revealed(update: Update, context: BrewContext) -> None:
+@_on_press(RevealAction)
+async def revealed(
+    context: BrewContext,
+    query: CallbackQuery,
+    action: RevealAction,
+    chat_id: int,
+    held: list[HeldAnswer],
+) -> None:
     """Show the held answer in full to the admin who asked, and count that it was."""
     services = context.services
-    pressed = await _pressed(update, context, RevealAction)
-    if pressed is None:
-        return
-    query, action, shown = pressed
-    held = await services.store.held_answers(shown.chat_id)
     if not held or held[0].answer_id != action.answer_id:
         await acknowledge(query, services.text("review_gone"))
-        await _show_next(services, query, shown.chat_id)
+        await _show_next(services, query, chat_id)
         return
     if await show_to_one(context, query, held[0].text or services.text("review_cleared")):
         await services.store.note_shown_in_full(action.answer_id)
-        log.info("Held answer #%d was shown in full in group %d", action.answer_id, shown.chat_id)
-        await _show_next(services, query, shown.chat_id)  # now saying it was seen in full
-
-
-async def _pressed(
-    update: Update, context: BrewContext, kind: type[A]
-) -> tuple[CallbackQuery, A, Message] | None:
-    """Read a ``kind`` button on the review message, if the one who pressed it may."""
-    query = update.callback_query
-    if query is None or not await may_press(update, context):
-        return None
-    action = context.services.buttons.unpack(query.data)
-    if not isinstance(action, kind) or not isinstance(query.message, Message):
-        await acknowledge(query)
-        return None
-    return query, action, query.message
+        log.info("Held answer #%d was shown in full in group %d", action.answer_id, chat_id)
+        await _show_next(services, query, chat_id)  # now saying it was seen in full
 
 
 async def _show_next(

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.facilitators.gate import for_facilitators
-from bot.handlers.mytime import minute_words
 from bot.replies import chunks
 from bot.services import App, BrewContext, Services
+from bot.tg import minute_words
 from conversations.timegiven import brew_time
 
 RECENT = timedelta(weeks=8)  # closed brews this recent are listed beside the open ones

@@ -9,17 +9,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
-from bot.facilitators.news import WORDS_LIMIT
-from bot.facilitators.picking import (
-    command_words,
-    offer_brews,
-    pick_pattern,
-    read_pick,
-    replied_brew,
-    theme_words,
-)
+from bot.facilitators.picking import offer_brews, pick_pattern, read_pick, replied_brew, theme_words
 from bot.jobs.broadcast import start_sending
+from bot.news import WORDS_LIMIT
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words
 from storage.records import Brew
 
 PURPOSE = "wesaid"

@@ -8,16 +8,11 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
-from bot.handlers.common import (
-    acknowledge,
-    drop_buttons,
-    known_participant,
-    pressed_action,
-    say,
-)
-from bot.journey import advance, forget_buttons, send_help
+from bot.handlers.common import known_participant, pressed_action, say
+from bot.journey import advance, send_help
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons, forget_buttons
 from conversations.model import AnswerText, Choose, Event, Resume, Skip, WordsFor
 from conversations.safeguarding import suggests_risk
 from storage.records import Participant

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import CallbackQuery, Update
 
 from bot.callbacks import Action
 from bot.services import BrewContext
 from storage.records import Participant
 
-log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Action)
 
 
@@ -51,26 +47,3 @@ def pressed_action(update: Update, context: BrewContext, kind: type[A]) -> tuple
     if query is None or not isinstance(action, kind):
         raise TypeError(f"a {kind.__name__} handler was given another update")
     return query, action
-
-
-async def acknowledge(query: CallbackQuery, text: str | None = None, **options: Any) -> None:
-    """Answer a button press (ends the phone's little spinner), never stopping on failure.
-
-    The answer is only a courtesy: if Telegram fails it, the press is still handled.
-    """
-    try:
-        await query.answer(text, **options)
-    except TelegramError as error:
-        log.info("Could not answer a button press (%s); handling it anyway", error)
-
-
-async def drop_buttons(query: CallbackQuery, note: str | None = None) -> None:
-    """Take the pressed message's buttons away, adding a note under its text if given."""
-    message = query.message
-    if not isinstance(message, Message) or not message.reply_markup:
-        return
-    with contextlib.suppress(BadRequest):  # gone already, tapped twice, or too old to edit
-        if note and message.text:
-            await query.edit_message_text(f"{message.text}\n\n{note}", reply_markup=None)
-        else:
-            await query.edit_message_reply_markup(reply_markup=None)

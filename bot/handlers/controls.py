@@ -6,17 +6,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
-from bot.handlers.common import (
-    acknowledge,
-    drop_buttons,
-    known_participant,
-    pressed_action,
-    say,
-)
-from bot.journey import advance, forget_buttons
+from bot.handlers.common import known_participant, pressed_action, say
+from bot.journey import advance
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons, forget_buttons
 from conversations.model import Pause, Resume, SetEasy, Status, Stop
+from storage.records import Participant
 
 
 async def help_command(update: Update, context: BrewContext) -> None:
@@ -28,25 +24,34 @@ async def help_command(update: Update, context: BrewContext) -> None:
 async def pause(update: Update, context: BrewContext) -> None:
     """Pause the brew in hand; no reminders while paused."""
     participant = await known_participant(update, context)
-    latest = await context.services.store.latest_progress(participant.id) if participant else None
-    if participant is None or latest is None or latest[1].status is not Status.ACTIVE:
-        await say(update, context, "nothing_to_pause")
-        return
-    await advance(update, context, participant, latest[0], Pause(), before=latest[1])
+    await _step_latest(update, context, participant, Pause(), {Status.ACTIVE}, "nothing_to_pause")
 
 
 async def resume(update: Update, context: BrewContext) -> None:
     """Come back after /stop or /pause and carry on where they left off."""
-    services = context.services
     participant = await known_participant(update, context)
     if participant is not None and participant.stopped:
-        participant = await services.store.set_preferences(participant.id, stopped=False)
+        participant = await context.services.store.set_preferences(participant.id, stopped=False)
         await say(update, context, "back_again", easy=participant.easy)
-    latest = await services.store.latest_progress(participant.id) if participant else None
-    if participant is None or latest is None or latest[1].status is Status.FINISHED:
-        await say(update, context, "nothing_to_resume")
+    unfinished = set(Status) - {Status.FINISHED}
+    await _step_latest(update, context, participant, Resume(), unfinished, "nothing_to_resume")
+
+
+async def _step_latest(
+    update: Update,
+    context: BrewContext,
+    participant: Participant | None,
+    event: Pause | Resume,
+    when: set[Status],
+    otherwise: str,
+) -> None:
+    """Take ``event`` in the person's latest brew if it is in one of the ``when`` states, or
+    say ``otherwise``."""
+    latest = await context.services.store.latest_progress(participant.id) if participant else None
+    if participant is None or latest is None or latest[1].status not in when:
+        await say(update, context, otherwise)
         return
-    await advance(update, context, participant, latest[0], Resume(), before=latest[1])
+    await advance(update, context, participant, latest[0], event, before=latest[1])
 
 
 async def stop(update: Update, context: BrewContext) -> None:

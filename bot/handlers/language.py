@@ -2,7 +2,7 @@
 
 Before any handler runs, brewbot speaks the chat's language: a person's own (kept with their
 settings), or a facilitators' group's (kept in the group's settings), else where they start
-(bot/language.py). A person's first message offers both languages as buttons; /language
+(bot/speaking.py). A person's first message offers both languages as buttons; /language
 offers them again at any time, in a private chat or, for its admins, in a group.
 """
 
@@ -27,10 +27,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filt
 from bot.callbacks import ForgedButton, LanguageAction
 from bot.facilitators.brews import menu, set_menus
 from bot.facilitators.gate import for_facilitators, is_admin, is_registered
-from bot.handlers.common import acknowledge, drop_buttons, pressed_action
+from bot.handlers.common import pressed_action
 from bot.journey import advance
-from bot.language import GROUP_LANGUAGE, speak, speaking, starting_language
 from bot.services import App, BrewContext, Services
+from bot.speaking import GROUP_LANGUAGE, speak, speaking, starting_language
+from bot.tg import acknowledge, drop_buttons
 from conversations.messages import ENGLISH
 from conversations.model import SetEasy, Status
 

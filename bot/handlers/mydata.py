@@ -6,61 +6,71 @@ quote of it would look to anyone else, with those taken out.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
-from bot.handlers.common import (
-    acknowledge,
-    drop_buttons,
-    known_participant,
-    pressed_action,
-    say,
-    who_sees,
-)
+from bot.handlers.common import known_participant, pressed_action, say, who_sees
 from bot.handlers.language import forget_chat_menu
-from bot.handlers.mytime import minute_words
 from bot.keyed import suggester
 from bot.replies import action_keyboard, chunks, tidy
-from bot.services import App, BrewContext, Services
+from bot.services import App, BrewContext, Handler, Services
+from bot.tg import acknowledge, drop_buttons, minute_words
 from conversations.model import Kind, Prompt
 from conversations.redaction import markers_from, redact
 from conversations.timegiven import minutes
+from storage.records import Participant
+
+# What a command about this person's data does: (context, the person, their chat's id).
+ForPerson = Callable[[BrewContext, Participant, int], Awaitable[None]]
 
 
-async def mydata(update: Update, context: BrewContext) -> None:
+def _known_here(unknown: str) -> Callable[[ForPerson], Handler]:
+    """Wrap a command about the person behind this private chat: run it with them and the
+    chat's id, or say ``unknown`` if there is no one brewbot knows."""
+
+    def wrap(handler: ForPerson) -> Handler:
+        @functools.wraps(handler)
+        async def known(update: Update, context: BrewContext) -> None:
+            participant = await known_participant(update, context)
+            chat = update.effective_chat
+            if participant is None or chat is None:
+                await say(update, context, unknown)
+                return
+            await handler(context, participant, chat.id)
+
+        return known
+
+    return wrap
+
+
+@_known_here("mydata_empty")
+async def mydata(context: BrewContext, participant: Participant, chat_id: int) -> None:
     """Send a readable copy of everything kept about this person, and the same as a file."""
     services = context.services
-    participant = await known_participant(update, context)
-    chat = update.effective_chat
-    if participant is None or chat is None:
-        await say(update, context, "mydata_empty")
-        return
     key = suggester(services.settings.require_token(), participant.id)
     kept = in_their_words(services, await services.store.export(participant.id, suggester=key))
     told = who_sees(context, easy=participant.easy)
     lines = await _readable(services, kept, told, easy=participant.easy)
     for chunk in chunks(lines, sep="\n"):
-        await context.bot.send_message(chat.id, chunk)
+        await context.bot.send_message(chat_id, chunk)
     document = InputFile(
         json.dumps(kept, indent=2, ensure_ascii=False).encode(), filename="brewbot-my-data.json"
     )
     await context.bot.send_document(
-        chat.id, document, caption=services.text("mydata_file", easy=participant.easy)
+        chat_id, document, caption=services.text("mydata_file", easy=participant.easy)
     )
 
 
-async def forget(update: Update, context: BrewContext) -> None:
+@_known_here("forget_nothing")
+async def forget(context: BrewContext, participant: Participant, chat_id: int) -> None:
     """Ask, with two buttons, before deleting everything."""
     services = context.services
-    participant = await known_participant(update, context)
-    chat = update.effective_chat
-    if participant is None or chat is None:
-        await say(update, context, "forget_nothing")
-        return
     easy = participant.easy
     markup = action_keyboard(
         [
@@ -70,7 +80,7 @@ async def forget(update: Update, context: BrewContext) -> None:
         services.buttons,
     )
     await context.bot.send_message(
-        chat.id, services.text("forget_ask", easy=easy), reply_markup=markup
+        chat_id, services.text("forget_ask", easy=easy), reply_markup=markup
     )
 
 

@@ -9,19 +9,14 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.facilitators.picking import command_words
 from bot.handlers.common import known_participant, say
 from bot.keyed import Receipt, sign_receipt
 from bot.services import App, BrewContext, Services
+from bot.tg import command_words, minute_words
 from conversations.timegiven import minutes
 from storage.timegiven import MyTime
 
 _RECEIPT = re.compile(r"^receipt(?:\s+(\d{4})-(\d{1,2}))?$", re.IGNORECASE)
-
-
-def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
-    """Say a number of minutes in words: '1 minute', '25 minutes'."""
-    return services.messages.count("count_minutes", count)
 
 
 async def mytime(update: Update, context: BrewContext) -> None:

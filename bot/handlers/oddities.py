@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import acknowledge, drop_buttons, known_participant, say
+from bot.handlers.common import known_participant, say
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons
 
 # Which text names a non-text message in the reply ("I haven't kept your photo").
 _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (

@@ -15,10 +15,11 @@ from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import HeardAction
-from bot.handlers.common import acknowledge, drop_buttons, known_participant, pressed_action, say
+from bot.handlers.common import known_participant, pressed_action, say
 from bot.journey import advance, send_help
 from bot.replies import action_keyboard, carry_on, tidy
 from bot.services import App, BrewContext, Services
+from bot.tg import acknowledge, drop_buttons
 from bot.voice import CannotListen, Listened
 from conversations.model import AnswerText, Progress, Status
 from conversations.safeguarding import suggests_risk

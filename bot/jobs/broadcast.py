@@ -17,25 +17,16 @@ it instead; a repeat of good news is the kinder mistake.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from bot.facilitators.news import news_message
-from bot.jobs.again import Delivery, deliver
-from bot.jobs.shared import JobLease, send_in_turn, send_streamed
-from bot.language import speaking_in
-from bot.services import App, BrewContext, Services, require_job_queue
+from bot.jobs.bulk import BATCH, BulkJob, send_streamed
+from bot.news import news_message
+from bot.runtime.leases import JobLease
+from bot.runtime.retry import Delivery, deliver
+from bot.services import BrewContext, Services
+from bot.speaking import speaking_in
 from storage.records import NewsItem
 
 log = logging.getLogger(__name__)
-
-BATCH = 50
-RETRY_EVERY = timedelta(minutes=5)
-FIRST_RUN = timedelta(seconds=2)
-
-
-async def send_news(context: BrewContext) -> int:
-    """Send every queued news message, as bulk; return how many Telegram accepted."""
-    return await send_in_turn(context, send_news, "news", _send_queued, "news")
 
 
 async def _send_queued(
@@ -68,12 +59,5 @@ async def _send_one(context: BrewContext, services: Services, item: NewsItem) ->
     return await deliver(context.bot.send_message(item.chat_id, text), "A news message")
 
 
-def start_sending(app: App) -> None:
-    """Send what is queued now, in the background."""
-    require_job_queue(app).run_once(send_news, when=0, name="news-now")
-
-
-def schedule(app: App) -> None:
-    """Send what was left queued at start-up, then look again now and then."""
-    queue = require_job_queue(app)
-    queue.run_repeating(send_news, interval=RETRY_EVERY, first=FIRST_RUN, name="news")
+NEWS = BulkJob("news", "news", _send_queued, first=2)
+send_news, start_sending, schedule = NEWS.send, NEWS.start_sending, NEWS.schedule

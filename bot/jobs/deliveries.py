@@ -16,31 +16,25 @@ to about 30 a second overall.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import Message
 
-from bot.jobs.again import Delivery as Went
-from bot.jobs.again import deliver
-from bot.jobs.shared import JobLease, send_in_turn, send_streamed
-from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, remember_buttons, stepping
-from bot.language import speaking_in
+from bot.jobs.bulk import BATCH, BulkJob, send_streamed
+from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, stepping
 from bot.replies import fold
-from bot.services import App, BrewContext, Services, require_job_queue
+from bot.runtime.leases import JobLease
+from bot.runtime.retry import Delivery as Went
+from bot.runtime.retry import deliver
+from bot.services import BrewContext, Services
+from bot.speaking import speaking_in
+from bot.tg import remember_buttons
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Brew, Delivery, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
-
-BATCH = 50
-RETRY_EVERY = timedelta(minutes=5)
-
-
-async def send_deliveries(context: BrewContext) -> int:
-    """Send every queued delivery; return how many messages Telegram accepted."""
-    return await send_in_turn(context, send_deliveries, "deliveries", _send_queued, "questions")
 
 
 async def _send_queued(
@@ -153,12 +147,6 @@ def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
     return None
 
 
-def start_sending(app: App) -> None:
-    """Send what is queued now, in the background."""
-    require_job_queue(app).run_once(send_deliveries, when=0, name="deliveries-now")
-
-
-def schedule(app: App) -> None:
-    """Send what was left queued at start-up, then look again now and then."""
-    queue = require_job_queue(app)
-    queue.run_repeating(send_deliveries, interval=RETRY_EVERY, first=2, name="deliveries")
+DELIVERIES = BulkJob("deliveries", "questions", _send_queued, first=2)
+send_deliveries = DELIVERIES.send
+start_sending, schedule = DELIVERIES.start_sending, DELIVERIES.schedule

@@ -8,26 +8,17 @@ of a sent copy is the poll id Telegram gave it, so its votes can be added up, ne
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from telegram import Message
 
-from bot.facilitators.planning import fit
-from bot.jobs.again import Delivery, deliver
-from bot.jobs.shared import JobLease, send_in_turn
-from bot.language import speaking_in
-from bot.services import App, BrewContext, Services, require_job_queue
+from bot.jobs.bulk import BATCH, BulkJob
+from bot.runtime.leases import JobLease
+from bot.runtime.retry import Delivery, deliver
+from bot.services import BrewContext, Services
+from bot.speaking import speaking_in
+from bot.tg import fit
 from conversations.reporting import POLL_OPTION_LIMIT
 from storage.ideapolls import PollToSend
-
-BATCH = 50
-RETRY_EVERY = timedelta(minutes=5)
-FIRST_RUN = timedelta(seconds=3)
-
-
-async def send_idea_polls(context: BrewContext) -> int:
-    """Send every queued copy, as bulk, in turn with other workers; return how many went."""
-    return await send_in_turn(context, send_idea_polls, "idea-polls", _send_queued, "theme polls")
 
 
 async def _send_queued(
@@ -66,13 +57,6 @@ async def _send_and_mark(context: BrewContext, services: Services, copy: PollToS
     return outcome
 
 
-def schedule(app: App) -> None:
-    """Send what was left queued at start-up, then look again now and then."""
-    require_job_queue(app).run_repeating(
-        send_idea_polls, interval=RETRY_EVERY, first=FIRST_RUN, name="idea-polls"
-    )
-
-
-def start_sending(app: App) -> None:
-    """Send what is queued now, in the background."""
-    require_job_queue(app).run_once(send_idea_polls, when=0, name="idea-polls-now")
+IDEA_POLLS = BulkJob("idea-polls", "theme polls", _send_queued, first=3)
+send_idea_polls = IDEA_POLLS.send
+start_sending, schedule = IDEA_POLLS.start_sending, IDEA_POLLS.schedule

@@ -6,11 +6,11 @@ import logging
 from datetime import timedelta
 
 from bot.callbacks import PromptAction
-from bot.jobs.again import Delivery, again_soon, deliver, went_well
-from bot.language import speaking_in
-from bot.ratelimit import Priority, sending_as
 from bot.replies import action_keyboard
+from bot.runtime.ratelimit import Priority, sending_as
+from bot.runtime.retry import Delivery, again_soon, deliver, went_well
 from bot.services import App, BrewContext, Services, require_job_queue
+from bot.speaking import speaking_in
 from conversations.model import Pause, Resume
 
 log = logging.getLogger(__name__)

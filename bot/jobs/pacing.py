@@ -12,23 +12,12 @@ from datetime import time, timedelta
 
 from bot.jobs.deliveries import send_deliveries
 from bot.services import App, BrewContext, require_job_queue
+from bot.tg import read_time
 
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = timedelta(minutes=10)
 DEFAULT_AT = time(10, 0)
-
-
-def read_time(text: str | None) -> time | None:
-    """Read "HH:MM" (or "H"), or None if it is not a time of day."""
-    if not text:
-        return None
-    hours, _, minutes = text.strip().partition(":")
-    try:
-        found = time(int(hours), int(minutes or 0))
-    except ValueError:
-        return None
-    return found
 
 
 async def queue_due_parts(context: BrewContext) -> int:

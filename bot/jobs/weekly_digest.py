@@ -38,17 +38,17 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from bot import codebooks
+from bot import codebook_in_use as codebooks
 from bot.charts import render
 from bot.embedder import brew_meanings, reader
-from bot.facilitators.news import digest_update
-from bot.jobs.again import again_soon, went_well
-from bot.jobs.region import post_due_region
-from bot.jobs.shared import look_again_soon, shared_job
-from bot.language import speaking_in
-from bot.ratelimit import might_have_arrived
+from bot.jobs.region_digest import post_due_region
+from bot.news import digest_update
+from bot.runtime.leases import look_again_soon, shared_job
+from bot.runtime.ratelimit import might_have_arrived
+from bot.runtime.retry import again_soon, went_well
 from bot.services import App, BrewContext, Services, require_job_queue
 from bot.settings import Settings
+from bot.speaking import speaking_in
 from conversations.digest import (
     BrewLine,
     BrewText,
