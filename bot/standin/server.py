@@ -142,8 +142,14 @@ class StandIn(Injections, GroupInjections, Recording):
         await self.stop()
 
     def busiest_second(self) -> int:
-        """The most sends and edits the bot made in any one second (overall limit on)."""
+        """The most sends and edits the bot made in any one second (counted when they came)."""
         return 0 if self.flood is None else self.flood.busiest_second(self.token)
+
+    def limit_overall(self, per_second: int | None) -> None:
+        """From now on refuse more than ``per_second`` sends and edits from the bot in any
+        one second (None: only count them), as when a push or news starts."""
+        if self.flood is not None:
+            self.flood.overall = per_second
 
     # -- faults ----------------------------------------------------------------------------
 
