@@ -25,7 +25,7 @@ delivers by webhook); their CPU is added up.
 .venv/bin/python -m bench.crowd [--people 300] [--think 2.0] [--seed 1]
 .venv/bin/python -m bench.crowd --db sqlite,postgresql --no-echo
 .venv/bin/python -m bench.crowd --db sqlite,postgresql --workers 3 --no-echo
-.venv/bin/python -m bench.crowd --before ../before --no-echo   # another checkout beside it
+.venv/bin/python -m bench.crowd --before ../before --no-echo   # other checkouts beside it
 
 ``--voice N`` adds a run of the same crowd in which N people answer every question that asks
 for words in a voice note of about 20 seconds (and tap Keep), side by side with the run where
@@ -34,13 +34,14 @@ everyone types: everyone else's replies are counted apart from the voice notes'.
 .venv/bin/python -m bench.crowd --people 100 --voice 10 --no-echo
 .venv/bin/python -m bench.crowd --think 20 --news 300 --no-echo   # news to 300 meanwhile
 
-With ``--news``, the stand-in also holds brewbot to 30 sends and edits a second for the
-whole bot, replies and news alike, refusing the 31st with a 429. Without it, it only counts
-them (``--overall 0`` by default): Telegram's 30 a second is for bulk notifications, and
-replies to people writing to the bot are held to each chat's own pace (tdlib/td#1834: "The
-only place which mentions 30 requests per second is the FAQ, which explicitly talks about
-bulk notifications"), so a crowd alone asking for 130 replies a second should get them.
-``--overall 30`` holds a crowd alone to it too. Either way the busiest second is printed, of
+Telegram's 30 a second is for bulk notifications, and replies to people writing to the bot
+are held to each chat's own pace (tdlib/td#1834: "The only place which mentions 30 requests
+per second is the FAQ, which explicitly talks about bulk notifications"), so a crowd alone
+asking for 130 replies a second should get them: without ``--news`` the stand-in only
+counts the whole bot's sends and edits a second (``--overall 0`` by default). With
+``--news``, it refuses a news message with a 429 when the second already holds 30 sends and
+edits, the crowd's replies counted too but never refused. ``--overall 30`` without news
+holds a crowd alone to it, replies and all. Either way the busiest second is printed, of
 everything and of the news.
 """
 
@@ -467,7 +468,11 @@ async def run_brewbot(
         _queue_news(db, pack, news, {**os.environ, **where})
     messages = load_messages()
     end = {messages.text("news_yes", easy=e) for e in (False, True)}
-    async with StandIn(spec_path=API_JSON, overall_per_second=overall) as standin:
+    async with StandIn(spec_path=API_JSON) as standin:
+        if news:  # the news is the bulk: the crowd's replies are counted, never refused
+            standin.limit_overall(overall, bulk=lambda chat: int(chat) >= NEWS_FROM)
+        else:
+            standin.limit_overall(overall)
         for chat in range(NEWS_FROM, NEWS_FROM + news):
             standin.world.private_chat(chat)  # they talked to brewbot in their brew
         env = {
@@ -674,40 +679,27 @@ async def main_async(args: argparse.Namespace) -> int:
         cluster = Cluster.start() if "postgresql" in args.db or args.workers > 1 else None
         try:
             runs: list[Result] = []
-            for n, where in enumerate(args.db):
+            # This checkout on each database, then other checkouts (before and after) on SQLite.
+            plain = [(where, args.code, args.profile, "") for where in args.db]
+            plain += [("sqlite", b, None, f"before ({b.name})") for b in args.before]
+            for n, (where, code, profile, name) in enumerate(plain):
                 db, server = await _database(where, folder, n, cluster)
                 found = await run_brewbot(
                     load,
                     folder,
                     args.pack,
-                    args.profile,
-                    args.code,
+                    profile,
+                    code,
                     args.faults,
                     db,
                     server,
                     overall=args.overall or None,
                     news=args.news,
                 )
-                found.name = f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
-                runs.append(found)
-            if args.before:  # the same crowd on another checkout: before and after, one run
-                db, server = await _database("sqlite", folder, len(args.db) + 2, cluster)
-                found = await run_brewbot(
-                    load,
-                    folder,
-                    args.pack,
-                    None,
-                    args.before,
-                    args.faults,
-                    db,
-                    server,
-                    overall=args.overall or None,
-                    news=args.news,
-                )
-                found.name = f"before ({args.before.name})"
+                found.name = name or f"brewbot {'postgresql' if is_postgresql(db) else 'sqlite'}"
                 runs.append(found)
             if args.voice:  # the same crowd, with some answering in voice notes
-                db, server = await _database("sqlite", folder, len(args.db) + 1, cluster)
+                db, server = await _database("sqlite", folder, len(plain), cluster)
                 voiced = dataclasses.replace(load, voice=args.voice)
                 found = await run_brewbot(
                     voiced, folder, args.pack, None, args.code, args.faults, db, server
@@ -715,7 +707,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 found.name = f"{args.voice} sending voice notes"
                 runs.append(found)
             if args.workers > 1:  # the same crowd on N webhook workers sharing PostgreSQL
-                db, server = await _database("postgresql", folder, len(args.db), cluster)
+                db, server = await _database("postgresql", folder, len(plain), cluster)
                 found = await run_brewbot(
                     load,
                     folder,
@@ -808,15 +800,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--overall",
         type=int,
         default=None,
-        help="the stand-in refuses more sends and edits than this from brewbot in any second"
-        " (0: it only counts them; default: 30 with --news, 0 without)",
+        help="the stand-in refuses more sends and edits than this from brewbot in any second,"
+        " with --news only the news (0: it only counts them; default: 30 with --news, 0"
+        " without)",
     )
     parser.add_argument(
         "--news", type=int, default=0, help="also send news to this many others meanwhile"
     )
     parser.add_argument("--code", help="run brewbot from this checkout instead (before/after)")
     parser.add_argument(
-        "--before", help="also run the same crowd on SQLite from this checkout, side by side"
+        "--before",
+        default="",
+        type=lambda text: [
+            Path(part.strip()).resolve() for part in text.split(",") if part.strip()
+        ],
+        help="also run the same crowd on SQLite from these checkouts (comma-separated), side by"
+        " side with this one",
     )
     parser.add_argument("--profile", help="write brewbot's cProfile statistics to this file")
     parser.add_argument("--keep-logs", action="store_true", help="print the bots' last log lines")
@@ -824,7 +823,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.overall is None:  # Telegram's 30 a second is for bulk: on when news goes out
         args.overall = 30 if args.news else 0
     args.code = Path(args.code).resolve() if args.code else None
-    args.before = Path(args.before).resolve() if args.before else None
     return asyncio.run(main_async(args))
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bot.jobs import broadcast
 from bot.standin import API_JSON, StandIn
-from bot.standin.flood import most_in_one_second
+from bot.standin.flood import OVERALL_WINDOW, most_in_one_second
 from bot.standin.records import EDIT_METHODS, SEND_METHODS, Call
 from tests.facilitator_support import took_part
 from tests.running import FACILITATORS, Running
@@ -151,6 +151,7 @@ async def run(people: int, answering: int, settle: float, overall: int) -> None:
                     standin.command(person, f"/start {brew.code}")
                 await standin.wait_idle(timeout=900)
                 joining = (standin.busiest_second(), _refused(standin), len(standin.calls))
+                await asyncio.sleep(OVERALL_WINDOW)  # the joining's last second goes by
                 standin.limit_overall(overall or None)  # bulk from here on
                 push = await _reach(
                     brewbot,

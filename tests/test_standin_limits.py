@@ -170,3 +170,14 @@ def test_the_most_in_one_second_of_any_moments() -> None:
     assert most_in_one_second([]) == 0
     assert most_in_one_second([0.0, 0.5, 0.99, 1.0, 1.2, 3.0]) == 4
     assert most_in_one_second([2.0, 0.0, 1.0]) == 1
+
+
+def test_the_overall_window_can_refuse_only_the_bulk_counting_replies_all_the_same() -> None:
+    flood = FloodControl(
+        speed=1000.0, overall=30, bulk=lambda chat: int(chat) >= 900, clock=lambda: 0.0
+    )
+    for n in range(40):  # replies to a crowd: counted, never refused
+        flood.check("sendMessage", n + 1)
+    with pytest.raises(ApiError):  # news: the second is already full
+        flood.check("sendMessage", 900)
+    assert flood.busiest_second("") == 40 and flood.refused_overall == 1

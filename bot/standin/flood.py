@@ -6,7 +6,9 @@
   edits in any one-second window, whatever the chats, replies and bulk alike. That is
   stricter than Telegram, whose 30 a second is for bulk notifications (tdlib/td#1834): a
   bench or test of a crowd alone leaves it off, and one of a push or news beside replies
-  switches it on (it can be switched on mid-run: the second before is always counted).
+  switches it on (it can be switched on mid-run: the second before is always counted). It
+  can refuse only the bulk (``bulk``: which chats' calls are bulk), counting replies but
+  never refusing them, as tdlib/td#1834 describes Telegram.
 - answerCallbackQuery, getUpdates and the rest are not limited.
 
 Counted when a call arrives. The per-chat numbers can be scaled together (``speed``) so a
@@ -60,6 +62,7 @@ class FloodControl:
         chat_burst: int = 4,
         group_per_minute: int = 20,
         overall: int | None = None,
+        bulk: Callable[[str], bool] | None = None,
         clock: Callable[[], float],
     ) -> None:
         self.rate = speed  # messages a second to one chat, on average
@@ -67,6 +70,7 @@ class FloodControl:
         self.group_count = group_per_minute
         self.group_window = 60.0 / speed
         self.overall = overall  # sends and edits in any second, per token; None: only counted
+        self.bulk = bulk  # which chats the overall limit refuses (None: every chat)
         self._clock = clock
         self._chats: dict[str, _Chat] = {}
         self._tokens: dict[str, deque[float]] = {}
@@ -83,8 +87,10 @@ class FloodControl:
         if method not in FLOOD_COUNTED or chat_id is None:
             return
         now = self._clock()
-        overall_wait = self._overall_wait(token, now)
         key = str(chat_id)
+        overall_wait = self._overall_wait(token, now)
+        if self.bulk is not None and not self.bulk(key):
+            overall_wait = 0.0  # a reply: counted in the second, never refused for it
         chat = self._chats.setdefault(key, _Chat(float(self.burst), now))
         chat.tokens = min(self.burst, chat.tokens + (now - chat.updated) * self.rate)
         chat.updated = now

@@ -145,11 +145,15 @@ class StandIn(Injections, GroupInjections, Recording):
         """The most sends and edits the bot made in any one second (counted when they came)."""
         return 0 if self.flood is None else self.flood.busiest_second(self.token)
 
-    def limit_overall(self, per_second: int | None) -> None:
+    def limit_overall(
+        self, per_second: int | None, bulk: Callable[[str], bool] | None = None
+    ) -> None:
         """From now on refuse more than ``per_second`` sends and edits from the bot in any
-        one second (None: only count them), as when a push or news starts."""
+        one second (None: only count them), as when a push or news starts; with ``bulk``,
+        refuse only calls to the chats it names, counting the rest (replies) all the same."""
         if self.flood is not None:
             self.flood.overall = per_second
+            self.flood.bulk = bulk
 
     # -- faults ----------------------------------------------------------------------------
 
