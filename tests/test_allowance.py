@@ -29,6 +29,7 @@ class Span:
     start: float
     end: float
     bulk: bool = False
+    granted: float = 0.0  # the moment the allowance gave (a busy loop resumes the caller later)
 
 
 def most_in_any_second(spans: Sequence[Span], *, holding_bulk: bool = False) -> int:
@@ -58,7 +59,7 @@ async def _call(
     start = loop.time()
     await asyncio.sleep(ANSWER_S)
     allowance.done(turn)
-    return Span(asked, start, loop.time(), priority == Priority.BULK)
+    return Span(asked, start, loop.time(), priority == Priority.BULK, turn.start)
 
 
 async def test_a_push_from_a_standing_start_has_no_more_than_30_in_any_second() -> None:
@@ -67,7 +68,8 @@ async def test_a_push_from_a_standing_start_has_no_more_than_30_in_any_second() 
     assert most_in_any_second(spans) <= 30  # the old burst of 10 on top let about 40 through
     starts = sorted(span.start for span in spans)
     # Spread evenly, so a second full of bulk frees a place for a reply every thirtieth.
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= Rule().gap * 0.99
+    granted = sorted(span.granted for span in spans)
+    assert min(b - a for a, b in itertools.pairwise(granted)) >= Rule().gap * 0.99
     # Not much slower than the rule allows: 70 in a little over two seconds.
     assert starts[-1] - starts[0] < 2 * (1.0 + ANSWER_S) + 1.0
 
