@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from standin import API_JSON, ApiError, Spec, parse_html
+from standin import API_JSON, ApiError, Spec, StandIn, parse_html
 from standin.flood import FloodControl, most_in_one_second
 from standin.limits import check_reply_markup, check_text
 
@@ -181,3 +181,14 @@ def test_the_overall_window_can_refuse_only_the_bulk_counting_replies_all_the_sa
     with pytest.raises(ApiError):  # news: the second is already full
         flood.check("sendMessage", 900)
     assert flood.busiest_second("") == 40 and flood.refused_overall == 1
+
+
+async def test_the_stand_in_takes_a_send_to_a_chat_that_wrote_lately_for_a_reply() -> None:
+    standin = StandIn()
+    standin.private_message(501, "hello")
+    standin.command(502, "/summary", chat_id=-1001)
+    press = {"id": "7", "from": {"id": 503}, "message": {"chat": {"id": 503}}, "data": "b:1"}
+    standin.heard_from(press)  # as press() does, for a message the bot sent
+    assert not standin.is_bulk("501") and not standin.is_bulk("-1001")
+    assert not standin.is_bulk("503"), "a press is writing to the bot too"
+    assert standin.is_bulk("504"), "a chat that never wrote gets bulk"
