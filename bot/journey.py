@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
 from bot.facilitators import counts
+from bot.place import place_of
 from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded
 from bot.runtime.ratelimit import Priority
 from bot.services import App, BrewContext, Services
@@ -317,23 +318,21 @@ async def _help_now(app: App, update: Update) -> None:
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
     try:
-        participant = await services.store.participant_by_chat(chat_id)
+        place = await place_of(services.store, chat_id)
         user = update.effective_user
         hint = user.language_code if user is not None else None
         deployment = services.settings.language
         speak(starting_language(services.catalogue, deployment=deployment, hint=hint))
-        if participant is not None:
-            services.speak_to(participant)
-        latest = await services.store.latest_progress(participant.id) if participant else None
+        if place.participant is not None:
+            services.speak_to(place.participant)
+        found = place.found
         kept = (
-            participant is not None
-            and not participant.stopped
-            and latest is not None
-            and latest[0].closed_at is None
-            and latest[1].status is Status.ACTIVE
+            found is not None
+            and not found[0].stopped
+            and found[1].closed_at is None
+            and found[2].status is Status.ACTIVE
         )
-        easy = participant.easy if participant else False
-        await send_help(context, chat_id, easy=easy, kept=kept)  # claimed as it was kept
+        await send_help(context, chat_id, easy=place.easy, kept=kept)  # claimed as it was kept
     except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
         await services.store.release_help(update.update_id)
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)

@@ -29,6 +29,7 @@ from bot.facilitators.brews import menu, set_menus
 from bot.facilitators.gate import for_facilitators, is_admin, is_registered
 from bot.handlers.common import pressed_action
 from bot.journey import advance
+from bot.place import place_of
 from bot.services import App, BrewContext, Services
 from bot.speaking import GROUP_LANGUAGE, speak, speaking, starting_language
 from bot.tg import acknowledge, drop_buttons
@@ -172,19 +173,21 @@ async def language_chosen(update: Update, context: BrewContext) -> None:
         await _group_chose(update, context, action.language)
         return
     await acknowledge(query)
-    participant = await services.store.join(chat.id)
+    place = await place_of(services.store, chat.id)
+    participant = place.participant or await services.store.join(chat.id)
     changed = speaking() != action.language
     participant = await services.store.set_preferences(participant.id, language=action.language)
     services.speak_to(participant)
     if _only_languages(services, query):  # /language's own offer: done with
         await drop_buttons(query)  # its words stay as read; what follows is in the new language
     told = services.text("language_set", easy=participant.easy)
-    latest = await services.store.latest_progress(participant.id)
-    if changed and latest is not None and latest[1].status is Status.ACTIVE:
+    found = place.moved(participant).found
+    if changed and found is not None and found[2].status is Status.ACTIVE:
         # The same wording again, now in the language chosen: the question in hand. Its old
         # message loses its buttons as any stale question does.
+        _, brew, progress = found
         event = SetEasy(participant.easy)
-        await advance(update, context, participant, latest[0], event, lead=told, before=latest[1])
+        await advance(update, context, participant, brew, event, lead=told, before=progress)
     else:
         await context.bot.send_message(chat.id, told)
     await set_chat_menu(context.bot, services, chat.id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.handlers.common import say
+from bot.handlers.common import in_place, say
 from bot.journey import send_help
 from bot.keyed import suggester
+from bot.place import Place
 from bot.services import App, BrewContext, Services
 from bot.tg import command_words
 from conversations.reporting import clean
@@ -15,14 +16,14 @@ from conversations.safeguarding import suggests_risk
 from conversations.suggestions import MAX_IDEA_CHARS, normalise
 
 
-async def idea(update: Update, context: BrewContext) -> None:
+@in_place
+async def idea(update: Update, context: BrewContext, place: Place) -> None:
     """Keep a suggested theme under a keyed hash of who, so it counts once and shows no one."""
     services, message = context.services, update.effective_message
     if message is None:
         return
     words = clean(command_words(message))
-    participant = await services.store.participant_by_chat(message.chat_id)
-    easy = bool(participant and participant.easy)
+    participant, easy = place.participant, place.easy
     if not normalise(words):
         await say(update, context, "idea_how", easy=easy)
         return
