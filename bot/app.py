@@ -36,8 +36,8 @@ from bot.handlers import (
     voice_notes,
 )
 from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
+from bot.help_first import help_first, needs_help_first
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
-from bot.journey import help_first, needs_help_first
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.inbox import Inbox
 from bot.runtime.poller import Poller

@@ -9,13 +9,13 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
 from bot.handlers.common import in_place, place_here, pressed_action, say
-from bot.journey import advance, send_help
+from bot.help_first import help_if_at_risk
+from bot.journey import advance
 from bot.place import Place
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons, forget_buttons
 from conversations.model import AnswerText, Choose, Event, Resume, Skip, WordsFor
-from conversations.safeguarding import suggests_risk
 
 # Telegram caps a message at 4,096 characters; keep a little more in case of entities.
 MAX_ANSWER_CHARS = 4096
@@ -41,8 +41,8 @@ async def _not_kept(update: Update, context: BrewContext, place: Place, text: st
     """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
     stopped = bool(place.participant and place.participant.stopped)
     chat = update.effective_chat
-    if chat is not None and suggests_risk(text):
-        await send_help(context, chat.id, easy=place.easy, kept=False, update=update)
+    if chat is not None:
+        await help_if_at_risk(context, chat.id, text, easy=place.easy, update=update)
     await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=place.easy)
 
 

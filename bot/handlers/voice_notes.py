@@ -16,14 +16,14 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import HeardAction
 from bot.handlers.common import in_place, pressed_action, say
-from bot.journey import advance, send_help
+from bot.help_first import help_if_at_risk, helped_already
+from bot.journey import advance
 from bot.place import Place
 from bot.replies import action_keyboard, carry_on, tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons
 from bot.voice import CannotListen, Listened
 from conversations.model import AnswerText, Progress, Status
-from conversations.safeguarding import suggests_risk
 from conversations.voice import MAX_SECONDS, HeardChoice, too_long
 from storage.heard import Heard
 from storage.records import Brew, Participant
@@ -85,8 +85,7 @@ async def _help_if_needed(context: BrewContext, voice: Voice, chat_id: int, *, e
         listened = await _hear(context, voice, chat_id)
     except CannotListen:
         return
-    if suggests_risk(listened.words):
-        await send_help(context, chat_id, easy=easy, kept=False)
+    await help_if_at_risk(context, chat_id, listened.words, easy=easy)
 
 
 async def _hear(context: BrewContext, voice: Voice, chat_id: int) -> Listened:
@@ -120,9 +119,8 @@ async def _listen(
     if not listened.words:
         await say(update, context, "voice_not_heard", easy=easy)
         return
-    risky = suggests_risk(listened.words)
-    if risky:  # help first, before the words are shown back
-        await send_help(context, chat_id, easy=easy, kept=False)
+    # Help first, before the words are shown back.
+    risky = await help_if_at_risk(context, chat_id, listened.words, easy=easy)
     heard = await services.store.save_heard(
         participant.id, brew_id, prompt_id, listened.words, helped=risky
     )
@@ -182,7 +180,7 @@ async def chosen(update: Update, context: BrewContext, place: Place) -> None:
         return
     participant, brew, progress = found
     if heard.helped:  # help went when the note was heard: not again for its Keep
-        await services.store.claim_help(update.update_id)
+        await helped_already(services, update)
     at = heard.heard_at.timestamp()  # when it was said, as typed words carry when they came
     await advance(
         update, context, participant, brew, AnswerText(heard.text, at=at), before=progress
