@@ -19,6 +19,7 @@ from bot.facilitators import (
     counts,
     digest_now,
     gate,
+    group_language,
     import_in_group,
     live,
     planning,
@@ -67,6 +68,7 @@ FEATURES = (
     review,
     import_in_group,
     codebooks,
+    group_language,  # before language: presses of the same buttons in groups are the group's
     language,
     start,
     controls,
@@ -129,6 +131,7 @@ async def open_services(
         catalogue=load_catalogue(),
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,
+        live_answered=counts.answered,
     )
     attach(app, services)
     for feature in FEATURES:

@@ -12,7 +12,6 @@ from weakref import WeakValueDictionary
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import NewsAction
-from bot.facilitators import counts
 from bot.help_first import help_if_at_risk, send_help
 from bot.replies import Outgoing, action_keyboard, outgoing, send_folded
 from bot.services import App, BrewContext, Services
@@ -99,8 +98,9 @@ async def advance(
                 break
         else:
             raise StaleProgress("A person's place kept moving on; the update waits its turn.")
-    if outcome.answers and asked:
-        counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
+    if outcome.answers and asked and services.live_answered is not None:
+        answered = {a.prompt_id for a in outcome.answers}
+        services.live_answered(context.application, brew.id, answered)
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
