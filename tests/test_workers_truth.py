@@ -15,8 +15,9 @@ import pytest
 from bot.jobs import broadcast, deliveries
 from bot.journey import advance
 from bot.services import BrewContext
-from conversations.model import AnswerText, Progress
+from conversations.model import AnswerText
 from standin import StandIn
+from standin.flood import most_in_one_second
 from standin.records import EDIT_METHODS, SEND_METHODS
 from tests.facilitator_support import LINK, group_calls, in_group, news_to, took_part
 from tests.running import FACILITATORS, Running
@@ -68,27 +69,37 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
     (delivery,) = await store.pending_deliveries(10)
 
     # Both workers read the person's place before either keeps its step; the answer (on
-    # worker two) is kept first, so the push (on worker one) finds the place moved on.
+    # worker two) is kept first, so the push (on worker one) finds the place moved on. The
+    # push reads the place as any queued delivery does; the answer, in a live brew, with when
+    # each question reached their screen. Only this test sends the push: the workers' own
+    # rounds of the queue are taken off, or one of them could send it first.
+    for worker in workers:
+        assert worker.app.job_queue is not None
+        for job in worker.app.job_queue.get_jobs_by_name("deliveries"):
+            job.schedule_removal()
     both_read = asyncio.Barrier(2)
     answer_kept = asyncio.Event()
 
-    def gated_read(worker: Running) -> None:
-        read, reads = worker.services.store.progress, itertools.count()
+    reads: list[str] = []
 
-        async def progress(participant_id: str, brew_id: int) -> Progress | None:
+    def gated_read(worker: Running, name: str) -> None:
+        read = getattr(worker.services.store, name)
+
+        async def first_waits(participant_id: str, brew_id: int) -> Any:
             found = await read(participant_id, brew_id)
-            if next(reads) == 0:
-                await both_read.wait()
+            reads.append(name)
+            if reads.count(name) == 1:
+                await asyncio.wait_for(both_read.wait(), 15)
             return found
 
-        monkeypatch.setattr(worker.services.store, "progress", progress)
+        monkeypatch.setattr(worker.services.store, name, first_waits)
 
     def gated_write(worker: Running, *, first: bool) -> None:
         write = worker.services.store.record_step
 
         async def record_step(**step: Any) -> bool:
             if not first:
-                await answer_kept.wait()
+                await asyncio.wait_for(answer_kept.wait(), 15)
             kept = await write(**step)
             if first:
                 answer_kept.set()
@@ -96,8 +107,8 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
 
         monkeypatch.setattr(worker.services.store, "record_step", record_step)
 
-    gated_read(one)
-    gated_read(two)
+    gated_read(one, "progress")
+    gated_read(two, "live_progress")
     gated_write(two, first=True)
     gated_write(one, first=False)
     words = AnswerText("A friend who calls", at=two.clock.now.timestamp())
@@ -105,6 +116,7 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
         deliveries.send_one(BrewContext(one.app), one.services, delivery),
         advance(None, BrewContext(two.app), person, brew, words),
     )
+    assert reads.count("progress") == 2, "the push read the place again, and stepped again"
     place = await store.progress(person.id, brew.id)
     assert place is not None
     assert "live_1" in place.done, "the answer's step was kept"
@@ -155,14 +167,19 @@ async def test_three_workers_sending_at_once_stay_within_30_a_second(
 ) -> None:
     one, two, three = workers
     room = [7701 + n for n in range(40)]
+    standin = one.standin
+    # 40 people joining at once are answered at once, as Telegram allows replies (its 30 a
+    # second is for bulk, tdlib/td#1834): the stand-in only counts them. From the push on,
+    # it refuses the 31st send or edit in any second, bulk and replies alike.
+    standin.limit_overall(None)
     await _live_room(one, room)
+    standin.limit_overall(ALLOWED)
     told = list(range(7751, 7811))
     news_brew = await one.new_brew("meeting people nearby")
     await took_part(one, news_brew, told, stage=None)
     await one.services.store.record_wesaid(news_brew.id, "We set up a lunch club.", "t:3")
     live = (await one.services.store.live_brews())[0]
     await one.services.store.push_question(live.id, None, "What gets in the way?")
-    standin = one.standin
 
     async def all_at_once() -> None:  # news on one, the push on two, replies on three
         await asyncio.gather(
@@ -177,7 +194,7 @@ async def test_three_workers_sending_at_once_stay_within_30_a_second(
     times = await _sent_while(standin, all_at_once)
     assert len(times) >= len(told) + len(room)
     assert [c for c in standin.calls if c.status == 429] == []
-    assert standin.busiest_second() <= ALLOWED
+    assert most_in_one_second(times) <= ALLOWED
     assert all(len(news_to(one, c)) == 1 for c in told)
 
 
