@@ -2,21 +2,26 @@
 
 Reading a command's words, answering a button press and taking its buttons away, keeping
 track of the newest message with buttons in a chat, fitting words to what Telegram counts,
-saying minutes, and reading a time of day someone typed.
+saying minutes, reading a time of day someone typed, describing commands for a menu, and
+taking button presses in groups apart from those in private chats.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
 from datetime import time
 from typing import Any
 
-from telegram import CallbackQuery, Message
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackQueryHandler
 
 from bot.replies import tidy
 from bot.services import BrewContext, Services
+from conversations.messages import Messages
 from conversations.reporting import clean, tg_len, trim
 
 log = logging.getLogger(__name__)
@@ -105,3 +110,21 @@ def read_time(text: str | None) -> time | None:
     except ValueError:
         return None
     return found
+
+
+def menu(names: Iterable[str], messages: Messages) -> tuple[BotCommand, ...]:
+    """Describe each command for Telegram's menu in the words of its `menu_` message."""
+    return tuple(BotCommand(name, messages.text(f"menu_{name}")) for name in names)
+
+
+class GroupButtons(CallbackQueryHandler[BrewContext, None]):
+    """A CallbackQueryHandler for presses outside private chats only (python-telegram-bot's
+    takes no chat filter): registered before the private chats' handler for the same
+    buttons, it lets a group's feature and a person's answer the same kind of button."""
+
+    def check_update(self, update: object) -> bool | object | None:
+        """Take the press only if it was made in a chat that is not a private one."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return None
+        return super().check_update(update)
