@@ -30,6 +30,7 @@ FROM idea_poll_queue AS q
 JOIN participants AS p ON p.id = q.participant_id
 JOIN idea_polls AS i ON i.id = q.poll_id
 WHERE p.news = 1 AND p.stopped = 0
+  AND (q.poll_id > ? OR (q.poll_id = ? AND q.participant_id > ?))
 ORDER BY q.poll_id, q.participant_id
 LIMIT ?
 """
@@ -86,9 +87,13 @@ class IdeaPollStore(StoreBase):
 
         return await self._write(work)
 
-    async def pending_idea_polls(self, limit: int) -> list[PollToSend]:
-        """List copies still to send to people who still want news, oldest poll first."""
-        found = await self._all(PENDING_POLLS, (limit,))
+    async def pending_idea_polls(
+        self, limit: int, *, after: tuple[int, str] = (0, "")
+    ) -> list[PollToSend]:
+        """List copies still to send to people who still want news, oldest poll first (only
+        those after the copy ``after``: its poll and person)."""
+        poll, person = after
+        found = await self._all(PENDING_POLLS, (poll, poll, person, limit))
         return [
             PollToSend(
                 int(r["poll_id"]),

@@ -242,7 +242,7 @@ async def test_live_questions_stop_at_the_next_batch_once_the_lease_is_lost(
         ):
             leases.now += PAST  # the worker froze past its lease; another took over
             assert await other.take_job("deliveries", lasting=LONG)
-            went.append(await deliveries._send_queued(context, services, lease))
+            went.append(await deliveries.DELIVERIES.send_queued(context, services, lease))
             await other.release_job("deliveries")
 
     await brewbot.run_job(stalled_then_sending)

@@ -96,3 +96,22 @@ async def test_an_idea_poll_and_a_summary_approval_keep_on_either_backend(databa
         await store.summary_sent(brew.id)
         assert await store.decide_summary(brew.id, approved=True)
         assert await store.approved_brews([brew.id]) == {brew.id}
+
+
+async def test_idea_poll_copies_are_read_in_order_after_the_last_one_read(database: str) -> None:
+    async with await Store.open(database) as store:
+        brew = await store.create_brew(theme="t", pack_id="p", group_chat_id=GROUP)
+        for chat in (81, 82, 83):
+            person = await store.join(chat)
+            await store.set_preferences(person.id, news=True)
+            await store.record_step(
+                participant_id=person.id, brew_id=brew.id, outcome=step(), update_id=None
+            )
+        since = brew.opened_at - timedelta(days=1)
+        first, _ = await store.start_idea_poll(GROUP, ["One", "Two"], since=since)
+        second, _ = await store.start_idea_poll(GROUP, ["Three", "Four"], since=since)
+        everything = await store.pending_idea_polls(10)
+        assert [c.poll_id for c in everything] == [first] * 3 + [second] * 3
+        read = await store.pending_idea_polls(4)
+        rest = await store.pending_idea_polls(10, after=(read[-1].poll_id, read[-1].participant_id))
+        assert read + rest == everything

@@ -1,24 +1,43 @@
 """Sending a durable queue in bulk: one sender at a time, a steady stream, each item once.
 
-The news, the theme polls and the live deliveries are each a table of what is still to go.
-Their jobs send it through here: one sender per process, one worker per database (the job's
-lease, bot/runtime/leases.py), up to ``IN_FLIGHT`` sends under way at once, taken as bulk by
-the rate limiter, and, when Telegram has a bad moment, again after a growing wait.
+The news, the theme polls and the live deliveries are each a table of what is still to go,
+and each is an :class:`Outbox`: it says only how to read what is queued, how to send one
+item and how to mark it. The outbox does the rest, the same for every queue: one sender per
+process, one worker per database (the job's lease, bot/runtime/leases.py, asked before each
+read), up to ``IN_FLIGHT`` sends under way at once, taken as bulk by the rate limiter (which
+waits out a 429 for that chat and tries a 5xx again itself), and each item marked straight
+after Telegram answers, by how it went (bot/runtime/retry.py):
+
+- SENT: Telegram took it; marked, and never sent again.
+- PERHAPS: Telegram may have it but its answer was lost (a timeout, a connection cut after
+  sending); marked as perhaps sent, and never sent again: a repeat is the worse mistake.
+- NEVER: the person blocked brewbot (403), or Telegram refused it (400); marked, and not
+  tried again.
+- LATER: Telegram's own failure outlasted the rate limiter's tries (a 5xx, no connection, a
+  429 that still says wait). It stays queued, nothing more is started, what is under way
+  finishes and is marked, and the job runs again after a growing wait (1 s, doubling to 30).
+
+The one gap Telegram leaves: if brewbot dies after Telegram took an item but before it was
+marked, that one item goes again after the restart. Marking first would lose it instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+
+from telegram import Message
+from telegram.error import TelegramError
 
 from bot.runtime.leases import JobLease, look_again_soon, shared_job
 from bot.runtime.ratelimit import Priority, sending_as
-from bot.runtime.retry import Job, again_soon, went_well
+from bot.runtime.retry import Delivery, Job, again_soon, delivery_after, went_well
 from bot.services import App, BrewContext, Services, require_job_queue
 
 log = logging.getLogger(__name__)
@@ -30,14 +49,99 @@ LOOK_AGAIN = timedelta(minutes=5)  # how often a queue is looked at without bein
 Item = TypeVar("Item")
 
 
+@dataclass(frozen=True)
+class Sent:
+    """How one queued item's send went, with the message Telegram gave back for it (the last
+    one, if the item took several; None if none surely went)."""
+
+    how: Delivery
+    message: Message | None = None
+
+    @property
+    def perhaps(self) -> bool:
+        """Telegram may have it: mark it as perhaps sent, and never send it again."""
+        return self.how is Delivery.PERHAPS
+
+
+async def sent(call: Awaitable[Message], what: str) -> Sent:
+    """Make one bulk send and say how it went (``what`` names it in the log)."""
+    try:
+        message = await call
+    except TelegramError as error:
+        return Sent(delivery_after(error, what))
+    return Sent(Delivery.SENT, message)
+
+
+class Outbox(ABC, Generic[Item]):
+    """A durable queue, sent as bulk, each item once: a queue says what it is called (its
+    job, lease and retries), what it sends (for the log) and how many seconds after start-up
+    it first looks, and gives the three things that differ: :meth:`fetch`, :meth:`send` and
+    :meth:`mark`. The rest (turns, leases, the stream, pacing, what each outcome means, the
+    retries, waking up) is the same for all.
+    """
+
+    name: str
+    what: str
+    first: float
+
+    @abstractmethod
+    async def fetch(self, services: Services, after: Item | None) -> Sequence[Item]:
+        """Up to ``BATCH`` items still to go, oldest first, queued after ``after`` (None: from
+        the start)."""
+
+    @abstractmethod
+    async def send(self, context: BrewContext, services: Services, item: Item) -> Sent:
+        """Send one item (most often ``return await sent(context.bot.send_message(...))``)."""
+
+    @abstractmethod
+    async def mark(self, services: Services, item: Item, went: Sent) -> None:
+        """Keep, durably, that an item went, perhaps went or never can (never asked for one
+        that is to wait: it stays queued)."""
+
+    async def run(self, context: BrewContext) -> int:
+        """Send everything queued, as bulk, in turn with other workers; return how many
+        Telegram took."""
+        return await send_in_turn(context, self.run, self.name, self.send_queued, self.what)
+
+    def start_sending(self, app: App) -> None:
+        """Send what is queued now, in the background."""
+        require_job_queue(app).run_once(self.run, when=0, name=f"{self.name}-now")
+
+    def schedule(self, app: App) -> None:
+        """Send what was left queued at start-up, then look again now and then."""
+        require_job_queue(app).run_repeating(
+            self.run, interval=LOOK_AGAIN, first=self.first, name=self.name
+        )
+
+    async def send_queued(
+        self, context: BrewContext, services: Services, lease: JobLease
+    ) -> tuple[int, bool]:
+        """Send the queue as one stream until none is left or the job's lease is lost; say
+        how many Telegram took and whether it stopped us."""
+        return await send_streamed(
+            lease,
+            lambda after: self.fetch(services, after),
+            lambda item: self._send_and_mark(context, services, item),
+        )
+
+    async def _send_and_mark(
+        self, context: BrewContext, services: Services, item: Item
+    ) -> int | None:
+        """Send one item and mark how it went; 1 if Telegram took it, None if it is to wait."""
+        went = await self.send(context, services, item)
+        if went.how is Delivery.LATER:
+            return None
+        await self.mark(services, item, went)
+        return int(went.how is Delivery.SENT)
+
+
 async def send_streamed(
     lease: JobLease,
-    fetch: Callable[[int], Awaitable[Sequence[Item]]],
+    fetch: Callable[[Item | None], Awaitable[Sequence[Item]]],
     send: Callable[[Item], Coroutine[Any, Any, int | None]],
-    key: Callable[[Item], int],
 ) -> tuple[int, bool]:
-    """Send what ``fetch(after)`` finds queued (oldest first, after the item keyed ``after``)
-    as one steady stream; say how many went and whether Telegram stopped it.
+    """Send what ``fetch(after)`` finds queued (oldest first, after the item ``after``) as
+    one steady stream; say how many went and whether Telegram stopped it.
 
     Up to ``IN_FLIGHT`` go at once, side by side, so one person's busy chat holds up no one
     else, and more are fetched while half are still under way: the bot's allowance of 30
@@ -46,7 +150,8 @@ async def send_streamed(
     for one that must wait (Telegram's bad moment): then nothing more is started, what is
     under way finishes, and the job is run again soon. The lease is asked before each fetch.
     """
-    sent, after, stuck, more = 0, 0, False, True
+    sent, stuck, more = 0, False, True
+    after: Item | None = None
     queued: deque[Item] = deque()
     going: set[asyncio.Task[int | None]] = set()
     try:
@@ -54,7 +159,7 @@ async def send_streamed(
             if more and not stuck and len(queued) < IN_FLIGHT // 2:
                 found = await fetch(after) if await lease.still_mine() else []
                 queued.extend(found)
-                after = key(found[-1]) if found else after
+                after = found[-1] if found else after
                 more = bool(found)
             while queued and not stuck and len(going) < IN_FLIGHT:
                 going.add(asyncio.create_task(send(queued.popleft())))
@@ -116,29 +221,3 @@ async def send_in_turn(
                 break
             went_well(context.application, name)
     return sent
-
-
-@dataclass(frozen=True)
-class BulkJob:
-    """A durable queue's sending job: its name (the job, its lease, its retries), what it
-    sends (for the log), how it sends what is queued, and how many seconds after start-up it
-    first looks."""
-
-    name: str
-    what: str
-    send_queued: SendQueued
-    first: float
-
-    async def send(self, context: BrewContext) -> int:
-        """Send everything queued, as bulk, in turn with other workers; return how many went."""
-        return await send_in_turn(context, self.send, self.name, self.send_queued, self.what)
-
-    def start_sending(self, app: App) -> None:
-        """Send what is queued now, in the background."""
-        require_job_queue(app).run_once(self.send, when=0, name=f"{self.name}-now")
-
-    def schedule(self, app: App) -> None:
-        """Send what was left queued at start-up, then look again now and then."""
-        require_job_queue(app).run_repeating(
-            self.send, interval=LOOK_AGAIN, first=self.first, name=self.name
-        )

@@ -15,18 +15,14 @@ to about 30 a second overall.
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-from typing import Any
+from collections.abc import Sequence
 
 from telegram import Message
 
-from bot.jobs.bulk import BATCH, BulkJob, send_streamed
+from bot.jobs.bulk import BATCH, Outbox, Sent, sent
 from bot.journey import STEP_TRIES, brew_pack, keep_step, messages_for, stepping
 from bot.replies import fold
-from bot.runtime.leases import JobLease
 from bot.runtime.retry import Delivery as Went
-from bot.runtime.retry import deliver
 from bot.services import BrewContext, Services
 from bot.speaking import speaking_in
 from bot.tg import remember_buttons
@@ -34,54 +30,37 @@ from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
 from storage.records import Brew, Delivery, LiveQuestion, Participant
 
-log = logging.getLogger(__name__)
 
+class Deliveries(Outbox[Delivery]):
+    """The live and paced queue: ``deliveries``, one row per person and question or part."""
 
-async def _send_queued(
-    context: BrewContext, services: Services, lease: JobLease
-) -> tuple[int, bool]:
-    """Send the queue as one stream until none is left or the job's lease is lost; say how
-    many went and whether Telegram stopped us.
+    name, what, first = "deliveries", "questions", 2
 
-    A paced brew's parts wait while it is quiet hours; live questions do not (the
-    facilitator is running the session now).
-    """
-
-    async def fetch(after: int) -> list[Delivery]:
+    async def fetch(self, services: Services, after: Delivery | None) -> Sequence[Delivery]:
+        """A paced brew's parts wait while it is quiet hours; live questions do not (the
+        facilitator is running the session now)."""
         local = services.clock().astimezone(services.settings.timezone).time()
         days = not services.settings.is_quiet(local)
-        return await services.store.pending_deliveries(BATCH, days=days, after=after)
+        return await services.store.pending_deliveries(
+            BATCH, days=days, after=after.id if after else 0
+        )
 
-    return await send_streamed(
-        lease,
-        fetch,
-        lambda delivery: _send_and_mark(context, services, delivery),
-        lambda delivery: delivery.id,
-    )
+    async def send(self, context: BrewContext, services: Services, item: Delivery) -> Sent:
+        """Ask the engine what this delivery means for the person, keep it, and send it."""
+        brew = await services.store.brew(item.brew_id)
+        participant = await services.store.participant(item.participant_id)
+        if brew is None or not brew.is_open or participant is None or participant.stopped:
+            return Sent(Went.NEVER)
+        with speaking_in(services.language_of(participant)):
+            return await _step_and_send(context, services, item, brew, participant)
 
-
-async def _send_and_mark(
-    context: BrewContext, services: Services, delivery: Delivery
-) -> int | None:
-    """Deliver to one person and mark it done (or perhaps done), unless it is to wait."""
-    went, shown = await send_one(context, services, delivery)
-    if went is Went.LATER:
-        return None
-    await services.store.mark_delivered(delivery.id, uncertain=went is Went.PERHAPS, shown_at=shown)
-    return int(went is Went.SENT)
-
-
-async def send_one(
-    context: BrewContext, services: Services, delivery: Delivery
-) -> tuple[Went, datetime | None]:
-    """Ask the engine what this delivery means for the person, keep it, and send it; say how
-    it went and when it reached their screen (None: nothing did)."""
-    brew = await services.store.brew(delivery.brew_id)
-    participant = await services.store.participant(delivery.participant_id)
-    if brew is None or not brew.is_open or participant is None or participant.stopped:
-        return Went.NEVER, None
-    with speaking_in(services.language_of(participant)):
-        return await _step_and_send(context, services, delivery, brew, participant)
+    async def mark(self, services: Services, item: Delivery, went: Sent) -> None:
+        """Mark it with when it reached their screen: Telegram's date for the message, or
+        about now if it may be there; None if nothing was shown to them."""
+        shown = went.message.date if went.message is not None else None
+        await services.store.mark_delivered(
+            item.id, uncertain=went.perhaps, shown_at=services.clock() if went.perhaps else shown
+        )
 
 
 async def _step_and_send(
@@ -90,7 +69,7 @@ async def _step_and_send(
     delivery: Delivery,
     brew: Brew,
     participant: Participant,
-) -> tuple[Went, datetime | None]:
+) -> Sent:
     """Step the engine for one delivery, in the person's language, and send what it says."""
     async with stepping(context.application, participant.id):
         pack, asked = await brew_pack(services, brew)
@@ -98,40 +77,28 @@ async def _step_and_send(
         for _ in range(STEP_TRIES):  # again if their answer, on another worker, got in first
             before = await services.store.progress(delivery.participant_id, delivery.brew_id)
             if before is None or event is None:
-                return Went.NEVER, None
+                return Sent(Went.NEVER)
             outcome = step(
                 pack, before, event, theme=brew.theme, messages=services.messages, pace=brew.pace
             )
             if await keep_step(services, participant, brew, outcome, before.turns):
                 break
         else:
-            return Went.LATER, None  # their place kept moving: it waits for the next run
-    went, shown = Went.NEVER, None  # nothing to say to them (on a break, or behind)
+            return Sent(Went.LATER)  # their place kept moving: it waits for the next run
+    went = Went.NEVER  # nothing to say to them (on a break, or behind)
+    last: Message | None = None
     for message in fold(await messages_for(services, participant, brew, before, outcome)):
         call = context.bot.send_message(
             participant.chat_id, message.text, reply_markup=message.markup
         )
-        sent: list[Message] = []
-        went = await deliver(
-            _remember(context, participant.chat_id, call, message.markup, sent), "A question"
-        )
-        if went is not Went.SENT:
+        one = await sent(call, "A question")
+        went = one.how
+        if one.message is None:
             break
-        shown = sent[0].date if sent else None
-    if went is Went.PERHAPS:  # it may be on their screen: from about now
-        shown = services.clock()
-    return went, shown
-
-
-async def _remember(
-    context: BrewContext, chat_id: int, call: Any, markup: object, sent: list[Message]
-) -> None:
-    """Send, keep the message in ``sent``, and remember it if it has buttons, so they come
-    off once it is stale."""
-    message = await call
-    sent.append(message)
-    if markup is not None:
-        remember_buttons(context, chat_id, message)
+        last = one.message
+        if message.markup is not None:  # its buttons come off once it is stale
+            remember_buttons(context, participant.chat_id, one.message)
+    return Sent(went, last)
 
 
 def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
@@ -147,6 +114,6 @@ def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
     return None
 
 
-DELIVERIES = BulkJob("deliveries", "questions", _send_queued, first=2)
-send_deliveries = DELIVERIES.send
+DELIVERIES = Deliveries()
+send_deliveries, send_one = DELIVERIES.run, DELIVERIES.send
 start_sending, schedule = DELIVERIES.start_sending, DELIVERIES.schedule

@@ -65,22 +65,25 @@ async def deliver(call: Awaitable[object], what: str) -> Delivery:
     """Make one bulk send and say how it went, logging anything but success once."""
     try:
         await call
-    except Forbidden:
+    except TelegramError as error:
+        return delivery_after(error, what)
+    return Delivery.SENT
+
+
+def delivery_after(error: TelegramError, what: str) -> Delivery:
+    """Say how a bulk send that ended in ``error`` went (after the rate limiter's own tries
+    of a 429 or a 5xx), and log it once."""
+    if isinstance(error, Forbidden):
         log.info("%s could not be delivered: the person has blocked brewbot", what)
         return Delivery.NEVER
-    except BadRequest as exc:
-        log.warning("%s could not be delivered and will not be tried again: %s", what, exc)
+    if isinstance(error, BadRequest):
+        log.warning("%s could not be delivered and will not be tried again: %s", what, error)
         return Delivery.NEVER
-    except NetworkError as exc:
-        if might_have_arrived(exc):
-            log.info("%s may have reached Telegram (%s); it is not sent again", what, exc)
-            return Delivery.PERHAPS
-        log.info("%s must wait a moment: %s", what, exc)  # Telegram's 5xx, or no connection
-        return Delivery.LATER
-    except TelegramError as exc:
-        log.info("%s must wait a moment: %s", what, exc)
-        return Delivery.LATER
-    return Delivery.SENT
+    if isinstance(error, NetworkError) and might_have_arrived(error):
+        log.info("%s may have reached Telegram (%s); it is not sent again", what, error)
+        return Delivery.PERHAPS
+    log.info("%s must wait a moment: %s", what, error)  # 5xx, no connection, a 429 still
+    return Delivery.LATER
 
 
 async def until_done(
