@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from conversations.messages import shipped_catalogue
+from conversations.time_of_day import read_time_of_day
 from storage.backend import is_postgresql
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -383,11 +384,10 @@ def _zone(raw: _Raw, key: str, default: str) -> ZoneInfo:
 
 def _clock(raw: _Raw, key: str, default: time) -> time:
     text = raw.get(key, default.strftime("%H:%M"))
-    try:
-        hours, minutes = (int(p) for p in text.split(":"))
-        return time(hours, minutes)
-    except ValueError:
-        raise SettingsError(f"{raw.name(key)} should be a time like 09:00, not {text!r}") from None
+    found = read_time_of_day(text)
+    if found is None:
+        raise SettingsError(f"{raw.name(key)} should be a time like 09:00, not {text!r}")
+    return found
 
 
 def _weekday(raw: _Raw, key: str, default: int) -> int:

@@ -1,15 +1,14 @@
 """Small Telegram chores every feature shares, so none imports another for them.
 
 Reading a command's words, answering a button press and taking its buttons away, keeping
-track of the newest message with buttons in a chat, fitting words to what Telegram counts,
-saying minutes, and reading a time of day someone typed.
+track of the newest message with buttons in a chat, fitting words to what Telegram counts
+and saying minutes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import time
 from typing import Any
 
 from telegram import CallbackQuery, Message
@@ -93,15 +92,3 @@ def fit(text: str, limit: int) -> str:
 def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
     """Say a number of minutes in words: '1 minute', '25 minutes'."""
     return services.messages.count("count_minutes", count)
-
-
-def read_time(text: str | None) -> time | None:
-    """Read "HH:MM" (or "H"), or None if it is not a time of day."""
-    if not text:
-        return None
-    hours, _, minutes = text.strip().partition(":")
-    try:
-        found = time(int(hours), int(minutes or 0))
-    except ValueError:
-        return None
-    return found

@@ -40,10 +40,11 @@ from bot.facilitators.reports import brew_summary, post_summary
 from bot.jobs.pacing import DEFAULT_AT
 from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
-from bot.tg import acknowledge, read_time
+from bot.tg import acknowledge
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
+from conversations.time_of_day import read_time_of_day
 from storage.records import Brew
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def pace_problem(services: Services, pace: str, at: str | None) -> str | None:
     """Say what is wrong with a pace and its hour (unknown, not a time, in quiet hours)."""
     if pace not in {p.value for p in Pace}:
         return services.text("newbrew_unknown_pace", pace=pace[:20])
-    when = read_time(at) if at is not None else DEFAULT_AT
+    when = read_time_of_day(at) if at is not None else DEFAULT_AT
     if when is None or services.settings.is_quiet(when):
         quiet = f"{services.settings.quiet_start:%H:%M}–{services.settings.quiet_end:%H:%M}"
         return services.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
@@ -174,7 +175,7 @@ async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
     if problem is not None:
         await context.bot.send_message(chat_id, problem)
         return
-    at = read_time(asked.at) if pace == Pace.DAILY and asked.at else None
+    at = read_time_of_day(asked.at) if pace == Pace.DAILY and asked.at else None
     brew = await services.store.create_brew(
         theme=asked.theme,
         pack_id=pack_id,
