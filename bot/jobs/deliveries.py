@@ -32,7 +32,16 @@ from bot.speaking import speaking_in
 from bot.tg import remember_buttons
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
-from storage.records import Brew, Delivery, LiveQuestion, Participant
+from storage.records import (
+    AskLive,
+    Brew,
+    DayPart,
+    Delivery,
+    DeliveryWhat,
+    LiveEnd,
+    LiveQuestion,
+    Participant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,16 +143,17 @@ async def _remember(
         remember_buttons(context, chat_id, message)
 
 
-def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
-    """Read a delivery's ``what`` as the engine event it carries."""
-    kind, _, detail = what.partition(":")
-    if kind == "ask":
-        question = next((q for q in asked if str(q.number) == detail), None)
-        return None if question is None else Push(question.prompt_id)
-    if kind == "day":
-        return NextPart()
-    if kind == "end":
-        return LiveEnded()
+def _event(what: DeliveryWhat | None, asked: list[LiveQuestion]) -> Event | None:
+    """Return the engine event a delivery carries (None: nothing, for a question not found
+    or a kind this brewbot does not know)."""
+    match what:
+        case AskLive(number):
+            question = next((q for q in asked if q.number == number), None)
+            return None if question is None else Push(question.prompt_id)
+        case DayPart():
+            return NextPart()
+        case LiveEnd():
+            return LiveEnded()
     return None
 
 

@@ -32,7 +32,7 @@ async def queue_due_parts(context: BrewContext) -> int:
         opened = brew.opened_at.astimezone(services.settings.timezone).date()
         if local.time() < at or local.date() <= opened:
             continue
-        people = await services.store.queue_day(brew.id, local.date().isoformat())
+        people = await services.store.queue_day(brew.id, local.date())
         queued += people or 0
     if queued:
         await send_deliveries(context)
