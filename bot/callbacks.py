@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import hmac
 from collections.abc import Callable
+from enum import StrEnum
 from typing import ClassVar
 
 from conversations.model import Choose, Event, Pause, Resume, Skip, Stop, WordsFor
@@ -118,10 +119,26 @@ class NewsAction(Packed, prefix="n"):
     wanted: bool
 
 
+class Purpose(StrEnum):
+    """What a facilitator's brew button is for (its value is what the button carries)."""
+
+    CLOSE = "close"
+    CLOSE_YES = "close_yes"
+    CLOSE_NO = "close_no"
+    SUMMARY = "summary"
+    EXPORT = "export"
+    APPROVE = "sum_ok"
+    ASK_CHANGE = "sum_change"
+    PRIORITISE = "prioritise"
+    PLAN = "plan"
+    PLAN_SHOW = "plan_show"
+    WESAID = "wesaid"
+
+
 class PickAction(Packed, prefix="k"):
     """A facilitator choosing a brew for a purpose (summary, close, wesaid, ...)."""
 
-    purpose: str
+    purpose: Purpose
     brew_id: int
 
 

@@ -18,6 +18,7 @@ from bot.callbacks import (
     PackAction,
     PickAction,
     PromptAction,
+    Purpose,
     RevealAction,
     ReviewAction,
     ThemeAction,
@@ -35,7 +36,7 @@ actions = st.one_of(
     st.builds(PromptAction.of, st.integers(1, 10**9), st.builds(WordsFor, st.none() | ids)),
     st.builds(ForgetAction, st.booleans()),
     st.builds(NewsAction, st.integers(1, 10**9), st.booleans()),
-    st.builds(PickAction, ids, st.integers(1, 10**9)),
+    st.builds(PickAction, st.sampled_from(Purpose), st.integers(1, 10**9)),
     st.builds(PackAction, st.integers(1, 10**9), ids),
     st.builds(CodebookAction, st.integers(1, 10**9), ids),
     st.builds(ReviewAction, st.integers(1, 10**9), st.booleans()),
@@ -101,7 +102,7 @@ def test_the_words_typed_are_not_in_the_button() -> None:
 ON_SCREENS = [
     ("c:12345:p_1:o-2.hOg1mKtT", PromptAction.of(12345, Choose("p_1", "o-2"))),
     ("a:12345.3FE0Q4ke", PromptAction.of(12345, WordsFor(None))),
-    ("k:plan:4.EHKWvcys", PickAction("plan", 4)),
+    ("k:plan:4.EHKWvcys", PickAction(Purpose.PLAN, 4)),
     ("h:8:type.dQrmstm-", HeardAction(8, HeardChoice.TYPE)),
 ]
 
@@ -121,6 +122,7 @@ def test_buttons_packed_before_read_the_same(data: str, action: object) -> None:
         "c:+3:about_you:other",
         "f:2",  # neither yes nor no
         "h:8:shout",  # no such choice
+        "k:launch:4",  # no such purpose
         "z:1",  # no such kind
         "c:3:about you:other",  # a space
         "",
@@ -134,4 +136,4 @@ def test_signed_but_garbled_data_is_refused(body: str) -> None:
 def test_a_field_that_would_break_the_data_is_refused_when_packing() -> None:
     for bad in ("a:b", "a.b", "", "é", "x" * 41):
         with pytest.raises(ValueError):
-            CODEC.pack(PickAction(bad, 1))
+            CODEC.pack(PackAction(1, bad))

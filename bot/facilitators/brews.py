@@ -19,7 +19,15 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
+from bot.callbacks import (
+    NO_CODEBOOK,
+    Action,
+    CodebookAction,
+    PaceAction,
+    PackAction,
+    PickAction,
+    Purpose,
+)
 from bot.facilitators import approval
 from bot.facilitators import export_files as export
 from bot.facilitators.codebooks import InUse, brew_in_use, title_of
@@ -381,7 +389,7 @@ async def close(update: Update, context: BrewContext) -> None:
     elif len(brews) == 1:
         await ask_to_close(context, chat_id, brews[0])
     else:
-        await offer(update, context, "close", brews)
+        await offer(update, context, Purpose.CLOSE, brews)
 
 
 async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
@@ -394,8 +402,8 @@ async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
         return
     buttons = action_keyboard(
         [
-            [(services.text("button_close_yes"), PickAction("close_yes", brew.id))],
-            [(services.text("button_close_no"), PickAction("close_no", brew.id))],
+            [(services.text("button_close_yes"), PickAction(Purpose.CLOSE_YES, brew.id))],
+            [(services.text("button_close_no"), PickAction(Purpose.CLOSE_NO, brew.id))],
         ],
         services.buttons,
     )
@@ -438,23 +446,23 @@ async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> N
 @for_facilitators
 async def summary(update: Update, context: BrewContext) -> None:
     """Post the summary of a brew that is open or closed lately (asking which, if several)."""
-    await offer_brews(update, context, "summary", then=post_brew_summary)
+    await offer_brews(update, context, Purpose.SUMMARY, then=post_brew_summary)
 
 
 @for_facilitators
 async def export_answers(update: Update, context: BrewContext) -> None:
     """Send a brew's answers and report as files (asking which brew, if several)."""
-    await offer_brews(update, context, "export", then=export.send_export)
+    await offer_brews(update, context, Purpose.EXPORT, then=export.send_export)
 
 
 # ------------------------------------------------------------------ buttons, help, menu
 
-ON_PICK: dict[str, OnPick] = {
-    "close": ask_to_close,
-    "close_yes": close_now,
-    "close_no": keep_open,
-    "summary": post_brew_summary,
-    "export": export.send_export,
+ON_PICK: dict[Purpose, OnPick] = {
+    Purpose.CLOSE: ask_to_close,
+    Purpose.CLOSE_YES: close_now,
+    Purpose.CLOSE_NO: keep_open,
+    Purpose.SUMMARY: post_brew_summary,
+    Purpose.EXPORT: export.send_export,
 }
 
 
