@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import ClassVar
 
-from conversations.model import Choose, Event, Pause, Resume, Skip, Stop, WordsFor
+from conversations.model import Choose, Event, Pace, Pause, Resume, Skip, Stop, WordsFor
 from conversations.packed import BadPacked, OneOf, Packed
 from conversations.voice import HeardChoice
 
@@ -153,7 +153,7 @@ class PaceAction(Packed, prefix="q"):
     """A facilitator switching a new brew to a part a day, or back to all at once."""
 
     brew_id: int
-    pace: str
+    pace: Pace
 
 
 class CodebookAction(Packed, prefix="o"):

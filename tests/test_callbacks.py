@@ -44,7 +44,7 @@ actions = st.one_of(
     st.builds(ThemeAction, st.integers(1, 10**9), st.integers(0, 10)),
     st.builds(HeardAction, st.integers(1, 10**9), st.sampled_from(HeardChoice)),
     st.builds(LanguageAction, st.sampled_from(["en", "cy"])),
-    st.builds(PaceAction, st.integers(1, 10**9), st.sampled_from([p.value for p in Pace])),
+    st.builds(PaceAction, st.integers(1, 10**9), st.sampled_from(Pace)),
 )
 
 
@@ -123,6 +123,7 @@ def test_buttons_packed_before_read_the_same(data: str, action: object) -> None:
         "f:2",  # neither yes nor no
         "h:8:shout",  # no such choice
         "k:launch:4",  # no such purpose
+        "q:4:weekly",  # no such pace
         "z:1",  # no such kind
         "c:3:about you:other",  # a space
         "",

@@ -233,9 +233,7 @@ def other_packs(
     ]
     if brew.pace is not Pace.LIVE:
         other = Pace.SELF if brew.pace is Pace.DAILY else Pace.DAILY
-        rows.append(
-            [(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))]
-        )
+        rows.append([(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other))])
     rows += other_codebooks(services, brew, codebook)
     return action_keyboard(rows, services.buttons) if rows else None
 
@@ -284,9 +282,9 @@ async def _switch(
     match action:
         case PackAction(pack_id=pack_id) if pack_id in services.packs:
             return await services.store.switch_pack(brew.id, pack_id)
-        case PaceAction(pace=pace) if pace in {p.value for p in Pace}:
-            at = f"{DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None
-            return await services.store.switch_pace(brew.id, Pace(pace), at)
+        case PaceAction(pace=pace):
+            at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
+            return await services.store.switch_pace(brew.id, pace, at)
         case CodebookAction(codebook_id=codebook_id):
             chosen = services.codebooks.get(codebook_id)
             source = None if chosen is None else chosen.source
