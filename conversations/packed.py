@@ -22,7 +22,7 @@ import dataclasses
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any, ClassVar, Generic, Self, TypeVar, dataclass_transform
@@ -72,12 +72,12 @@ class Packed:
         if self.prefix is None:
             raise BadPacked(f"{type(self).__name__} is a family, not a kind that packs")
         values = [getattr(self, f.name) for f in self._fields]
-        while values and values[-1] is None:
+        while values and values[-1] is None and self._fields[len(values) - 1].optional:
             values.pop()
         parts = [self.prefix]
         for field, value in zip(self._fields, values, strict=False):
             if value is None:
-                raise BadPacked(f"{type(self).__name__}.{field.name} is None before a value")
+                raise BadPacked(f"{type(self).__name__}.{field.name} is None, before a value")
             parts.append(field.write(value))
         return SEP.join(parts)
 
@@ -121,10 +121,6 @@ class OneOf(Generic[P]):
             raise BadPacked(f"{text[:80]!r} names none of {', '.join(self._kinds)}")
         return kind.unpack(text)
 
-    def kinds(self) -> Iterable[type[P]]:
-        """The kinds, in the order given."""
-        return self._kinds.values()
-
 
 def _declared(cls: type[Packed]) -> tuple[_Field, ...]:
     """Read a record's fields from its annotations, refusing types it cannot pack."""
@@ -159,10 +155,21 @@ def _codec(cls: type, name: str, kind: Any) -> tuple[Callable[[Any], str], Calla
     if kind is date:
         return _write_day, _read_day
     if isinstance(kind, type) and issubclass(kind, Enum):
-        for member in kind:
-            _write_word(member.value)
-        return (lambda member: _write_word(kind(member).value)), (lambda text: kind(text))
+        return _enum_codec(kind)
     raise TypeError(f"{cls.__name__}.{name}: cannot pack a {kind!r}")
+
+
+def _enum_codec(kind: type[Enum]) -> tuple[Callable[[Any], str], Callable[[str], Any]]:
+    """Write an Enum member as its value, and read it back from there."""
+    for member in kind:
+        _write_word(member.value)
+
+    def write(member: object) -> str:
+        if not isinstance(member, kind):
+            raise BadPacked(f"{member!r} is not a {kind.__name__}")
+        return _write_word(member.value)
+
+    return write, kind
 
 
 def _write_flag(value: bool) -> str:

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callbacks import (
+    Action,
     ButtonCodec,
     CodebookAction,
     ForgedButton,
@@ -108,9 +109,9 @@ ON_SCREENS = [
 
 
 @pytest.mark.parametrize(("data", "action"), ON_SCREENS)
-def test_buttons_packed_before_read_the_same(data: str, action: object) -> None:
+def test_buttons_packed_before_read_the_same(data: str, action: Action) -> None:
     assert CODEC.unpack(data) == action
-    assert CODEC.pack(action) == data  # type: ignore[arg-type]
+    assert CODEC.pack(action) == data
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,10 @@ def test_a_kind_reads_only_its_own_prefix() -> None:
         Every(1, "x" * 41, True, date(2026, 1, 1), Colour.RED),
         Every(1, "w", True, datetime(2026, 1, 1, 9), Colour.RED),  # a moment, not a day
         Every(True, "w", True, date(2026, 1, 1), Colour.RED),
+        Every(1, "w", 1, date(2026, 1, 1), Colour.RED),  # type: ignore[arg-type]
         Every(1, "w", True, date(2026, 1, 1), Colour.RED, None, "last"),  # a gap
+        Every(1, "w", True, date(2026, 1, 1), None),  # type: ignore[arg-type]
+        Every(1, "w", True, date(2026, 1, 1), "red"),  # type: ignore[arg-type]
     ],
 )
 def test_a_value_that_cannot_be_read_back_is_refused_when_packing(record: Every) -> None:

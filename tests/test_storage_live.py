@@ -10,7 +10,7 @@ import pytest
 from conversations.model import Pace, Principle, Status
 from storage import Store
 from storage.records import AskLive, Brew, DayPart, DeliveryWhat, LiveEnd
-from storage.sql import run
+from storage.sql import Connection, run
 from tests.storage_support import Clock, step, text
 
 GROUP = -100300
@@ -168,15 +168,17 @@ async def test_the_news_question_is_answered_per_brew(store: Store) -> None:
 async def test_deliveries_kept_as_text_before_read_as_their_kinds(store: Store) -> None:
     brew = await room(store, Pace.LIVE)
     person = await store.join(ACTIVE)
-    for what in ("ask:7", "day:2026-11-24", "end", "ask:x", "later:3"):
-        await store._write(
-            lambda db, what=what: run(
+
+    async def keep(db: Connection) -> None:
+        for what in ("ask:7", "day:2026-11-24", "end", "ask:x", "later:3"):
+            await run(
                 db,
                 "INSERT INTO deliveries (brew_id, participant_id, what, queued_at)"
                 " VALUES (?, ?, ?, '2026-11-23T10:00:00+00:00')",
                 (brew.id, person.id, what),
             )
-        )
+
+    await store._write(keep)
     assert await chats(store) == [
         (ACTIVE, AskLive(7)),
         (ACTIVE, DayPart(date(2026, 11, 24))),
