@@ -16,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import erf  # type: ignore[import-untyped]
 
-__all__ = ["Encoder", "read_safetensors"]
+__all__ = ["Encoder", "erf", "gelu", "read_safetensors"]
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
@@ -39,6 +38,46 @@ def read_safetensors(data: bytes) -> dict[str, np.ndarray]:
         array = np.frombuffer(body[start:end], dtype=dtype).reshape(info["shape"])
         tensors[name] = array.astype(np.float32) if dtype == np.float16 else array
     return tensors
+
+
+# Abramowitz and Stegun 7.1.26: erf to within 1.5e-7 (within 1e-6 in float32), in a few
+# whole-array steps done in place. scipy's erf is ten times slower on these arrays, and was a
+# quarter of all the encoder's time.
+_ERF_P = np.float32(0.3275911)
+_ERF_A = tuple(
+    np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+)
+_ROOT_HALF = np.float32(1.0 / np.sqrt(2.0))
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """The error function, elementwise, as float32 (within 1e-6 of the exact value)."""
+    a = np.abs(x, dtype=np.float32)
+    np.minimum(a, np.float32(4.0), out=a)  # erf(4) is 1 in float32; and no tiny exp()s
+    t = a * _ERF_P
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly: np.ndarray = t * _ERF_A[0]
+    for coefficient in _ERF_A[1:]:
+        poly += coefficient
+        poly *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= a
+    np.subtract(np.float32(1.0), poly, out=poly)
+    np.copysign(poly, x, out=poly)
+    return poly
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's activation, x times the chance a standard normal falls below it (exact form,
+    not the tanh shortcut)."""
+    out = erf(x * _ROOT_HALF)
+    out += 1.0
+    out *= x
+    out *= np.float32(0.5)
+    return out
 
 
 @dataclass(frozen=True)
@@ -124,19 +163,32 @@ class Encoder:
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def _layer(self, x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
-        """Self-attention then the feed-forward block, each with a residual and a norm."""
+        """Self-attention then the feed-forward block, each with a residual and a norm.
+
+        The dense steps see every token of the batch as one (tokens, hidden) matrix: one
+        large multiplication is a third quicker than one per text."""
         n, t, h = x.shape
         d = h // self.heads
-        qkv = (x @ layer.qkv + layer.qkv_bias).reshape(n, t, 3, self.heads, d)
-        q, k, v = (qkv[:, :, j].transpose(0, 2, 1, 3) for j in range(3))
+        flat = x.reshape(n * t, h)
+        qkv = flat @ layer.qkv
+        qkv += layer.qkv_bias
+        q, k, v = (
+            qkv.reshape(n, t, 3, self.heads, d)[:, :, j].transpose(0, 2, 1, 3) for j in range(3)
+        )
         scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(1.0 / np.sqrt(d)) + blocked
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         scores /= scores.sum(axis=-1, keepdims=True)
-        attended = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, h)
-        x = self._layer_norm(x + attended @ layer.out + layer.out_bias, layer.norm1)
-        up = x @ layer.up + layer.up_bias
-        up = 0.5 * up * (1.0 + erf(up * np.float32(1.0 / np.sqrt(2.0))))
-        return self._layer_norm(x + up @ layer.down + layer.down_bias, layer.norm2)
+        attended = (scores @ v).transpose(0, 2, 1, 3).reshape(n * t, h)
+        mixed = attended @ layer.out
+        mixed += layer.out_bias
+        mixed += flat
+        flat = self._layer_norm(mixed, layer.norm1)
+        up = flat @ layer.up
+        up += layer.up_bias
+        down = gelu(up) @ layer.down
+        down += layer.down_bias
+        down += flat
+        return self._layer_norm(down, layer.norm2).reshape(n, t, h)
 
     def _layer_norm(self, x: np.ndarray, norm: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Normalise each token's numbers to mean 0, variance 1, then scale and shift."""

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from bot.app import serve, still_working
+from bot.app import SHUTDOWN_GRACE, serve, still_working
 from bot.services import KEY, App, Services
 from bot.settings import Secret, Settings
 from standin import StandIn
@@ -20,6 +20,12 @@ from storage.records import Brew
 from storage.times import utc_now
 
 FACILITATORS = -1001234567890
+
+
+# brewbot finishes the updates in hand for up to SHUTDOWN_GRACE, then closes its jobs, its
+# workers and the database: on a loaded machine with three workers stopping at once, that
+# can take a while longer.
+STOP_WITHIN = SHUTDOWN_GRACE + 20
 
 
 @dataclass
@@ -111,7 +117,11 @@ class Running:
         """Ask brewbot to stop, as SIGTERM would, and wait until it has."""
         self._stop.set()
         if self._task is not None:
-            await asyncio.wait_for(self._task, 15)
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_WITHIN)
+            except TimeoutError:
+                stuck = f"brewbot did not stop within {STOP_WITHIN:.0f} s; where it waits:"
+                raise AssertionError(f"{stuck}\n{_stacks()}") from None
             self._task = None
         self._services = None
 
@@ -200,3 +210,17 @@ class Running:
 
     def last(self, user: int) -> str:
         return self.texts(user)[-1]
+
+
+def _stacks() -> str:
+    """Where every task of this loop is waiting, to say why brewbot did not stop."""
+    lines = []
+    for task in asyncio.all_tasks():
+        where, coro = [], cast(Any, task.get_coro())
+        while coro is not None and hasattr(coro, "cr_frame"):
+            frame = coro.cr_frame
+            if frame is not None:
+                where.append(f"{frame.f_code.co_filename.rsplit('/', 2)[-1]}:{frame.f_lineno}")
+            coro = coro.cr_await
+        lines.append(f"{task.get_name()}: {' -> '.join(where)} ({coro!r})")
+    return "\n".join(sorted(lines))

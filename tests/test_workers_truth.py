@@ -15,7 +15,7 @@ import pytest
 from bot.jobs import broadcast, deliveries
 from bot.journey import advance
 from bot.services import BrewContext
-from conversations.model import AnswerText, Progress
+from conversations.model import AnswerText
 from standin import StandIn
 from standin.records import EDIT_METHODS, SEND_METHODS
 from tests.facilitator_support import LINK, group_calls, in_group, news_to, took_part
@@ -68,27 +68,37 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
     (delivery,) = await store.pending_deliveries(10)
 
     # Both workers read the person's place before either keeps its step; the answer (on
-    # worker two) is kept first, so the push (on worker one) finds the place moved on.
+    # worker two) is kept first, so the push (on worker one) finds the place moved on. The
+    # push reads the place as any queued delivery does; the answer, in a live brew, with when
+    # each question reached their screen. Only this test sends the push: the workers' own
+    # rounds of the queue are taken off, or one of them could send it first.
+    for worker in workers:
+        assert worker.app.job_queue is not None
+        for job in worker.app.job_queue.get_jobs_by_name("deliveries"):
+            job.schedule_removal()
     both_read = asyncio.Barrier(2)
     answer_kept = asyncio.Event()
 
-    def gated_read(worker: Running) -> None:
-        read, reads = worker.services.store.progress, itertools.count()
+    reads: list[str] = []
 
-        async def progress(participant_id: str, brew_id: int) -> Progress | None:
+    def gated_read(worker: Running, name: str) -> None:
+        read = getattr(worker.services.store, name)
+
+        async def first_waits(participant_id: str, brew_id: int) -> Any:
             found = await read(participant_id, brew_id)
-            if next(reads) == 0:
-                await both_read.wait()
+            reads.append(name)
+            if reads.count(name) == 1:
+                await asyncio.wait_for(both_read.wait(), 15)
             return found
 
-        monkeypatch.setattr(worker.services.store, "progress", progress)
+        monkeypatch.setattr(worker.services.store, name, first_waits)
 
     def gated_write(worker: Running, *, first: bool) -> None:
         write = worker.services.store.record_step
 
         async def record_step(**step: Any) -> bool:
             if not first:
-                await answer_kept.wait()
+                await asyncio.wait_for(answer_kept.wait(), 15)
             kept = await write(**step)
             if first:
                 answer_kept.set()
@@ -96,8 +106,8 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
 
         monkeypatch.setattr(worker.services.store, "record_step", record_step)
 
-    gated_read(one)
-    gated_read(two)
+    gated_read(one, "progress")
+    gated_read(two, "live_progress")
     gated_write(two, first=True)
     gated_write(one, first=False)
     words = AnswerText("A friend who calls", at=two.clock.now.timestamp())
@@ -105,6 +115,7 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
         deliveries.send_one(BrewContext(one.app), one.services, delivery),
         advance(None, BrewContext(two.app), person, brew, words),
     )
+    assert reads.count("progress") == 2, "the push read the place again, and stepped again"
     place = await store.progress(person.id, brew.id)
     assert place is not None
     assert "live_1" in place.done, "the answer's step was kept"
