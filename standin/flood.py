@@ -3,7 +3,12 @@
 - One chat: about one message a second with a short burst; edits count too.
 - One group: also at most 20 messages a minute.
 - The whole bot (one token), when switched on (``overall``): at most that many sends and
-  edits in any one-second window, whatever the chats, replies and bulk alike.
+  edits in any one-second window, whatever the chats, replies and bulk alike. That is
+  stricter than Telegram, whose 30 a second is for bulk notifications (tdlib/td#1834): a
+  bench or test of a crowd alone leaves it off, and one of a push or news beside replies
+  switches it on (it can be switched on mid-run: the second before is always counted). It
+  can refuse only the bulk (``bulk``: which chats' calls are bulk), counting replies but
+  never refusing them, as tdlib/td#1834 describes Telegram.
 - answerCallbackQuery, getUpdates and the rest are not limited.
 
 Counted when a call arrives. The per-chat numbers can be scaled together (``speed``) so a
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from standin.errors import ApiError
@@ -35,6 +40,17 @@ class _Chat:
 OVERALL_WINDOW = 1.0  # seconds: Telegram's overall limit is counted in any one second
 
 
+def most_in_one_second(times: Iterable[float]) -> int:
+    """The most of these moments (calls accepted, say) in any one-second window."""
+    ordered = sorted(times)
+    most = first = 0
+    for last, at in enumerate(ordered):
+        while at - ordered[first] >= OVERALL_WINDOW:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 class FloodControl:
     """Refuse a send or edit that would break a chat's or a group's limit, or (switched on)
     the whole bot's in any one second."""
@@ -46,13 +62,15 @@ class FloodControl:
         chat_burst: int = 4,
         group_per_minute: int = 20,
         overall: int | None = None,
+        bulk: Callable[[str], bool] | None = None,
         clock: Callable[[], float],
     ) -> None:
         self.rate = speed  # messages a second to one chat, on average
         self.burst = chat_burst
         self.group_count = group_per_minute
         self.group_window = 60.0 / speed
-        self.overall = overall  # sends and edits in any second, per token; None: not counted
+        self.overall = overall  # sends and edits in any second, per token; None: only counted
+        self.bulk = bulk  # which chats the overall limit refuses (None: every chat)
         self._clock = clock
         self._chats: dict[str, _Chat] = {}
         self._tokens: dict[str, deque[float]] = {}
@@ -61,8 +79,7 @@ class FloodControl:
         self.refused_overall = 0
 
     def busiest_second(self, token: str) -> int:
-        """The most sends and edits this token made in any one-second window so far (counted
-        only while the overall limit is on)."""
+        """The most sends and edits this token made in any one-second window so far."""
         return self._peaks.get(token, 0)
 
     def check(self, method: str, chat_id: object, token: str = "") -> None:
@@ -70,8 +87,10 @@ class FloodControl:
         if method not in FLOOD_COUNTED or chat_id is None:
             return
         now = self._clock()
-        overall_wait = self._overall_wait(token, now)
         key = str(chat_id)
+        overall_wait = self._overall_wait(token, now)
+        if self.bulk is not None and not self.bulk(key):
+            overall_wait = 0.0  # a reply: counted in the second, never refused for it
         chat = self._chats.setdefault(key, _Chat(float(self.burst), now))
         chat.tokens = min(self.burst, chat.tokens + (now - chat.updated) * self.rate)
         chat.updated = now
@@ -92,18 +111,15 @@ class FloodControl:
         chat.tokens -= 1
         if group:
             chat.recent.append(now)
-        if self.overall is not None:
-            recent = self._tokens.setdefault(token, deque())
-            recent.append(now)
-            self._peaks[token] = max(self._peaks.get(token, 0), len(recent))
+        recent = self._tokens[token]
+        recent.append(now)
+        self._peaks[token] = max(self._peaks.get(token, 0), len(recent))
 
     def _overall_wait(self, token: str, now: float) -> float:
         """Seconds until the token may send again within its overall limit (0: now)."""
-        if self.overall is None:
-            return 0.0
         recent = self._tokens.setdefault(token, deque())
         while recent and now - recent[0] >= OVERALL_WINDOW:
             recent.popleft()
-        if len(recent) < self.overall:
+        if self.overall is None or len(recent) < self.overall:
             return 0.0
         return recent[0] + OVERALL_WINDOW - now

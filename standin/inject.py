@@ -8,6 +8,7 @@ import mimetypes
 import struct
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from standin.api_messages import photo_sizes
@@ -50,8 +51,10 @@ class Injections:
 
     world: World
     updates: UpdateQueue
+    heard_from: Callable[[dict[str, Any]], None]
 
     def _push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.heard_from(payload)
         return self.updates.push(kind, copy.deepcopy(payload))
 
     def user(self, user_id: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from typing import Any
 
 from standin.api_chats import member
@@ -17,8 +18,10 @@ class GroupInjections:
 
     world: World
     updates: UpdateQueue
+    heard_from: Callable[[dict[str, Any]], None]
 
     def _push_copy(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.heard_from(payload)
         return self.updates.push(kind, copy.deepcopy(payload))
 
     def _bot_poll(self, chat_id: int, message_id: int) -> dict[str, Any]:

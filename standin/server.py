@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -40,6 +41,11 @@ class _Dropped(Exception):
 def _client_gone(request: web.Request) -> bool:
     """Say whether the client already hung up (an abandoned long poll, say)."""
     return request.transport is None or request.transport.is_closing()
+
+
+# Telegram's 30 a second is for bulk notifications (tdlib/td#1834). A send to a chat that
+# wrote to the bot within this long is taken for a reply to it: counted, never refused.
+REPLY_WINDOW = 60.0
 
 
 class StandIn(Injections, GroupInjections, Recording):
@@ -92,6 +98,7 @@ class StandIn(Injections, GroupInjections, Recording):
             if flood_control
             else None
         )
+        self._heard: dict[str, float] = {}  # chat -> when it last wrote to the bot (loop time)
         self._runner: web.AppRunner | None = None
         self.offline = False  # True: drop every connection, as if the network were down
         self.host = "127.0.0.1"
@@ -142,8 +149,32 @@ class StandIn(Injections, GroupInjections, Recording):
         await self.stop()
 
     def busiest_second(self) -> int:
-        """The most sends and edits the bot made in any one second (overall limit on)."""
+        """The most sends and edits the bot made in any one second (counted when they came)."""
         return 0 if self.flood is None else self.flood.busiest_second(self.token)
+
+    def heard_from(self, payload: dict[str, Any]) -> None:
+        """Note that the chat behind an update (a message, a press) just wrote to the bot."""
+        message = payload.get("message") if "data" in payload else payload
+        chat = (message or {}).get("chat") or payload.get("from") or {}
+        if "id" in chat:
+            with contextlib.suppress(RuntimeError):  # made before the loop runs: not yet
+                self._heard[str(chat["id"])] = asyncio.get_running_loop().time()
+
+    def is_bulk(self, chat: str) -> bool:
+        """Say whether a send to this chat would be bulk: it has not written to the bot in
+        the last REPLY_WINDOW seconds (what else is left for Telegram to tell a reply by)."""
+        heard = self._heard.get(chat)
+        return heard is None or asyncio.get_running_loop().time() - heard > REPLY_WINDOW
+
+    def limit_overall(
+        self, per_second: int | None, bulk: Callable[[str], bool] | None = None
+    ) -> None:
+        """From now on refuse more than ``per_second`` sends and edits from the bot in any
+        one second (None: only count them), as when a push or news starts; with ``bulk``,
+        refuse only calls to the chats it names, counting the rest (replies) all the same."""
+        if self.flood is not None:
+            self.flood.overall = per_second
+            self.flood.bulk = bulk
 
     # -- faults ----------------------------------------------------------------------------
 

@@ -54,10 +54,14 @@ def test_the_redaction_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.subprocess
 def test_the_crowd_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     # The echo bot's half is left out here: it has no pacing, so it needs a slow crowd.
+    # --before runs the same crowd from another checkout beside it: here, this one again.
+    root = Path(crowd.__file__).resolve().parent.parent
     args = ["--people", "3", "--think", "0.3", "--arrive", "0.2", "--no-echo"]
-    assert crowd.main(args) == 0
+    assert crowd.main([*args, "--before", str(root)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"people who finished +3\n", out), out
+    assert re.search(rf"brewbot sqlite +before \({re.escape(root.name)}\)\n", out), out
+    assert re.search(r"people who finished +3 +3\n", out), out
+    assert re.search(r"busiest second: news +0 +0\n", out), out  # and of everything, above it
     assert "0 ERROR lines, 0 tracebacks" in out
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.jobs.broadcast import send_news
 from standin.faults import FaultPlan
+from standin.flood import most_in_one_second
 from tests.facilitator_support import news_to, post_brew_summary, reply_in_group, took_part
 from tests.running import Running
 
@@ -22,15 +23,6 @@ def _news_times(brewbot: Running) -> list[float]:
     )
 
 
-def _most_in_a_second(times: list[float]) -> int:
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 async def _news_for(brewbot: Running, chats: range | list[int], *, wait: bool = True) -> None:
     """People took part in a brew; an admin replies to its summary with /wesaid."""
     brew = await brewbot.new_brew("getting help at home")
@@ -43,7 +35,7 @@ async def test_news_to_many_people_is_paced_within_telegrams_limits(brewbot: Run
     await _news_for(brewbot, MANY)
     await brewbot.standin.wait_for(lambda: len(_news_times(brewbot)) == len(MANY), timeout=20)
     # Never more than 30 in any one second, the first included (the stand-in counts too).
-    assert _most_in_a_second(_news_times(brewbot)) <= OVERALL_PER_SECOND
+    assert most_in_one_second(_news_times(brewbot)) <= OVERALL_PER_SECOND
     assert brewbot.standin.busiest_second() <= OVERALL_PER_SECOND
     assert all(len(news_to(brewbot, chat)) == 1 for chat in MANY)
     brewbot.standin.assert_no_problems()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from standin import API_JSON, ApiError, Spec, parse_html
-from standin.flood import FloodControl
+from standin import API_JSON, ApiError, Spec, StandIn, parse_html
+from standin.flood import FloodControl, most_in_one_second
 from standin.limits import check_reply_markup, check_text
 
 
@@ -150,8 +150,45 @@ def test_the_overall_window_refuses_the_31st_send_or_edit_in_any_second() -> Non
     assert flood.busiest_second("bot-a") == 30 and flood.refused_overall == 2
 
 
-def test_the_overall_window_is_off_unless_asked_for() -> None:
-    flood = FloodControl(speed=1000.0, clock=lambda: 0.0)
-    for n in range(100):
+def test_the_overall_window_is_off_unless_asked_for_and_counts_all_the_same() -> None:
+    now = [0.0]
+    flood = FloodControl(speed=1000.0, clock=lambda: now[0])
+    for n in range(100):  # a crowd's replies: Telegram holds them to each chat's pace only
         flood.check("sendMessage", n + 1)
-    assert flood.refused == 0
+    assert flood.refused == 0 and flood.busiest_second("") == 100
+    flood.overall = 30  # news starts: the second before it counts too
+    now[0] = 0.5
+    with pytest.raises(ApiError):
+        flood.check("sendMessage", 500)
+    now[0] = 1.0
+    for n in range(30):
+        flood.check("sendMessage", 600 + n)
+    assert flood.refused_overall == 1
+
+
+def test_the_most_in_one_second_of_any_moments() -> None:
+    assert most_in_one_second([]) == 0
+    assert most_in_one_second([0.0, 0.5, 0.99, 1.0, 1.2, 3.0]) == 4
+    assert most_in_one_second([2.0, 0.0, 1.0]) == 1
+
+
+def test_the_overall_window_can_refuse_only_the_bulk_counting_replies_all_the_same() -> None:
+    flood = FloodControl(
+        speed=1000.0, overall=30, bulk=lambda chat: int(chat) >= 900, clock=lambda: 0.0
+    )
+    for n in range(40):  # replies to a crowd: counted, never refused
+        flood.check("sendMessage", n + 1)
+    with pytest.raises(ApiError):  # news: the second is already full
+        flood.check("sendMessage", 900)
+    assert flood.busiest_second("") == 40 and flood.refused_overall == 1
+
+
+async def test_the_stand_in_takes_a_send_to_a_chat_that_wrote_lately_for_a_reply() -> None:
+    standin = StandIn()
+    standin.private_message(501, "hello")
+    standin.command(502, "/summary", chat_id=-1001)
+    press = {"id": "7", "from": {"id": 503}, "message": {"chat": {"id": 503}}, "data": "b:1"}
+    standin.heard_from(press)  # as press() does, for a message the bot sent
+    assert not standin.is_bulk("501") and not standin.is_bulk("-1001")
+    assert not standin.is_bulk("503"), "a press is writing to the bot too"
+    assert standin.is_bulk("504"), "a chat that never wrote gets bulk"

@@ -17,6 +17,7 @@ from bot.journey import advance
 from bot.services import BrewContext
 from conversations.model import AnswerText
 from standin import StandIn
+from standin.flood import most_in_one_second
 from standin.records import EDIT_METHODS, SEND_METHODS
 from tests.facilitator_support import LINK, group_calls, in_group, news_to, took_part
 from tests.running import FACILITATORS, Running
@@ -166,14 +167,19 @@ async def test_three_workers_sending_at_once_stay_within_30_a_second(
 ) -> None:
     one, two, three = workers
     room = [7701 + n for n in range(40)]
+    standin = one.standin
+    # 40 people joining at once are answered at once, as Telegram allows replies (its 30 a
+    # second is for bulk, tdlib/td#1834): the stand-in only counts them. From the push on,
+    # it refuses the 31st send or edit in any second, bulk and replies alike.
+    standin.limit_overall(None)
     await _live_room(one, room)
+    standin.limit_overall(ALLOWED)
     told = list(range(7751, 7811))
     news_brew = await one.new_brew("meeting people nearby")
     await took_part(one, news_brew, told, stage=None)
     await one.services.store.record_wesaid(news_brew.id, "We set up a lunch club.", "t:3")
     live = (await one.services.store.live_brews())[0]
     await one.services.store.push_question(live.id, None, "What gets in the way?")
-    standin = one.standin
 
     async def all_at_once() -> None:  # news on one, the push on two, replies on three
         await asyncio.gather(
@@ -188,7 +194,7 @@ async def test_three_workers_sending_at_once_stay_within_30_a_second(
     times = await _sent_while(standin, all_at_once)
     assert len(times) >= len(told) + len(room)
     assert [c for c in standin.calls if c.status == 429] == []
-    assert standin.busiest_second() <= ALLOWED
+    assert most_in_one_second(times) <= ALLOWED
     assert all(len(news_to(one, c)) == 1 for c in told)
 
 

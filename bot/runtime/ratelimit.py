@@ -3,14 +3,16 @@
 What Telegram asks (its bot FAQ; tdlib/td#1834 and #3034):
 - about one message a second to one chat, with short bursts; edits count too;
 - at most 20 messages a minute to one group;
-- about 30 a second from the whole bot, in any one second (bot/runtime/allowance.py);
+- about 30 a second from the whole bot for bulk notifications, in any one second
+  (bot/runtime/allowance.py);
 - answerCallbackQuery is not limited.
 
 Each chat has its own :class:`Pace`, taken in :class:`Priority` order, so help for someone
 who may be at risk goes before anything else queued for them, and taking old buttons off
 waits behind the next question; then the call takes its moment of the whole bot's
-:class:`~bot.runtime.allowance.Allowance`, in the same order across chats, so bulk news and pushes
-never hold up a reply. A 429 holds back only the chat it was about, for its
+:class:`~bot.runtime.allowance.Allowance`: help and replies at once (counted), tidying and bulk in
+what they leave, so bulk news and pushes never hold up a reply, and a crowd is never held
+to 30 replies a second. A 429 holds back only the chat it was about, for its
 ``retry_after`` (python-telegram-bot's AIORateLimiter pauses every request instead: #3765),
 and the hold is kept in storage, so whichever worker sends to that chat next waits too, and
 so does a process started after a crash.
@@ -36,7 +38,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.runtime.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
 from storage.errors import StorageError
-from storage.sending import Rule, Sent
+from storage.sending import Kind, Rule, Sent
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,14 @@ class Priority(IntEnum):
     TIDY = 3  # taking old buttons off, a ✓ under a tapped question
     BULK = 4  # news, nudges, digests and live pushes: after everything else
 
+
+# How each takes its place in the whole bot's second (bot/runtime/allowance.py).
+KIND: dict[int, Kind] = {
+    Priority.HELP: Kind.REPLY,
+    Priority.REPLY: Kind.REPLY,
+    Priority.TIDY: Kind.TIDY,
+    Priority.BULK: Kind.BULK,
+}
 
 _default_priority: ContextVar[Priority] = ContextVar("brewbot_priority", default=Priority.REPLY)
 
@@ -269,12 +279,13 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         limited = endpoint not in _UNLIMITED
         pace = None if not limited or chat_id is None else self.chat(chat_id)
         key = chat_key(chat_id)
+        kind = KIND.get(priority, Kind.BULK)
         server_errors = too_many = 0
         while True:
             if pace is not None:
                 await pace.take(priority)
             try:
-                turn = await self.overall.take(priority, key) if limited else None
+                turn = await self.overall.take(priority, key, kind) if limited else None
             except ChatHeld as held:  # another worker was told to wait for this chat
                 if pace is not None:
                     pace.hold(held.seconds)
