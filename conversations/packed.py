@@ -77,7 +77,7 @@ class Packed:
         parts = [self.prefix]
         for field, value in zip(self._fields, values, strict=False):
             if value is None:
-                raise BadPacked(f"{type(self).__name__}.{field.name} is None, before a value")
+                raise BadPacked(f"{type(self).__name__}.{field.name} may not be None here")
             parts.append(field.write(value))
         return SEP.join(parts)
 
