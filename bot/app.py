@@ -19,6 +19,7 @@ from bot.facilitators import (
     counts,
     digest_now,
     gate,
+    group_language,
     import_in_group,
     live,
     planning,
@@ -36,8 +37,8 @@ from bot.handlers import (
     voice_notes,
 )
 from bot.handlers.language import PARTICIPANT_COMMANDS, set_private_menus
+from bot.help_first import help_first, needs_help_first
 from bot.jobs import broadcast, deliveries, nudges, pacing, weekly_digest
-from bot.journey import help_first, needs_help_first
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.inbox import Inbox
 from bot.runtime.poller import Poller
@@ -67,6 +68,7 @@ FEATURES = (
     review,
     import_in_group,
     codebooks,
+    group_language,  # before language: presses of the same buttons in groups are the group's
     language,
     start,
     controls,
@@ -129,6 +131,7 @@ async def open_services(
         catalogue=load_catalogue(),
         buttons=ButtonCodec(settings.require_token().encode()),
         clock=clock,
+        live_answered=counts.answered,
     )
     attach(app, services)
     for feature in FEATURES:

@@ -10,15 +10,11 @@ from datetime import datetime
 from weakref import WeakValueDictionary
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
-from telegram.error import TelegramError
 
 from bot.callbacks import NewsAction
-from bot.facilitators import counts
-from bot.replies import Outgoing, action_keyboard, carry_on, outgoing, send_folded
-from bot.runtime.ratelimit import Priority
+from bot.help_first import help_if_at_risk, send_help
+from bot.replies import Outgoing, action_keyboard, outgoing, send_folded
 from bot.services import App, BrewContext, Services
-from bot.speaking import speak, speaking, starting_language
 from bot.tg import remember_buttons, tidy_buttons
 from conversations.engine import step
 from conversations.model import (
@@ -38,8 +34,7 @@ from conversations.model import (
     WordsFor,
 )
 from conversations.pacing import asked_prompt, live_pack
-from conversations.safeguarding import suggests_risk
-from storage.errors import StaleProgress, StorageError
+from storage.errors import StaleProgress
 from storage.records import Brew, LiveQuestion, Participant
 
 log = logging.getLogger(__name__)
@@ -103,8 +98,9 @@ async def advance(
                 break
         else:
             raise StaleProgress("A person's place kept moving on; the update waits its turn.")
-    if outcome.answers and asked:
-        counts.answered(context.application, brew.id, {a.prompt_id for a in outcome.answers})
+    if outcome.answers and asked and services.live_answered is not None:
+        answered = {a.prompt_id for a in outcome.answers}
+        services.live_answered(context.application, brew.id, answered)
     if outcome.concern:
         await send_help(
             context, participant.chat_id, easy=outcome.progress.easy, kept=True, update=update
@@ -256,9 +252,9 @@ async def _closed(
 ) -> Outcome:
     """Say kindly that a closed brew takes no more answers; keep nothing. Someone who
     finished it and has not answered the news question is asked it again."""
-    if isinstance(event, AnswerText) and suggests_risk(event.text):
-        await send_help(
-            context, participant.chat_id, easy=participant.easy, kept=False, update=update
+    if isinstance(event, AnswerText):
+        await help_if_at_risk(
+            context, participant.chat_id, event.text, easy=participant.easy, update=update
         )
     services = context.services
     text = services.text("brew_closed_now", easy=participant.easy, theme=brew.theme)
@@ -269,74 +265,6 @@ async def _closed(
         context, participant.chat_id, await send_folded(context.bot, participant.chat_id, messages)
     )
     return Outcome(progress=progress, changed=False)
-
-
-async def send_help(
-    context: BrewContext, chat_id: int, *, easy: bool, kept: bool, update: Update | None = None
-) -> bool:
-    """Point someone who may be at risk to help now; brewbot is not a crisis service.
-
-    Help for an ``update`` goes once, whichever worker and path comes to it first: its
-    sending is claimed in storage (:func:`help_first` may have sent it already, on this
-    worker or another). Say whether it was sent here.
-    """
-    services = context.services
-    if update is not None and not await services.store.claim_help(update.update_id):
-        return False
-    worded = (c.words(speaking()) for c in services.settings.help_contacts)
-    contacts = "\n".join(f"• {name}: {how}" for name, how in worded)
-    key = "concern_help" if kept else "concern_help_unkept"
-    text = services.text(key, easy=easy, contacts=contacts)
-    await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
-    return True
-
-
-def needs_help_first(update: Update) -> bool:
-    """Say whether someone's new words in a private chat suggest they may be at risk."""
-    message = update.message
-    if message is None or message.text is None or message.chat.type != ChatType.PRIVATE:
-        return False
-    return suggests_risk(message.text)
-
-
-def help_first(app: App, update: Update) -> None:
-    """Send help at once to someone whose new words suggest they may be at risk.
-
-    Called as the update is kept, with sending help for it claimed in storage in the same
-    transaction (``Inbox(urgent=needs_help_first)``), before it waits behind that person's
-    other updates: help is the very next thing they receive, and their handler, here or on
-    another worker, finds it claimed and sends it no second time.
-    """
-    if needs_help_first(update):
-        app.create_task(_help_now(app, update), update=update, name="brewbot help first")
-
-
-async def _help_now(app: App, update: Update) -> None:
-    """Send help as the handler would: saying whether the words are kept."""
-    context = app.context_types.context.from_update(update, app)
-    services = context.services
-    chat_id = update.effective_chat.id if update.effective_chat else 0
-    try:
-        participant = await services.store.participant_by_chat(chat_id)
-        user = update.effective_user
-        hint = user.language_code if user is not None else None
-        deployment = services.settings.language
-        speak(starting_language(services.catalogue, deployment=deployment, hint=hint))
-        if participant is not None:
-            services.speak_to(participant)
-        latest = await services.store.latest_progress(participant.id) if participant else None
-        kept = (
-            participant is not None
-            and not participant.stopped
-            and latest is not None
-            and latest[0].closed_at is None
-            and latest[1].status is Status.ACTIVE
-        )
-        easy = participant.easy if participant else False
-        await send_help(context, chat_id, easy=easy, kept=kept)  # claimed as it was kept
-    except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
-        await services.store.release_help(update.update_id)
-        log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
 
 
 def _just_finished(before: Progress | None, outcome: Outcome) -> bool:

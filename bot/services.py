@@ -83,6 +83,10 @@ class Services:
     inbox: Inbox | None = None  # set once polling starts
     embedding: Embedding | None = None  # set once running, unless meaning is off
     listening: Listening | None = None  # set once running, unless voice is off or missing
+    # Told which questions of a live brew have new answers, once they are kept: the live counts
+    # message (bot/facilitators/counts.py), given by the wiring so the participants' path
+    # imports no facilitators' module.
+    live_answered: Callable[[App, int, set[str]], None] | None = None
 
     @property
     def messages(self) -> Messages:

@@ -1,21 +1,26 @@
 """Small Telegram chores every feature shares, so none imports another for them.
 
 Reading a command's words, answering a button press and taking its buttons away, keeping
-track of the newest message with buttons in a chat, fitting words to what Telegram counts
-and saying minutes.
+track of the newest message with buttons in a chat, fitting words to what Telegram counts,
+saying minutes, describing commands for a menu, and taking button presses in groups apart
+from those in private chats.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
 from typing import Any
 
-from telegram import CallbackQuery, Message
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackQueryHandler
 
 from bot.replies import tidy
 from bot.services import BrewContext, Services
+from conversations.messages import Messages
 from conversations.reporting import clean, tg_len, trim
 
 log = logging.getLogger(__name__)
@@ -92,3 +97,21 @@ def fit(text: str, limit: int) -> str:
 def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
     """Say a number of minutes in words: '1 minute', '25 minutes'."""
     return services.messages.count("count_minutes", count)
+
+
+def menu(names: Iterable[str], messages: Messages) -> tuple[BotCommand, ...]:
+    """Describe each command for Telegram's menu in the words of its `menu_` message."""
+    return tuple(BotCommand(name, messages.text(f"menu_{name}")) for name in names)
+
+
+class GroupButtons(CallbackQueryHandler[BrewContext, None]):
+    """A CallbackQueryHandler for presses outside private chats only (python-telegram-bot's
+    takes no chat filter): registered before the private chats' handler for the same
+    buttons, it lets a group's feature and a person's answer the same kind of button."""
+
+    def check_update(self, update: object) -> bool | object | None:
+        """Take the press only if it was made in a chat that is not a private one."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return None
+        return super().check_update(update)

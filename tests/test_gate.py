@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from standin import StandIn
-from tests.facilitator_support import ADMIN, MEMBER, STRANGERS, group_texts, in_group
+from tests.facilitator_support import (
+    ADMIN,
+    MEMBER,
+    STRANGERS,
+    group_texts,
+    in_group,
+    tap_in_group,
+)
 from tests.running import FACILITATORS, Running
 
 DIGEST = -1009999999999
@@ -77,6 +84,20 @@ async def test_a_member_who_is_not_an_admin_is_kindly_refused(
     assert [b.id for b in await brewbot.services.store.open_brews(FACILITATORS)] == [brew.id]
     assert brewbot.standin.calls_to("sendPoll") == []
     brewbot.standin.assert_no_problems()
+
+
+async def test_only_an_admin_chooses_the_groups_language(brewbot: Running) -> None:
+    await in_group(brewbot, "/language")  # the offer is an admin's
+    await tap_in_group(brewbot, "Cymraeg", user=MEMBER)
+    refusal = brewbot.standin.calls_to("answerCallbackQuery")[-1].params
+    assert refusal["text"] == brewbot.services.text("facilitator_refused")
+    assert refusal["show_alert"] is True
+    before = await brewbot.services.store.group(FACILITATORS)
+    assert before is None or "language" not in before.settings  # nothing kept
+    assert await brewbot.services.store.participant_by_chat(FACILITATORS) is None
+    await tap_in_group(brewbot, "Cymraeg")
+    group = await brewbot.services.store.group(FACILITATORS)
+    assert group is not None and group.settings["language"] == "cy"
 
 
 @pytest.mark.parametrize("command", COMMANDS)

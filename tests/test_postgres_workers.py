@@ -258,6 +258,8 @@ async def test_two_workers_take_turns_to_edit_the_live_counts(
     await standin.wait_for(lambda: not any(_startup_look(w) for w in two_on_one_clock))
     await standin.wait_idle()
 
+    newcomers: list[int] = []  # people who answered outside the room, one per piece of news
+
     def edits() -> int:  # every edit Telegram is asked for counts, even one changing nothing
         return sum(
             1
@@ -268,6 +270,9 @@ async def test_two_workers_take_turns_to_edit_the_live_counts(
     async def has_news(worker: Running, edited: int, *, held_by_the_other: bool) -> None:
         """Give ``worker`` new answers to show; wait until the counts were edited
         ``edited`` times in all, or (its turn held by the other) see it wait its turn."""
+        words = ["Someone who knows me."]  # one more answer: the count moves
+        newcomers.append(7701 + len(newcomers))
+        await took_part(worker, brew, newcomers[-1:], words=words, prompt="live_1", stage=None)
         counts.answered(worker.app, brew.id, {"live_1"})
         if held_by_the_other:  # it looks again every turn: about five times, in vain
             await asyncio.sleep(5 * turn.total_seconds())
@@ -287,7 +292,7 @@ async def test_two_workers_take_turns_to_edit_the_live_counts(
     for n, person in enumerate(room):  # each answer reaches one worker or the other
         standin.private_message(person, f"{SAID[n % 3]} ({n})")
     await standin.wait_idle(timeout=30)
-    everyone = f"Answered so far: {len(room)}"
+    everyone = f"Answered so far: {len(room) + len(newcomers)}"
     for _ in range(50):  # turn after turn, until the last edit shows every answer
         if everyone in shown_now(one, message)["text"]:
             break

@@ -14,7 +14,7 @@ from bot.app import serve
 from bot.cli import refused
 from bot.logs import setup_logging
 from bot.runtime.webhook import new_secret
-from bot.settings import Secret, Settings, SettingsError, load_settings
+from bot.settings import Secret, Settings, SettingsError, every_setting, load_settings
 from storage.errors import StorageError
 
 HELP = "run the bot (needs BREWBOT_TOKEN)"
@@ -24,7 +24,9 @@ DESCRIPTION = (
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``brewbot run``'s options."""
+    """Add ``brewbot run``'s options, and list the settings under them."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = settings_list()
     parser.add_argument("--config", help="a YAML settings file (default: ./brewbot.yaml)")
     parser.add_argument(
         "--webhook",
@@ -33,6 +35,14 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "polling; brewbot listens on BREWBOT_LISTEN (default 127.0.0.1:8443)",
     )
     parser.add_argument("--verbose", action="store_true", help="log debugging detail too")
+
+
+def settings_list() -> str:
+    """List each setting with its line on what it does (``brewbot run --help`` ends with it)."""
+    rows = [(s.env if s.in_environment else f"{s.key}:", s.help) for s in every_setting()]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"  {name.ljust(width)}  {what}" for name, what in rows]
+    return "\n".join(["settings (environment, or brewbot.yaml in lower case):", *lines])
 
 
 def run(args: argparse.Namespace) -> int:

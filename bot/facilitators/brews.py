@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from telegram import (
     Bot,
-    BotCommand,
     BotCommandScopeChatAdministrators,
     CallbackQuery,
     InlineKeyboardMarkup,
@@ -48,7 +47,7 @@ from bot.facilitators.reports import brew_summary, post_summary
 from bot.jobs.pacing import DEFAULT_AT
 from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
-from bot.tg import acknowledge
+from bot.tg import acknowledge, menu
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
@@ -479,11 +478,6 @@ async def help_facilitators(update: Update, context: BrewContext) -> None:
     services = context.services
     words = services.text("help_facilitators") + "\n\n" + services.text("help_facilitators_loop")
     await context.bot.send_message(chat.id, words)
-
-
-def menu(names: Iterable[str], messages: Messages) -> tuple[BotCommand, ...]:
-    """Describe each command for Telegram's menu in the words of its `menu_` message."""
-    return tuple(BotCommand(name, messages.text(f"menu_{name}")) for name in names)
 
 
 async def set_menus(bot: Bot, chat_ids: Iterable[int], messages: Messages) -> None:

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _STATE = "brewbot.live_counts"
 _SHOWN = "brewbot.live_counts_shown"  # (chat, message) -> the text this worker last put there
+_EDITING = "brewbot.live_counts_editing"  # (chat, message) -> held while one edit is made
 THEMES_SHOWN = 3
 SHOWN_KEPT = 200
 
@@ -102,28 +103,41 @@ def schedule(app: App) -> None:
     require_job_queue(app).run_once(show_all, when=3, name="live counts")
 
 
+def posted(app: App, chat_id: int, message_id: int, text: str) -> None:
+    """Note the words a counts message was posted with, so nothing edits it to the same."""
+    shown: dict[tuple[int, int], str] = app.bot_data.setdefault(_SHOWN, {})
+    shown[(chat_id, message_id)] = text
+
+
 async def show(app: App, brew: Brew, question: LiveQuestion) -> None:
-    """Edit a question's counts message to show how it stands now."""
+    """Edit a question's counts message to show how it stands now.
+
+    One edit of a message at a time in this worker: the start-up round and a round after
+    answers can come together, and the second would make the same edit, which Telegram
+    refuses ("message is not modified") after spending the group's allowance on it."""
     services = services_of(app)
     assert brew.group_chat_id is not None and question.counts_message_id is not None
-    with speaking_in(await services.group_language(brew.group_chat_id)):
-        text = await counts_text(services, brew, question)
-    shown: dict[tuple[int, int], str] = app.bot_data.setdefault(_SHOWN, {})
     where = (brew.group_chat_id, question.counts_message_id)
-    if shown.get(where) == text:
-        return  # an edit to the same words is refused, and would spend the group's allowance
-    try:
-        with sending_as(Priority.TIDY):
-            await app.bot.edit_message_text(
-                text, chat_id=brew.group_chat_id, message_id=question.counts_message_id
-            )
-        if len(shown) >= SHOWN_KEPT:
-            shown.clear()  # only the open questions' matter
-        shown[where] = text
-    except BadRequest as error:  # unchanged, or deleted by an admin
-        log.info("The live counts message was not edited: %s", error)
-    except TelegramError as error:
-        log.warning("The live counts message could not be edited just now: %s", error)
+    editing: dict[tuple[int, int], asyncio.Lock] = app.bot_data.setdefault(_EDITING, {})
+    async with editing.setdefault(where, asyncio.Lock()):
+        with speaking_in(await services.group_language(brew.group_chat_id)):
+            text = await counts_text(services, brew, question)
+        shown: dict[tuple[int, int], str] = app.bot_data.setdefault(_SHOWN, {})
+        if shown.get(where) == text:
+            return  # an edit to the same words is refused, and would spend the allowance
+        try:
+            with sending_as(Priority.TIDY):
+                await app.bot.edit_message_text(
+                    text, chat_id=brew.group_chat_id, message_id=question.counts_message_id
+                )
+            if len(shown) >= SHOWN_KEPT:
+                shown.clear()  # only the open questions' matter
+                editing.clear()
+            shown[where] = text
+        except BadRequest as error:  # unchanged (another worker showed it), or deleted
+            log.info("The live counts message was not edited: %s", error)
+        except TelegramError as error:
+            log.warning("The live counts message could not be edited just now: %s", error)
 
 
 async def counts_text(services: Services, brew: Brew, question: LiveQuestion) -> str:

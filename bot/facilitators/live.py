@@ -86,6 +86,7 @@ async def ask(context: BrewContext, message: Message, brew: Brew) -> None:
         log.warning("The live counts message could not be posted: %s", error)
         posted = None
     if posted is not None:
+        counts.posted(context.application, message.chat_id, posted.message_id, text)
         await services.store.set_counts_message(question.id, posted.message_id)
 
 

@@ -8,61 +8,55 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import PromptAction
-from bot.handlers.common import known_participant, pressed_action, say
-from bot.journey import advance, send_help
+from bot.handlers.common import in_place, place_here, pressed_action, say
+from bot.help_first import help_if_at_risk
+from bot.journey import advance
+from bot.place import Place
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons, forget_buttons
 from conversations.model import AnswerText, Choose, Event, Resume, Skip, WordsFor
-from conversations.safeguarding import suggests_risk
-from storage.records import Participant
 
 # Telegram caps a message at 4,096 characters; keep a little more in case of entities.
 MAX_ANSWER_CHARS = 4096
 
 
-async def typed_answer(update: Update, context: BrewContext) -> None:
+@in_place
+async def typed_answer(update: Update, context: BrewContext, place: Place) -> None:
     """Treat typed text as the answer to the question shown in the brew last opened."""
     message = update.effective_message
     if message is None or message.text is None:
         return
     text = message.text[:MAX_ANSWER_CHARS]
-    participant = await known_participant(update, context)
-    latest = await context.services.store.latest_progress(participant.id) if participant else None
-    if participant is None or latest is None or participant.stopped:
-        await _not_kept(update, context, participant, text)
+    found = place.found
+    if found is None or found[0].stopped:
+        await _not_kept(update, context, place, text)
         return
-    brew, progress = latest
+    participant, brew, progress = found
     at = message.date.timestamp()  # Telegram's, as the time a live question reached them is
     await advance(update, context, participant, brew, AnswerText(text, at=at), before=progress)
 
 
-async def _not_kept(
-    update: Update, context: BrewContext, participant: Participant | None, text: str
-) -> None:
+async def _not_kept(update: Update, context: BrewContext, place: Place, text: str) -> None:
     """Say why words were not kept (stopped, or in no brew); point to help if they need it."""
-    easy = bool(participant and participant.easy)
-    stopped = bool(participant and participant.stopped)
+    stopped = bool(place.participant and place.participant.stopped)
     chat = update.effective_chat
-    if chat is not None and suggests_risk(text):
-        await send_help(context, chat.id, easy=easy, kept=False, update=update)
-    await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=easy)
+    if chat is not None:
+        await help_if_at_risk(context, chat.id, text, easy=place.easy, update=update)
+    await say(update, context, "stopped_not_kept" if stopped else "not_in_a_brew", easy=place.easy)
 
 
 async def pressed(update: Update, context: BrewContext) -> None:
     """Pass a question's button to the engine, for the brew it belongs to, and open that brew."""
     services = context.services
     query, action = pressed_action(update, context, PromptAction)
-    participant = await known_participant(update, context)
-    brew = await services.store.brew(action.brew_id)
-    progress = (
-        await services.store.progress(participant.id, brew.id) if participant and brew else None
-    )
+    found = (await place_here(update, context, action.brew_id)).found
     event = _with_words(query, action.event)
-    if participant is None or brew is None or progress is None:
+    if found is None:
         await acknowledge(query, services.text("stale_button"))
         tidy(context, drop_buttons(query))
         return
+    participant, brew, progress = found
     if event is None:  # the words it asked about are gone: nothing to keep
         await acknowledge(query)
         await say(update, context, "words_gone", easy=participant.easy)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Update
 
 from bot.callbacks import Action
-from bot.services import BrewContext
-from storage.records import Participant
+from bot.place import Place, place_of
+from bot.services import BrewContext, Handler
 
 A = TypeVar("A", bound=Action)
+# A participant's handler, given the place of the person behind the chat.
+InPlace = Callable[[Update, BrewContext, Place], Awaitable[None]]
 
 
 async def say(
@@ -32,12 +36,21 @@ def who_sees(context: BrewContext, *, easy: bool) -> str:
     return told
 
 
-async def known_participant(update: Update, context: BrewContext) -> Participant | None:
-    """Return the participant behind this private chat, if brewbot knows them."""
+async def place_here(update: Update, context: BrewContext, brew_id: int | None = None) -> Place:
+    """Load the place of the person behind this private chat: who they are, and their
+    progress in brew ``brew_id`` (by default the brew they last opened)."""
     chat = update.effective_chat
-    if chat is None:
-        return None
-    return await context.services.store.participant_by_chat(chat.id)
+    return await place_of(context.services.store, chat.id if chat else None, brew_id)
+
+
+def in_place(handler: InPlace) -> Handler:
+    """Run a participant's handler with the place of the person behind the chat loaded."""
+
+    @functools.wraps(handler)
+    async def loaded(update: Update, context: BrewContext) -> None:
+        await handler(update, context, await place_here(update, context))
+
+    return loaded
 
 
 def pressed_action(update: Update, context: BrewContext, kind: type[A]) -> tuple[CallbackQuery, A]:

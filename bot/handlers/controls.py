@@ -2,94 +2,98 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import NewsAction
-from bot.handlers.common import known_participant, pressed_action, say
+from bot.handlers.common import in_place, pressed_action, say
 from bot.journey import advance
+from bot.place import Place
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons, forget_buttons
-from conversations.model import Pause, Resume, SetEasy, Status, Stop
-from storage.records import Participant
+from conversations.model import Event, Pause, Resume, SetEasy, Status, Stop
 
 
-async def help_command(update: Update, context: BrewContext) -> None:
+@in_place
+async def help_command(update: Update, context: BrewContext, place: Place) -> None:
     """List what a participant can do."""
-    participant = await known_participant(update, context)
-    await say(update, context, "help", easy=bool(participant and participant.easy))
+    await say(update, context, "help", easy=place.easy)
 
 
-async def pause(update: Update, context: BrewContext) -> None:
+@in_place
+async def pause(update: Update, context: BrewContext, place: Place) -> None:
     """Pause the brew in hand; no reminders while paused."""
-    participant = await known_participant(update, context)
-    await _step_latest(update, context, participant, Pause(), {Status.ACTIVE}, "nothing_to_pause")
+    if not await step_if(update, context, place, Pause(), {Status.ACTIVE}):
+        await say(update, context, "nothing_to_pause")
 
 
-async def resume(update: Update, context: BrewContext) -> None:
+@in_place
+async def resume(update: Update, context: BrewContext, place: Place) -> None:
     """Come back after /stop or /pause and carry on where they left off."""
-    participant = await known_participant(update, context)
+    participant = place.participant
     if participant is not None and participant.stopped:
         participant = await context.services.store.set_preferences(participant.id, stopped=False)
+        place = place.moved(participant)
         await say(update, context, "back_again", easy=participant.easy)
     unfinished = set(Status) - {Status.FINISHED}
-    await _step_latest(update, context, participant, Resume(), unfinished, "nothing_to_resume")
+    if not await step_if(update, context, place, Resume(), unfinished):
+        await say(update, context, "nothing_to_resume")
 
 
-async def _step_latest(
+async def step_if(
     update: Update,
     context: BrewContext,
-    participant: Participant | None,
-    event: Pause | Resume,
-    when: set[Status],
-    otherwise: str,
-) -> None:
-    """Take ``event`` in the person's latest brew if it is in one of the ``when`` states, or
-    say ``otherwise``."""
-    latest = await context.services.store.latest_progress(participant.id) if participant else None
-    if participant is None or latest is None or latest[1].status not in when:
-        await say(update, context, otherwise)
-        return
-    await advance(update, context, participant, latest[0], event, before=latest[1])
+    place: Place,
+    event: Event,
+    when: Collection[Status],
+) -> bool:
+    """Take ``event`` in the place's brew if the person's progress there is in one of the
+    ``when`` states; say whether it was taken."""
+    found = place.found
+    if found is None or found[2].status not in when:
+        return False
+    participant, brew, progress = found
+    await advance(update, context, participant, brew, event, before=progress)
+    return True
 
 
-async def stop(update: Update, context: BrewContext) -> None:
+@in_place
+async def stop(update: Update, context: BrewContext, place: Place) -> None:
     """Stop every message to this person until they come back."""
-    services = context.services
-    participant = await known_participant(update, context)
-    if participant is None:
+    if place.participant is None:
         await say(update, context, "stopped")
         return
-    participant = await services.store.set_preferences(participant.id, stopped=True)
-    latest = await services.store.latest_progress(participant.id)
-    if latest is not None and latest[1].status in (Status.ACTIVE, Status.PAUSED):
-        await advance(update, context, participant, latest[0], Stop(), before=latest[1])
-    else:
-        await say(update, context, "stopped", easy=participant.easy)
+    stopped = await context.services.store.set_preferences(place.participant.id, stopped=True)
+    if not await step_if(
+        update, context, place.moved(stopped), Stop(), {Status.ACTIVE, Status.PAUSED}
+    ):
+        await say(update, context, "stopped", easy=stopped.easy)
 
 
-async def easy(update: Update, context: BrewContext) -> None:
+@in_place
+async def easy(update: Update, context: BrewContext, place: Place) -> None:
     """Switch easy-read wording on or off, and show the current question again."""
-    services = context.services
+    store = context.services.store
     chat = update.effective_chat
     if chat is None:
         return
-    participant = await services.store.join(chat.id)
-    participant = await services.store.set_preferences(participant.id, easy=not participant.easy)
+    participant = place.participant or await store.join(chat.id)
+    participant = await store.set_preferences(participant.id, easy=not participant.easy)
+    place = place.moved(participant)
     await say(update, context, "easy_on" if participant.easy else "easy_off", easy=participant.easy)
-    latest = await services.store.latest_progress(participant.id)
-    if latest is not None and latest[1].status is Status.ACTIVE and not participant.stopped:
-        await advance(
-            update, context, participant, latest[0], SetEasy(participant.easy), before=latest[1]
-        )
+    if not participant.stopped:
+        await step_if(update, context, place, SetEasy(participant.easy), {Status.ACTIVE})
 
 
-async def news_choice(update: Update, context: BrewContext) -> None:
+@in_place
+async def news_choice(update: Update, context: BrewContext, place: Place) -> None:
     """Keep a person's yes or no to 'we said, we did' news."""
     query, action = pressed_action(update, context, NewsAction)
     await acknowledge(query)
-    participant = await known_participant(update, context)
+    participant = place.participant
     if participant is not None:  # the choice first; the buttons come off after
         store = context.services.store
         await store.keep_news_choice(participant.id, action.brew_id, action.wanted)

@@ -10,6 +10,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.journey import advance
+from bot.place import place_of
 from bot.services import App, BrewContext, Services
 from conversations.model import Resume, Status
 from storage.errors import Locked
@@ -62,10 +63,10 @@ async def skip_if_handled(update: Update, context: BrewContext) -> None:
         and chat.type == ChatType.PRIVATE
         and (update.message or update.callback_query)
     ):
-        participant = await services.store.participant_by_chat(chat.id)
-        latest = await services.store.latest_progress(participant.id) if participant else None
-        if participant and latest and latest[1].status is Status.ACTIVE and not participant.stopped:
-            await advance(None, context, participant, latest[0], Resume(), before=latest[1])
+        found = (await place_of(services.store, chat.id)).found
+        if found and found[2].status is Status.ACTIVE and not found[0].stopped:
+            participant, brew, progress = found
+            await advance(None, context, participant, brew, Resume(), before=progress)
     raise ApplicationHandlerStop
 
 

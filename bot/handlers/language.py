@@ -15,8 +15,6 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
     Update,
 )
@@ -25,13 +23,13 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler, filters
 
 from bot.callbacks import ForgedButton, LanguageAction
-from bot.facilitators.brews import menu, set_menus
-from bot.facilitators.gate import for_facilitators, is_admin, is_registered
 from bot.handlers.common import pressed_action
 from bot.journey import advance
+from bot.language_offer import offer_languages
+from bot.place import place_of
 from bot.services import App, BrewContext, Services
-from bot.speaking import GROUP_LANGUAGE, speak, speaking, starting_language
-from bot.tg import acknowledge, drop_buttons
+from bot.speaking import speak, speaking, starting_language
+from bot.tg import acknowledge, drop_buttons, menu
 from conversations.messages import ENGLISH
 from conversations.model import SetEasy, Status
 
@@ -109,22 +107,6 @@ async def forget_chat_menu(bot: Bot, chat_id: int) -> None:
         log.info("Could not take a person's own menu away (%s)", error)
 
 
-def language_row(services: Services) -> list[InlineKeyboardButton]:
-    """Offer every language brewbot speaks, each named in its own words, side by side.
-
-    English goes last: Welsh public bodies put Welsh first ("Cymraeg / English").
-    """
-    catalogue = services.catalogue
-    codes = [*catalogue.codes()[1:], ENGLISH]
-    return [
-        InlineKeyboardButton(
-            catalogue.messages(code).text("language_name"),
-            callback_data=services.buttons.pack(LanguageAction(code)),
-        )
-        for code in codes
-    ]
-
-
 def _only_languages(services: Services, query: CallbackQuery) -> bool:
     """Say whether the pressed message offers languages and nothing else (/language's)."""
     message = query.message
@@ -142,22 +124,7 @@ def _unpacked(services: Services, data: object) -> object:
 
 async def language_command(update: Update, context: BrewContext) -> None:
     """Offer the languages to a person."""
-    await _offer(update, context, "language_ask")
-
-
-@for_facilitators
-async def group_language_command(update: Update, context: BrewContext) -> None:
-    """Offer the languages to a facilitators' group: its summaries and replies follow it."""
-    await _offer(update, context, "language_ask_group")
-
-
-async def _offer(update: Update, context: BrewContext, key: str) -> None:
-    """Send the offer with a button for each language."""
-    services = context.services
-    chat = update.effective_chat
-    if chat is not None:
-        markup = InlineKeyboardMarkup([language_row(services)])
-        await context.bot.send_message(chat.id, services.text(key), reply_markup=markup)
+    await offer_languages(update, context, "language_ask")
 
 
 async def language_chosen(update: Update, context: BrewContext) -> None:
@@ -165,60 +132,37 @@ async def language_chosen(update: Update, context: BrewContext) -> None:
     services = context.services
     query, action = pressed_action(update, context, LanguageAction)
     chat = update.effective_chat
-    if chat is None or not services.catalogue.speaks(action.language):
-        await acknowledge(query)
-        return
-    if chat.type != ChatType.PRIVATE:
-        await _group_chose(update, context, action.language)
-        return
     await acknowledge(query)
-    participant = await services.store.join(chat.id)
+    if (
+        chat is None
+        or chat.type != ChatType.PRIVATE
+        or not services.catalogue.speaks(action.language)
+    ):
+        return  # a group's choice is the facilitators' (bot/facilitators/group_language.py)
+    place = await place_of(services.store, chat.id)
+    participant = place.participant or await services.store.join(chat.id)
     changed = speaking() != action.language
     participant = await services.store.set_preferences(participant.id, language=action.language)
     services.speak_to(participant)
     if _only_languages(services, query):  # /language's own offer: done with
         await drop_buttons(query)  # its words stay as read; what follows is in the new language
     told = services.text("language_set", easy=participant.easy)
-    latest = await services.store.latest_progress(participant.id)
-    if changed and latest is not None and latest[1].status is Status.ACTIVE:
+    found = place.moved(participant).found
+    if changed and found is not None and found[2].status is Status.ACTIVE:
         # The same wording again, now in the language chosen: the question in hand. Its old
         # message loses its buttons as any stale question does.
+        _, brew, progress = found
         event = SetEasy(participant.easy)
-        await advance(update, context, participant, latest[0], event, lead=told, before=latest[1])
+        await advance(update, context, participant, brew, event, lead=told, before=progress)
     else:
         await context.bot.send_message(chat.id, told)
     await set_chat_menu(context.bot, services, chat.id)
-
-
-async def _group_chose(update: Update, context: BrewContext, language: str) -> None:
-    """Keep a facilitators' group's language, if an admin chose it."""
-    services = context.services
-    query = update.callback_query
-    chat, user = update.effective_chat, update.effective_user
-    if query is None or chat is None:
-        return
-    allowed = is_registered(services, chat) and (
-        user is not None and await is_admin(context, chat.id, user.id)
-    )
-    if not allowed:
-        await acknowledge(query, services.text("facilitator_refused"), show_alert=True)
-        return
-    await acknowledge(query)
-    group = await services.store.ensure_group(chat.id)
-    await services.store.set_group_settings(chat.id, {**group.settings, GROUP_LANGUAGE: language})
-    speak(language)
-    await drop_buttons(query)  # its words stay as read; what follows is in the new language
-    await context.bot.send_message(chat.id, services.text("language_set_group"))
-    await set_menus(context.bot, [chat.id], services.messages)
 
 
 def register(app: App, services: Services) -> None:
     """Speak each chat's language first; add /language and its buttons."""
     app.add_handler(TypeHandler(Update, speak_the_chats_language), group=-2)
     app.add_handler(CommandHandler("language", language_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(
-        CommandHandler("language", group_language_command, filters=filters.ChatType.GROUPS)
-    )
     app.add_handler(
         CallbackQueryHandler(language_chosen, pattern=services.buttons.accepts(LanguageAction))
     )

@@ -15,9 +15,10 @@ from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.callbacks import ForgetAction
-from bot.handlers.common import known_participant, pressed_action, say, who_sees
+from bot.handlers.common import in_place, pressed_action, say, who_sees
 from bot.handlers.language import forget_chat_menu
 from bot.keyed import suggester
+from bot.place import Place
 from bot.replies import action_keyboard, chunks, tidy
 from bot.services import App, BrewContext, Handler, Services
 from bot.tg import acknowledge, drop_buttons, minute_words
@@ -35,14 +36,14 @@ def _known_here(unknown: str) -> Callable[[ForPerson], Handler]:
     chat's id, or say ``unknown`` if there is no one brewbot knows."""
 
     def wrap(handler: ForPerson) -> Handler:
+        @in_place
         @functools.wraps(handler)
-        async def known(update: Update, context: BrewContext) -> None:
-            participant = await known_participant(update, context)
+        async def known(update: Update, context: BrewContext, place: Place) -> None:
             chat = update.effective_chat
-            if participant is None or chat is None:
+            if place.participant is None or chat is None:
                 await say(update, context, unknown)
                 return
-            await handler(context, participant, chat.id)
+            await handler(context, place.participant, chat.id)
 
         return known
 
@@ -84,12 +85,13 @@ async def forget(context: BrewContext, participant: Participant, chat_id: int) -
     )
 
 
-async def forget_confirmed(update: Update, context: BrewContext) -> None:
+@in_place
+async def forget_confirmed(update: Update, context: BrewContext, place: Place) -> None:
     """Delete everything on 'yes'; keep it all on 'no'; say which happened."""
     services = context.services
     query, action = pressed_action(update, context, ForgetAction)
     await acknowledge(query)
-    participant = await known_participant(update, context)
+    participant = place.participant
     if participant is None:
         await say(update, context, "forget_nothing")
     elif action.confirm:

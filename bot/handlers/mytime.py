@@ -9,8 +9,9 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.handlers.common import known_participant, say
+from bot.handlers.common import in_place, say
 from bot.keyed import Receipt, sign_receipt
+from bot.place import Place
 from bot.services import App, BrewContext, Services
 from bot.tg import command_words, minute_words
 from conversations.timegiven import minutes
@@ -19,13 +20,13 @@ from storage.timegiven import MyTime
 _RECEIPT = re.compile(r"^receipt(?:\s+(\d{4})-(\d{1,2}))?$", re.IGNORECASE)
 
 
-async def mytime(update: Update, context: BrewContext) -> None:
+@in_place
+async def mytime(update: Update, context: BrewContext, place: Place) -> None:
     """Tell this person, and only them, about how long they spent answering; or a receipt."""
     services, message = context.services, update.effective_message
-    participant = await known_participant(update, context)
+    participant, easy = place.participant, place.easy
     if message is None:
         return
-    easy = bool(participant and participant.easy)
     asked = _RECEIPT.match(command_words(message))
     if command_words(message) and asked is None:
         await say(update, context, "mytime_how", easy=easy)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.handlers.common import known_participant, say
+from bot.handlers.common import in_place, say
+from bot.place import Place
 from bot.replies import tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons
@@ -23,19 +24,18 @@ _MEDIA: tuple[tuple[filters.BaseFilter, str], ...] = (
 )
 
 
-async def sticker(update: Update, context: BrewContext) -> None:
+@in_place
+async def sticker(update: Update, context: BrewContext, place: Place) -> None:
     """Thank them for a sticker and say only typed words are kept."""
-    participant = await known_participant(update, context)
-    await say(update, context, "sticker", easy=bool(participant and participant.easy))
+    await say(update, context, "sticker", easy=place.easy)
 
 
-async def media(update: Update, context: BrewContext) -> None:
+@in_place
+async def media(update: Update, context: BrewContext, place: Place) -> None:
     """Say honestly that photos, voice notes and files are not kept."""
     key = next((k for media_filter, k in _MEDIA if media_filter.check_update(update)), "what_other")
-    participant = await known_participant(update, context)
-    easy = bool(participant and participant.easy)
-    what = context.services.text(key, easy=easy)
-    await say(update, context, "media", easy=easy, what=what)
+    what = context.services.text(key, easy=place.easy)
+    await say(update, context, "media", easy=place.easy, what=what)
 
 
 async def contact(update: Update, context: BrewContext) -> None:
@@ -43,16 +43,16 @@ async def contact(update: Update, context: BrewContext) -> None:
     await say(update, context, "contact")
 
 
-async def edited(update: Update, context: BrewContext) -> None:
+@in_place
+async def edited(update: Update, context: BrewContext, place: Place) -> None:
     """Explain that answers are kept as first sent."""
-    participant = await known_participant(update, context)
-    await say(update, context, "edited", easy=bool(participant and participant.easy))
+    await say(update, context, "edited", easy=place.easy)
 
 
-async def unknown_command(update: Update, context: BrewContext) -> None:
+@in_place
+async def unknown_command(update: Update, context: BrewContext, place: Place) -> None:
     """Point to /help for a command brewbot doesn't know."""
-    participant = await known_participant(update, context)
-    await say(update, context, "unknown_command", easy=bool(participant and participant.easy))
+    await say(update, context, "unknown_command", easy=place.easy)
 
 
 async def stale_button(update: Update, context: BrewContext) -> None:

@@ -6,8 +6,9 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.handlers.common import say, who_sees
-from bot.handlers.language import hint_of, language_row
+from bot.handlers.language import hint_of
 from bot.journey import advance
+from bot.language_offer import language_row
 from bot.services import App, BrewContext, Services
 from bot.speaking import starting_language
 from conversations.model import Begin

@@ -5,32 +5,32 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.handlers.common import say
-from bot.journey import send_help
+from bot.handlers.common import in_place, say
+from bot.help_first import help_if_at_risk
 from bot.keyed import suggester
+from bot.place import Place
 from bot.services import App, BrewContext, Services
 from bot.tg import command_words
 from conversations.reporting import clean
-from conversations.safeguarding import suggests_risk
 from conversations.suggestions import MAX_IDEA_CHARS, normalise
 
 
-async def idea(update: Update, context: BrewContext) -> None:
+@in_place
+async def idea(update: Update, context: BrewContext, place: Place) -> None:
     """Keep a suggested theme under a keyed hash of who, so it counts once and shows no one."""
     services, message = context.services, update.effective_message
     if message is None:
         return
     words = clean(command_words(message))
-    participant = await services.store.participant_by_chat(message.chat_id)
-    easy = bool(participant and participant.easy)
+    participant, easy = place.participant, place.easy
     if not normalise(words):
         await say(update, context, "idea_how", easy=easy)
         return
     if len(words) > MAX_IDEA_CHARS:
         await say(update, context, "idea_too_long", easy=easy, most=MAX_IDEA_CHARS)
         return
-    if suggests_risk(words):  # kept nowhere: help comes first, and it is not a theme list's
-        await send_help(context, message.chat_id, easy=easy, kept=False, update=update)
+    # Kept nowhere: help comes first, and it is not a theme list's.
+    if await help_if_at_risk(context, message.chat_id, words, easy=easy, update=update):
         return
     if participant is None:
         participant = await services.store.join(message.chat_id)

@@ -15,14 +15,15 @@ from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.callbacks import HeardAction
-from bot.handlers.common import known_participant, pressed_action, say
-from bot.journey import advance, send_help
+from bot.handlers.common import in_place, pressed_action, say
+from bot.help_first import help_if_at_risk, helped_already
+from bot.journey import advance
+from bot.place import Place
 from bot.replies import action_keyboard, carry_on, tidy
 from bot.services import App, BrewContext, Services
 from bot.tg import acknowledge, drop_buttons
 from bot.voice import CannotListen, Listened
 from conversations.model import AnswerText, Progress, Status
-from conversations.safeguarding import suggests_risk
 from conversations.voice import MAX_SECONDS, HeardChoice, too_long
 from storage.heard import Heard
 from storage.records import Brew, Participant
@@ -35,25 +36,24 @@ _CANNOT = {
 _NOTES = {HeardChoice.AGAIN: "voice_again_note", HeardChoice.TYPE: "voice_type_note"}
 
 
-async def voice_note(update: Update, context: BrewContext) -> None:
+@in_place
+async def voice_note(update: Update, context: BrewContext, place: Place) -> None:
     """Listen to a voice note on the open question and show back the words heard."""
     services = context.services
     message, chat = update.effective_message, update.effective_chat
     voice = message.voice if message else None
     if voice is None or chat is None:
         return
-    participant = await known_participant(update, context)
-    latest = await services.store.latest_progress(participant.id) if participant else None
-    easy = bool(participant and participant.easy)
-    if participant is None or latest is None or _not_an_answer(participant, *latest):
+    found, easy = place.found, place.easy
+    if found is None or _not_an_answer(*found):
         await _help_if_needed(context, voice, chat.id, easy=easy)
-        await _say_not_kept(update, context, participant, latest)
+        await _say_not_kept(update, context, place)
     elif services.listening is None:
         await say(update, context, "voice_off", easy=easy)
     elif too_long(_seconds(voice), voice.file_size or 0):
         await say(update, context, "voice_too_long", easy=easy, minutes=MAX_SECONDS // 60)
     else:
-        brew, progress = latest
+        participant, brew, progress = found
         await _listen(update, context, voice, participant, brew.id, str(progress.current))
 
 
@@ -63,20 +63,15 @@ def _not_an_answer(participant: Participant, brew: Brew, progress: Progress) -> 
     return participant.stopped or brew.closed_at is not None or not asked
 
 
-async def _say_not_kept(
-    update: Update,
-    context: BrewContext,
-    participant: Participant | None,
-    latest: tuple[Brew, Progress] | None,
-) -> None:
+async def _say_not_kept(update: Update, context: BrewContext, place: Place) -> None:
     """Say kindly why a voice note cannot be an answer now."""
-    easy = bool(participant and participant.easy)
-    if participant is None or latest is None:
+    found, easy = place.found, place.easy
+    if found is None:
         await say(update, context, "not_in_a_brew", easy=easy)
-    elif participant.stopped:
+    elif found[0].stopped:
         await say(update, context, "stopped_not_kept", easy=easy)
-    elif latest[0].closed_at is not None:
-        await say(update, context, "brew_closed_now", easy=easy, theme=latest[0].theme)
+    elif found[1].closed_at is not None:
+        await say(update, context, "brew_closed_now", easy=easy, theme=found[1].theme)
     else:
         await say(update, context, "voice_no_question", easy=easy)
 
@@ -90,8 +85,7 @@ async def _help_if_needed(context: BrewContext, voice: Voice, chat_id: int, *, e
         listened = await _hear(context, voice, chat_id)
     except CannotListen:
         return
-    if suggests_risk(listened.words):
-        await send_help(context, chat_id, easy=easy, kept=False)
+    await help_if_at_risk(context, chat_id, listened.words, easy=easy)
 
 
 async def _hear(context: BrewContext, voice: Voice, chat_id: int) -> Listened:
@@ -125,13 +119,18 @@ async def _listen(
     if not listened.words:
         await say(update, context, "voice_not_heard", easy=easy)
         return
-    risky = suggests_risk(listened.words)
-    if risky:  # help first, before the words are shown back
-        await send_help(context, chat_id, easy=easy, kept=False)
+    # Help first, before the words are shown back.
+    risky = await help_if_at_risk(context, chat_id, listened.words, easy=easy)
     heard = await services.store.save_heard(
         participant.id, brew_id, prompt_id, listened.words, helped=risky
     )
     await _show(context, chat_id, heard, easy=easy)
+
+
+def _still_asked(progress: Progress, prompt_id: str) -> bool:
+    """Say whether the question a voice note was heard on is still open for it."""
+    active = progress.status is Status.ACTIVE
+    return active and prompt_id in (progress.current, progress.late)
 
 
 def _seconds(voice: Voice) -> float:
@@ -159,14 +158,14 @@ async def _show(context: BrewContext, chat_id: int, heard: Heard, *, easy: bool)
     await carry_on(context.bot.send_message(chat_id, text, reply_markup=markup))
 
 
-async def chosen(update: Update, context: BrewContext) -> None:
+@in_place
+async def chosen(update: Update, context: BrewContext, place: Place) -> None:
     """Keep the words heard as the answer, or drop them for another go or for typing."""
     services = context.services
     query, action = pressed_action(update, context, HeardAction)
     await acknowledge(query)
-    participant = await known_participant(update, context)
+    participant, easy = place.participant, place.easy
     heard = await services.store.heard(action.heard_id, participant.id) if participant else None
-    easy = bool(participant and participant.easy)
     if participant is None or heard is None:
         await drop_buttons(query, services.text("voice_gone", easy=easy))
         return
@@ -174,24 +173,14 @@ async def chosen(update: Update, context: BrewContext) -> None:
         await services.store.drop_heard(heard.id)
         await drop_buttons(query, services.text(_NOTES[action.choice], easy=easy))
         return
-    brew = await services.store.brew(heard.brew_id)
-    progress = await services.store.progress(participant.id, heard.brew_id)
-    open_for_it = progress is not None and progress.status is Status.ACTIVE
-    if (
-        brew is None
-        or progress is None
-        or not open_for_it
-        or heard.prompt_id
-        not in (
-            progress.current,
-            progress.late,
-        )
-    ):
+    found = (await place.in_brew(services.store, heard.brew_id)).found
+    if found is None or not _still_asked(found[2], heard.prompt_id):
         await services.store.drop_heard(heard.id)
         await drop_buttons(query, services.text("voice_moved_on", easy=easy))
         return
+    participant, brew, progress = found
     if heard.helped:  # help went when the note was heard: not again for its Keep
-        await services.store.claim_help(update.update_id)
+        await helped_already(services, update)
     at = heard.heard_at.timestamp()  # when it was said, as typed words carry when they came
     await advance(
         update, context, participant, brew, AnswerText(heard.text, at=at), before=progress
