@@ -1,24 +1,26 @@
 """Typed button data: the one place that packs and unpacks ``callback_data``.
 
-Each button carries a small action, packed as ``kind:field:field`` with a short
-HMAC tag keyed by a secret, so forged or mangled data is rejected instead of
+Each kind of button is a small record whose fields declare its format
+(``conversations.packed``, aiogram's ``CallbackData`` shape), packed as ``kind:field:field``
+with a short HMAC tag keyed by a secret, so forged or mangled data is rejected instead of
 being mistaken for an answer. Everything fits Telegram's 64-byte limit.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
 
-from conversations.model import Choose, Event, Pause, Resume, Skip, Stop, WordsFor
+from conversations.model import Choose, Event, Pace, Pause, Resume, Skip, Stop, WordsFor
+from conversations.packed import BadPacked, OneOf, Packed
 from conversations.voice import HeardChoice
 
 MAX_BYTES = 64
-_FIELD = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TAG_BYTES = 6  # 48 bits: plenty against guessing, short enough for the limit
 
 
@@ -26,56 +28,135 @@ class ForgedButton(Exception):
     """Button data brewbot did not make (or made for another key)."""
 
 
-@dataclass(frozen=True)
-class PromptAction:
+class PromptAction(Packed):
     """A participant's button in a brew: answer, skip, pause, carry on, stop, or say which
-    question typed words are for."""
+    question typed words are for. Each kind carries the brew and the fields of the engine
+    event it stands for (``event``)."""
 
     brew_id: int
-    event: Event
+    EVENT: ClassVar[Callable[..., Event]]
+
+    @property
+    def event(self) -> Event:
+        """The engine event this button stands for."""
+        return self.EVENT(**{name: getattr(self, name) for name in _event_fields(type(self))})
+
+    @staticmethod
+    def of(brew_id: int, event: Event) -> PromptAction:
+        """Return the button for an engine event in a brew."""
+        for kind in PROMPT_KINDS:
+            if type(event) is kind.EVENT:
+                return kind(brew_id, *(getattr(event, name) for name in _event_fields(kind)))
+        raise BadPacked(f"no button stands for {event!r}")
 
 
-@dataclass(frozen=True)
-class ForgetAction:
+def _event_fields(kind: type[PromptAction]) -> list[str]:
+    """The fields of a prompt button that are its event's (all but the brew)."""
+    return [f.name for f in dataclasses.fields(kind) if f.name != "brew_id"]
+
+
+class ChooseAction(PromptAction, prefix="c"):
+    """Choose an option of a question."""
+
+    EVENT = Choose
+    prompt_id: str
+    option: str
+
+
+class SkipAction(PromptAction, prefix="s"):
+    """Skip a question."""
+
+    EVENT = Skip
+    prompt_id: str
+
+
+class PauseAction(PromptAction, prefix="p"):
+    """Take a break."""
+
+    EVENT = Pause
+
+
+class ResumeAction(PromptAction, prefix="r"):
+    """Carry on."""
+
+    EVENT = Resume
+
+
+class StopAction(PromptAction, prefix="x"):
+    """Stop for now."""
+
+    EVENT = Stop
+
+
+class WordsForAction(PromptAction, prefix="a"):
+    """Say which question typed words are for (None: none of them); the words come from the
+    message it replied to."""
+
+    EVENT = WordsFor
+    prompt_id: str | None
+
+
+PROMPT_KINDS: tuple[type[PromptAction], ...] = (
+    ChooseAction,
+    SkipAction,
+    PauseAction,
+    ResumeAction,
+    StopAction,
+    WordsForAction,
+)
+
+
+class ForgetAction(Packed, prefix="f"):
     """The confirm or cancel button under /forget."""
 
     confirm: bool
 
 
-@dataclass(frozen=True)
-class NewsAction:
+class NewsAction(Packed, prefix="n"):
     """Yes or no to 'we said, we did' news at the end of a brew."""
 
     brew_id: int
     wanted: bool
 
 
-@dataclass(frozen=True)
-class PickAction:
+class Purpose(StrEnum):
+    """What a facilitator's brew button is for (its value is what the button carries)."""
+
+    CLOSE = "close"
+    CLOSE_YES = "close_yes"
+    CLOSE_NO = "close_no"
+    SUMMARY = "summary"
+    EXPORT = "export"
+    APPROVE = "sum_ok"
+    ASK_CHANGE = "sum_change"
+    PRIORITISE = "prioritise"
+    PLAN = "plan"
+    PLAN_SHOW = "plan_show"
+    WESAID = "wesaid"
+
+
+class PickAction(Packed, prefix="k"):
     """A facilitator choosing a brew for a purpose (summary, close, wesaid, ...)."""
 
-    purpose: str
+    purpose: Purpose
     brew_id: int
 
 
-@dataclass(frozen=True)
-class PackAction:
+class PackAction(Packed, prefix="b"):
     """A facilitator switching a new brew to another pack, before anyone has joined."""
 
     brew_id: int
     pack_id: str
 
 
-@dataclass(frozen=True)
-class PaceAction:
+class PaceAction(Packed, prefix="q"):
     """A facilitator switching a new brew to a part a day, or back to all at once."""
 
     brew_id: int
-    pace: str
+    pace: Pace
 
 
-@dataclass(frozen=True)
-class CodebookAction:
+class CodebookAction(Packed, prefix="o"):
     """A facilitator choosing the shipped codebook a new brew's answers are read against,
     or none (``NO_CODEBOOK``)."""
 
@@ -86,39 +167,34 @@ class CodebookAction:
 NO_CODEBOOK = "off"
 
 
-@dataclass(frozen=True)
-class ReviewAction:
+class ReviewAction(Packed, prefix="v"):
     """A facilitator releasing or keeping out a held answer."""
 
     answer_id: int
     release: bool
 
 
-@dataclass(frozen=True)
-class RevealAction:
+class RevealAction(Packed, prefix="w"):
     """A facilitator asking to see one held answer with its names and numbers left in."""
 
     answer_id: int
 
 
-@dataclass(frozen=True)
-class ThemeAction:
+class ThemeAction(Packed, prefix="t"):
     """A facilitator starting a brew on the theme a poll of suggestions chose."""
 
     poll_id: int
     option: int
 
 
-@dataclass(frozen=True)
-class HeardAction:
+class HeardAction(Packed, prefix="h"):
     """Keep, Try again or Type instead, under the words heard in a voice note."""
 
     heard_id: int
     choice: HeardChoice
 
 
-@dataclass(frozen=True)
-class LanguageAction:
+class LanguageAction(Packed, prefix="l"):
     """A person (or a group's admin) choosing the language brewbot speaks to them."""
 
     language: str
@@ -139,6 +215,21 @@ Action = (
     | LanguageAction
 )
 
+BUTTONS: OneOf[Action] = OneOf(
+    *PROMPT_KINDS,
+    ForgetAction,
+    NewsAction,
+    PickAction,
+    PackAction,
+    ReviewAction,
+    RevealAction,
+    ThemeAction,
+    PaceAction,
+    CodebookAction,
+    HeardAction,
+    LanguageAction,
+)
+
 
 class ButtonCodec:
     """Pack actions into signed callback data and unpack only what it packed."""
@@ -148,7 +239,7 @@ class ButtonCodec:
 
     def pack(self, action: Action) -> str:
         """Return callback data for an action, at most 64 bytes."""
-        body = ":".join(_fields(action))
+        body = action.pack()
         data = f"{body}.{self._tag(body)}"
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"button data too long ({len(data.encode())} bytes): {body!r}")
@@ -162,8 +253,8 @@ class ButtonCodec:
         if not hmac.compare_digest(tag.encode(), self._tag(body).encode()):
             raise ForgedButton("button data is not signed by this bot")
         try:
-            return _action(body.split(":"))
-        except (ValueError, IndexError):
+            return BUTTONS.unpack(body)
+        except BadPacked:
             raise ForgedButton("button data names an unknown action") from None
 
     def accepts(self, kind: type[Action]) -> Callable[[object], bool]:
@@ -180,97 +271,3 @@ class ButtonCodec:
     def _tag(self, body: str) -> str:
         digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:_TAG_BYTES]
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def _check(*parts: str) -> tuple[str, ...]:
-    for part in parts:
-        if not _FIELD.match(part):
-            raise ValueError(f"cannot put {part!r} in button data")
-    return parts
-
-
-def _fields(action: Action) -> tuple[str, ...]:
-    match action:
-        case PromptAction(brew_id, Choose(prompt_id, option)):
-            return _check("c", str(brew_id), prompt_id, option)
-        case PromptAction(brew_id, Skip(prompt_id)):
-            return _check("s", str(brew_id), prompt_id)
-        case PromptAction(brew_id, Pause()):
-            return _check("p", str(brew_id))
-        case PromptAction(brew_id, Resume()):
-            return _check("r", str(brew_id))
-        case PromptAction(brew_id, Stop()):
-            return _check("x", str(brew_id))
-        case PromptAction(brew_id, WordsFor(None)):
-            return _check("a", str(brew_id))
-        case PromptAction(brew_id, WordsFor(str(prompt_id))):
-            return _check("a", str(brew_id), prompt_id)
-        case ForgetAction(confirm):
-            return ("f", "1" if confirm else "0")
-        case NewsAction(brew_id, wanted):
-            return ("n", str(brew_id), "1" if wanted else "0")
-        case PickAction(purpose, brew_id):
-            return _check("k", purpose, str(brew_id))
-        case PackAction(brew_id, pack_id):
-            return _check("b", str(brew_id), pack_id)
-        case PaceAction(brew_id, pace):
-            return _check("q", str(brew_id), pace)
-        case CodebookAction(brew_id, codebook_id):
-            return _check("o", str(brew_id), codebook_id)
-        case ReviewAction(answer_id, release):
-            return ("v", str(answer_id), "1" if release else "0")
-        case RevealAction(answer_id):
-            return ("w", str(answer_id))
-        case ThemeAction(poll_id, option):
-            return ("t", str(poll_id), str(option))
-        case HeardAction(heard_id, choice):
-            return _check("h", str(heard_id), choice.value)
-        case LanguageAction(language):
-            return _check("l", language)
-    raise ValueError(f"no button data for {action!r}")
-
-
-def _flag(text: str) -> bool:
-    if text not in ("0", "1"):
-        raise ValueError(text)
-    return text == "1"
-
-
-def _action(parts: list[str]) -> Action:
-    kind, args = parts[0], parts[1:]
-    simple: dict[str, type[Pause] | type[Resume] | type[Stop]] = {
-        "p": Pause,
-        "r": Resume,
-        "x": Stop,
-    }
-    if kind == "c" and len(args) == 3:
-        return PromptAction(int(args[0]), Choose(args[1], args[2]))
-    if kind == "s" and len(args) == 2:
-        return PromptAction(int(args[0]), Skip(args[1]))
-    if kind in simple and len(args) == 1:
-        return PromptAction(int(args[0]), simple[kind]())
-    if kind == "a" and len(args) in (1, 2):  # the words come from the message it replied to
-        return PromptAction(int(args[0]), WordsFor(args[1] if len(args) == 2 else None))
-    if kind == "f" and len(args) == 1:
-        return ForgetAction(_flag(args[0]))
-    if kind == "n" and len(args) == 2:
-        return NewsAction(int(args[0]), _flag(args[1]))
-    if kind == "k" and len(args) == 2:
-        return PickAction(args[0], int(args[1]))
-    if kind == "b" and len(args) == 2:
-        return PackAction(int(args[0]), args[1])
-    if kind == "q" and len(args) == 2:
-        return PaceAction(int(args[0]), args[1])
-    if kind == "o" and len(args) == 2:
-        return CodebookAction(int(args[0]), args[1])
-    if kind == "v" and len(args) == 2:
-        return ReviewAction(int(args[0]), _flag(args[1]))
-    if kind == "w" and len(args) == 1:
-        return RevealAction(int(args[0]))
-    if kind == "t" and len(args) == 2:
-        return ThemeAction(int(args[0]), int(args[1]))
-    if kind == "h" and len(args) == 2:
-        return HeardAction(int(args[0]), HeardChoice(args[1]))
-    if kind == "l" and len(args) == 1:
-        return LanguageAction(args[0])
-    raise ValueError(kind)

@@ -68,7 +68,7 @@ def chunks(items: Iterable[str], limit: int = CHUNK, sep: str = "\n\n") -> list[
 
 def _button(button: Button, brew_id: int, codec: ButtonCodec) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        button.label, callback_data=codec.pack(PromptAction(brew_id, button.event))
+        button.label, callback_data=codec.pack(PromptAction.of(brew_id, button.event))
     )
 
 

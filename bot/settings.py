@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from conversations.messages import shipped_catalogue
+from conversations.time_of_day import read_time_of_day
 from storage.backend import is_postgresql
 
 T = TypeVar("T")
@@ -238,11 +239,10 @@ def _zone(text: str) -> ZoneInfo:
 
 
 def _clock(text: str) -> time:
-    try:
-        hours, minutes = (int(p) for p in text.split(":"))
-        return time(hours, minutes)
-    except ValueError:
-        raise Malformed(f"should be a time like 09:00, not {text!r}") from None
+    found = read_time_of_day(text)
+    if found is None:
+        raise Malformed(f"should be a time like 09:00, not {text!r}")
+    return found
 
 
 def _weekday(text: str) -> int:

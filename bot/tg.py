@@ -2,8 +2,8 @@
 
 Reading a command's words, answering a button press and taking its buttons away, keeping
 track of the newest message with buttons in a chat, fitting words to what Telegram counts,
-saying minutes, reading a time of day someone typed, describing commands for a menu, and
-taking button presses in groups apart from those in private chats.
+saying minutes, describing commands for a menu, and taking button presses in groups apart
+from those in private chats.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable
-from datetime import time
 from typing import Any
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -98,18 +97,6 @@ def fit(text: str, limit: int) -> str:
 def minute_words(services: Services, count: int, *, easy: bool = False) -> str:
     """Say a number of minutes in words: '1 minute', '25 minutes'."""
     return services.messages.count("count_minutes", count)
-
-
-def read_time(text: str | None) -> time | None:
-    """Read "HH:MM" (or "H"), or None if it is not a time of day."""
-    if not text:
-        return None
-    hours, _, minutes = text.strip().partition(":")
-    try:
-        found = time(int(hours), int(minutes or 0))
-    except ValueError:
-        return None
-    return found
 
 
 def menu(names: Iterable[str], messages: Messages) -> tuple[BotCommand, ...]:

@@ -4,14 +4,25 @@ before it is sent, so a restart part-way neither loses one nor sends one twice."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from conversations.model import Pace
 from conversations.model import Progress as ProgressState
+from conversations.packed import SEP, BadPacked
 from storage import rows
 from storage.base import StoreBase
 from storage.errors import NotFound
-from storage.records import Brew, Delivery, LiveQuestion, StoredText
+from storage.records import (
+    DELIVERING,
+    AskLive,
+    Brew,
+    DayPart,
+    Delivery,
+    DeliveryWhat,
+    LiveEnd,
+    LiveQuestion,
+    StoredText,
+)
 from storage.sql import Connection, Row, fetch_all, fetch_one, insert, run
 from storage.times import iso, parse
 
@@ -29,11 +40,12 @@ ORDER BY pr.participant_id
 ON CONFLICT (brew_id, participant_id, what) DO NOTHING
 """
 
-PENDING_DELIVERIES = """
+# A delivery's ``what`` is packed by its kind (storage.records); SQL only looks at the prefix.
+PENDING_DELIVERIES = f"""
 SELECT d.id, d.brew_id, d.participant_id, p.chat_id, d.what
 FROM deliveries AS d
 JOIN participants AS p ON p.id = d.participant_id
-WHERE d.sent_at IS NULL AND (? OR d.what NOT LIKE 'day:%') AND d.id > ?
+WHERE d.sent_at IS NULL AND (? OR d.what NOT LIKE '{DayPart.prefix}{SEP}%') AND d.id > ?
 ORDER BY d.id
 LIMIT ?
 """
@@ -54,10 +66,10 @@ ORDER BY id
 
 PROGRESS = "SELECT state FROM progress WHERE participant_id = ? AND brew_id = ?"
 
-SHOWN = """
+SHOWN = f"""
 SELECT q.prompt_id, d.shown_at
 FROM deliveries AS d
-JOIN live_questions AS q ON q.brew_id = d.brew_id AND d.what = 'ask:' || q.number
+JOIN live_questions AS q ON q.brew_id = d.brew_id AND d.what = '{AskLive.prefix}{SEP}' || q.number
 WHERE d.brew_id = ? AND d.participant_id = ? AND d.shown_at IS NOT NULL
 """
 
@@ -75,11 +87,21 @@ def _question(row: Row) -> LiveQuestion:
     )
 
 
-async def _queue(db: Connection, brew_id: int, what: str, now: str, statuses: Sequence[str]) -> int:
+async def _queue(
+    db: Connection, brew_id: int, what: DeliveryWhat, now: str, statuses: Sequence[str]
+) -> int:
     """Queue one delivery for each person in the brew at one of ``statuses`` (inside a write)."""
     marks = ", ".join("?" for _ in statuses)
     sql = QUEUE_FOR_BREW.format(statuses=marks)
-    return await run(db, sql, (what, now, brew_id, *statuses))
+    return await run(db, sql, (what.pack(), now, brew_id, *statuses))
+
+
+def _what(text: str) -> DeliveryWhat | None:
+    """Read a delivery's ``what``; None for a kind this brewbot does not know."""
+    try:
+        return DELIVERING.unpack(text)
+    except BadPacked:
+        return None
 
 
 class LiveStore(StoreBase):
@@ -111,7 +133,7 @@ class LiveStore(StoreBase):
                 " VALUES (?, ?, ?, ?, ?)",
                 (brew_id, number, prompt_id or f"live_{number}", text, now),
             )
-            await _queue(db, brew_id, f"ask:{number}", now, ("active", "paused"))
+            await _queue(db, brew_id, AskLive(number), now, ("active", "paused"))
             return number
 
         return await self._write(work)
@@ -138,7 +160,7 @@ class LiveStore(StoreBase):
                 (Pace.SELF.value, now, brew_id, Pace.LIVE.value),
             )
             if changed:
-                await _queue(db, brew_id, "end", now, ("active",))
+                await _queue(db, brew_id, LiveEnd(), now, ("active",))
             found = await fetch_all(
                 db, f"SELECT {rows.BREW_COLUMNS} FROM {rows.BREW_FROM} WHERE b.id = ?", (brew_id,)
             )
@@ -148,8 +170,8 @@ class LiveStore(StoreBase):
 
         return await self._write(work)
 
-    async def queue_day(self, brew_id: int, day: str) -> int | None:
-        """Queue a paced brew's part for ``day`` (YYYY-MM-DD) to everyone taking part and not
+    async def queue_day(self, brew_id: int, day: date) -> int | None:
+        """Queue a paced brew's part for ``day`` to everyone taking part and not
         on a break; None if that day's part was queued before (once a day, restart or not)."""
         now = self._stamp()
 
@@ -158,11 +180,11 @@ class LiveStore(StoreBase):
                 db,
                 "INSERT INTO posts (kind, key, posted_at) VALUES ('pace', ?, ?)"
                 " ON CONFLICT (kind, key) DO NOTHING",
-                (f"{brew_id}:{day}", now),
+                (f"{brew_id}:{day.isoformat()}", now),
             )
             if claimed != 1:
                 return None
-            return await _queue(db, brew_id, f"day:{day}", now, ("active",))
+            return await _queue(db, brew_id, DayPart(day), now, ("active",))
 
         return await self._write(work)
 
@@ -196,7 +218,7 @@ class LiveStore(StoreBase):
                 brew_id=int(row["brew_id"]),
                 participant_id=str(row["participant_id"]),
                 chat_id=int(row["chat_id"]),
-                what=str(row["what"]),
+                what=_what(str(row["what"])),
             )
             for row in found
         ]

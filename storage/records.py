@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from conversations.model import Kind, Pace, Principle, Rag, Stage
+from conversations.packed import OneOf, Packed
 
 
 @dataclass(frozen=True)
@@ -100,16 +101,37 @@ class LiveQuestion:
     counts_message_id: int | None
 
 
+class AskLive(Packed, prefix="ask"):
+    """A live question to deliver, by its number in the brew (kept as "ask:N")."""
+
+    number: int
+
+
+class DayPart(Packed, prefix="day"):
+    """A paced brew's part for a day (kept as "day:YYYY-MM-DD")."""
+
+    day: date
+
+
+class LiveEnd(Packed, prefix="end"):
+    """The end of a brew's live part (kept as "end")."""
+
+
+DeliveryWhat = AskLive | DayPart | LiveEnd
+DELIVERING: OneOf[DeliveryWhat] = OneOf(AskLive, DayPart, LiveEnd)
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One person's copy of a live question, a day's part, or the end of the live part,
-    kept before it is sent. ``what`` is "ask:N", "day:YYYY-MM-DD" or "end"."""
+    kept before it is sent. ``what`` is None if it names something this brewbot does not
+    know (kept by a newer one): it is marked done without sending anything."""
 
     id: int
     brew_id: int
     participant_id: str
     chat_id: int
-    what: str
+    what: DeliveryWhat | None
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,8 @@ async def test_a_part_a_day_can_be_chosen_with_a_button_until_someone_joins(
         ("/newbrew pace=weekly a good day", '"weekly"'),
         ("/newbrew pace=daily at=23:00 a good day", "quiet hours"),
         ("/newbrew pace=daily at=soon a good day", '"soon"'),
+        ("/newbrew pace=daily at=9:5 a good day", '"9:5"'),
+        ("/newbrew pace=daily at=9pm a good day", "quiet hours"),
     ],
 )
 async def test_newbrew_with_a_pace_it_cannot_keep_says_why(
@@ -130,6 +132,13 @@ async def test_newbrew_with_a_pace_it_cannot_keep_says_why(
     await in_group(brewbot, command)
     assert says in group_texts(brewbot)[-1]
     assert await _brews(brewbot) == []
+
+
+async def test_newbrew_reads_its_hour_as_people_write_it(brewbot: Running) -> None:
+    await in_group(brewbot, "/newbrew pace=daily at=9 a good day")
+    assert "one part a day at 09:00" in (group_calls(brewbot)[-1].text or "")
+    brew = (await brewbot.services.store.open_brews(FACILITATORS))[0]
+    assert (brew.pace.value, brew.pace_at) == ("daily", "09:00")
 
 
 async def test_newbrew_with_an_unknown_pack_lists_the_packs(brewbot: Running) -> None:

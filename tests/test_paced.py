@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.jobs.deliveries import send_deliveries
 from bot.jobs.nudges import send_due_nudges
@@ -123,7 +123,7 @@ async def test_a_part_queued_before_a_crash_goes_once_after_the_restart(brewbot:
     await brewbot.send(AHEAD, f"/start {brew.code}")
     await answer_part(brewbot, AHEAD)
     brewbot.clock.now = day(1, 10, 30)
-    assert await brewbot.services.store.queue_day(brew.id, "2026-11-24") == 1
+    assert await brewbot.services.store.queue_day(brew.id, date(2026, 11, 24)) == 1
     await brewbot.kill()  # before anything was sent
     await brewbot.start()
     await brewbot.standin.wait_for(lambda: parts_had(brewbot, AHEAD) == [1, 2], timeout=15)

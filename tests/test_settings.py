@@ -74,6 +74,8 @@ def test_a_self_hosted_api_url_gets_its_file_url() -> None:
         ("BREWBOT_FACILITATOR_CHATS", "-100,abc", "BREWBOT_FACILITATOR_CHATS"),
         ("BREWBOT_TIMEZONE", "Mars/Olympus", "BREWBOT_TIMEZONE"),
         ("BREWBOT_DIGEST_TIME", "nine", "BREWBOT_DIGEST_TIME"),
+        ("BREWBOT_QUIET_START", "24:00", "BREWBOT_QUIET_START"),
+        ("BREWBOT_QUIET_END", "9:5", "BREWBOT_QUIET_END"),
         ("BREWBOT_DIGEST_DAY", "someday", "BREWBOT_DIGEST_DAY"),
         ("BREWBOT_API_URL", "ftp://x", "BREWBOT_API_URL"),
         ("BREWBOT_MEANING", "maybe", "yes or no"),
@@ -162,6 +164,13 @@ def test_the_token_never_shows_in_repr_or_str() -> None:
     settings = load_settings({"BREWBOT_TOKEN": TOKEN}, "/nonexistent")
     assert TOKEN not in repr(settings) and TOKEN not in str(settings)
     assert str(Secret(TOKEN)) == "**********"
+
+
+def test_times_of_day_are_read_as_people_write_them() -> None:
+    env = {"BREWBOT_QUIET_START": "22", "BREWBOT_QUIET_END": "9", "BREWBOT_DIGEST_TIME": "9.30am"}
+    settings = load_settings(env, "/nonexistent")
+    assert settings.quiet_start == time(22) and settings.quiet_end == time(9)
+    assert settings.digest_time == time(9, 30)
 
 
 def test_quiet_hours_wrap_midnight() -> None:

@@ -11,7 +11,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.callbacks import PickAction
+from bot.callbacks import PickAction, Purpose
 from bot.facilitators.picking import THEME_LIMIT, pick_pattern, theme_words
 from bot.facilitators.reports import post_summary
 from bot.replies import action_keyboard, cosmetic
@@ -24,7 +24,6 @@ from storage.records import Brew
 
 log = logging.getLogger(__name__)
 
-APPROVE, ASK_CHANGE = "sum_ok", "sum_change"
 STATUS_KEYS = {
     None: "approval_status_unsent",
     WAITING: "approval_status_waiting",
@@ -56,8 +55,8 @@ async def send_draft(context: BrewContext, brew: Brew, summary: Summary) -> None
     theme = theme_words(brew, THEME_LIMIT)
     buttons = action_keyboard(
         [
-            [(services.text("button_approve"), PickAction(APPROVE, brew.id))],
-            [(services.text("button_needs_change"), PickAction(ASK_CHANGE, brew.id))],
+            [(services.text("button_approve"), PickAction(Purpose.APPROVE, brew.id))],
+            [(services.text("button_needs_change"), PickAction(Purpose.ASK_CHANGE, brew.id))],
         ],
         services.buttons,
     )
@@ -90,7 +89,7 @@ async def decided(update: Update, context: BrewContext) -> None:
     if shown is None or brew is None or shown.chat_id != services.settings.review_chat:
         await acknowledge(query, services.text("approval_refused"), show_alert=True)
         return
-    approved = isinstance(action, PickAction) and action.purpose == APPROVE
+    approved = isinstance(action, PickAction) and action.purpose is Purpose.APPROVE
     changed = await services.store.decide_summary(brew.id, approved=approved)
     await acknowledge(query)
     theme = theme_words(brew, THEME_LIMIT)
@@ -124,5 +123,7 @@ async def status_lines(services: Services, brews: Sequence[Brew]) -> list[str]:
 def register(app: App, services: Services) -> None:
     """Add the co-producers' Approve and Needs a change buttons."""
     app.add_handler(
-        CallbackQueryHandler(decided, pattern=pick_pattern(services.buttons, {APPROVE, ASK_CHANGE}))
+        CallbackQueryHandler(
+            decided, pattern=pick_pattern(services.buttons, {Purpose.APPROVE, Purpose.ASK_CHANGE})
+        )
     )

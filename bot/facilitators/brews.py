@@ -18,7 +18,15 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import NO_CODEBOOK, Action, CodebookAction, PaceAction, PackAction, PickAction
+from bot.callbacks import (
+    NO_CODEBOOK,
+    Action,
+    CodebookAction,
+    PaceAction,
+    PackAction,
+    PickAction,
+    Purpose,
+)
 from bot.facilitators import approval
 from bot.facilitators import export_files as export
 from bot.facilitators.codebooks import InUse, brew_in_use, title_of
@@ -39,10 +47,11 @@ from bot.facilitators.reports import brew_summary, post_summary
 from bot.jobs.pacing import DEFAULT_AT
 from bot.replies import action_keyboard, chunks, cosmetic, show_typing
 from bot.services import App, BrewContext, Services
-from bot.tg import acknowledge, menu, read_time
+from bot.tg import acknowledge, menu
 from conversations.messages import Messages
 from conversations.model import Pace
 from conversations.reporting import clean
+from conversations.time_of_day import read_time_of_day
 from storage.records import Brew
 
 log = logging.getLogger(__name__)
@@ -118,7 +127,7 @@ def pace_problem(services: Services, pace: str, at: str | None) -> str | None:
     """Say what is wrong with a pace and its hour (unknown, not a time, in quiet hours)."""
     if pace not in {p.value for p in Pace}:
         return services.text("newbrew_unknown_pace", pace=pace[:20])
-    when = read_time(at) if at is not None else DEFAULT_AT
+    when = read_time_of_day(at) if at is not None else DEFAULT_AT
     if when is None or services.settings.is_quiet(when):
         quiet = f"{services.settings.quiet_start:%H:%M}–{services.settings.quiet_end:%H:%M}"
         return services.text("newbrew_bad_time", at=(at or "")[:10], quiet=quiet)
@@ -173,7 +182,7 @@ async def open_brew(context: BrewContext, chat_id: int, asked: NewBrew) -> None:
     if problem is not None:
         await context.bot.send_message(chat_id, problem)
         return
-    at = read_time(asked.at) if pace == Pace.DAILY and asked.at else None
+    at = read_time_of_day(asked.at) if pace == Pace.DAILY and asked.at else None
     brew = await services.store.create_brew(
         theme=asked.theme,
         pack_id=pack_id,
@@ -223,9 +232,7 @@ def other_packs(
     ]
     if brew.pace is not Pace.LIVE:
         other = Pace.SELF if brew.pace is Pace.DAILY else Pace.DAILY
-        rows.append(
-            [(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other.value))]
-        )
+        rows.append([(services.text(f"button_pace_{other.value}"), PaceAction(brew.id, other))])
     rows += other_codebooks(services, brew, codebook)
     return action_keyboard(rows, services.buttons) if rows else None
 
@@ -274,9 +281,9 @@ async def _switch(
     match action:
         case PackAction(pack_id=pack_id) if pack_id in services.packs:
             return await services.store.switch_pack(brew.id, pack_id)
-        case PaceAction(pace=pace) if pace in {p.value for p in Pace}:
-            at = f"{DEFAULT_AT:%H:%M}" if pace == Pace.DAILY else None
-            return await services.store.switch_pace(brew.id, Pace(pace), at)
+        case PaceAction(pace=pace):
+            at = f"{DEFAULT_AT:%H:%M}" if pace is Pace.DAILY else None
+            return await services.store.switch_pace(brew.id, pace, at)
         case CodebookAction(codebook_id=codebook_id):
             chosen = services.codebooks.get(codebook_id)
             source = None if chosen is None else chosen.source
@@ -379,7 +386,7 @@ async def close(update: Update, context: BrewContext) -> None:
     elif len(brews) == 1:
         await ask_to_close(context, chat_id, brews[0])
     else:
-        await offer(update, context, "close", brews)
+        await offer(update, context, Purpose.CLOSE, brews)
 
 
 async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
@@ -392,8 +399,8 @@ async def ask_to_close(context: BrewContext, chat_id: int, brew: Brew) -> None:
         return
     buttons = action_keyboard(
         [
-            [(services.text("button_close_yes"), PickAction("close_yes", brew.id))],
-            [(services.text("button_close_no"), PickAction("close_no", brew.id))],
+            [(services.text("button_close_yes"), PickAction(Purpose.CLOSE_YES, brew.id))],
+            [(services.text("button_close_no"), PickAction(Purpose.CLOSE_NO, brew.id))],
         ],
         services.buttons,
     )
@@ -436,23 +443,23 @@ async def post_brew_summary(context: BrewContext, chat_id: int, brew: Brew) -> N
 @for_facilitators
 async def summary(update: Update, context: BrewContext) -> None:
     """Post the summary of a brew that is open or closed lately (asking which, if several)."""
-    await offer_brews(update, context, "summary", then=post_brew_summary)
+    await offer_brews(update, context, Purpose.SUMMARY, then=post_brew_summary)
 
 
 @for_facilitators
 async def export_answers(update: Update, context: BrewContext) -> None:
     """Send a brew's answers and report as files (asking which brew, if several)."""
-    await offer_brews(update, context, "export", then=export.send_export)
+    await offer_brews(update, context, Purpose.EXPORT, then=export.send_export)
 
 
 # ------------------------------------------------------------------ buttons, help, menu
 
-ON_PICK: dict[str, OnPick] = {
-    "close": ask_to_close,
-    "close_yes": close_now,
-    "close_no": keep_open,
-    "summary": post_brew_summary,
-    "export": export.send_export,
+ON_PICK: dict[Purpose, OnPick] = {
+    Purpose.CLOSE: ask_to_close,
+    Purpose.CLOSE_YES: close_now,
+    Purpose.CLOSE_NO: keep_open,
+    Purpose.SUMMARY: post_brew_summary,
+    Purpose.EXPORT: export.send_export,
 }
 
 

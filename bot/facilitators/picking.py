@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from telegram import Message, Update
 
-from bot.callbacks import ButtonCodec, ForgedButton, PickAction
+from bot.callbacks import ButtonCodec, ForgedButton, PickAction, Purpose
 from bot.facilitators.gate import is_admin, is_registered
 from bot.replies import action_keyboard, cosmetic, tidy
 from bot.services import BrewContext, Handler, Services
@@ -40,7 +40,7 @@ WeekHandler = Callable[[BrewContext, Message, str], Awaitable[None]]
 class Picked:
     """A brew chosen by button for a command: the words typed with it, and its once-key."""
 
-    purpose: str
+    purpose: Purpose
     brew: Brew
     chat_id: int
     words: str
@@ -111,7 +111,9 @@ async def replied_brew(update: Update, context: BrewContext) -> Brew | None:
     return next((b for b in await recent_brews(services, chat.id) if b.id == linked), None)
 
 
-async def offer(update: Update, context: BrewContext, purpose: str, brews: Sequence[Brew]) -> None:
+async def offer(
+    update: Update, context: BrewContext, purpose: Purpose, brews: Sequence[Brew]
+) -> None:
     """Ask which brew, with a button per brew, as a reply to the command (so it shows above)."""
     services = context.services
     message = update.effective_message
@@ -126,7 +128,7 @@ async def offer(update: Update, context: BrewContext, purpose: str, brews: Seque
 
 
 async def offer_brews(
-    update: Update, context: BrewContext, purpose: str, *, then: OnPick | None = None
+    update: Update, context: BrewContext, purpose: Purpose, *, then: OnPick | None = None
 ) -> None:
     """Ask which recent brew a command is for; with ``then``, act on the only one straight away."""
     services, chat, message = context.services, update.effective_chat, update.effective_message
@@ -141,7 +143,7 @@ async def offer_brews(
         await offer(update, context, purpose, brews)
 
 
-def pick_pattern(codec: ButtonCodec, purposes: Collection[str]) -> Callable[[object], bool]:
+def pick_pattern(codec: ButtonCodec, purposes: Collection[Purpose]) -> Callable[[object], bool]:
     """Return a CallbackQueryHandler pattern for brew buttons with one of these purposes."""
 
     def predicate(data: object) -> bool:

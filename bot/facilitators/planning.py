@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.callbacks import Purpose
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import (
     Picked,
@@ -29,7 +30,6 @@ from storage.records import Brew
 POLL_QUESTION_LIMIT = 300
 POLL_OPTIONS_MAX = 10
 SHORT_PART, LONG_PART = 80, 300
-PRIORITISE, PLAN, PLAN_SHOW = "prioritise", "plan", "plan_show"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ async def prioritise(update: Update, context: BrewContext) -> None:
     assert message is not None
     brew = await replied_brew(update, context)
     if brew is None:
-        await offer_brews(update, context, PRIORITISE)
+        await offer_brews(update, context, Purpose.PRIORITISE)
         return
     await put_to_vote(context, message.chat_id, brew)
 
@@ -128,7 +128,7 @@ async def plan(update: Update, context: BrewContext) -> None:
             return
     brew = await replied_brew(update, context)
     if brew is None:
-        await offer_brews(update, context, PLAN if entry else PLAN_SHOW)
+        await offer_brews(update, context, Purpose.PLAN if entry else Purpose.PLAN_SHOW)
     elif entry is None:
         await show_plan(context, message.chat_id, brew)
     else:
@@ -180,9 +180,9 @@ async def planning_picked(update: Update, context: BrewContext) -> None:
     picked = await read_pick(update, context)
     if picked is None:
         return
-    if picked.purpose == PRIORITISE:
+    if picked.purpose is Purpose.PRIORITISE:
         await put_to_vote(context, picked.chat_id, picked.brew)
-    elif picked.purpose == PLAN_SHOW:
+    elif picked.purpose is Purpose.PLAN_SHOW:
         await show_plan(context, picked.chat_id, picked.brew)
     else:
         await _add_picked(context, picked)
@@ -203,7 +203,7 @@ def register(app: App, services: Services) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler(["prioritise", "prioritize"], prioritise, filters=fresh))
     app.add_handler(CommandHandler("plan", plan, filters=fresh))
-    purposes = {PRIORITISE, PLAN, PLAN_SHOW}
+    purposes = {Purpose.PRIORITISE, Purpose.PLAN, Purpose.PLAN_SHOW}
     app.add_handler(
         CallbackQueryHandler(planning_picked, pattern=pick_pattern(services.buttons, purposes))
     )

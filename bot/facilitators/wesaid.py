@@ -7,6 +7,7 @@ import hashlib
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.callbacks import Purpose
 from bot.facilitators.approval import may_share
 from bot.facilitators.gate import for_facilitators
 from bot.facilitators.picking import offer_brews, pick_pattern, read_pick, replied_brew, theme_words
@@ -15,8 +16,6 @@ from bot.news import WORDS_LIMIT
 from bot.services import App, BrewContext, Services
 from bot.tg import command_words
 from storage.records import Brew
-
-PURPOSE = "wesaid"
 
 
 @for_facilitators
@@ -33,7 +32,7 @@ async def wesaid(update: Update, context: BrewContext) -> None:
         return
     brew = await replied_brew(update, context)
     if brew is None:
-        await offer_brews(update, context, PURPOSE)
+        await offer_brews(update, context, Purpose.WESAID)
         return
     await share_news(context, message.chat_id, brew, words)
 
@@ -76,5 +75,7 @@ def register(app: App, services: Services) -> None:
     fresh = ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("wesaid", wesaid, filters=fresh))
     app.add_handler(
-        CallbackQueryHandler(wesaid_picked, pattern=pick_pattern(services.buttons, {PURPOSE}))
+        CallbackQueryHandler(
+            wesaid_picked, pattern=pick_pattern(services.buttons, {Purpose.WESAID})
+        )
     )

@@ -28,7 +28,16 @@ from bot.speaking import speaking_in
 from bot.tg import remember_buttons
 from conversations.engine import step
 from conversations.model import Event, LiveEnded, NextPart, Push
-from storage.records import Brew, Delivery, LiveQuestion, Participant
+from storage.records import (
+    AskLive,
+    Brew,
+    DayPart,
+    Delivery,
+    DeliveryWhat,
+    LiveEnd,
+    LiveQuestion,
+    Participant,
+)
 
 
 class Deliveries(Outbox[Delivery]):
@@ -101,16 +110,17 @@ async def _step_and_send(
     return Sent(went, last)
 
 
-def _event(what: str, asked: list[LiveQuestion]) -> Event | None:
-    """Read a delivery's ``what`` as the engine event it carries."""
-    kind, _, detail = what.partition(":")
-    if kind == "ask":
-        question = next((q for q in asked if str(q.number) == detail), None)
-        return None if question is None else Push(question.prompt_id)
-    if kind == "day":
-        return NextPart()
-    if kind == "end":
-        return LiveEnded()
+def _event(what: DeliveryWhat | None, asked: list[LiveQuestion]) -> Event | None:
+    """Return the engine event a delivery carries (None: nothing, for a question not found
+    or a kind this brewbot does not know)."""
+    match what:
+        case AskLive(number):
+            question = next((q for q in asked if q.number == number), None)
+            return None if question is None else Push(question.prompt_id)
+        case DayPart():
+            return NextPart()
+        case LiveEnd():
+            return LiveEnded()
     return None
 
 

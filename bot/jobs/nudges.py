@@ -60,8 +60,8 @@ async def _nudge(
     markup = action_keyboard(
         [
             [
-                (services.text("nudge_carry_on", easy=easy), PromptAction(brew_id, Resume())),
-                (services.text("nudge_not_now", easy=easy), PromptAction(brew_id, Pause())),
+                (services.text("nudge_carry_on", easy=easy), PromptAction.of(brew_id, Resume())),
+                (services.text("nudge_not_now", easy=easy), PromptAction.of(brew_id, Pause())),
             ]
         ],
         services.buttons,

@@ -12,7 +12,7 @@ from datetime import time, timedelta
 
 from bot.jobs.deliveries import send_deliveries
 from bot.services import App, BrewContext, require_job_queue
-from bot.tg import read_time
+from conversations.time_of_day import read_time_of_day
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,11 @@ async def queue_due_parts(context: BrewContext) -> int:
         return 0
     queued = 0
     for brew in await services.store.paced_brews():
-        at = read_time(brew.pace_at) or DEFAULT_AT
+        at = read_time_of_day(brew.pace_at) or DEFAULT_AT
         opened = brew.opened_at.astimezone(services.settings.timezone).date()
         if local.time() < at or local.date() <= opened:
             continue
-        people = await services.store.queue_day(brew.id, local.date().isoformat())
+        people = await services.store.queue_day(brew.id, local.date())
         queued += people or 0
     if queued:
         await send_deliveries(context)
