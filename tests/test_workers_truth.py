@@ -152,7 +152,7 @@ async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_go
     await one.standin.wait_idle(timeout=30)
     after = one.texts(person)[seen:]
     assert sum("sounds hard" in text for text in after) == 1, after
-    assert "sounds hard" in after[0], "help went ahead of the reply"
+    assert "sounds hard" in after[0], f"help went ahead of the reply: {after}"
 
 
 async def _sent_while(standin: StandIn, work: Callable[[], Awaitable[Any]]) -> list[float]:
