@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import embedder
-from conversations.labels import LabelWords, candidate_phrases, label_themes, words_of
+from conversations.labels import Embed, LabelWords, candidate_phrases, label_themes, words_of
 from conversations.reading import read_themes
 from conversations.text_words import stop_words
 
@@ -17,10 +17,11 @@ ANSWERS = Path(__file__).resolve().parent / "data" / "answers.csv"
 MIN = 5
 
 
-def _model() -> embedder.Model:
-    model = embedder.model()
-    assert model is not None, "the meaning model is installed by make"
-    return model
+def _embed() -> Embed:
+    """Read meanings as a summary does (short texts, such as label phrases, read once)."""
+    embed = embedder.embedding()
+    assert embed is not None, "the meaning model is installed by make"
+    return embed
 
 
 def test_words_are_counted_by_people_and_by_stem() -> None:
@@ -64,7 +65,7 @@ def test_a_rare_word_dominating_a_small_cluster_never_names_it() -> None:
     groups = [list(range(10)), list(range(10, 16))]
     counts = LabelWords.of(texts, people)
     assert counts.typed_by("bexley") == 4
-    for embed in (None, _model().embed):
+    for embed in (None, _embed()):
         labels = label_themes(texts, groups, counts, min_group=MIN, embed=embed)
         for label in labels:
             if label is None:
@@ -81,7 +82,7 @@ def answers_themes() -> tuple[list[str], list[str], list[str], list[str | None]]
     texts = [r["answer"] for r in rows]
     groups = [r["group"] for r in rows]
     people = [f"row {i}" for i in range(len(rows))]
-    themes = read_themes(texts, people, min_group=MIN, embed=_model().embed)
+    themes = read_themes(texts, people, min_group=MIN, embed=_embed())
     named = [None if a is None else themes.themes[a].label for a in themes.assignments]
     return texts, groups, people, named
 
@@ -121,7 +122,7 @@ def test_a_label_is_never_a_stop_word_a_lone_stem_or_a_name() -> None:
 
     cleaned = [unmarked(redact(t), gap=" ; ") for t in texts]
     assert not any("Margaret" in t for t in cleaned)
-    themes = read_themes(cleaned, people, min_group=MIN, embed=_model().embed)
+    themes = read_themes(cleaned, people, min_group=MIN, embed=_embed())
     for theme in themes.themes:
         if not theme.label:
             continue

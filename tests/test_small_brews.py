@@ -24,10 +24,10 @@ QUESTIONS = {
 
 
 def _reader(codebook: str | None = None, brew: PlantedBrew | None = None) -> Reader:
-    model = embedder.model()
-    assert model is not None, "the meaning model is installed by make"
+    embed = embedder.embedding()  # as a summary reads: short texts read once
+    assert embed is not None, "the meaning model is installed by make"
     book = load_codebook(brew.codebook(codebook)) if brew and codebook else None
-    return Reader(model.embed, book)
+    return Reader(embed, book)
 
 
 def _results(brew: PlantedBrew, **changes: object) -> BrewResults:
