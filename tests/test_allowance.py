@@ -62,6 +62,7 @@ async def _call(
     return Span(asked, start, loop.time(), priority == Priority.BULK, turn.start)
 
 
+@pytest.mark.slow  # 70 bulk calls at 30 a second: over two seconds of real time
 async def test_a_push_from_a_standing_start_has_no_more_than_30_in_any_second() -> None:
     allowance = Allowance()
     spans = await asyncio.gather(*(_call(allowance, Priority.BULK) for _ in range(70)))
@@ -159,6 +160,7 @@ async def three_workers(database: str) -> AsyncIterator[list[Store]]:
             await store.close()
 
 
+@pytest.mark.slow  # three workers' bulk in real seconds
 async def test_three_workers_sharing_a_database_keep_30_a_second_between_them(
     three_workers: list[Store],
 ) -> None:
@@ -176,6 +178,7 @@ async def test_three_workers_sharing_a_database_keep_30_a_second_between_them(
         await allowance.close()
 
 
+@pytest.mark.slow  # replies and news in real seconds, on both backends
 async def test_replies_on_two_workers_are_counted_by_the_third_whose_news_yields(
     three_workers: list[Store],
 ) -> None:
