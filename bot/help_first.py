@@ -10,6 +10,7 @@ sending is claimed in storage. brewbot is not a crisis service, and the help say
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -24,8 +25,13 @@ from bot.speaking import speak, speaking, starting_language
 from conversations.model import Status
 from conversations.safeguarding import suggests_risk
 from storage.errors import StorageError
+from storage.steps import StepStore
 
 log = logging.getLogger(__name__)
+
+HELP_WAIT = 10.0
+"""How long (seconds) a handler waits for help claimed elsewhere to go before its reply."""
+_LOOK_AGAIN = 0.05
 
 
 async def send_help(
@@ -38,13 +44,43 @@ async def send_help(
     worker or another). Say whether it was sent here.
     """
     services = context.services
-    if update is not None and not await services.store.claim_help(update.update_id):
+    if update is not None and not await _ours_to_send(services.store, update.update_id):
         return False
     worded = (c.words(speaking()) for c in services.settings.help_contacts)
     contacts = "\n".join(f"• {name}: {how}" for name, how in worded)
     key = "concern_help" if kept else "concern_help_unkept"
     text = services.text(key, easy=easy, contacts=contacts)
-    await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
+    try:
+        await carry_on(context.bot.send_message(chat_id, text, rate_limit_args=Priority.HELP))
+    except TelegramError:
+        if update is not None:  # it did not go: whoever handles the update next sends it
+            await services.store.release_help(update.update_id)
+        raise
+    if update is not None:
+        await services.store.mark_help_went(update.update_id)
+    return True
+
+
+async def _ours_to_send(store: StepStore, update_id: int) -> bool:
+    """Claim sending help for an update, or wait until the path or worker that claimed it has
+    sent it, so that nothing said after it arrives before it: say whether to send it here.
+
+    A claim given back (its send failed) is taken up here. One still not gone after
+    :data:`HELP_WAIT` (its worker may have died while sending) is sent here too: help twice
+    is better than a reply ahead of help, or none.
+    """
+    waited = 0.0
+    while not await store.claim_help(update_id):
+        went = await store.help_went(update_id)
+        if went:
+            return False
+        if went is None:
+            continue  # given back just now: claim it
+        if waited >= HELP_WAIT:
+            log.warning("Help claimed elsewhere had not gone after %.0f s; it goes here", waited)
+            return True
+        await asyncio.sleep(_LOOK_AGAIN)
+        waited += _LOOK_AGAIN
     return True
 
 
@@ -89,6 +125,7 @@ async def _help_now(app: App, update: Update) -> None:
             and found[2].status is Status.ACTIVE
         )
         await send_help(context, chat_id, easy=place.easy, kept=kept)  # claimed as it was kept
+        await services.store.mark_help_went(update.update_id)
     except (TelegramError, StorageError) as error:  # it did not go: the handler sends it
         await services.store.release_help(update.update_id)
         log.warning("Help could not go ahead of the queue (%s); it follows in turn", error)
@@ -109,3 +146,4 @@ async def helped_already(services: Services, update: Update) -> None:
     """Mark help for ``update`` as sent: it went earlier, for the same words (a voice note's,
     as they were heard), and must not go again."""
     await services.store.claim_help(update.update_id)
+    await services.store.mark_help_went(update.update_id)

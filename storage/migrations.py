@@ -537,6 +537,14 @@ CREATE TABLE help_sent (
 );
 """
 
+# help_sent.went_at: when help claimed for an update really went (NULL while it is going).
+# A worker that finds help claimed elsewhere waits for it before replying, so help is still
+# the first thing the person reads. Help claimed before this column existed had gone.
+_HELP_WENT = """
+ALTER TABLE help_sent ADD COLUMN went_at TEXT;
+UPDATE help_sent SET went_at = sent_at;
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -613,6 +621,7 @@ MIGRATIONS: list[Migration] = [
             ),
         ),
     ),
+    (20, "help_sent.went_at: help claimed for an update has gone to the person", _HELP_WENT),
 ]
 
 _BOOTSTRAP = """

@@ -242,13 +242,25 @@ class StepStore(StoreBase):
 
     async def claim_help(self, update_id: int) -> bool:
         """Claim sending help for an update whose words suggest someone may be at risk: True
-        for the one worker (or path) that sends it, False if help went, or is going, already."""
+        for the one worker (or path) that sends it, False if help went, or is going, already
+        (:meth:`help_went` says which)."""
         now = self._stamp()
         sql = (
             "INSERT INTO help_sent (update_id, sent_at) VALUES (?, ?)"
             " ON CONFLICT (update_id) DO NOTHING"
         )
         return await self._write(lambda db: run(db, sql, (update_id, now))) == 1
+
+    async def mark_help_went(self, update_id: int) -> None:
+        """Record that help claimed for an update has gone to the person (Telegram took it)."""
+        sql = "UPDATE help_sent SET went_at = ? WHERE update_id = ?"
+        await self._write(lambda db: run(db, sql, (self._stamp(), update_id)))
+
+    async def help_went(self, update_id: int) -> bool | None:
+        """Say how help for an update stands: True once it went, False while it is claimed
+        and still going, None if nobody holds a claim on it (never claimed, or given back)."""
+        row = await self._one("SELECT went_at FROM help_sent WHERE update_id = ?", (update_id,))
+        return None if row is None else row["went_at"] is not None
 
     async def release_help(self, update_id: int) -> None:
         """Give a claim on sending help back, because it could not be sent: the handler of

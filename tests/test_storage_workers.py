@@ -198,3 +198,25 @@ async def test_a_lone_worker_starting_up_lets_go_of_what_a_dead_one_held(
     await lone.forget_leases()
     assert await lone.take_job("news", lasting=LONG)
     assert not await dead.holds_chat(100)
+
+
+async def test_help_is_claimed_by_one_worker_and_others_see_when_it_went(
+    workers: list[Store],
+) -> None:
+    one, two, three = workers
+    await one.keep_updates([Kept(41, 5, '{"update_id": 41}', urgent=True)])
+    assert await two.help_went(41) is False, "claimed as it was kept, still going"
+    assert await two.claim_help(41) is False
+    await one.mark_help_went(41)
+    assert await three.help_went(41) is True
+    assert await three.claim_help(41) is False
+
+    assert await one.help_went(42) is None, "never claimed"
+    assert sorted(await asyncio.gather(*(w.claim_help(42) for w in workers))) == [
+        False,
+        False,
+        True,
+    ]
+    await one.release_help(42)  # it could not be sent: given back
+    assert await two.help_went(42) is None
+    assert await two.claim_help(42) is True

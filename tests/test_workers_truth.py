@@ -19,6 +19,7 @@ from conversations.model import AnswerText
 from standin import StandIn
 from standin.flood import most_in_one_second
 from standin.records import EDIT_METHODS, SEND_METHODS
+from storage.errors import StorageError
 from tests.facilitator_support import LINK, group_calls, in_group, news_to, took_part
 from tests.running import FACILITATORS, Running
 from tests.storage_support import Peek
@@ -130,8 +131,9 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
     assert [tuple(row) for row in kept] == [("live_1", "A friend who calls")]
 
 
+@pytest.mark.parametrize("keeper_can_send", [True, False], ids=["keeper sends", "keeper cannot"])
 async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_goes_once(
-    workers: list[Running],
+    workers: list[Running], monkeypatch: pytest.MonkeyPatch, keeper_can_send: bool
 ) -> None:
     one = workers[0]
     brew = await one.new_brew("getting help at home")
@@ -147,12 +149,32 @@ async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_go
     other = next(w for w in workers if w is not holding)
     world = one.standin.world
     message = world.new_message(world.private_chat(person), world.user(person), text=WORRYING)
+    # The worst order: the worker holding the chat comes to the words (and finds help
+    # claimed) before the worker that kept them has sent help. It must wait for help to go;
+    # if the keeper cannot send it (its database went away), the holder sends it, still first.
+    found_claimed = asyncio.Event()
+    claim = holding.services.store.claim_help
+    read_place = other.services.store.participant_by_chat
+
+    async def claim_seen(update_id: int) -> bool:
+        claimed = await claim(update_id)
+        found_claimed.set()
+        return claimed
+
+    async def read_after_the_holder(chat_id: int) -> Any:
+        await asyncio.wait_for(found_claimed.wait(), 15)
+        if not keeper_can_send:
+            raise StorageError("the database went away")
+        return await read_place(chat_id)
+
+    monkeypatch.setattr(holding.services.store, "claim_help", claim_seen)
+    monkeypatch.setattr(other.services.store, "participant_by_chat", read_after_the_holder)
     seen = len(one.texts(person))
     await other.services.inbox.receive([{"update_id": next(_UPDATE_IDS), "message": message}])
     await one.standin.wait_idle(timeout=30)
     after = one.texts(person)[seen:]
     assert sum("sounds hard" in text for text in after) == 1, after
-    assert "sounds hard" in after[0], f"help went ahead of the reply: {after}"
+    assert "sounds hard" in after[0], f"a reply went ahead of help: {after}"
 
 
 async def _sent_while(standin: StandIn, work: Callable[[], Awaitable[Any]]) -> list[float]:
