@@ -16,9 +16,9 @@ languages as buttons either way (the Welsh Language Standards' "active offer").
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from contextvars import ContextVar
 
+from bot.runtime.scoped import scoped
 from conversations.messages import ENGLISH, Catalogue
 
 _SPEAKING: ContextVar[str] = ContextVar("brewbot_speaking", default=ENGLISH)
@@ -35,14 +35,9 @@ def speak(language: str) -> None:
     _SPEAKING.set(language)
 
 
-@contextlib.contextmanager
-def speaking_in(language: str) -> Iterator[None]:
+def speaking_in(language: str) -> contextlib.AbstractContextManager[None]:
     """Speak ``language`` inside the block (a job, to one person or group), then as before."""
-    token = _SPEAKING.set(language)
-    try:
-        yield
-    finally:
-        _SPEAKING.reset(token)
+    return scoped(_SPEAKING, language)
 
 
 def hinted(catalogue: Catalogue, code: str | None) -> str | None:

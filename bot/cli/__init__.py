@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from bot.settings import database
 
-# subcommand name -> module in this package that provides HELP (its line in brewbot --help),
-# DESCRIPTION (the top of its own --help), arguments(parser) -> None and run(args) -> int
+# subcommand name -> module in this package that provides arguments(parser) -> None and
+# run(args) -> int, and whose docstring says what it does (see described())
 SUBCOMMANDS: dict[str, str] = {
     "check": "bot.cli.check",
     "console": "bot.cli.console",
@@ -37,11 +39,19 @@ def build_parser() -> tuple[
     runners: dict[str, Callable[[argparse.Namespace], int]] = {}
     for name, module_name in SUBCOMMANDS.items():
         module = importlib.import_module(module_name)
-        module.arguments(
-            subparsers.add_parser(name, help=module.HELP, description=module.DESCRIPTION)
-        )
+        line, description = described(module)
+        module.arguments(subparsers.add_parser(name, help=line, description=description))
         runners[name] = module.run
     return parser, runners
+
+
+def described(module: ModuleType) -> tuple[str, str]:
+    """A subcommand's line in ``brewbot --help`` and the top of its own ``--help``, from its
+    module's docstring: the first line after ``brewbot NAME``: (without its full stop), and
+    the paragraph after it. Any paragraphs after that are for the code's readers."""
+    line, _, rest = inspect.cleandoc(module.__doc__ or "").partition("\n\n")
+    description = rest.partition("\n\n")[0]
+    return line.partition(": ")[2].removesuffix("."), " ".join(description.split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,8 @@
-"""``brewbot check``: find mistakes, jargon and hard reading in packs and messages, and
-mistakes in codebooks."""
+"""``brewbot check``: check prompt packs, codebooks and messages for mistakes.
+
+Check prompt packs, codebooks and the bot's messages: every mistake is shown as path:line:
+error|warning: what to change. Exits 1 if there are errors.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +15,6 @@ from conversations.checker import Finding, check_messages, check_pack, check_tra
 from conversations.codebook import CODEBOOKS_DIR, load_codebook, looks_like_codebook
 from conversations.loader import PACKS_DIR, PackError, load_pack, missing_words
 from conversations.messages import load_catalogue, load_messages
-
-HELP = "check prompt packs, codebooks and messages for mistakes"
-DESCRIPTION = (
-    "Check prompt packs, codebooks and the bot's messages: every mistake is "
-    "shown as path:line: error|warning: what to change. Exits 1 if there are errors."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,8 @@
-"""``brewbot console``: walk a pack in the terminal through the same engine the bot uses.
+"""``brewbot console``: try a pack in the terminal.
+
+Walk a pack through brewbot's engine in the terminal. Type an answer, a number to press a
+button, or s = skip, p = pause, r = carry on, q = stop. Reads lines from stdin, so answers
+can be piped in.
 
 Buttons show as numbers (answers) and letters: s = Skip, p = Pause, r = Carry on,
 q = Stop; e switches easy words on or off. Anything else typed is an answer.
@@ -47,14 +51,6 @@ HOW_TO = (
     "e = easy words on or off."
 )
 END_OF_INPUT = "That's all for now. Your place is kept, and nothing else will be sent."
-
-
-HELP = "try a pack in the terminal"
-DESCRIPTION = (
-    "Walk a pack through brewbot's engine in the terminal. Type an answer, "
-    "a number to press a button, or s = skip, p = pause, r = carry on, q = stop. "
-    "Reads lines from stdin, so answers can be piped in."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,5 +1,8 @@
-"""``brewbot db``: look after the database: ``status``, ``migrate``, ``backup FILE``, and
-``copy URL`` (from SQLite into PostgreSQL)."""
+"""``brewbot db``: the database: status, migrate, backup FILE, copy URL.
+
+Look after brewbot's database (BREWBOT_DB: an SQLite file, or a postgresql:// URL). Safe
+while brewbot runs.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +15,6 @@ from bot.cli import database_option, refused
 from bot.settings import SettingsError, database, load_settings
 from storage.errors import StorageError
 from storage.operations import backup, copy_records, status, upgrade
-
-HELP = "the database: status, migrate, backup FILE, copy URL"
-DESCRIPTION = (
-    "Look after brewbot's database (BREWBOT_DB: an SQLite file, or a "
-    "postgresql:// URL). Safe while brewbot runs."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

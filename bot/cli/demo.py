@@ -1,4 +1,8 @@
-"""``brewbot demo``: the whole thing, offline, against the local Bot API stand-in."""
+"""``brewbot demo``: run a whole brew offline and print what people see.
+
+Run brewbot against a local Bot API stand-in on 127.0.0.1: a facilitator opens a brew, six
+people answer, and the summary is posted. No token, no network.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,6 @@ from pathlib import Path
 
 from bot.demo_scene import SCRIPTS, Demo
 from bot.logs import setup_logging
-
-HELP = "run a whole brew offline and print what people see"
-DESCRIPTION = (
-    "Run brewbot against a local Bot API stand-in on 127.0.0.1: a facilitator "
-    "opens a brew, six people answer, and the summary is posted. No token, no network."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,8 @@
-"""``brewbot export``: a brew's answers as CSV (with each answer's theme) and its report."""
+"""``brewbot export``: write a brew's answers (CSV) and summary (Markdown) to files.
+
+Write the brew's anonymised answers as CSV, with each answer's theme and quotes blanked
+where people did not agree, and its summary as Markdown.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +22,6 @@ from storage.store import Store
 
 class ExportProblem(Exception):
     """Nothing to export, said in one line."""
-
-
-HELP = "write a brew's answers (CSV) and summary (Markdown) to files"
-DESCRIPTION = (
-    "Write the brew's anonymised answers as CSV, with each answer's theme and "
-    "quotes blanked where people did not agree, and its summary as Markdown."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,9 @@
-"""``brewbot import``: add answers gathered off Telegram (paper, web forms, phone) to a brew."""
+"""``brewbot import``: add answers from a CSV or text file to a brew.
+
+Add answers gathered off Telegram to the brew with this invite code. They are anonymous, may
+not be quoted unless a column says so, and are marked as imported. Importing the same file
+again adds nothing.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,6 @@ from conversations.loader import load_packs
 from conversations.messages import load_messages
 from storage.errors import StorageError
 from storage.store import Store
-
-HELP = "add answers from a CSV or text file to a brew"
-DESCRIPTION = (
-    "Add answers gathered off Telegram to the brew with this invite code. "
-    "They are anonymous, may not be quoted unless a column says so, and are marked as "
-    "imported. Importing the same file again adds nothing."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,8 @@
-"""``brewbot receipt check CODE``: tell a time bank whether a time receipt is one brewbot signed."""
+"""``brewbot receipt``: check a receipt for time given (/mytime receipt).
+
+Check that a receipt code was signed by this brewbot (with its token), and say the minutes
+and month it holds. It holds nothing else.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,6 @@ from bot.cli import refused
 from bot.keyed import NotOurReceipt, check_receipt
 from bot.settings import SettingsError, load_settings
 from conversations.messages import load_messages
-
-HELP = "check a receipt for time given (/mytime receipt)"
-DESCRIPTION = (
-    "Check that a receipt code was signed by this brewbot (with its token), and "
-    "say the minutes and month it holds. It holds nothing else."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,8 @@
-"""``brewbot run``: serve people on Telegram, by long polling or by a webhook."""
+"""``brewbot run``: run the bot (needs BREWBOT_TOKEN).
+
+Run brewbot on Telegram. Settings come from BREWBOT_* variables and an optional
+brewbot.yaml.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,6 @@ from bot.logs import setup_logging
 from bot.runtime.webhook import new_secret
 from bot.settings import Secret, Settings, SettingsError, every_setting, load_settings
 from storage.errors import StorageError
-
-HELP = "run the bot (needs BREWBOT_TOKEN)"
-DESCRIPTION = (
-    "Run brewbot on Telegram. Settings come from BREWBOT_* variables and an optional brewbot.yaml."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

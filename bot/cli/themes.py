@@ -1,4 +1,8 @@
-"""``brewbot themes``: find themes in a file of free-text answers (CSV or plain text).
+"""``brewbot themes``: find themes in free-text answers.
+
+Find themes in free-text answers: each theme with its words and two examples. Reads a CSV
+(UTF-8) with --text-column, or a .txt file with one answer a line. Rows are counted as a
+spreadsheet shows them (a CSV's header is row 1).
 
 What it prints (labels, words, examples) has names, numbers and addresses taken out.
 """
@@ -33,14 +37,6 @@ EXAMPLE_CHARS = 120
 
 class AnswersError(Exception):
     """The answers file cannot be read as asked; the message is one readable line."""
-
-
-HELP = "find themes in free-text answers"
-DESCRIPTION = (
-    "Find themes in free-text answers: each theme with its words and two "
-    "examples. Reads a CSV (UTF-8) with --text-column, or a .txt file with one answer a "
-    "line. Rows are counted as a spreadsheet shows them (a CSV's header is row 1)."
-)
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

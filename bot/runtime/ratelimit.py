@@ -26,7 +26,7 @@ import heapq
 import itertools
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from enum import IntEnum
 from typing import Any, Protocol
@@ -37,6 +37,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.runtime.allowance import PER_SECOND, Allowance, ChatHeld, SharedSlots
+from bot.runtime.scoped import scoped
 from storage.errors import StorageError
 from storage.sending import Kind, Rule, Sent
 
@@ -75,14 +76,9 @@ KIND: dict[int, Kind] = {
 _default_priority: ContextVar[Priority] = ContextVar("brewbot_priority", default=Priority.REPLY)
 
 
-@contextlib.contextmanager
-def sending_as(priority: Priority) -> Iterator[None]:
+def sending_as(priority: Priority) -> contextlib.AbstractContextManager[None]:
     """Send every call made inside this block (in this task) at ``priority``."""
-    token = _default_priority.set(priority)
-    try:
-        yield
-    finally:
-        _default_priority.reset(token)
+    return scoped(_default_priority, priority)
 
 
 def might_have_arrived(error: NetworkError) -> bool:
