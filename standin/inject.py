@@ -207,6 +207,11 @@ class Injections:
         }
         return self._media(self.world.private_chat(user_id), user_id, sticker=sticker)
 
+    def contact(self, user_id: int) -> dict[str, Any]:
+        """A person shares a contact card (a made-up UK number for drama, Ofcom's range)."""
+        card = {"phone_number": "+447700900123", "first_name": "Sam", "user_id": user_id}
+        return self._media(self.world.private_chat(user_id), user_id, contact=card)
+
     def photo(self, user_id: int, *, caption: str | None = None) -> dict[str, Any]:
         """A person sends a photo (a tiny PNG the bot can download)."""
         stored = self.world.store_file(tiny_png(), "photo.png", "image/png", "photos")

@@ -24,6 +24,7 @@ Work = Callable[[Connection], Awaitable[T]]
 
 __all__ = ["MEMORY", "StoreBase", "Work"]
 HANDLED_UPDATES_KEPT = timedelta(days=7)
+LAPSED_LEASES_KEPT = timedelta(days=1)  # a job lease that ran out this long ago is deleted
 # Tables whose rows hold a person's words or links to them: compacted after forgetting.
 PERSONAL_TABLES = ("outbox", "answers", "progress", "participants", "heard")
 
@@ -66,7 +67,7 @@ class StoreBase:
         try:
             await migrate(db, db.where)
             store = cls(db, db.where, now, lease_clock)
-            await store._prune_handled_updates()
+            await store.prune_bookkeeping()
         except BaseException:
             await _close_quietly(db)
             raise
@@ -145,13 +146,17 @@ class StoreBase:
         """Read every row of a query."""
         return await self._read(lambda db: fetch_all(db, sql, params))
 
-    async def _prune_handled_updates(self) -> int:
+    async def prune_bookkeeping(self) -> int:
         """Forget update ids handled (or helped) more than a week ago (Telegram stops
-        redelivering by then)."""
+        redelivering by then), and job leases that ran out a day ago or more (a live brew's
+        counts turn, say, whose brew has ended); at start and once a day. Return the update
+        ids forgotten."""
         cutoff = iso(self._now() - HANDLED_UPDATES_KEPT)
+        lapsed = iso(self.lease_clock() - LAPSED_LEASES_KEPT)
 
         async def work(db: Connection) -> int:
             await run(db, "DELETE FROM help_sent WHERE sent_at < ?", (cutoff,))
+            await run(db, "DELETE FROM job_leases WHERE expires_at < ?", (lapsed,))
             return await run(db, "DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,))
 
         return await self._write(work)

@@ -81,6 +81,19 @@ async def test_easy_switches_wording_and_shows_the_question_again(brewbot: Runni
     assert "fits you best" in brewbot.last(ANNE)
 
 
+async def test_someone_reading_easy_words_is_told_in_easy_words_when_there_is_nothing_to_do(
+    brewbot: Running,
+) -> None:
+    await _joined(brewbot)
+    await brewbot.send(ANNE, "/easy")
+    await brewbot.send(ANNE, "/pause")
+    await brewbot.send(ANNE, "/pause")
+    assert brewbot.last(ANNE) == "There is nothing to pause. Send /stop if you want no messages."
+    brewbot.standin.contact(ANNE)
+    await brewbot.standin.wait_idle()
+    assert brewbot.last(ANNE) == brewbot.services.text("contact", easy=True)
+
+
 async def test_mydata_shows_everything_kept_readably_and_as_a_file(brewbot: Running) -> None:
     await _joined(brewbot)
     await brewbot.tap(ANNE, "I draw on care and support")

@@ -1,16 +1,17 @@
-"""The one write path: concurrent and cancelled writes stay whole; old update ids are pruned."""
+"""The one write path: concurrent and cancelled writes stay whole; old update ids and lapsed
+job leases are pruned."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from conversations.model import Principle
 from storage import Store
-from tests.storage_support import Clock, step, text
+from tests.storage_support import Clock, Peek, step, text
 
 
 async def test_concurrent_steps_never_interleave(database: str) -> None:
@@ -68,6 +69,23 @@ async def test_handled_updates_older_than_a_week_are_pruned_on_open(database: st
     async with await Store.open(path, now=clock) as store:
         assert await store.mark_handled(1)
         assert not await store.mark_handled(2)
+
+
+async def test_a_long_running_worker_prunes_old_update_ids_and_lapsed_job_leases(
+    database: str,
+) -> None:
+    clock, leases = Clock(), Clock()
+    async with await Store.open(database, now=clock, lease_clock=leases) as store:
+        assert await store.mark_handled(1)
+        assert await store.take_job("live-counts-7", lasting=timedelta(seconds=6))
+        assert await store.take_job("digest", lasting=timedelta(days=2))
+        clock.advance(days=8)
+        leases.advance(days=1, seconds=7)
+        await store.prune_bookkeeping()  # the daily housekeeping, no restart
+        assert await store.mark_handled(1), "forgotten after a week"
+        async with Peek(database) as db:
+            jobs = await db.rows("SELECT job FROM job_leases")
+        assert [tuple(row) for row in jobs] == [("digest",)], "only the lapsed lease went"
 
 
 async def test_naive_times_are_refused() -> None:

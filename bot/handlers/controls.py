@@ -27,7 +27,7 @@ async def help_command(update: Update, context: BrewContext, place: Place) -> No
 async def pause(update: Update, context: BrewContext, place: Place) -> None:
     """Pause the brew in hand; no reminders while paused."""
     if not await step_if(update, context, place, Pause(), {Status.ACTIVE}):
-        await say(update, context, "nothing_to_pause")
+        await say(update, context, "nothing_to_pause", easy=place.easy)
 
 
 @in_place
@@ -40,7 +40,7 @@ async def resume(update: Update, context: BrewContext, place: Place) -> None:
         await say(update, context, "back_again", easy=participant.easy)
     unfinished = set(Status) - {Status.FINISHED}
     if not await step_if(update, context, place, Resume(), unfinished):
-        await say(update, context, "nothing_to_resume")
+        await say(update, context, "nothing_to_resume", easy=place.easy)
 
 
 async def step_if(

@@ -38,9 +38,10 @@ async def media(update: Update, context: BrewContext, place: Place) -> None:
     await say(update, context, "media", easy=place.easy, what=what)
 
 
-async def contact(update: Update, context: BrewContext) -> None:
+@in_place
+async def contact(update: Update, context: BrewContext, place: Place) -> None:
     """Say that phone numbers and contacts are never kept."""
-    await say(update, context, "contact")
+    await say(update, context, "contact", easy=place.easy)
 
 
 @in_place

@@ -72,11 +72,14 @@ async def _nudge(
 
 
 async def apply_retention(context: BrewContext) -> None:
-    """Clear raw answer text older than the retention setting; counts stay."""
+    """Clear raw answer text older than the retention setting (counts stay), and forget
+    the bookkeeping a long-running worker would otherwise pile up: old update ids and lapsed
+    job leases."""
     services = context.services
     cleared = await services.store.apply_retention(services.settings.retention_days)
     if cleared:
         log.info("Retention: cleared the text of %d old answers", cleared)
+    await services.store.prune_bookkeeping()
 
 
 def schedule(app: App) -> None:
