@@ -49,6 +49,7 @@ from conversations.blocks import (
 from conversations.coding import CODEBOOK, NEW
 from conversations.messages import Messages
 from conversations.model import Principle, Stage
+from conversations.nothing_to_add import says_nothing
 from conversations.perspectives import (
     NO_SPLIT,
     DescribedStages,
@@ -344,12 +345,38 @@ def _run_finder(
     """Find themes, unless too few people wrote anything for any theme to be shown.
 
     ``answers`` are already redacted: the finder reads them with each marker as a break, so
-    no phrase runs across a name that was taken out.
+    no phrase runs across a name that was taken out. An answer saying only that there is
+    nothing to say ("No", "Not sure") is in no theme (:mod:`conversations.nothing_to_add`).
     """
-    if not enough_in(answers, min_group=min_group):
+    meant = [i for i, a in enumerate(answers) if not says_nothing(a.text)]
+    if not enough_in([answers[i] for i in meant], min_group=min_group):
         return None
-    texts = [clean(unmarked(a.text, gap=" ; ")) for a in answers]
-    return (find or default_finder())(texts, [a.person for a in answers], min_group=min_group)
+    texts = [clean(unmarked(answers[i].text, gap=" ; ")) for i in meant]
+    people = [answers[i].person for i in meant]
+    found = (find or default_finder())(texts, people, min_group=min_group)
+    return found if len(meant) == len(answers) else _Among(found, meant, len(answers))
+
+
+@dataclass(frozen=True)
+class _Theme:
+    label: str
+    examples: Sequence[int]
+    origin: str
+    language: str
+
+
+class _Among:
+    """Themes found among some of a report's answers, told by the indices of them all."""
+
+    def __init__(self, found: ThemesLike, meant: Sequence[int], count: int) -> None:
+        self.themes = [
+            _Theme(t.label, [meant[e] for e in t.examples], t.origin, t.language)
+            for t in found.themes
+        ]
+        assignments: list[int | None] = [None] * count
+        for local, theme in enumerate(found.assignments):
+            assignments[meant[local]] = theme
+        self.assignments = assignments
 
 
 def _theme_label(theme: ThemeLike, limit: int, seen: LabelCheck, say: Messages) -> str:
@@ -462,8 +489,11 @@ def _typical(
 ) -> tuple[str, ...]:
     """Pick up to ``limit`` quotable answers that say most of what the others say, and differ.
 
-    Closeness is to the centre of all the question's answers (maximal marginal relevance:
-    each next pick is central but unlike those already picked)."""
+    Closeness is to the centre of all the question's answers that say something (maximal
+    marginal relevance: each next pick is central but unlike those already picked)."""
+    members = [i for i in members if not says_nothing(answers[i].text)]
+    if not members:
+        return ()
     vectors = (find or default_finder()).meanings(
         [clean(unmarked(answers[i].text)) for i in members]
     )
@@ -576,7 +606,7 @@ def group_ideas(
     own: dict[str, Idea] = {}
     private = 0
     for i, answer in enumerate(answers):
-        if i in used:
+        if i in used or says_nothing(answer.text):
             continue
         if not answer.quote_consent:
             private += 1

@@ -22,6 +22,7 @@ build_summary = partial(summary.build_summary, messages=ENGLISH)
 stage_sentence = partial(summary.stage_sentence, messages=ENGLISH)
 taking_part = partial(summary.taking_part, messages=ENGLISH)
 question_views = partial(summary.question_views, messages=ENGLISH)
+answer_themes = partial(summary.answer_themes, messages=ENGLISH)
 group_themes = partial(summary.group_themes, messages=ENGLISH)
 # conversations.shown
 too_few = partial(shown.too_few, messages=ENGLISH)
