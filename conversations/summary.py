@@ -748,9 +748,10 @@ def question_topic(
     return Topic(tuple(chunks))
 
 
-def _ideas(ideas: Sequence[Idea], private: int, say: Messages) -> Topic:
-    """List ideas for change, most mentioned first, with a nudge to pick a few."""
-    if not ideas and not private:
+def _ideas(ideas: Sequence[Idea], private: int, nothing: int, say: Messages) -> Topic:
+    """List ideas for change, most mentioned first, with a nudge to pick a few; and say how
+    many people had nothing to add (``nothing``: 0 unless they are enough to be shown)."""
+    if not ideas and not private and not nothing:
         return Topic(())
     title = Heading((say_span(say, "summary_ideas_heading"),))
     chunks: list[Chunk] = []
@@ -766,6 +767,10 @@ def _ideas(ideas: Sequence[Idea], private: int, say: Messages) -> Topic:
     if private:
         privately = Para(((Span(say.count("summary_ideas_private", private)),),))
         chunks.append(((title,) if not chunks else ()) + (privately,))
+    if nothing:
+        people = say.count("count_people", nothing)
+        nothing_to_add = Para(((Span(say.text("summary_ideas_nothing", people=people)),),))
+        chunks.append(((title,) if not chunks else ()) + (nothing_to_add,))
     if ideas:
         chunks.append((Para(((say_span(say, "summary_ideas_poll"),),)),))
     return Topic(tuple(chunks))
@@ -830,12 +835,14 @@ def build_summary(
     said = [a for a in results.answers if a.prompt_id not in results.idea_prompts]
     wished = [a for a in results.answers if a.prompt_id in results.idea_prompts]
     ideas, private = group_ideas(wished, find=find, min_group=min_group, messages=words)
+    nothing = people_in([a for a in wished if says_nothing(a.text)])
+    nothing = nothing if enough_people(nothing, min_group=min_group) else 0
     splits = principle_splits(results.described_stages, min_group=min_group)
     topics = (
         _headline(results, mix, words),
         _principles(views, splits, words),
         _said(said, results.questions, find, min_group, words, themes_from),
-        _ideas(ideas, private, words),
+        _ideas(ideas, private, nothing, words),
     )
     return Summary(
         sections=to_html(topics),

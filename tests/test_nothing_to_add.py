@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from conversations.model import Principle
@@ -83,6 +85,15 @@ def test_six_people_saying_no_are_never_an_idea_for_change() -> None:
     assert not any(label.strip(".!") in {"no", "nope", "no thanks"} for label in labels), labels
     seen = "\n".join(shown(s) for s in summary.sections)
     assert "“No" not in seen and "“Nope" not in seen
+    assert "6 people said they had nothing to add." in seen
+    assert "6 people said they had nothing to add." in summary.markdown
+
+
+def test_fewer_saying_no_than_the_minimum_group_are_not_told_apart() -> None:
+    results = _brew("better")
+    fewer = tuple(a for a in results.answers if a.person not in {"p10", "p11"})
+    summary = build_summary(replace(results, answers=fewer), min_group=5, themes_from=5)
+    assert "nothing to add" not in summary.markdown
 
 
 def test_saying_no_makes_no_theme_and_no_quote_but_is_counted() -> None:
