@@ -5,7 +5,8 @@ Every path that reads a person's words comes here: an update as the inbox keeps 
 (:func:`help_first`, before it waits its turn), the engine's concern about a kept answer
 (``journey.advance``), and words brewbot does not keep (a closed brew, no brew, /idea, a
 voice note). Help for one update goes once, whichever path and worker reaches it first: its
-sending is claimed in storage. brewbot is not a crisis service, and the help says so.
+sending is claimed in storage, and a worker that finds it claimed elsewhere waits until it
+has gone before saying anything more. brewbot is not a crisis service, and the help says so.
 """
 
 from __future__ import annotations
@@ -69,18 +70,18 @@ async def _ours_to_send(store: StepStore, update_id: int) -> bool:
     :data:`HELP_WAIT` (its worker may have died while sending) is sent here too: help twice
     is better than a reply ahead of help, or none.
     """
-    waited = 0.0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HELP_WAIT
     while not await store.claim_help(update_id):
         went = await store.help_went(update_id)
         if went:
             return False
         if went is None:
             continue  # given back just now: claim it
-        if waited >= HELP_WAIT:
-            log.warning("Help claimed elsewhere had not gone after %.0f s; it goes here", waited)
+        if loop.time() >= deadline:
+            log.warning("Help claimed elsewhere had not gone after %.0f s; it goes here", HELP_WAIT)
             return True
         await asyncio.sleep(_LOOK_AGAIN)
-        waited += _LOOK_AGAIN
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot import help_first
 from bot.jobs import broadcast, deliveries
 from bot.journey import advance
 from bot.services import BrewContext
@@ -131,9 +132,9 @@ async def test_an_answer_racing_a_push_on_another_worker_keeps_both(
     assert [tuple(row) for row in kept] == [("live_1", "A friend who calls")]
 
 
-@pytest.mark.parametrize("keeper_can_send", [True, False], ids=["keeper sends", "keeper cannot"])
+@pytest.mark.parametrize("keeper", ["sends", "cannot", "stalls"])
 async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_goes_once(
-    workers: list[Running], monkeypatch: pytest.MonkeyPatch, keeper_can_send: bool
+    workers: list[Running], monkeypatch: pytest.MonkeyPatch, keeper: str
 ) -> None:
     one = workers[0]
     brew = await one.new_brew("getting help at home")
@@ -151,7 +152,10 @@ async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_go
     message = world.new_message(world.private_chat(person), world.user(person), text=WORRYING)
     # The worst order: the worker holding the chat comes to the words (and finds help
     # claimed) before the worker that kept them has sent help. It must wait for help to go;
-    # if the keeper cannot send it (its database went away), the holder sends it, still first.
+    # if the keeper cannot send it (its database went away), the holder sends it, still first;
+    # if the keeper stalls (as if it died), the holder sends it after HELP_WAIT.
+    monkeypatch.setattr(help_first, "HELP_WAIT", 1.0)
+    released = asyncio.Event()
     found_claimed = asyncio.Event()
     claim = holding.services.store.claim_help
     read_place = other.services.store.participant_by_chat
@@ -163,7 +167,9 @@ async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_go
 
     async def read_after_the_holder(chat_id: int) -> Any:
         await asyncio.wait_for(found_claimed.wait(), 15)
-        if not keeper_can_send:
+        if keeper == "stalls":
+            await asyncio.wait_for(released.wait(), 30)
+        if keeper != "sends":
             raise StorageError("the database went away")
         return await read_place(chat_id)
 
@@ -171,7 +177,11 @@ async def test_help_for_words_kept_by_one_worker_while_another_holds_the_chat_go
     monkeypatch.setattr(other.services.store, "participant_by_chat", read_after_the_holder)
     seen = len(one.texts(person))
     await other.services.inbox.receive([{"update_id": next(_UPDATE_IDS), "message": message}])
-    await one.standin.wait_idle(timeout=30)
+    try:
+        await one.standin.wait_for(lambda: len(one.texts(person)) > seen + 1, 20)
+        await one.standin.wait_idle(timeout=30)
+    finally:
+        released.set()
     after = one.texts(person)[seen:]
     assert sum("sounds hard" in text for text in after) == 1, after
     assert "sounds hard" in after[0], f"a reply went ahead of help: {after}"
