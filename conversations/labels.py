@@ -5,8 +5,9 @@ A theme's label is 2 to 5 words. It comes, in this order of preference, from:
 1. **People's own words**: a run of 2 to 5 words from one of the theme's answers (within a
    clause, never across a removed name or number), such as "waiting for a call back".
 2. **brewbot's own words**: a phrase from a shipped list of everyday headings about life
-   with care and support (``headings/everyday.txt``), such as "being kept informed", when no
-   run of people's words may be shown.
+   with care and support (``headings/everyday.txt``), such as "being kept informed", or of
+   headings in the words a report would use (``headings/report.txt``), such as "chasing
+   for updates", when no run of people's words may be shown.
 
 The privacy rule for labels: every word in a label that anyone typed must have been typed
 by at least ``min_group`` different people in the report (a word is counted by its light
@@ -46,11 +47,13 @@ __all__ = [
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> one unit vector a row
 
-PHRASES_FILE = Path(__file__).resolve().parent / "headings" / "everyday.txt"
+HEADINGS = Path(__file__).resolve().parent / "headings"
+PHRASES_FILES = (HEADINGS / "everyday.txt", HEADINGS / "report.txt")
 SHORTEST, LONGEST = 2, 5
 DISTINCT = 0.5  # how much closeness to another theme counts against a phrase
 THEIR_WORDS = 0.05  # people's own words win over a list phrase within this much closeness
 SAME_MEANING = 0.4  # a label must be this close (cosine) to the best phrase of all (measured)
+FIT_SHARE = 0.7  # and fit the theme at least this share as well as the best phrase does (measured)
 CANDIDATES_EMBEDDED = 60  # per theme: the people's phrases weighed by meaning (cost)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"\n\r\t…]+|\s[-–—]\s")
@@ -102,9 +105,9 @@ def words_of(text: str) -> list[str]:
 
 
 @cache
-def shipped_phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
-    """Read brewbot's list of everyday headings (one a line, ``#`` starts a comment)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+def shipped_phrases(paths: tuple[Path, ...] = PHRASES_FILES) -> tuple[str, ...]:
+    """Read brewbot's lists of headings (one a line, ``#`` starts a comment)."""
+    lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
     return tuple(dict.fromkeys(s for line in lines if (s := line.split("#", 1)[0].strip())))
 
 
@@ -193,7 +196,9 @@ def _by_meaning(
     "Labels": better than closeness to a centre, with or without the others' centres). The
     best phrase of all may hold a word too few people typed; a label that may be shown must
     be close to it in meaning (``SAME_MEANING``), so a theme about meals is never headed
-    "keeping clean" because every phrase about food held such a word."""
+    "keeping clean" because every phrase about food held such a word; and fit the theme
+    nearly as well (``FIT_SHARE``), so a theme about having a break is not headed "bedtime
+    routines" only because that is near the best phrase (docs/benchmarks.md, "Labels")."""
     if not groups:
         return []
     shortlist = [
@@ -224,7 +229,11 @@ def _by_meaning(
             i for i in candidates if pool[i] not in taken and (pool[i] in shown or pool[i] in ours)
         ]
         best = max(allowed, key=lambda i: score[i], default=None)
-        if best is None or float(vectors[best] @ vectors[ideal]) < SAME_MEANING:
+        if (
+            best is None
+            or float(vectors[best] @ vectors[ideal]) < SAME_MEANING
+            or score[best] < FIT_SHARE * score[ideal]
+        ):
             labels.append(None)
             continue
         taken.add(pool[best])

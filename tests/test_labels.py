@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from bot import embedder
-from conversations.labels import Embed, LabelWords, candidate_phrases, label_themes, words_of
+from conversations.checker import JARGON
+from conversations.labels import (
+    Embed,
+    LabelWords,
+    candidate_phrases,
+    label_themes,
+    shipped_phrases,
+    words_of,
+)
 from conversations.reading import read_themes
 from conversations.text_words import stop_words
 
@@ -141,3 +150,13 @@ def test_labels_without_the_model_come_from_people_s_words_only() -> None:
     waiting, lonely = labels
     assert waiting is not None and "waiting lists" in waiting
     assert lonely is not None and set(lonely.split()) <= {"lonely", "at", "home", "alone"}
+
+
+def test_every_shipped_heading_is_short_plain_and_free_of_jargon() -> None:
+    headings = shipped_phrases()
+    assert len(headings) > 1000, "both lists are read"
+    jargon = [re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p, _ in JARGON]
+    for heading in headings:
+        assert 2 <= len(heading.split()) <= 5, heading
+        assert heading == heading.lower(), heading
+        assert not any(pattern.search(heading) for pattern in jargon), heading
