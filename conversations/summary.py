@@ -646,9 +646,11 @@ def _headline(results: BrewResults, mix: Sequence[tuple[str, int]], say: Message
     theme = Span(trim(clean(results.theme), LABEL_LIMIT), theirs=True)
     title = Span(trim(clean(results.pack_title), LABEL_LIMIT), italic=True)
     took_part = taking_part(results, messages=say)
+    # the pack's title under the heading, unless the heading already says it ("Over a brew")
+    named = clean(results.pack_title).casefold() in say.text("summary_title", theme="").casefold()
     head: Chunk = (
         Heading(fill(say, "summary_title", theme=theme), level=1),
-        Para(((title,),)),
+        *(() if named else (Para(((title,),)),)),
         Para(((Span(took_part), Span(" "), say_span(say, "summary_thanks")),)),
     )
     if not mix:
@@ -754,13 +756,17 @@ def _ideas(ideas: Sequence[Idea], private: int, nothing: int, say: Messages) -> 
     if not ideas and not private and not nothing:
         return Topic(())
     title = Heading((say_span(say, "summary_ideas_heading"),))
+    # "Most mentioned first" and "· 1 mention" each time say nothing when every idea is one
+    # person's: then the list says once that each was mentioned once
+    once = all(idea.count == 1 for idea in ideas)
+    order = say_span(say, "summary_ideas_once" if once else "summary_ideas_order")
     chunks: list[Chunk] = []
     for i, idea in enumerate(ideas, start=1):
-        blocks: list[Block] = [title, Para(((say_span(say, "summary_ideas_order"),),))]
-        blocks = blocks if i == 1 else []
+        blocks: list[Block] = [title, Para(((order,),))] if i == 1 else []
         mentions = say.count("count_mentions", idea.count)
         label = Span(idea.label, theirs=True, bold=True)
-        blocks.append(Numbered(i, fill(say, "summary_idea", idea=label, mentions=mentions)))
+        said = (label,) if once else fill(say, "summary_idea", idea=label, mentions=mentions)
+        blocks.append(Numbered(i, said))
         other = [e for e in idea.examples if e != idea.label]
         blocks += [Quote(other[0])] if other else []
         chunks.append(tuple(blocks))

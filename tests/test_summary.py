@@ -365,6 +365,29 @@ def test_ideas_ranked_most_mentioned_first_and_fit_a_poll() -> None:
     assert "think them through" not in seen and "day before" not in seen
 
 
+def test_ideas_each_mentioned_once_say_so_once_not_on_every_line() -> None:
+    once = [
+        ("p1", "Have one named worker who stays with you the whole way."),
+        ("p2", "A reminder by text, not a letter."),
+        ("p4", "Meet in a café, not an office."),
+    ]
+    answers = tuple(FreeText(p, "better", Principle.THEME, t, True) for p, t in once)
+    summary = build_summary(brew(answers=answers), min_group=5, themes_from=5, find=FINDER)
+    assert [i.count for i in summary.ideas] == [1, 1, 1]
+    seen = everything(summary.sections)
+    assert "Each was mentioned once." in seen
+    assert "Most mentioned first." not in seen and "mention" not in seen.replace("mentioned", "")
+    assert "2. A reminder by text, not a letter.\n" in seen + "\n"
+
+
+def test_the_pack_title_is_not_said_twice_under_the_heading() -> None:
+    for title, shown_under in (("Over a brew", False), ("Over a Brew: assessments", True)):
+        summary = build_summary(brew(pack_title=title), min_group=5, themes_from=5, find=FINDER)
+        head = shown(summary.sections[0]).splitlines()
+        assert head[0].startswith("☕ Over a Brew: ")
+        assert (title in head[1:]) is shown_under, head
+
+
 def test_long_consented_idea_is_trimmed_for_a_poll() -> None:
     long = "Please " + "let people bring a friend along to the visit " * 8
     answers = (FreeText("p1", "better", Principle.THEME, long, True),)
