@@ -378,6 +378,9 @@ def test_ideas_each_mentioned_once_say_so_once_not_on_every_line() -> None:
     assert "Each was mentioned once." in seen
     assert "Most mentioned first." not in seen and "mention" not in seen.replace("mentioned", "")
     assert "2. A reminder by text, not a letter.\n" in seen + "\n"
+    one = build_summary(brew(answers=answers[:1]), min_group=5, themes_from=5, find=FINDER)
+    seen = everything(one.sections)
+    assert "1. Have one named worker" in seen and "once" not in seen and "first" not in seen
 
 
 def test_the_pack_title_is_not_said_twice_under_the_heading() -> None:
