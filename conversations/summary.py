@@ -479,9 +479,17 @@ def question_views(
         people = people_in(answers, members)
         shared = enough_people(people, min_group=min_group)
         picked = _typical(answers, members, find, quotes) if shared else ()
-        words = questions.get(prompt_id, prompt_id)
+        words = the_question(questions.get(prompt_id, prompt_id))
         views.append(QuestionView(words, len(members), people, picked, shared))
     return tuple(views)
+
+
+def the_question(words: str) -> str:
+    """Keep a prompt's question, up to its first question mark, and leave out what it says
+    after that to the person answering ("It can be a good one or a hard one."): a heading in
+    the summary is read on a phone."""
+    asked, mark, _aside = words.partition("?")
+    return f"{asked}{mark}".strip() if mark else words
 
 
 def _typical(

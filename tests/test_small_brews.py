@@ -9,7 +9,7 @@ from conversations.codebook import load_codebook
 from conversations.model import Principle
 from conversations.reading import Reader
 from conversations.shown import FreeText, quote
-from conversations.summary import THEMES_FROM, BrewResults
+from conversations.summary import THEMES_FROM, BrewResults, the_question
 from tests.brew_support import PlantedBrew, planted_brew
 from tests.english import build_summary, question_views
 from tests.summary_support import shown
@@ -100,6 +100,17 @@ def test_a_question_fewer_than_five_answered_stays_private() -> None:
     assert "Fewer than 5 people answered this one" in part.split("\n\n")[0] + part[:200]
     for i in few[:3]:
         assert brew.texts[i] not in part[:300]
+
+
+def test_a_question_heads_its_part_without_what_it_says_to_the_person() -> None:
+    brew = planted_brew("home")
+    aside = "It can be a good one or a hard one."
+    asked = {**QUESTIONS, "moment": f"Which moment stays with you? {aside}"}
+    views = question_views(_results(brew).answers, asked, find=_reader(), min_group=MIN)
+    assert "Which moment stays with you?" in [v.question for v in views]
+    assert not any(aside in v.question for v in views)
+    assert the_question("Tell us about your week") == "Tell us about your week"
+    assert the_question("Beth sy'n bwysig? Dim ond os hoffech chi.") == "Beth sy'n bwysig?"
 
 
 def test_quotes_have_names_and_numbers_taken_out() -> None:
