@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot import embedder
 from standin import StandIn
@@ -75,7 +76,14 @@ def test_a_summary_embeds_what_has_no_vector_yet() -> None:
     whole = embedder.reader({})(texts, people, min_group=3)
     vectors = model.embed(texts)
     half_known = {t: v for t, v in zip(texts[:3], vectors[:3], strict=True)}
-    assert embedder.reader(half_known)(texts, people, min_group=3) == whole
+    half = embedder.reader(half_known)(texts, people, min_group=3)
+    # the same themes; a vector read in another batch may differ in its last bits (float32)
+    assert (half.themes, half.assignments, half.reasons) == (
+        whole.themes,
+        whole.assignments,
+        whole.reasons,
+    )
+    assert half.scores == pytest.approx(whole.scores, abs=1e-6)
     assert whole.by_meaning
 
 
