@@ -5,9 +5,10 @@ A theme's label is 2 to 5 words. It comes, in this order of preference, from:
 1. **People's own words**: a run of 2 to 5 words from one of the theme's answers (within a
    clause, never across a removed name or number), such as "waiting for a call back".
 2. **brewbot's own words**: a phrase from a shipped list of everyday headings about life
-   with care and support (``headings/everyday.txt``), such as "being kept informed", or of
+   with care and support (``headings/everyday.txt``), such as "being kept informed", of
    headings in the words a report would use (``headings/report.txt``), such as "chasing
-   for updates", when no run of people's words may be shown.
+   for updates", or of each topic said in other words (``headings/other_words.txt``), such
+   as "dining together", when no run of people's words may be shown.
 
 The privacy rule for labels: every word in a label that anyone typed must have been typed
 by at least ``min_group`` different people in the report (a word is counted by its light
@@ -18,8 +19,10 @@ brews, from people.
 
 Among the phrases allowed, the one chosen is the closest in meaning to the theme's centre
 and the least close to the other themes' centres (the KeyBERT idea, with the bundled
-sentence model, and a label used once per report). Without the model, people's phrases
-are weighed by their words instead, and a theme with none allowed is named by its number.
+sentence model, and a label used once per report), among those that fit what at least
+``min_group`` of the theme's people wrote (not one person's many answers). Without the
+model, people's phrases are weighed by their words instead, and a theme with none allowed is
+named by its number.
 """
 
 from __future__ import annotations
@@ -48,12 +51,13 @@ __all__ = [
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> one unit vector a row
 
 HEADINGS = Path(__file__).resolve().parent / "headings"
-PHRASES_FILES = (HEADINGS / "everyday.txt", HEADINGS / "report.txt")
+PHRASES_FILES = tuple(HEADINGS / name for name in ("everyday.txt", "report.txt", "other_words.txt"))
 SHORTEST, LONGEST = 2, 5
 DISTINCT = 0.5  # how much closeness to another theme counts against a phrase
 THEIR_WORDS = 0.05  # people's own words win over a list phrase within this much closeness
 SAME_MEANING = 0.4  # a label must be this close (cosine) to the best phrase of all (measured)
 FIT_SHARE = 0.7  # and fit the theme at least this share as well as the best phrase does (measured)
+SUPPORT_TOP = 0.05  # a label fits min_group people as well as the best 5% of the list (measured)
 CANDIDATES_EMBEDDED = 60  # per theme: the people's phrases weighed by meaning (cost)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]\"\n\r\t…]+|\s[-–—]\s")
@@ -161,6 +165,7 @@ def label_themes(
     embed: Embed | None = None,
     phrases: Sequence[str] | None = None,
     named: frozenset[int] | None = None,
+    people: Sequence[str] | None = None,
 ) -> list[str | None]:
     """Name each group of texts (indices into ``texts``); None where no phrase may be shown.
 
@@ -175,7 +180,7 @@ def label_themes(
         return _by_words(texts, groups, theirs, named)
     listed = list(shipped_phrases() if phrases is None else phrases)
     ours = {p for p in listed if counts.shareable(p, min_group=min_group, ours=True)}
-    return _by_meaning(texts, groups, said, theirs, listed, ours, embed, named)
+    return _by_meaning(texts, groups, said, theirs, listed, ours, embed, named, people, min_group)
 
 
 def _by_meaning(
@@ -187,6 +192,8 @@ def _by_meaning(
     ours: set[str],
     embed: Embed,
     named: frozenset[int],
+    people: Sequence[str] | None,
+    min_group: int,
 ) -> list[str | None]:
     """Pick, theme by theme, the allowed phrase most like its answers and least like the rest,
     if it means much the same as the best phrase of all (allowed or not); else None.
@@ -198,7 +205,13 @@ def _by_meaning(
     be close to it in meaning (``SAME_MEANING``), so a theme about meals is never headed
     "keeping clean" because every phrase about food held such a word; and fit the theme
     nearly as well (``FIT_SHARE``), so a theme about having a break is not headed "bedtime
-    routines" only because that is near the best phrase (docs/benchmarks.md, "Labels")."""
+    routines" only because that is near the best phrase (docs/benchmarks.md, "Labels").
+
+    With ``people`` (who wrote each answer), a phrase may head a theme only if it fits the
+    answers of at least ``min_group`` of the theme's people (``_backed``): a heading then says
+    what five people said, never what one person said five times, and a phrase that fits a
+    theme only by chance (a theme about having the same carer headed "meeting people") is
+    left out (docs/benchmarks.md, "Labels", session 8)."""
     if not groups:
         return []
     shortlist = [
@@ -208,6 +221,8 @@ def _by_meaning(
     pool = list(dict.fromkeys([*listed, *(p for s in shortlist for p in s)]))
     if not pool:
         return [None] * len(groups)
+    ours_too = set(listed)
+    in_list = np.array([p in ours_too for p in pool]) if listed else np.ones(len(pool), bool)
     vectors = unit(embed(pool))
     closeness = vectors @ unit(embed(list(texts))).T  # phrases x answers
     labels: list[str | None] = []
@@ -223,7 +238,13 @@ def _by_meaning(
         mine = set(shortlist[g])
         shown = mine & set(theirs[g])
         score = score + np.array([THEIR_WORDS if p in shown else 0.0 for p in pool])
-        candidates = [i for i, p in enumerate(pool) if p in mine or p in listed]
+        candidates = [i for i, p in enumerate(pool) if p in mine or p in ours_too]
+        if people is not None:
+            backed = _backed(closeness, members, people, min_group, ranked=in_list)
+            candidates = [i for i in candidates if backed[i]]
+            if not candidates:
+                labels.append(None)
+                continue
         ideal = max(candidates, key=lambda i: score[i])
         allowed = [
             i for i in candidates if pool[i] not in taken and (pool[i] in shown or pool[i] in ours)
@@ -239,6 +260,27 @@ def _by_meaning(
         taken.add(pool[best])
         labels.append(pool[best])
     return labels
+
+
+def _backed(
+    closeness: np.ndarray,
+    members: Sequence[int],
+    people: Sequence[str],
+    min_group: int,
+    *,
+    ranked: np.ndarray,
+) -> np.ndarray:
+    """Say, for each phrase, whether it fits the answers of at least ``min_group`` of the
+    theme's people as well as the best ``SUPPORT_TOP`` of brewbot's own phrases (``ranked``:
+    the same yardstick for every person, whatever their own words) fit them."""
+    by_person: dict[str, list[int]] = {}
+    for i in members:
+        by_person.setdefault(people[i], []).append(i)
+    count = np.zeros(closeness.shape[0], dtype=np.int64)
+    for rows in by_person.values():
+        fit = closeness[:, rows].mean(axis=1)
+        count += fit >= np.quantile(fit[ranked], 1.0 - SUPPORT_TOP)
+    return count >= min_group
 
 
 def _shortlist(phrases: Sequence[str], texts: Sequence[str], members: Sequence[int]) -> list[str]:

@@ -277,7 +277,13 @@ def _together(
     counts = LabelWords.of(texts, people)
     wanted = [g for g in range(first_new, len(themes))]
     labels = label_themes(
-        texts, groups, counts, min_group=min_group, embed=embed, named=frozenset(wanted)
+        texts,
+        groups,
+        counts,
+        min_group=min_group,
+        embed=embed,
+        named=frozenset(wanted),
+        people=people,
     )
     for g in wanted:
         label = as_written(labels[g] or "", [texts[i] for i in groups[g]])
