@@ -273,14 +273,16 @@ def _backed(
     """Say, for each phrase, whether it fits the answers of at least ``min_group`` of the
     theme's people as well as the best ``SUPPORT_TOP`` of brewbot's own phrases (``ranked``:
     the same yardstick for every person, whatever their own words) fit them."""
-    by_person: dict[str, list[int]] = {}
-    for i in members:
-        by_person.setdefault(people[i], []).append(i)
-    count = np.zeros(closeness.shape[0], dtype=np.int64)
-    for rows in by_person.values():
-        fit = closeness[:, rows].mean(axis=1)
-        count += fit >= np.quantile(fit[ranked], 1.0 - SUPPORT_TOP)
-    return count >= min_group
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    who = {person: n for n, person in enumerate(dict.fromkeys(people[i] for i in members))}
+    column = np.array([who[people[i]] for i in members])
+    share = 1.0 / np.bincount(column)[column]  # each person's answers weigh one in all
+    mean = sparse.csr_matrix((share, (np.arange(len(members)), column)))
+    fit = np.asarray(mean.T @ closeness[:, list(members)].T).T  # phrases x people
+    enough = np.quantile(fit[ranked], 1.0 - SUPPORT_TOP, axis=0)
+    backed: np.ndarray = (fit >= enough).sum(axis=1) >= min_group
+    return backed
 
 
 def _shortlist(phrases: Sequence[str], texts: Sequence[str], members: Sequence[int]) -> list[str]:
