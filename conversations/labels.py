@@ -275,8 +275,10 @@ def _backed(
     the same yardstick for every person, whatever their own words) fit them."""
     from scipy import sparse  # type: ignore[import-untyped]
 
+    if not members:
+        return np.zeros(closeness.shape[0], dtype=bool)
     who = {person: n for n, person in enumerate(dict.fromkeys(people[i] for i in members))}
-    column = np.array([who[people[i]] for i in members])
+    column = np.array([who[people[i]] for i in members], dtype=np.int64)
     share = 1.0 / np.bincount(column)[column]  # each person's answers weigh one in all
     mean = sparse.csr_matrix((share, (np.arange(len(members)), column)))
     fit = np.asarray(mean.T @ closeness[:, list(members)].T).T  # phrases x people
