@@ -768,10 +768,10 @@ def _ideas(ideas: Sequence[Idea], private: int, nothing: int, say: Messages) -> 
     # person's: then the list says once that each was mentioned once (no order for one idea)
     once = all(idea.count == 1 for idea in ideas)
     order = say_span(say, "summary_ideas_once" if once else "summary_ideas_order")
+    head: list[Block] = [title, Para(((order,),))] if len(ideas) > 1 else [title]
     chunks: list[Chunk] = []
     for i, idea in enumerate(ideas, start=1):
-        blocks: list[Block] = [title, Para(((order,),))] if len(ideas) > 1 else [title]
-        blocks = blocks if i == 1 else []
+        blocks = list(head) if i == 1 else []
         mentions = say.count("count_mentions", idea.count)
         label = Span(idea.label, theirs=True, bold=True)
         said = (label,) if once else fill(say, "summary_idea", idea=label, mentions=mentions)
